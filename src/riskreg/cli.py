@@ -1,0 +1,82 @@
+"""Command-line entry point: `riskreg` starts the TUI; subcommands serve scripts and counsel.
+
+Only argparse and the standard library are imported here. Each subcommand lives in
+`riskreg.commands.<name>` and imports what it needs inside its `run`, so `--version`, `--help` and
+the deadline calculator answer without loading Textual or SQLModel.
+"""
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from riskreg import __version__
+from riskreg.errors import UserError
+
+# Subcommand modules, in the order `--help` lists them. Each defines `register(subparsers, common)`.
+COMMANDS: tuple[str, ...] = ()
+
+
+def _common_options(suppress_defaults: bool) -> argparse.ArgumentParser:
+    """Options accepted before or after any subcommand (`riskreg --db X list` = `riskreg list --db X`).
+
+    On subparsers the default is SUPPRESS, so a value given before the subcommand is not reset.
+    """
+    parent = argparse.ArgumentParser(add_help=False)
+    default = argparse.SUPPRESS if suppress_defaults else None
+    parent.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="database file (default: $RISKREG_DB, else riskreg.db in your user data folder)",
+    )
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="riskreg",
+        description="A living HIPAA risk register and breach-notification workflow for a solo "
+        "practice. Without a subcommand, starts the full-screen app.",
+        epilog="Not legal advice: riskreg supports the practitioner's decisions; it does not make them.",
+        parents=[_common_options(suppress_defaults=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"riskreg {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = _common_options(suppress_defaults=True)
+    for name in COMMANDS:
+        importlib.import_module(f"riskreg.commands.{name}").register(sub, common)
+    return parser
+
+
+def resolve_db(args: argparse.Namespace) -> str:
+    """The database path: --db, else $RISKREG_DB, else the platform's user data folder."""
+    if getattr(args, "db", None):
+        return args.db
+    if os.environ.get("RISKREG_DB"):
+        return os.environ["RISKREG_DB"]
+    from riskreg.paths import default_db_path
+
+    return str(default_db_path())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from riskreg.commands.tui import run_tui
+
+            return run_tui(args)
+        return int(args.run(args) or 0)
+    except UserError as exc:
+        print(f"riskreg: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("riskreg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `riskreg list --json | head` closing the pipe is not an error worth a traceback.
+        sys.stderr.close()
+        return 0

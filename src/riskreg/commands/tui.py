@@ -1,0 +1,1 @@
+"""Start the full-screen app (placeholder replaced by the UI work)."""
