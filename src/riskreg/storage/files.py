@@ -1,0 +1,65 @@
+"""Private files: owner-only modes and atomic writes.
+
+Everything riskreg writes (database, backups, exports, reports, notice drafts) is readable by its
+owner only (0600, folders 0700), and is written to a temporary file in the same folder, flushed
+to disk, then renamed over the target, so a crash or a full disk never leaves a half-written file.
+"""
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from riskreg.errors import UserError
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def ensure_private_dir(folder: Path) -> None:
+    """Create a folder (and its parents) owner-only; an existing folder is left as it is, since it
+    may be shared (e.g. /tmp or the user's Documents)."""
+    if not folder.exists():
+        try:
+            folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot create folder {folder}: {exc.strerror}") from None
+        folder.chmod(DIR_MODE)
+
+
+def tighten(path: Path) -> str | None:
+    """Make an existing file owner-only; return a notice when its mode had to be tightened."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        path.chmod(FILE_MODE)
+        return f"{path.name} was readable by others (mode {mode:o}); tightened to 600."
+    return None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write bytes to `path` atomically with mode 0600."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"cannot write {path}: folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {exc.strerror}; nothing was written") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    write_atomic(path, text.encode("utf-8"))

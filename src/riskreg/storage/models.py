@@ -1,0 +1,208 @@
+"""The register's tables (SQLModel).
+
+Every table but the audit log shares `Tracked`: a permanent UUID public id (used in exports,
+imports and calendar UIDs), UTC-aware created/updated timestamps, a revision counter that guards
+against lost updates between two windows, and archived_at instead of deletion (records are kept
+at least six years, 45 CFR 164.530(j)).
+
+Choice fields (category, status, treatment...) are plain strings validated by the services
+against the value lists in `riskreg.domain`; storing values, not enum member names, keeps the
+database readable by other tools and portable to PostgreSQL.
+
+No `from __future__ import annotations` here: SQLModel needs the real annotations.
+"""
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Optional
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from riskreg.storage.types import UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_public_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Tracked(SQLModel):
+    """Columns every register record carries."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    public_id: str = Field(default_factory=new_public_id, max_length=36, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revision: int = Field(default=1)
+    archived_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime, index=True)
+
+
+class Owner(Tracked, table=True):
+    """Who is responsible: the practitioner, a biller, an IT consultant, a vendor."""
+
+    name: str = Field(max_length=200, index=True)
+    role: str = Field(default="", max_length=200)
+    contact: str = Field(default="", max_length=300)
+    notes: str = Field(default="")
+
+
+class Tool(Tracked, table=True):
+    """An AI tool or other system that may touch client data, with its BAA and vendor checklist."""
+
+    name: str = Field(max_length=200, index=True)
+    vendor: str = Field(default="", max_length=200)
+    category: str = Field(max_length=40)
+    handles_phi: bool = Field(default=True)
+    baa_status: str = Field(default="missing", max_length=20)
+    baa_signed_on: Optional[date] = None
+    baa_expires_on: Optional[date] = Field(default=None, index=True)
+    baa_location: str = Field(default="", max_length=500)
+    # The seven-item vendor checklist (None: not yet checked).
+    check_designed_for_mental_health: Optional[bool] = None
+    check_explains_hipaa: Optional[bool] = None
+    check_explains_data_use: Optional[bool] = None
+    check_states_training_use: Optional[bool] = None
+    check_no_training_on_client_data: Optional[bool] = None
+    check_no_sale_or_sharing: Optional[bool] = None
+    check_signs_baa: Optional[bool] = None
+    owner_id: Optional[int] = Field(default=None, foreign_key="owner.id", index=True)
+    notes: str = Field(default="")
+    catalog_key: Optional[str] = Field(default=None, max_length=80)
+
+
+class Hazard(Tracked, table=True):
+    """What could go wrong, scored before (inherent) and after (residual) its safeguards."""
+
+    title: str = Field(max_length=300, index=True)
+    description: str = Field(default="")
+    threat_source: str = Field(default="", max_length=300)
+    vulnerability: str = Field(default="", max_length=500)
+    likelihood: int
+    impact: int
+    residual_likelihood: int
+    residual_impact: int
+    # Denormalised scores so the register can sort and filter by them in SQL.
+    score: int = Field(index=True)
+    residual_score: int = Field(index=True)
+    treatment: str = Field(default="mitigate", max_length=20)
+    acceptance_rationale: str = Field(default="")
+    acceptance_expires_on: Optional[date] = None
+    status: str = Field(default="open", max_length=20, index=True)
+    owner_id: Optional[int] = Field(default=None, foreign_key="owner.id", index=True)
+    review_cadence_months: int = Field(default=12)
+    last_reviewed_on: Optional[date] = None
+    next_review_on: Optional[date] = Field(default=None, index=True)
+    # Set when something happened that calls for a review before its date (a BAA lapsed, an
+    # incident was linked); cleared by the next review.
+    review_now_reason: str = Field(default="")
+    catalog_key: Optional[str] = Field(default=None, max_length=80)
+
+
+class Safeguard(Tracked, table=True):
+    """A measure against hazards, with its Security Rule citation."""
+
+    title: str = Field(max_length=300, index=True)
+    description: str = Field(default="")
+    category: str = Field(max_length=20)
+    citation: str = Field(default="", max_length=100)
+    requirement: str = Field(default="required", max_length=20)
+    decision_note: str = Field(default="")
+    status: str = Field(default="planned", max_length=20, index=True)
+    owner_id: Optional[int] = Field(default=None, foreign_key="owner.id", index=True)
+    due_on: Optional[date] = Field(default=None, index=True)
+    evidence: str = Field(default="")
+    verification_cadence_months: int = Field(default=12)
+    last_verified_on: Optional[date] = None
+    next_verification_on: Optional[date] = Field(default=None, index=True)
+    catalog_key: Optional[str] = Field(default=None, max_length=80)
+
+
+class HazardTool(Tracked, table=True):
+    """A hazard concerns a tool. Unlinking archives the link, so the history stays."""
+
+    __tablename__ = "hazard_tool"
+    __table_args__ = (UniqueConstraint("hazard_id", "tool_id"),)
+
+    hazard_id: int = Field(foreign_key="hazard.id", index=True)
+    tool_id: int = Field(foreign_key="tool.id", index=True)
+
+
+class HazardSafeguard(Tracked, table=True):
+    """A safeguard answers a hazard."""
+
+    __tablename__ = "hazard_safeguard"
+    __table_args__ = (UniqueConstraint("hazard_id", "safeguard_id"),)
+
+    hazard_id: int = Field(foreign_key="hazard.id", index=True)
+    safeguard_id: int = Field(foreign_key="safeguard.id", index=True)
+
+
+class Review(Tracked, table=True):
+    """One review of a hazard: when, what was noted, and the scores at the time."""
+
+    hazard_id: int = Field(foreign_key="hazard.id", index=True)
+    reviewed_on: date
+    notes: str = Field(default="")
+    likelihood: int
+    impact: int
+    residual_likelihood: int
+    residual_impact: int
+    next_review_on: date
+
+
+class Consent(Tracked, table=True):
+    """AI consent log: per client code (never a name), when AI use was disclosed and the answer."""
+
+    client_code: str = Field(max_length=40, index=True)
+    tool_id: Optional[int] = Field(default=None, foreign_key="tool.id", index=True)
+    disclosed_on: date
+    decision: str = Field(default="consented", max_length=20)
+    written: bool = Field(default=False)
+    alternative_offered: str = Field(default="", max_length=500)
+    notes: str = Field(default="")
+
+
+class PracticeSettings(Tracked, table=True):
+    """The practice's own settings (one row)."""
+
+    __tablename__ = "practice_settings"
+
+    practice_name: str = Field(default="", max_length=200)
+    practitioner: str = Field(default="", max_length=200)
+    home_state: str = Field(default="", max_length=2)
+    internal_target_days: int = Field(default=15)
+    alarm_days: str = Field(default="14,7,1", max_length=100)
+    risk_analysis_reviewed_on: Optional[date] = None
+    risk_analysis_cadence_months: int = Field(default=12)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One append-only, hash-chained entry of the audit log (see storage/audit.py)."""
+
+    __tablename__ = "audit_event"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    entity: str = Field(max_length=40)
+    public_id: str = Field(max_length=36, index=True)
+    action: str = Field(max_length=20)
+    changes: str = Field(default="{}")
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)
+
+
+REGISTER_TABLES = {
+    "owner": Owner,
+    "tool": Tool,
+    "hazard": Hazard,
+    "safeguard": Safeguard,
+    "hazard_tool": HazardTool,
+    "hazard_safeguard": HazardSafeguard,
+    "review": Review,
+    "consent": Consent,
+    "practice_settings": PracticeSettings,
+}
