@@ -1,0 +1,56 @@
+"""The register's vocabulary: the values a status or decision can take, with their labels.
+
+Stored as the values (left), shown as the labels (right). The catalog's own vocabulary (tool
+categories, BAA statuses, safeguard categories, requirement, treatment) is in domain/catalog.py.
+"""
+
+HAZARD_STATUSES = {
+    "open": "Open",
+    "mitigating": "Being mitigated",
+    "accepted": "Accepted",
+    "closed": "Closed",
+}
+
+SAFEGUARD_STATUSES = {
+    "planned": "Planned",
+    "in_progress": "In progress",
+    "in_place": "In place",
+    "verified": "Verified",
+    "not_applicable": "Not applicable",
+}
+
+CONSENT_DECISIONS = {
+    "consented": "Consented",
+    "declined": "Declined",
+    "pending": "Not yet answered",
+}
+
+# The seven-item vendor checklist (DESIGN.md), in the order a practitioner asks the vendor.
+VENDOR_CHECKLIST = {
+    "check_designed_for_mental_health": "Designed for mental health care",
+    "check_explains_hipaa": "Explains how it complies with HIPAA",
+    "check_explains_data_use": "Explains how client data is used",
+    "check_states_training_use": "States whether data trains its models",
+    "check_no_training_on_client_data": "Client data is not used for training",
+    "check_no_sale_or_sharing": "Does not sell or share client data",
+    "check_signs_baa": "Signs a Business Associate Agreement",
+}
+
+
+def baa_gap(handles_phi: bool, baa_status: str, baa_expires_on, today) -> str:
+    """Why a tool's BAA falls short, or "" when it does not (164.308(b)(1), 164.502(e)).
+
+    A tool that handles PHI needs a signed BAA that has not expired.
+    """
+    if not handles_phi:
+        return ""
+    if baa_status != "signed":
+        return {
+            "missing": "handles PHI without a BAA",
+            "requested": "handles PHI; BAA requested, not signed",
+            "expired": "handles PHI; BAA expired",
+            "not_needed": "handles PHI but marked as not needing a BAA",
+        }.get(baa_status, "handles PHI without a signed BAA")
+    if baa_expires_on is not None and baa_expires_on < today:
+        return f"handles PHI; BAA expired on {baa_expires_on.isoformat()}"
+    return ""

@@ -1,0 +1,488 @@
+"""Register use cases: create, update, archive, restore, list, link, review.
+
+Both the CLI and the TUI call these; each capability has this one implementation. Every change
+is validated first, written in one transaction together with its audit event, and checked
+against the revision the caller read, so two windows never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from riskreg.domain.review import next_due
+from riskreg.domain.scoring import score
+from riskreg.errors import ConflictError, NotFound, ValidationError
+from riskreg.services.records import owner_ref, to_record, tool_ref
+from riskreg.services.validation import validate
+from riskreg.storage import audit
+from riskreg.storage.database import Database
+from riskreg.storage.models import (
+    Consent,
+    Hazard,
+    HazardSafeguard,
+    HazardTool,
+    Owner,
+    Review,
+    Safeguard,
+    Tool,
+    Tracked,
+    utcnow,
+)
+
+MODELS: dict[str, type[Tracked]] = {
+    "owner": Owner,
+    "tool": Tool,
+    "hazard": Hazard,
+    "safeguard": Safeguard,
+    "consent": Consent,
+}
+
+# Columns searched by the type-to-filter box, per kind.
+SEARCHED = {
+    "owner": ("name", "role", "contact"),
+    "tool": ("name", "vendor", "category", "baa_status", "notes"),
+    "hazard": ("title", "description", "threat_source", "vulnerability", "status", "treatment"),
+    "safeguard": ("title", "description", "citation", "category", "status", "evidence"),
+    "consent": ("client_code", "decision", "alternative_offered"),
+}
+
+# Columns a list may be sorted by, per kind ("owner" sorts by the owner's name).
+SORTABLE = {
+    "owner": ("name", "role", "contact", "updated_at"),
+    "tool": ("name", "vendor", "category", "handles_phi", "baa_status", "baa_expires_on", "owner"),
+    "hazard": (
+        "title", "score", "residual_score", "treatment", "status", "next_review_on",
+        "last_reviewed_on", "owner",
+    ),
+    "safeguard": (
+        "title", "category", "citation", "requirement", "status", "due_on",
+        "next_verification_on", "owner",
+    ),
+    "consent": ("client_code", "disclosed_on", "decision", "written", "tool"),
+}
+
+# Fields that name another record by public id in input and in records.
+REFERENCES = {"owner": ("owner", Owner), "tool": ("tool", Tool)}
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a table shows: filter text, sort, a page, archived or not, only overdue or not."""
+
+    text: str = ""
+    sort: str | None = None
+    descending: bool = False
+    offset: int = 0
+    limit: int | None = 200
+    archived: bool = False
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    total: int
+    """How many records match the filter (the rows are one window of them)."""
+
+
+@dataclass
+class RegisterService:
+    db: Database
+    today: Callable[[], date] = field(default=date.today)
+    """The clock, injected so tests and screenshots can fix it."""
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def list(self, kind: str, query: ListQuery = ListQuery()) -> Page:
+        model = _model(kind)
+        today = self.today()
+        with self.db.reading() as session:
+            stmt = select(model)
+            ref = _ref_model(kind)
+            if ref is not None:
+                stmt = select(model, ref).outerjoin(ref, _fk(model, kind) == ref.id)
+            stmt = stmt.where(
+                col(model.archived_at).is_not(None) if query.archived else col(model.archived_at).is_(None)
+            )
+            if query.text.strip():
+                needle = f"%{_escape_like(query.text.strip())}%"
+                stmt = stmt.where(
+                    or_(*(getattr(model, c).ilike(needle, escape="\\") for c in SEARCHED[kind]))
+                )
+            if query.overdue:
+                stmt = stmt.where(_overdue_clause(kind, today))
+            total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+            stmt = stmt.order_by(*_order(kind, model, ref, query)).offset(query.offset)
+            if query.limit is not None:
+                stmt = stmt.limit(query.limit)
+            rows = []
+            for row in session.exec(stmt):
+                obj, other = (row if ref is not None else (row, None))
+                rows.append(to_record(obj, today, _refs(kind, other)))
+        return Page(rows, total)
+
+    def get(self, kind: str, public_id: str) -> dict[str, Any]:
+        with self.db.reading() as session:
+            obj = _find(session, kind, public_id)
+            return to_record(obj, self.today(), _refs_of(session, kind, obj))
+
+    def count(self, kind: str) -> int:
+        model = _model(kind)
+        with self.db.reading() as session:
+            return session.exec(
+                select(func.count()).select_from(model).where(col(model.archived_at).is_(None))
+            ).one()
+
+    def is_empty(self) -> bool:
+        return all(self.count(kind) == 0 for kind in ("owner", "tool", "hazard", "safeguard"))
+
+    def history(self, public_id: str) -> list[dict[str, Any]]:
+        """The audit events about one record, oldest first."""
+        with self.db.reading() as session:
+            return [
+                {"at": e.at, "action": e.action, "changes": e.changes}
+                for e in audit.history(session, public_id)
+            ]
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def create(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+        with self.db.writing() as session:
+            obj = self.create_in(session, kind, data)
+            return to_record(obj, self.today(), _refs_of(session, kind, obj))
+
+    def create_in(self, session: Session, kind: str, data: dict[str, Any]) -> Any:
+        """Create a record inside the caller's write transaction (bulk loads: one transaction)."""
+        values = _resolve_refs(session, kind, self._prepare(kind, validate(kind, data)))
+        obj = _model(kind)(**values)
+        session.add(obj)
+        session.flush()
+        audit.record(session, kind, obj.public_id, "create", audit.diff({}, values))
+        return obj
+
+    def update(
+        self, kind: str, public_id: str, changes: dict[str, Any], expected_revision: int
+    ) -> dict[str, Any]:
+        """Apply `changes` to a record read at `expected_revision`; ConflictError if it moved."""
+        with self.db.writing() as session:
+            obj = _find(session, kind, public_id)
+            _check_revision(kind, obj, expected_revision)
+            current = {k: v for k, v in to_record(obj, self.today(), _refs_of(session, kind, obj)).items()}
+            editable = set(validate_fields(kind))
+            merged = {k: current.get(_ref_key(k), current.get(k)) for k in editable}
+            merged.update(changes)
+            values = self._prepare(kind, validate(kind, merged), obj)
+            values = _resolve_refs(session, kind, values)
+            before = obj.model_dump()
+            for key, value in values.items():
+                setattr(obj, key, value)
+            changed = audit.diff(before, obj.model_dump(exclude={"updated_at", "revision"}))
+            if changed:
+                obj.revision += 1
+                obj.updated_at = utcnow()
+                session.add(obj)
+                session.flush()
+                audit.record(session, kind, obj.public_id, "update", changed)
+            return to_record(obj, self.today(), _refs_of(session, kind, obj))
+
+    def archive(self, kind: str, public_id: str) -> dict[str, Any]:
+        """Archive instead of delete: the record is kept (164.530(j)) and can be restored."""
+        return self._set_archived(kind, public_id, archived=True)
+
+    def restore(self, kind: str, public_id: str) -> dict[str, Any]:
+        return self._set_archived(kind, public_id, archived=False)
+
+    def _set_archived(self, kind: str, public_id: str, archived: bool) -> dict[str, Any]:
+        with self.db.writing() as session:
+            obj = _find(session, kind, public_id)
+            if (obj.archived_at is not None) == archived:
+                return to_record(obj, self.today(), _refs_of(session, kind, obj))
+            before = obj.archived_at
+            obj.archived_at = utcnow() if archived else None
+            obj.revision += 1
+            obj.updated_at = utcnow()
+            session.add(obj)
+            session.flush()
+            audit.record(
+                session, kind, obj.public_id, "archive" if archived else "restore",
+                {"archived_at": [before, obj.archived_at]},
+            )
+            return to_record(obj, self.today(), _refs_of(session, kind, obj))
+
+    def _prepare(self, kind: str, values: dict[str, Any], existing: Tracked | None = None) -> dict[str, Any]:
+        """Derived fields: scores, the next review and verification dates."""
+        values = dict(values)
+        if kind == "hazard":
+            values["score"] = score(values["likelihood"], values["impact"])
+            values["residual_score"] = score(values["residual_likelihood"], values["residual_impact"])
+            anchor_moved = existing is not None and (
+                existing.review_cadence_months != values["review_cadence_months"]
+                or existing.last_reviewed_on != values["last_reviewed_on"]
+            )
+            kept_old_date = existing is not None and values["next_review_on"] == existing.next_review_on
+            if values["next_review_on"] is None or (anchor_moved and kept_old_date):
+                anchor = values["last_reviewed_on"] or self.today()
+                values["next_review_on"] = next_due(anchor, values["review_cadence_months"])
+        elif kind == "safeguard":
+            last = values.get("last_verified_on")
+            values["next_verification_on"] = (
+                next_due(last, values["verification_cadence_months"]) if last else None
+            )
+        return values
+
+    # -- links ---------------------------------------------------------------------------------
+
+    def link(self, hazard_id: str, other_kind: str, other_id: str) -> None:
+        """Attach a tool or safeguard to a hazard (restoring an archived link if there is one)."""
+        with self.db.writing() as session:
+            self.link_in(
+                session, _find(session, "hazard", hazard_id), other_kind,
+                _find(session, other_kind, other_id),
+            )
+
+    def link_in(self, session: Session, hazard: Hazard, other_kind: str, other: Any) -> None:
+        link_model, column = _link(other_kind)
+        existing = session.exec(
+            select(link_model).where(
+                link_model.hazard_id == hazard.id, getattr(link_model, column) == other.id
+            )
+        ).first()
+        if existing is not None and existing.archived_at is None:
+            return
+        if existing is None:
+            existing = link_model(hazard_id=hazard.id, **{column: other.id})
+        else:
+            existing.archived_at = None
+            existing.revision += 1
+            existing.updated_at = utcnow()
+        session.add(existing)
+        session.flush()
+        audit.record(
+            session, f"hazard_{other_kind}", existing.public_id, "link",
+            {"hazard": [None, hazard.public_id], other_kind: [None, other.public_id]},
+        )
+
+    def unlink(self, hazard_id: str, other_kind: str, other_id: str) -> None:
+        link_model, column = _link(other_kind)
+        with self.db.writing() as session:
+            hazard = _find(session, "hazard", hazard_id)
+            other = _find(session, other_kind, other_id)
+            existing = session.exec(
+                select(link_model).where(
+                    link_model.hazard_id == hazard.id,
+                    getattr(link_model, column) == other.id,
+                    col(link_model.archived_at).is_(None),
+                )
+            ).first()
+            if existing is None:
+                return
+            existing.archived_at = utcnow()
+            existing.revision += 1
+            existing.updated_at = utcnow()
+            session.add(existing)
+            session.flush()
+            audit.record(
+                session, f"hazard_{other_kind}", existing.public_id, "unlink",
+                {"hazard": [hazard.public_id, None], other_kind: [other.public_id, None]},
+            )
+
+    def linked(self, kind: str, public_id: str) -> dict[str, list[dict[str, Any]]]:
+        """The records linked to one record: for a hazard its tools and safeguards; for a tool or
+        safeguard, its hazards."""
+        today = self.today()
+        with self.db.reading() as session:
+            obj = _find(session, kind, public_id)
+            if kind == "hazard":
+                return {
+                    other: [
+                        to_record(o, today)
+                        for o in session.exec(
+                            select(model).join(link_model, getattr(link_model, column) == model.id)
+                            .where(link_model.hazard_id == obj.id, col(link_model.archived_at).is_(None))
+                            .order_by(col(model.title) if other == "safeguard" else col(model.name))
+                        )
+                    ]
+                    for other, model in (("tool", Tool), ("safeguard", Safeguard))
+                    for link_model, column in [_link(other)]
+                }
+            if kind in ("tool", "safeguard"):
+                link_model, column = _link(kind)
+                hazards = session.exec(
+                    select(Hazard).join(link_model, link_model.hazard_id == Hazard.id)
+                    .where(getattr(link_model, column) == obj.id, col(link_model.archived_at).is_(None))
+                    .order_by(col(Hazard.title))
+                )
+                return {"hazard": [to_record(h, today) for h in hazards]}
+            return {}
+
+    # -- reviews -------------------------------------------------------------------------------
+
+    def mark_reviewed(
+        self, hazard_id: str, reviewed_on: date, notes: str, expected_revision: int
+    ) -> dict[str, Any]:
+        """Record a review of a hazard (date, notes, scores then) and set the next one from its
+        cadence (164.308(a)(1)(ii)(B): risk management is ongoing; 164.316(b)(2)(iii): review)."""
+        if reviewed_on > self.today():
+            raise ValidationError("reviewed_on", "a review cannot be dated in the future")
+        with self.db.writing() as session:
+            hazard = _find(session, "hazard", hazard_id)
+            _check_revision("hazard", hazard, expected_revision)
+            following = next_due(reviewed_on, hazard.review_cadence_months)
+            review = Review(
+                hazard_id=hazard.id, reviewed_on=reviewed_on, notes=notes.strip(),
+                likelihood=hazard.likelihood, impact=hazard.impact,
+                residual_likelihood=hazard.residual_likelihood,
+                residual_impact=hazard.residual_impact, next_review_on=following,
+            )
+            session.add(review)
+            before = hazard.model_dump()
+            hazard.last_reviewed_on = reviewed_on
+            hazard.next_review_on = following
+            hazard.review_now_reason = ""
+            hazard.revision += 1
+            hazard.updated_at = utcnow()
+            session.add(hazard)
+            session.flush()
+            audit.record(session, "review", review.public_id, "create", {
+                "hazard": [None, hazard.public_id], "reviewed_on": [None, reviewed_on],
+                "notes": [None, review.notes],
+            })
+            audit.record(session, "hazard", hazard.public_id, "update",
+                         audit.diff(before, hazard.model_dump(exclude={"updated_at", "revision"})))
+            return to_record(hazard, self.today(), _refs_of(session, "hazard", hazard))
+
+    def reviews(self, hazard_id: str) -> list[dict[str, Any]]:
+        with self.db.reading() as session:
+            hazard = _find(session, "hazard", hazard_id)
+            rows = session.exec(
+                select(Review).where(Review.hazard_id == hazard.id)
+                .order_by(col(Review.reviewed_on).desc(), col(Review.id).desc())
+            )
+            return [r.model_dump(exclude={"id", "hazard_id"}) for r in rows]
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def validate_fields(kind: str) -> tuple[str, ...]:
+    from riskreg.services.validation import INPUTS
+
+    return tuple(INPUTS[kind].model_fields)
+
+
+def _model(kind: str) -> type[Tracked]:
+    try:
+        return MODELS[kind]
+    except KeyError:
+        raise ValidationError("kind", f"{kind!r} is not one of: {', '.join(MODELS)}") from None
+
+
+def _find(session: Session, kind: str, public_id: str) -> Any:
+    model = _model(kind)
+    obj = session.exec(select(model).where(model.public_id == public_id)).first()
+    if obj is None:
+        raise NotFound(f"no {kind} with id {public_id}")
+    return obj
+
+
+def _check_revision(kind: str, obj: Tracked, expected: int) -> None:
+    if obj.revision != expected:
+        raise ConflictError(
+            f"this {kind} was changed elsewhere since you opened it "
+            f"(revision {expected}, now {obj.revision}); reload to see the changes"
+        )
+
+
+def _ref_model(kind: str) -> type[Tracked] | None:
+    if kind in ("tool", "hazard", "safeguard"):
+        return Owner
+    if kind == "consent":
+        return Tool
+    return None
+
+
+def _fk(model: type[Tracked], kind: str) -> Any:
+    return model.tool_id if kind == "consent" else model.owner_id
+
+
+def _refs(kind: str, other: Any) -> dict[str, Any]:
+    if kind == "consent":
+        return tool_ref(other)
+    if kind in ("tool", "hazard", "safeguard"):
+        return owner_ref(other)
+    return {}
+
+
+def _refs_of(session: Session, kind: str, obj: Any) -> dict[str, Any]:
+    ref = _ref_model(kind)
+    if ref is None:
+        return {}
+    key = obj.tool_id if kind == "consent" else obj.owner_id
+    return _refs(kind, session.get(ref, key) if key is not None else None)
+
+
+def _ref_key(field_name: str) -> str:
+    """In records a reference is shown by name; its public id is under `<name>_public_id`."""
+    return f"{field_name}_public_id" if field_name in REFERENCES else field_name
+
+
+def _resolve_refs(session: Session, kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Replace `owner`/`tool` public ids with the foreign keys the tables hold."""
+    values = dict(values)
+    for name, (column_stem, model) in REFERENCES.items():
+        if name not in values:
+            continue
+        ref = values.pop(name)
+        if ref in (None, ""):
+            values[f"{column_stem}_id"] = None
+            continue
+        target = session.exec(select(model).where(model.public_id == ref)).first()
+        if target is None:
+            raise ValidationError(name, f"no {name} with id {ref}")
+        values[f"{column_stem}_id"] = target.id
+    return values
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _overdue_clause(kind: str, today: date) -> Any:
+    if kind == "hazard":
+        return col(Hazard.next_review_on) < today
+    if kind == "safeguard":
+        return or_(
+            (col(Safeguard.due_on) < today) & col(Safeguard.status).in_(("planned", "in_progress")),
+            col(Safeguard.next_verification_on) < today,
+        )
+    if kind == "tool":
+        return col(Tool.baa_expires_on) < today
+    raise ValidationError("overdue", f"{kind} records have no due dates")
+
+
+def _order(kind: str, model: type[Tracked], ref: Any, query: ListQuery) -> list[Any]:
+    sort = query.sort or SORTABLE[kind][0]
+    if sort not in SORTABLE[kind]:
+        raise ValidationError("sort", f"cannot sort {kind} records by {sort!r}; "
+                              f"choose one of: {', '.join(SORTABLE[kind])}")
+    if sort in ("owner", "tool") and ref is not None:
+        column = ref.name
+    else:
+        column = getattr(model, sort)
+    primary = col(column).desc() if query.descending else col(column).asc()
+    # Empty dates sort last either way; the id keeps paging stable among equal values.
+    return [col(column).is_(None), primary, col(model.id)]
+
+
+def _link(other_kind: str) -> tuple[type[Tracked], str]:
+    if other_kind == "tool":
+        return HazardTool, "tool_id"
+    if other_kind == "safeguard":
+        return HazardSafeguard, "safeguard_id"
+    raise ValidationError("link", f"a hazard links to tools and safeguards, not {other_kind}")

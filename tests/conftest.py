@@ -1,0 +1,55 @@
+"""Shared fixtures: a private database per test, a fixed clock, and no network."""
+
+import socket
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+FIXED_TODAY = date(2026, 11, 26)
+
+
+class _NoNetworkSocket(socket.socket):
+    """riskreg needs no network: any attempt to open an internet socket fails loudly.
+
+    Unix sockets stay allowed: asyncio's event loop wakes itself through a socketpair.
+    """
+
+    def __init__(self, family=-1, type=-1, proto=-1, fileno=None):
+        if family in (socket.AF_INET, socket.AF_INET6) or (family == -1 and fileno is None):
+            raise RuntimeError("riskreg tests must not open network sockets")
+        super().__init__(family, type, proto, fileno)
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    monkeypatch.setattr(socket, "socket", _NoNetworkSocket)
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch, tmp_path):
+    """Tests never touch the user's real database or inherit display settings."""
+    for name in ("TEXTUAL_THEME", "NO_COLOR", "RISKREG_DB", "RISKREG_PASSPHRASE", "RISKREG_TODAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "practice" / "riskreg.db"
+
+
+@pytest.fixture
+def db(db_path):
+    from riskreg.storage.database import open_database
+
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def register(db):
+    from riskreg.services.register import RegisterService
+
+    return RegisterService(db, today=lambda: FIXED_TODAY)
