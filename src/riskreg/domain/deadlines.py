@@ -1,0 +1,380 @@
+"""The breach-notification deadline engine (45 CFR 164.404-164.412, 42 CFR 2.16, state overlays).
+
+Pure: the facts and "today" come in, a `Plan` comes out. No wall clock, no storage, no UI.
+Day counting (RULES.md): deadline = discovery + 60 days, discovery is day 0, the 60th day is the
+last compliant day, never rolled forward for a weekend or holiday (warned instead).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from riskreg.domain import state_rules as overlays
+from riskreg.domain.holds import (
+    Hold,
+    HoldWindow,
+    conservative_due,
+    hold_windows,
+    merged_periods,
+    tolling_due,
+)
+from riskreg.domain.obligations import Obligation, internal_target, iso
+from riskreg.domain.plan_warnings import plan_warnings
+from riskreg.errors import ValidationError
+
+NOTICE_DAYS = 60
+HHS_IMMEDIATE_THRESHOLD = 500  # 164.408(b): "500 or more"
+MEDIA_THRESHOLD = 500  # 164.406(a): "more than 500 residents"
+
+
+def _count(name: str, value: object, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(name, f"{value!r} is not a whole number")
+    if value < minimum:
+        raise ValidationError(name, f"{value} is less than {minimum}")
+    return value
+
+
+@dataclass(frozen=True)
+class BreachFacts:
+    """What the practitioner knows about a breach, as the deadline engine needs it.
+
+    `discovered` is the practice's own discovery date (164.404(a)(2)). `ba_discovered` is the
+    business associate's; when it acts as the practice's agent (`ba_is_agent`, the default reading
+    in RULES.md) its knowledge is the practice's. `determined` holds a state's determination date
+    where it differs from discovery (state laws counting from determination). Invalid facts raise
+    `riskreg.errors.ValidationError(field, problem)`.
+    """
+
+    discovered: date
+    affected: int
+    residents: Mapping[str, int] = field(default_factory=dict)
+    determined: Mapping[str, date] = field(default_factory=dict)
+    insufficient_contact: int = 0
+    deceased_with_kin: int = 0
+    part2: bool = False
+    holds: tuple[Hold, ...] = ()
+    ba_discovered: date | None = None
+    ba_is_agent: bool = True
+    urgent: bool = False
+
+    def __post_init__(self) -> None:
+        _count("affected", self.affected, minimum=1)
+        valid = overlays.jurisdictions()
+        residents: dict[str, int] = {}
+        for code, count in self.residents.items():
+            key = str(code).upper()
+            if key not in valid:
+                raise ValidationError(
+                    "residents", f"{code!r} is not a US state or jurisdiction code"
+                )
+            if key in residents:
+                raise ValidationError("residents", f"{key} is given twice")
+            residents[key] = _count(f"residents {key}", count)
+        total = sum(residents.values())
+        if total > self.affected:
+            raise ValidationError(
+                "residents",
+                f"residents per state add up to {total:,}, more than the {self.affected:,} affected",
+            )
+        object.__setattr__(self, "residents", dict(sorted(residents.items())))
+        for name in ("insufficient_contact", "deceased_with_kin"):
+            value = _count(name, getattr(self, name))
+            if value > self.affected:
+                raise ValidationError(
+                    name, f"{value:,} is more than the {self.affected:,} affected"
+                )
+        start = self.effective_discovered
+        determined = {str(code).upper(): day for code, day in self.determined.items()}
+        for code, day in determined.items():
+            if code not in valid:
+                raise ValidationError(
+                    "determined", f"{code!r} is not a US state or jurisdiction code"
+                )
+            if day < start:
+                raise ValidationError(
+                    "determined", f"determination date {day} for {code} is before discovery {start}"
+                )
+        object.__setattr__(self, "determined", determined)
+        object.__setattr__(self, "holds", tuple(self.holds))
+        for hold in self.holds:
+            if hold.statement_on < start:
+                raise ValidationError(
+                    "holds",
+                    f"{hold.kind} law-enforcement statement on {hold.statement_on} is before "
+                    f"discovery {start}",
+                )
+
+    @property
+    def effective_discovered(self) -> date:
+        """The discovery date the clocks run from (164.404(a)(2)).
+
+        A business associate acting as the practice's agent: its knowledge is the practice's, so
+        the earlier of the two dates. An independent contractor: the practice's own date, the day
+        it was told (RULES.md "Business associate as agent"; 164.410 governs the BA's own notice).
+        """
+        if self.ba_discovered is not None and self.ba_is_agent:
+            return min(self.discovered, self.ba_discovered)
+        return self.discovered
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every obligation a breach triggers, with the holds and warnings behind them."""
+
+    discovered: date
+    affected: int
+    today: date
+    obligations: tuple[Obligation, ...]
+    holds: tuple[HoldWindow, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def earliest_due(self) -> date | None:
+        """The first date anything is due (obligations without a fixed day are skipped)."""
+        dues = [o.due for o in self.obligations if o.due is not None]
+        return min(dues) if dues else None
+
+    def obligation(self, obligation_id: str) -> Obligation | None:
+        return next((o for o in self.obligations if o.id == obligation_id), None)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The plan in the JSON shape of issue 3 (`riskreg deadlines --json`)."""
+        return {
+            "discovered": self.discovered.isoformat(),
+            "affected": self.affected,
+            "obligations": [o.to_json_dict() for o in self.obligations],
+            "earliest_due": iso(self.earliest_due),
+            "holds": [
+                {
+                    "kind": h.kind,
+                    "statement_on": h.statement_on.isoformat(),
+                    "ends_on": h.ends_on.isoformat(),
+                }
+                for h in self.holds
+            ],
+            "warnings": list(self.warnings),
+        }
+
+
+def individual_notice_due(discovered: date) -> date:
+    """Individual notice: no later than 60 calendar days after discovery (45 CFR 164.404(b))."""
+    return discovered + timedelta(days=NOTICE_DAYS)
+
+
+def annual_log_due(discovered: date) -> date:
+    """Annual log deadline: Dec 31 of the discovery year + 60 days (45 CFR 164.408(c))."""
+    return date(discovered.year, 12, 31) + timedelta(days=NOTICE_DAYS)
+
+
+def hhs_track(affected: int) -> str:
+    """`with_individual_notice` for 500 or more in total (164.408(b)); else `annual_log` (c)."""
+    return "with_individual_notice" if affected >= HHS_IMMEDIATE_THRESHOLD else "annual_log"
+
+
+def media_states(residents: Mapping[str, int]) -> list[str]:
+    """States with more than 500 residents affected: media notice (45 CFR 164.406(a))."""
+    return sorted(code for code, n in residents.items() if n > MEDIA_THRESHOLD)
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """A federal 60-day-style clock with the law-enforcement hold applied (164.412)."""
+
+    original: date
+    due: date
+    tolling: date | None
+    base: str
+
+    @property
+    def held(self) -> bool:
+        return self.due != self.original or self.tolling is not None
+
+    def hold_text(self) -> str:
+        if not self.held:
+            return ""
+        return (
+            f" Law-enforcement hold (45 CFR 164.412): conservative reading, notify by {self.due} "
+            f"(no notice inside the hold); tolling reading {self.tolling or self.due}, an "
+            "interpretation for counsel."
+        )
+
+    def cite(self, citation: str) -> str:
+        return f"{citation}, 164.412" if self.held else citation
+
+
+def _clock(original: date, periods: list[tuple[date, date]], start: date, base: str) -> _Clock:
+    return _Clock(
+        original, conservative_due(original, periods), tolling_due(original, periods, start), base
+    )
+
+
+def compute_plan(facts: BreachFacts, today: date, internal_target_days: int = 15) -> Plan:
+    """Every notification obligation of RULES.md for these facts, as of `today`.
+
+    Individuals, substitute notice and media: 45 CFR 164.404-164.406; HHS: 164.408(b) or (c);
+    Part 2: 42 CFR 2.16; holds: 164.412; state overlays: data/state_rules.json.
+    """
+    _count("internal_target_days", internal_target_days)
+    start = facts.effective_discovered
+    windows = hold_windows(facts.holds)
+    periods = merged_periods(windows)
+    agent_first = facts.ba_is_agent and facts.ba_discovered is not None and start < facts.discovered
+    base = (
+        f"the business associate's discovery (as the practice's agent) {start}"
+        if agent_first
+        else f"discovery {start}"
+    )
+    # Holds apply to every notice of subpart D (164.412 says "a notification, notice, or posting
+    # required under this subpart"), so also to the annual HHS log of 164.408(c). That clock only
+    # starts running at the end of the calendar year, so only hold days after Dec 31 pause it.
+    notice = _clock(individual_notice_due(start), periods, start, base)
+
+    def target(due: date | None) -> date | None:
+        return internal_target(due, start, internal_target_days, periods)
+
+    def sixty(obligation_id: str, who: str, citation: str, text: str) -> Obligation:
+        return Obligation(
+            id=obligation_id,
+            who=who,
+            due=notice.due,
+            original_due=notice.original,
+            tolling_due=notice.tolling,
+            citation=notice.cite(citation),
+            explanation=text + notice.hold_text(),
+            internal_target=target(notice.due),
+            verify_with_counsel=notice.held,
+        )
+
+    obligations = [_individuals(facts, notice, sixty)]
+    if facts.insufficient_contact >= 1:
+        obligations.append(_substitute(facts.insufficient_contact, notice, sixty))
+    for code in media_states(facts.residents):
+        rule = overlays.state_rules().get(code)
+        name = rule.name if rule else code
+        obligations.append(
+            sixty(
+                f"media:{code}",
+                f"prominent media outlets serving {name}",
+                "45 CFR 164.406(b)",
+                f"{facts.residents[code]:,} residents of {code}, more than 500: media notice "
+                f"without unreasonable delay, no later than {notice.base} + 60 days = "
+                f"{notice.original}.",
+            )
+        )
+    hhs = _hhs(facts, start, notice, periods, target)
+    obligations.append(hhs)
+    if facts.part2:
+        obligations.append(_part2(hhs))
+    obligations.extend(_states(facts, start, hhs, internal_target_days))
+    warnings = plan_warnings(facts, today, start, windows, periods, obligations)
+    return Plan(start, facts.affected, today, tuple(obligations), tuple(windows), tuple(warnings))
+
+
+def _individuals(facts: BreachFacts, notice: _Clock, sixty: Any) -> Obligation:
+    text = (
+        f"Without unreasonable delay, no later than {notice.base} + 60 calendar days = "
+        f"{notice.original} (discovery is day 0; no roll-forward for weekends or holidays)."
+    )
+    who = "each affected individual (first-class mail, or email if they agreed)"
+    if facts.deceased_with_kin:
+        text += (
+            f" Includes written notice to the next of kin or personal representative of "
+            f"{facts.deceased_with_kin:,} deceased individual(s) (45 CFR 164.404(d)(1)(ii))."
+        )
+        who += "; next of kin or personal representative of the deceased"
+    if facts.urgent:
+        text += " Possible imminent misuse: also telephone individuals (45 CFR 164.404(d)(3))."
+    return sixty("individuals", who, "45 CFR 164.404(b)", text)
+
+
+def _substitute(count: int, notice: _Clock, sixty: Any) -> Obligation:
+    """Substitute notice (45 CFR 164.404(d)(2)): the method depends on how many lack contact."""
+    if count < 10:
+        method = (
+            f"{count} with insufficient or out-of-date contact information, fewer than 10: "
+            "an alternative form of written notice, telephone or other means "
+            "(45 CFR 164.404(d)(2)(i))."
+        )
+        citation = "45 CFR 164.404(d)(2)(i)"
+    else:
+        method = (
+            f"{count:,} with insufficient or out-of-date contact information, 10 or more: a "
+            "conspicuous posting on the website home page for 90 days, or conspicuous notice in "
+            "major print or broadcast media where they likely live, AND a toll-free number active "
+            "for at least 90 days (45 CFR 164.404(d)(2)(ii))."
+        )
+        citation = "45 CFR 164.404(d)(2)(ii)"
+    text = f"{method} Due with the individual notice: {notice.original}."
+    return sixty("substitute_notice", "individuals who cannot be reached by mail", citation, text)
+
+
+def _hhs(facts: BreachFacts, start: date, notice: _Clock, periods: list, target: Any) -> Obligation:
+    track = hhs_track(facts.affected)
+    if track == "with_individual_notice":
+        clock = notice
+        citation = "45 CFR 164.408(b)"
+        text = (
+            f"{facts.affected:,} affected in total, 500 or more: notify HHS through the OCR portal "
+            f"contemporaneously with the individual notice, no later than {notice.base} + 60 days "
+            f"= {notice.original}."
+        )
+    else:
+        year_end = date(start.year, 12, 31)
+        clock = _clock(annual_log_due(start), periods, year_end, f"{year_end}")
+        citation = "45 CFR 164.408(c)"
+        text = (
+            f"{facts.affected:,} affected in total, fewer than 500: log it and report it to HHS "
+            f"through the OCR portal no later than 60 days after the end of the calendar year of "
+            f"discovery: {year_end} + 60 days = {clock.original}. May be filed earlier."
+        )
+    return Obligation(
+        id="hhs",
+        who="Secretary of HHS (OCR breach portal)",
+        due=clock.due,
+        original_due=clock.original,
+        track=track,
+        tolling_due=clock.tolling,
+        citation=clock.cite(citation),
+        explanation=text + clock.hold_text(),
+        internal_target=target(clock.due),
+        verify_with_counsel=clock.held,
+    )
+
+
+def _part2(hhs: Obligation) -> Obligation:
+    """Part 2 records: a separate breach report to HHS on the HIPAA clocks (42 CFR 2.16)."""
+    return Obligation(
+        id="hhs_part2",
+        who="Secretary of HHS (separate Part 2 breach report)",
+        due=hhs.due,
+        original_due=hhs.original_due,
+        track=hhs.track,
+        tolling_due=hhs.tolling_due,
+        citation="42 CFR 2.16",
+        explanation=(
+            "Part 2 substance use disorder records: a separate breach report to HHS, on the same "
+            f"clock and track as the HIPAA report ({hhs.track}, due {hhs.due})."
+        ),
+        internal_target=hhs.internal_target,
+        verify_with_counsel=hhs.verify_with_counsel,
+    )
+
+
+def _states(facts: BreachFacts, start: date, hhs: Obligation, days_before: int) -> list[Obligation]:
+    """`state:XX` and `regulator:XX` for every listed state with residents and an overlay row."""
+    out = []
+    for code, count in facts.residents.items():
+        rule = overlays.state_rules().get(code)
+        if count == 0 or rule is None:
+            continue
+        determined = facts.determined.get(code, start)
+        residents = overlays.residents_obligation(rule, start, determined, days_before)
+        out.append(residents)
+        regulator = overlays.regulator_obligation(
+            rule, count, start, determined, residents.due, hhs, days_before
+        )
+        if regulator is not None:
+            out.append(regulator)
+    return out

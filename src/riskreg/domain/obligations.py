@@ -1,0 +1,70 @@
+"""One notification obligation of a breach: who is told, by when, under which rule, and why."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from riskreg.domain.holds import inside_hold
+from riskreg.domain.workdays import is_weekend
+
+
+def iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """A notice the practice owes, with the date it is due and how that date was computed.
+
+    `due` is None where the law sets no fixed day ("most expedient time"). Under a law-enforcement
+    hold, `due` is the conservative reading and `tolling_due` the tolling one (45 CFR 164.412).
+    `original_due` is the date before any hold.
+    """
+
+    id: str
+    who: str
+    due: date | None
+    citation: str
+    explanation: str
+    track: str | None = None
+    tolling_due: date | None = None
+    internal_target: date | None = None
+    verify_with_counsel: bool = False
+    original_due: date | None = None
+
+    @property
+    def weekend(self) -> bool:
+        """True when the due date is a Saturday or Sunday (warned, never extended)."""
+        return self.due is not None and is_weekend(self.due)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The obligation as in the issue 3 JSON shape (`track` only for hhs and hhs_part2)."""
+        out: dict[str, Any] = {"id": self.id, "due": iso(self.due)}
+        if self.id in ("hhs", "hhs_part2"):
+            out["track"] = self.track
+        out.update(
+            tolling_due=iso(self.tolling_due),
+            weekend=self.weekend,
+            internal_target=iso(self.internal_target),
+            citation=self.citation,
+            explanation=self.explanation,
+            verify_with_counsel=self.verify_with_counsel,
+        )
+        return out
+
+
+def internal_target(
+    due: date | None, discovered: date, days_before: int, holds: list[tuple[date, date]]
+) -> date | None:
+    """A suggested date `days_before` the legal one: the 60 days are an outer limit, and waiting
+    to the last day can itself be unreasonable delay (45 CFR 164.404(b)).
+
+    Never before discovery, and never inside a law-enforcement hold (164.412): if it would be,
+    the target is the day the hold lapses.
+    """
+    if due is None:
+        return None
+    target = max(discovered, due - timedelta(days=days_before))
+    target = min(target, due)
+    lapse = inside_hold(target, holds)
+    return min(lapse, due) if lapse else target

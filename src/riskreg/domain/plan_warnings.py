@@ -1,0 +1,113 @@
+"""The warnings beside a deadline plan: things the practitioner must see, none of which move a date."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from riskreg.domain import state_rules as overlays
+from riskreg.domain.holds import HoldWindow, inside_hold
+from riskreg.domain.obligations import Obligation
+from riskreg.domain.workdays import WEEKDAY_NAMES, federal_holiday, is_weekend
+
+if TYPE_CHECKING:
+    from riskreg.domain.deadlines import BreachFacts
+
+BA_NOTICE_DAYS = 60  # 164.410(b)
+
+
+def _last_weekday_before(day: date) -> date:
+    day -= timedelta(days=1)
+    while is_weekend(day) or federal_holiday(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def _day_warning(o: Obligation, periods: list[tuple[date, date]]) -> str | None:
+    """A due date on a weekend or federal holiday is warned, never extended (RULES.md)."""
+    if o.due is None:
+        return None
+    holiday = federal_holiday(o.due)
+    if not (is_weekend(o.due) or holiday):
+        return None
+    what = WEEKDAY_NAMES[o.due.weekday()]
+    if holiday:
+        what += f", {holiday} (US federal holiday)"
+    text = f"{o.id}: due {o.due} falls on a {what}; deadlines are not extended"
+    earlier = _last_weekday_before(o.due)
+    if inside_hold(earlier, periods):
+        return text + " (the day before is inside the law-enforcement hold)."
+    return text + f", so send by {earlier} if offices or mail are closed."
+
+
+def plan_warnings(
+    facts: BreachFacts,
+    today: date,
+    start: date,
+    windows: list[HoldWindow],
+    periods: list[tuple[date, date]],
+    obligations: list[Obligation],
+) -> list[str]:
+    """Warnings in a stable order: dates, business associate, holds, scope, then each obligation."""
+    out = []
+    if start > today:
+        out.append(
+            f"Discovery date {start} is after today ({today}): a planning or training scenario."
+        )
+    if facts.ba_discovered is not None:
+        ba_due = facts.ba_discovered + timedelta(days=BA_NOTICE_DAYS)
+        if facts.ba_is_agent:
+            out.append(
+                f"Business associate acting as the practice's agent: its discovery on "
+                f"{facts.ba_discovered} counts as the practice's (45 CFR 164.404(a)(2)); clocks run "
+                f"from {start}. If it is an independent contractor, document that and use "
+                "--ba-not-agent."
+            )
+        else:
+            out.append(
+                f"Business associate not acting as the practice's agent: clocks run from the "
+                f"practice's own discovery {facts.discovered}, not the business associate's "
+                f"{facts.ba_discovered}. Keep the documentation of that status."
+            )
+        if facts.discovered > ba_due:
+            out.append(
+                f"The business associate had to tell the practice by {ba_due} (60 days after its "
+                f"discovery, 45 CFR 164.410(b)); it was told later, on {facts.discovered}."
+            )
+    for window in windows:
+        if window.note:
+            out.append(f"Law-enforcement hold: {window.note}.")
+    if windows:
+        out.append(
+            "Law-enforcement hold: due dates use the conservative reading (notify the day the hold "
+            "lapses); tolling_due is the tolling reading, an interpretation for counsel. Send no "
+            "notice inside a hold window; document oral statements with the official's identity "
+            "(45 CFR 164.412). State clocks are not moved by the federal hold: verify with counsel."
+        )
+        individuals = obligations[0]
+        original = individuals.original_due
+        for w in [w for w in windows if original and w.statement_on > original]:
+            out.append(
+                f"The {w.kind} law-enforcement statement of {w.statement_on} came after the "
+                f"original due date {original}: it does not extend a deadline "
+                "that had already passed."
+            )
+    listed = sum(facts.residents.values())
+    if listed < facts.affected:
+        out.append(
+            f"{facts.affected - listed:,} of the {facts.affected:,} affected have no state recorded: "
+            "media and state obligations cover only the states listed."
+        )
+    for code, count in facts.residents.items():
+        if count and code not in overlays.state_rules():
+            out.append(
+                f"No state overlay on file for {code} ({count:,} residents): check {code}'s "
+                "breach-notification law with counsel."
+            )
+    for o in obligations:
+        day = _day_warning(o, periods)
+        if day:
+            out.append(day)
+        if o.due is not None and o.due < today:
+            out.append(f"{o.id}: due {o.due} has passed (today is {today}).")
+    return out
