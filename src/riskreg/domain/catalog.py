@@ -1,0 +1,393 @@
+"""The starter catalog: tool, hazard and safeguard templates shipped in `data/catalog/`.
+
+Pure Python (stdlib and `riskreg.datafiles` only). `load_catalog()` reads the three JSON files and
+checks them before anything uses them; a broken file raises `ValueError` naming the file, the key
+and the problem. The value -> label dictionaries below are the catalog's vocabulary, shared with
+validation and the UI: values are stored, labels are shown.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+from riskreg.datafiles import load_json
+
+TOOL_CATEGORIES = {
+    "dictation_transcription": "Dictation and transcription (AI)",
+    "ai_scribe": "AI scribe",
+    "intake_communication": "Intake and communication (AI)",
+    "clinical_decision_support": "Clinical decision support (AI)",
+    "marketing_business": "Marketing and business",
+    "ehr": "EHR / practice management",
+    "email": "Email",
+    "device": "Device",
+    "cloud_storage": "Cloud storage",
+    "paper": "Paper records",
+    "other": "Other",
+}
+
+# The AI categories, listed first wherever tools are shown (DESIGN.md, "The register").
+AI_TOOL_CATEGORIES = (
+    "dictation_transcription",
+    "ai_scribe",
+    "intake_communication",
+    "clinical_decision_support",
+    "marketing_business",
+)
+
+BAA_STATUSES = {
+    "not_needed": "Not needed",
+    "missing": "Missing",
+    "requested": "Requested",
+    "signed": "Signed",
+    "expired": "Expired",
+}
+
+SAFEGUARD_CATEGORIES = {
+    "administrative": "Administrative",
+    "physical": "Physical",
+    "technical": "Technical",
+}
+
+# Security Rule implementation specifications are required or addressable (45 CFR 164.306(d)).
+REQUIREMENTS = {
+    "required": "Required",
+    "addressable": "Addressable",
+}
+
+TREATMENTS = {
+    "mitigate": "Mitigate",
+    "accept": "Accept",
+    "transfer": "Transfer",
+    "avoid": "Avoid",
+}
+
+REVIEW_CADENCES_MONTHS = (3, 6, 12)
+
+# "45 CFR 164.308(a)(1)(ii)(A)", "45 CFR 164.312(b)", "45 CFR 164.502(b)"; "" when no HIPAA
+# provision applies (the description then says why).
+CITATION_PATTERN = re.compile(r"45 CFR 164\.\d{3}(\([a-zA-Z0-9]+\))+")
+KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,79}")
+SCORE_RANGE = range(1, 6)
+VERIFICATION_CADENCE_RANGE = range(1, 121)
+
+TOOLS_FILE = "tools.json"
+HAZARDS_FILE = "hazards.json"
+SAFEGUARDS_FILE = "safeguards.json"
+
+
+@dataclass(frozen=True)
+class ToolTemplate:
+    """A kind of tool or system a solo practice is likely to use."""
+
+    key: str
+    name: str
+    vendor: str
+    category: str
+    handles_phi: bool
+    baa_status: str
+    notes: str
+
+    @property
+    def is_ai(self) -> bool:
+        return self.category in AI_TOOL_CATEGORIES
+
+
+@dataclass(frozen=True)
+class SafeguardTemplate:
+    """A measure that answers one or more hazards, with the Security Rule citation it serves."""
+
+    key: str
+    title: str
+    description: str
+    category: str
+    citation: str
+    requirement: str
+    verification_cadence_months: int
+
+
+@dataclass(frozen=True)
+class HazardTemplate:
+    """Something that could go wrong, with inherent and residual scores (likelihood x impact)."""
+
+    key: str
+    title: str
+    description: str
+    threat_source: str
+    vulnerability: str
+    likelihood: int
+    impact: int
+    residual_likelihood: int
+    residual_impact: int
+    treatment: str
+    review_cadence_months: int
+    tools: tuple[str, ...]
+    safeguards: tuple[str, ...]
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+    @property
+    def residual_score(self) -> int:
+        return self.residual_likelihood * self.residual_impact
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The whole starter catalog; every key a hazard names resolves (checked by `load_catalog`)."""
+
+    tools: tuple[ToolTemplate, ...]
+    hazards: tuple[HazardTemplate, ...]
+    safeguards: tuple[SafeguardTemplate, ...]
+
+    def tool(self, key: str) -> ToolTemplate:
+        return _find(self.tools, key, TOOLS_FILE)
+
+    def hazard(self, key: str) -> HazardTemplate:
+        return _find(self.hazards, key, HAZARDS_FILE)
+
+    def safeguard(self, key: str) -> SafeguardTemplate:
+        return _find(self.safeguards, key, SAFEGUARDS_FILE)
+
+    def safeguards_for(self, hazard_key: str) -> tuple[SafeguardTemplate, ...]:
+        """The safeguards suggested for a hazard, in the order the hazard lists them."""
+        return tuple(self.safeguard(key) for key in self.hazard(hazard_key).safeguards)
+
+    def tools_for(self, hazard_key: str) -> tuple[ToolTemplate, ...]:
+        """The tools a hazard concerns, in the order the hazard lists them."""
+        return tuple(self.tool(key) for key in self.hazard(hazard_key).tools)
+
+    def hazards_answered_by(self, safeguard_key: str) -> tuple[HazardTemplate, ...]:
+        """The hazards that list this safeguard."""
+        self.safeguard(safeguard_key)
+        return tuple(h for h in self.hazards if safeguard_key in h.safeguards)
+
+    def hazards_concerning(self, tool_key: str) -> tuple[HazardTemplate, ...]:
+        """The hazards that list this tool."""
+        self.tool(tool_key)
+        return tuple(h for h in self.hazards if tool_key in h.tools)
+
+
+def _find(items: tuple[Any, ...], key: str, filename: str) -> Any:
+    for item in items:
+        if item.key == key:
+            return item
+    raise KeyError(f"{filename} has no entry {key!r}")
+
+
+def load_catalog(folder: Path | None = None) -> Catalog:
+    """Read and check the starter catalog: the shipped one, or the three files in `folder`.
+
+    Checks: unique keys, every tool and safeguard a hazard names exists, scores 1-5 with residual
+    no higher than inherent, values from the vocabularies above, citation format.
+    Raises ValueError("<file>: <key>: <problem>") on the first problem found.
+    """
+    tools = tuple(_tool(entry) for entry in _entries(folder, TOOLS_FILE))
+    safeguards = tuple(_safeguard(entry) for entry in _entries(folder, SAFEGUARDS_FILE))
+    hazards = tuple(_hazard(entry) for entry in _entries(folder, HAZARDS_FILE))
+    _check_unique(tools, TOOLS_FILE)
+    _check_unique(safeguards, SAFEGUARDS_FILE)
+    _check_unique(hazards, HAZARDS_FILE)
+    tool_keys = {t.key for t in tools}
+    safeguard_keys = {s.key for s in safeguards}
+    for hazard in hazards:
+        for key in hazard.tools:
+            if key not in tool_keys:
+                _fail(HAZARDS_FILE, hazard.key, f"tool {key!r} is not in {TOOLS_FILE}")
+        for key in hazard.safeguards:
+            if key not in safeguard_keys:
+                _fail(HAZARDS_FILE, hazard.key, f"safeguard {key!r} is not in {SAFEGUARDS_FILE}")
+    return Catalog(tools=tools, hazards=hazards, safeguards=safeguards)
+
+
+class _Entry:
+    """One JSON object being read, so each problem names its file and key."""
+
+    def __init__(self, filename: str, index: int, raw: Any) -> None:
+        self.filename = filename
+        if not isinstance(raw, dict):
+            _fail(filename, f"entry #{index + 1}", "is not a JSON object")
+        self.raw: dict[str, Any] = raw
+        key = raw.get("key")
+        self.key = key if isinstance(key, str) and key else f"entry #{index + 1}"
+
+    def fail(self, problem: str) -> NoReturn:
+        _fail(self.filename, self.key, problem)
+
+    def expect_fields(self, fields: tuple[str, ...]) -> None:
+        missing = [f for f in fields if f not in self.raw]
+        if missing:
+            self.fail(f"missing field(s): {', '.join(missing)}")
+        unknown = sorted(set(self.raw) - set(fields))
+        if unknown:
+            self.fail(f"unknown field(s): {', '.join(unknown)}")
+
+    def text(self, field: str, *, allow_empty: bool = False) -> str:
+        value = self.raw[field]
+        if not isinstance(value, str):
+            self.fail(f"{field} must be text, not {type(value).__name__}")
+        if not allow_empty and not value.strip():
+            self.fail(f"{field} is empty")
+        return value
+
+    def key_field(self) -> str:
+        value = self.text("key")
+        if not KEY_PATTERN.fullmatch(value):
+            self.fail("key must be lower_snake_case (a-z, 0-9, _), at most 80 characters")
+        return value
+
+    def choice(self, field: str, options: Any) -> str:
+        value = self.raw[field]
+        if not isinstance(value, str) or value not in options:
+            self.fail(f"{field} {value!r} is not one of: {', '.join(options)}")
+        return value
+
+    def boolean(self, field: str) -> bool:
+        value = self.raw[field]
+        if not isinstance(value, bool):
+            self.fail(f"{field} must be true or false, not {value!r}")
+        return value
+
+    def integer(self, field: str, allowed: range | tuple[int, ...]) -> int:
+        value = self.raw[field]
+        if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+            if isinstance(allowed, range):
+                wanted = f"a whole number from {allowed.start} to {allowed.stop - 1}"
+            else:
+                wanted = "one of " + ", ".join(str(a) for a in allowed)
+            self.fail(f"{field} must be {wanted}, not {value!r}")
+        return value
+
+    def keys(self, field: str, *, at_least_one: bool) -> tuple[str, ...]:
+        value = self.raw[field]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(f"{field} must be a list of keys")
+        if at_least_one and not value:
+            self.fail(f"{field} is empty: list at least one")
+        if len(set(value)) != len(value):
+            self.fail(f"{field} lists a key twice")
+        return tuple(value)
+
+
+def _fail(filename: str, key: str, problem: str) -> NoReturn:
+    raise ValueError(f"{filename}: {key}: {problem}")
+
+
+def _entries(folder: Path | None, filename: str) -> list[_Entry]:
+    try:
+        if folder is None:
+            data = load_json(f"catalog/{filename}")
+        else:
+            with (folder / filename).open(encoding="utf-8") as fh:
+                data = json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{filename}: not valid JSON: {exc}") from exc
+    if not isinstance(data, list):
+        # ValueError, not TypeError: callers catch one exception for any broken catalog file.
+        raise ValueError(f"{filename}: must be a JSON list of entries")  # noqa: TRY004
+    return [_Entry(filename, index, raw) for index, raw in enumerate(data)]
+
+
+def _check_unique(items: tuple[Any, ...], filename: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.key in seen:
+            _fail(filename, item.key, "key is used more than once")
+        seen.add(item.key)
+
+
+_TOOL_FIELDS = ("key", "name", "vendor", "category", "handles_phi", "baa_status", "notes")
+
+
+def _tool(entry: _Entry) -> ToolTemplate:
+    entry.expect_fields(_TOOL_FIELDS)
+    tool = ToolTemplate(
+        key=entry.key_field(),
+        name=entry.text("name"),
+        vendor=entry.text("vendor", allow_empty=True),
+        category=entry.choice("category", TOOL_CATEGORIES),
+        handles_phi=entry.boolean("handles_phi"),
+        baa_status=entry.choice("baa_status", BAA_STATUSES),
+        notes=entry.text("notes", allow_empty=True),
+    )
+    if not tool.handles_phi and tool.baa_status != "not_needed":
+        entry.fail(f"baa_status {tool.baa_status!r} for a tool that does not handle PHI")
+    return tool
+
+
+_SAFEGUARD_FIELDS = (
+    "key",
+    "title",
+    "description",
+    "category",
+    "citation",
+    "requirement",
+    "verification_cadence_months",
+)
+
+
+def _safeguard(entry: _Entry) -> SafeguardTemplate:
+    entry.expect_fields(_SAFEGUARD_FIELDS)
+    citation = entry.text("citation", allow_empty=True)
+    if citation and not CITATION_PATTERN.fullmatch(citation):
+        entry.fail(f"citation {citation!r} is not like '45 CFR 164.308(a)(1)(ii)(A)'")
+    return SafeguardTemplate(
+        key=entry.key_field(),
+        title=entry.text("title"),
+        description=entry.text("description"),
+        category=entry.choice("category", SAFEGUARD_CATEGORIES),
+        citation=citation,
+        requirement=entry.choice("requirement", REQUIREMENTS),
+        verification_cadence_months=entry.integer(
+            "verification_cadence_months", VERIFICATION_CADENCE_RANGE
+        ),
+    )
+
+
+_HAZARD_FIELDS = (
+    "key",
+    "title",
+    "description",
+    "threat_source",
+    "vulnerability",
+    "likelihood",
+    "impact",
+    "residual_likelihood",
+    "residual_impact",
+    "treatment",
+    "review_cadence_months",
+    "tools",
+    "safeguards",
+)
+
+
+def _hazard(entry: _Entry) -> HazardTemplate:
+    entry.expect_fields(_HAZARD_FIELDS)
+    hazard = HazardTemplate(
+        key=entry.key_field(),
+        title=entry.text("title"),
+        description=entry.text("description"),
+        threat_source=entry.text("threat_source"),
+        vulnerability=entry.text("vulnerability"),
+        likelihood=entry.integer("likelihood", SCORE_RANGE),
+        impact=entry.integer("impact", SCORE_RANGE),
+        residual_likelihood=entry.integer("residual_likelihood", SCORE_RANGE),
+        residual_impact=entry.integer("residual_impact", SCORE_RANGE),
+        treatment=entry.choice("treatment", TREATMENTS),
+        review_cadence_months=entry.integer("review_cadence_months", REVIEW_CADENCES_MONTHS),
+        tools=entry.keys("tools", at_least_one=False),
+        safeguards=entry.keys("safeguards", at_least_one=True),
+    )
+    if hazard.residual_likelihood > hazard.likelihood:
+        entry.fail(
+            f"residual_likelihood {hazard.residual_likelihood} is higher than "
+            f"likelihood {hazard.likelihood}"
+        )
+    if hazard.residual_impact > hazard.impact:
+        entry.fail(
+            f"residual_impact {hazard.residual_impact} is higher than impact {hazard.impact}"
+        )
+    return hazard
