@@ -1,0 +1,502 @@
+"""The deadline engine through its domain API: RULES.md's worked examples and each rule."""
+
+from datetime import date
+
+import pytest
+
+from riskreg.domain.deadlines import BreachFacts, annual_log_due, compute_plan
+from riskreg.domain.holds import Hold
+from riskreg.domain.workdays import add_business_days, federal_holiday
+from riskreg.errors import ValidationError
+
+TODAY = date(2026, 1, 5)
+
+
+def plan_for(discovered, affected, residents=None, today=TODAY, **kwargs):
+    facts = BreachFacts(
+        discovered=discovered, affected=affected, residents=residents or {}, **kwargs
+    )
+    return compute_plan(facts, today)
+
+
+def due(plan, obligation_id):
+    obligation = plan.obligation(obligation_id)
+    assert obligation is not None, (
+        f"{obligation_id} missing from {[o.id for o in plan.obligations]}"
+    )
+    return obligation.due
+
+
+def media_ids(plan):
+    return [o.id for o in plan.obligations if o.id.startswith("media:")]
+
+
+# --- RULES.md worked examples -------------------------------------------------------------
+
+
+def test_example_1_three_colorado_residents_get_a_saturday_deadline_and_the_annual_log():
+    plan = plan_for(date(2026, 3, 10), 3, {"CO": 3})
+    individuals = plan.obligation("individuals")
+    assert individuals.due == date(2026, 5, 9)
+    assert individuals.weekend is True
+    assert any("individuals" in w and "Saturday" in w for w in plan.warnings)
+    hhs = plan.obligation("hhs")
+    assert (hhs.track, hhs.due) == ("annual_log", date(2027, 3, 1))
+    assert media_ids(plan) == []
+    assert due(plan, "state:CO") == date(2026, 4, 9)
+
+
+def test_example_2_five_hundred_across_two_states_goes_to_hhs_with_the_individual_notice():
+    plan = plan_for(date(2026, 6, 15), 500, {"NY": 300, "NJ": 200})
+    assert due(plan, "individuals") == date(2026, 8, 14)
+    hhs = plan.obligation("hhs")
+    assert (hhs.track, hhs.due) == ("with_individual_notice", date(2026, 8, 14))
+    assert media_ids(plan) == []
+
+
+def test_example_3_exactly_five_hundred_californians_trigger_hhs_but_no_media():
+    plan = plan_for(date(2026, 9, 1), 500, {"CA": 500})
+    hhs = plan.obligation("hhs")
+    assert (hhs.track, hhs.due) == ("with_individual_notice", date(2026, 10, 31))
+    assert plan.obligation("media:CA") is None
+
+
+def test_example_4_five_hundred_and_one_floridians_trigger_media_all_due_on_a_saturday():
+    plan = plan_for(date(2026, 9, 1), 501, {"FL": 501})
+    for obligation_id in ("individuals", "media:FL", "hhs"):
+        obligation = plan.obligation(obligation_id)
+        assert obligation.due == date(2026, 10, 31)
+        assert obligation.weekend is True
+    assert plan.obligation("hhs").track == "with_individual_notice"
+
+
+def test_example_5_an_oral_hold_moves_the_deadlines_to_its_end_and_shows_the_tolling_reading():
+    plan = plan_for(date(2026, 4, 1), 600, {"IL": 600}, holds=(Hold("oral", date(2026, 5, 20)),))
+    assert [(h.kind, h.statement_on, h.ends_on) for h in plan.holds] == [
+        ("oral", date(2026, 5, 20), date(2026, 6, 19))
+    ]
+    for obligation_id in ("individuals", "media:IL", "hhs"):
+        obligation = plan.obligation(obligation_id)
+        assert obligation.original_due == date(2026, 5, 31)
+        assert obligation.due == date(2026, 6, 19)
+        assert obligation.tolling_due == date(2026, 6, 30)
+        assert obligation.verify_with_counsel is True
+        assert "164.412" in obligation.citation
+
+
+# --- individuals, deceased, urgent --------------------------------------------------------
+
+
+def test_individual_notice_is_discovery_plus_sixty_days_with_the_rule_cited():
+    individuals = plan_for(date(2026, 1, 2), 1).obligation("individuals")
+    assert individuals.due == date(2026, 3, 3)
+    assert individuals.citation == "45 CFR 164.404(b)"
+    assert individuals.tolling_due is None
+    assert individuals.verify_with_counsel is False
+
+
+def test_deceased_with_known_next_of_kin_are_mentioned_in_the_individual_notice():
+    plan = plan_for(date(2026, 3, 10), 5, deceased_with_kin=2)
+    individuals = plan.obligation("individuals")
+    assert "next of kin" in individuals.explanation
+    assert "164.404(d)(1)(ii)" in individuals.explanation
+    assert individuals.due == date(2026, 5, 9)
+
+
+def test_without_deceased_the_next_of_kin_are_not_mentioned():
+    assert "next of kin" not in plan_for(date(2026, 3, 10), 5).obligation("individuals").explanation
+
+
+def test_urgent_breaches_add_a_telephone_notice_without_a_separate_deadline():
+    plan = plan_for(date(2026, 3, 10), 5, urgent=True)
+    assert "164.404(d)(3)" in plan.obligation("individuals").explanation
+    assert plan.obligation("individuals").due == date(2026, 5, 9)
+
+
+# --- substitute notice --------------------------------------------------------------------
+
+
+def test_substitute_notice_is_absent_when_everyone_can_be_reached():
+    assert plan_for(date(2026, 3, 10), 20).obligation("substitute_notice") is None
+
+
+def test_fewer_than_ten_unreachable_people_need_an_alternative_written_notice_or_phone():
+    substitute = plan_for(date(2026, 3, 10), 20, insufficient_contact=9).obligation(
+        "substitute_notice"
+    )
+    assert substitute.due == date(2026, 5, 9)
+    assert "fewer than 10" in substitute.explanation
+    assert "toll-free" not in substitute.explanation
+    assert substitute.citation == "45 CFR 164.404(d)(2)(i)"
+
+
+def test_ten_or_more_unreachable_people_need_a_ninety_day_posting_and_a_toll_free_number():
+    substitute = plan_for(date(2026, 3, 10), 20, insufficient_contact=10).obligation(
+        "substitute_notice"
+    )
+    assert "10 or more" in substitute.explanation
+    assert "90 days" in substitute.explanation
+    assert "toll-free number" in substitute.explanation
+    assert substitute.citation == "45 CFR 164.404(d)(2)(ii)"
+
+
+def test_substitute_notice_follows_a_hold_like_the_individual_notice():
+    plan = plan_for(
+        date(2026, 4, 1), 20, insufficient_contact=3, holds=(Hold("oral", date(2026, 5, 20)),)
+    )
+    assert due(plan, "substitute_notice") == due(plan, "individuals") == date(2026, 6, 19)
+
+
+# --- HHS and Part 2 -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("discovered", "expected"),
+    [
+        (date(2026, 3, 10), date(2027, 3, 1)),
+        (date(2027, 12, 31), date(2028, 2, 29)),
+        (date(2027, 1, 1), date(2028, 2, 29)),
+        (date(2099, 6, 1), date(2100, 3, 1)),  # 2100 is not a leap year
+    ],
+)
+def test_the_annual_log_is_due_sixty_days_after_the_end_of_the_discovery_year(discovered, expected):
+    assert annual_log_due(discovered) == expected
+    hhs = plan_for(discovered, 499).obligation("hhs")
+    assert (hhs.track, hhs.due, hhs.citation) == ("annual_log", expected, "45 CFR 164.408(c)")
+
+
+def test_part2_records_add_a_separate_hhs_report_on_the_annual_log_track():
+    plan = plan_for(date(2026, 3, 10), 3, part2=True)
+    part2 = plan.obligation("hhs_part2")
+    assert (part2.track, part2.due) == ("annual_log", date(2027, 3, 1))
+    assert "2.16" in part2.citation
+
+
+def test_part2_records_follow_hhs_onto_the_immediate_track_at_five_hundred():
+    plan = plan_for(date(2026, 3, 10), 500, part2=True)
+    part2 = plan.obligation("hhs_part2")
+    assert (part2.track, part2.due) == ("with_individual_notice", date(2026, 5, 9))
+
+
+def test_without_part2_records_there_is_no_part2_report():
+    assert plan_for(date(2026, 3, 10), 3).obligation("hhs_part2") is None
+
+
+# --- business associate -------------------------------------------------------------------
+
+
+def test_a_business_associate_acting_as_agent_starts_the_clock_on_its_own_discovery():
+    plan = plan_for(date(2026, 5, 10), 4, ba_discovered=date(2026, 5, 1))
+    assert plan.discovered == date(2026, 5, 1)
+    assert due(plan, "individuals") == date(2026, 6, 30)
+    assert "business associate" in plan.obligation("individuals").explanation
+
+
+def test_an_independent_business_associate_leaves_the_clock_on_the_practices_date():
+    plan = plan_for(date(2026, 5, 10), 4, ba_discovered=date(2026, 5, 1), ba_is_agent=False)
+    assert plan.discovered == date(2026, 5, 10)
+    assert due(plan, "individuals") == date(2026, 7, 9)
+
+
+def test_an_agent_that_discovers_after_the_practice_does_not_move_the_clock_later():
+    plan = plan_for(date(2026, 5, 10), 4, ba_discovered=date(2026, 5, 20))
+    assert plan.discovered == date(2026, 5, 10)
+
+
+def test_a_business_associate_telling_the_practice_after_its_sixty_days_is_warned():
+    plan = plan_for(date(2026, 8, 1), 4, ba_discovered=date(2026, 5, 1), ba_is_agent=False)
+    assert any("164.410(b)" in w and "2026-06-30" in w for w in plan.warnings)
+
+
+# --- law-enforcement holds ----------------------------------------------------------------
+
+
+def test_a_written_hold_delays_notice_for_the_period_it_states():
+    plan = plan_for(date(2026, 4, 1), 20, holds=(Hold("written", date(2026, 5, 10), 45),))
+    assert [(h.kind, h.ends_on) for h in plan.holds] == [("written", date(2026, 6, 24))]
+    individuals = plan.obligation("individuals")
+    assert individuals.due == date(2026, 6, 24)
+    assert individuals.tolling_due == date(2026, 7, 15)  # 06-24 + (05-31 - 05-10)
+
+
+def test_a_written_statement_within_thirty_days_of_an_oral_one_replaces_its_period():
+    holds = (Hold("oral", date(2026, 5, 20)), Hold("written", date(2026, 6, 1), 10))
+    plan = plan_for(date(2026, 4, 1), 20, holds=holds)
+    assert [(h.kind, h.statement_on, h.ends_on) for h in plan.holds] == [
+        ("oral", date(2026, 5, 20), date(2026, 6, 1)),
+        ("written", date(2026, 6, 1), date(2026, 6, 11)),
+    ]
+    individuals = plan.obligation("individuals")
+    assert individuals.due == date(2026, 6, 11)  # not the oral statement's 06-19
+    assert individuals.tolling_due == date(2026, 6, 22)  # 06-11 + (05-31 - 05-20)
+    assert any("followed within 30 days by a written statement" in w for w in plan.warnings)
+
+
+def test_a_written_statement_after_the_oral_thirty_days_is_a_separate_hold():
+    holds = (Hold("oral", date(2026, 5, 20)), Hold("written", date(2026, 6, 25), 10))
+    plan = plan_for(date(2026, 4, 1), 20, holds=holds)
+    assert plan.holds[0].ends_on == date(2026, 6, 19)
+    assert due(plan, "individuals") == date(2026, 6, 19)
+
+
+def test_a_hold_ending_before_the_due_date_keeps_the_due_date_but_shows_the_tolling_reading():
+    plan = plan_for(date(2026, 4, 1), 20, holds=(Hold("written", date(2026, 4, 10), 10),))
+    individuals = plan.obligation("individuals")
+    assert individuals.due == date(2026, 5, 31)
+    assert individuals.tolling_due == date(2026, 6, 10)
+    assert individuals.internal_target == date(2026, 5, 16)
+
+
+def test_a_hold_stated_after_the_due_date_does_not_extend_it_and_is_warned():
+    plan = plan_for(date(2026, 1, 1), 20, holds=(Hold("oral", date(2026, 3, 15)),))
+    assert due(plan, "individuals") == date(2026, 3, 2)
+    assert plan.obligation("individuals").tolling_due is None
+    assert any("does not extend a deadline" in w for w in plan.warnings)
+
+
+def test_a_hold_during_the_year_leaves_the_annual_log_alone():
+    plan = plan_for(date(2026, 4, 1), 3, holds=(Hold("oral", date(2026, 5, 20)),))
+    hhs = plan.obligation("hhs")
+    assert (hhs.due, hhs.tolling_due) == (date(2027, 3, 1), None)
+
+
+def test_a_hold_running_past_march_first_moves_the_annual_log_too():
+    plan = plan_for(date(2026, 12, 1), 3, holds=(Hold("written", date(2026, 12, 15), 90),))
+    hhs = plan.obligation("hhs")
+    assert hhs.due == date(2027, 3, 15)
+    assert hhs.tolling_due == date(2027, 5, 14)  # paused only from Dec 31: 03-01 + 74 days
+
+
+def test_a_hold_does_not_move_state_deadlines():
+    plan = plan_for(date(2026, 4, 1), 20, {"CO": 20}, holds=(Hold("oral", date(2026, 4, 20)),))
+    assert due(plan, "state:CO") == date(2026, 5, 1)
+
+
+def test_the_internal_target_never_falls_inside_a_hold():
+    plan = plan_for(date(2026, 4, 1), 600, {"IL": 600}, holds=(Hold("oral", date(2026, 5, 20)),))
+    assert plan.obligation("individuals").internal_target == date(2026, 6, 19)
+
+
+# --- internal target ----------------------------------------------------------------------
+
+
+def test_the_internal_target_is_fifteen_days_before_the_legal_date_by_default():
+    assert plan_for(date(2026, 3, 10), 3).obligation("individuals").internal_target == date(
+        2026, 4, 24
+    )
+
+
+def test_the_internal_target_is_configurable_and_never_before_discovery():
+    facts = BreachFacts(date(2026, 3, 10), 3, {"CO": 3})
+    assert compute_plan(facts, TODAY, 30).obligation("individuals").internal_target == date(
+        2026, 4, 9
+    )
+    plan = compute_plan(facts, TODAY, internal_target_days=100)
+    assert plan.obligation("individuals").internal_target == date(2026, 3, 10)
+    assert plan.obligation("state:CO").internal_target == date(2026, 3, 10)
+
+
+def test_an_obligation_without_a_fixed_day_has_no_internal_target():
+    state = plan_for(date(2026, 3, 10), 3, {"CA": 3}).obligation("state:CA")
+    assert (state.due, state.internal_target) == (None, None)
+
+
+# --- state overlays -----------------------------------------------------------------------
+
+
+def test_colorado_counts_thirty_days_from_the_determination_date():
+    plan = plan_for(date(2026, 3, 10), 3, {"CO": 3}, determined={"CO": date(2026, 3, 20)})
+    assert due(plan, "state:CO") == date(2026, 4, 19)
+    assert plan.obligation("state:CO").verify_with_counsel is True
+    assert plan.obligation("state:CO").citation == "C.R.S. 6-1-716"
+
+
+@pytest.mark.parametrize(("count", "notified"), [(499, False), (500, True), (501, True)])
+def test_the_colorado_attorney_general_is_told_at_five_hundred_residents(count, notified):
+    plan = plan_for(date(2026, 3, 10), count, {"CO": count})
+    regulator = plan.obligation("regulator:CO")
+    assert (regulator is not None) is notified
+    if regulator:
+        assert regulator.due == date(2026, 4, 9)
+
+
+@pytest.mark.parametrize(("count", "notified"), [(500, False), (501, True)])
+def test_the_washington_attorney_general_is_told_above_five_hundred(count, notified):
+    plan = plan_for(date(2026, 3, 10), count, {"WA": count})
+    assert (plan.obligation("regulator:WA") is not None) is notified
+
+
+def test_new_york_residents_have_thirty_days_and_the_attorney_general_hears_with_them():
+    plan = plan_for(date(2026, 6, 15), 500, {"NY": 300, "NJ": 200})
+    assert due(plan, "state:NY") == date(2026, 7, 15)
+    regulator = plan.obligation("regulator:NY")
+    assert regulator.due == date(2026, 7, 15)
+    # The covered-entity rule: within 5 business days of notifying HHS (due 08-14, a Friday).
+    assert "5 business days" in regulator.explanation
+    assert "2026-08-21" in regulator.explanation
+
+
+def test_new_jersey_has_no_fixed_day_and_the_state_police_come_before_residents():
+    plan = plan_for(date(2026, 6, 15), 500, {"NY": 300, "NJ": 200})
+    assert due(plan, "state:NJ") is None
+    regulator = plan.obligation("regulator:NJ")
+    assert regulator.due is None
+    assert "State Police" in regulator.explanation
+
+
+def test_illinois_attorney_general_is_due_five_business_days_after_the_hhs_date():
+    plan = plan_for(date(2026, 3, 10), 3, {"IL": 3})
+    # HHS annual log 2027-03-01 (a Monday) + 5 business days.
+    assert due(plan, "regulator:IL") == date(2027, 3, 8)
+
+
+def test_texas_notifies_its_attorney_general_from_two_hundred_fifty_residents():
+    plan = plan_for(date(2026, 3, 10), 250, {"TX": 250})
+    assert due(plan, "state:TX") == date(2026, 5, 9)
+    assert due(plan, "regulator:TX") == date(2026, 4, 9)
+
+
+def test_vermont_wants_a_preliminary_notice_within_fourteen_business_days():
+    plan = plan_for(date(2026, 3, 10), 3, {"VT": 3})
+    assert due(plan, "state:VT") == date(2026, 4, 24)
+    assert due(plan, "regulator:VT") == date(2026, 3, 30)
+
+
+def test_maryland_tells_its_attorney_general_before_the_residents():
+    plan = plan_for(date(2026, 3, 10), 3, {"MD": 3})
+    assert due(plan, "state:MD") == date(2026, 4, 24)
+    assert due(plan, "regulator:MD") == date(2026, 4, 23)
+
+
+def test_a_state_without_an_overlay_row_is_warned_and_gets_no_state_obligation():
+    plan = plan_for(date(2026, 3, 10), 3, {"PA": 3})
+    assert plan.obligation("state:PA") is None
+    assert any("No state overlay" in w and "PA" in w for w in plan.warnings)
+
+
+def test_state_codes_are_accepted_in_lower_case():
+    assert plan_for(date(2026, 3, 10), 3, {"co": 3}).obligation("state:CO") is not None
+
+
+def test_territories_are_states_for_media_notice():
+    plan = plan_for(date(2026, 3, 10), 600, {"PR": 501})
+    assert media_ids(plan) == ["media:PR"]
+
+
+def test_people_with_no_state_recorded_are_warned_about():
+    plan = plan_for(date(2026, 3, 10), 10, {"CO": 4})
+    assert any("6 of the 10 affected have no state" in w for w in plan.warnings)
+
+
+# --- warnings, holidays, JSON -------------------------------------------------------------
+
+
+def test_a_future_discovery_date_is_allowed_with_a_warning():
+    plan = plan_for(date(2027, 1, 1), 3, today=date(2026, 6, 1))
+    assert any("after today" in w for w in plan.warnings)
+
+
+def test_a_passed_deadline_is_warned():
+    plan = plan_for(date(2026, 1, 1), 3, today=date(2026, 6, 1))
+    assert any(w.startswith("individuals: due 2026-03-02 has passed") for w in plan.warnings)
+
+
+def test_a_deadline_on_a_federal_holiday_is_warned_and_not_moved():
+    plan = plan_for(date(2026, 5, 5), 3)  # + 60 days = 2026-07-04, a Saturday
+    assert due(plan, "individuals") == date(2026, 7, 4)
+    assert any("Independence Day" in w and "2026-07-02" in w for w in plan.warnings)
+
+
+def test_observed_holidays_and_business_days_are_counted_as_the_calendar_says():
+    assert federal_holiday(date(2026, 7, 3)) == "Independence Day (observed)"
+    assert federal_holiday(date(2026, 11, 26)) == "Thanksgiving Day"
+    assert federal_holiday(date(2026, 11, 27)) is None
+    assert add_business_days(date(2026, 3, 13), 1) == date(2026, 3, 16)  # Fri -> Mon
+
+
+def test_the_json_form_has_exactly_the_keys_of_the_issue():
+    data = plan_for(date(2026, 4, 1), 600, {"IL": 600}, holds=(Hold("oral", date(2026, 5, 20)),))
+    data = data.to_json_dict()
+    assert list(data) == [
+        "discovered",
+        "affected",
+        "obligations",
+        "earliest_due",
+        "holds",
+        "warnings",
+    ]
+    keys = [
+        "id",
+        "due",
+        "tolling_due",
+        "weekend",
+        "internal_target",
+        "citation",
+        "explanation",
+        "verify_with_counsel",
+    ]
+    for obligation in data["obligations"]:
+        expected = set(keys) | ({"track"} if obligation["id"] in ("hhs", "hhs_part2") else set())
+        assert set(obligation) == expected
+    assert data["holds"] == [
+        {"kind": "oral", "statement_on": "2026-05-20", "ends_on": "2026-06-19"}
+    ]
+    assert data["earliest_due"] == "2026-06-19"
+
+
+def test_obligations_come_in_a_stable_order():
+    plan = plan_for(
+        date(2026, 3, 10), 1500, {"NY": 600, "CO": 700}, insufficient_contact=2, part2=True
+    )
+    assert [o.id for o in plan.obligations] == [
+        "individuals",
+        "substitute_notice",
+        "media:CO",
+        "media:NY",
+        "hhs",
+        "hhs_part2",
+        "state:CO",
+        "regulator:CO",
+        "state:NY",
+        "regulator:NY",
+    ]
+
+
+# --- invalid facts ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"affected": 0}, "affected"),
+        ({"affected": -1}, "affected"),
+        ({"affected": 2.5}, "affected"),
+        ({"residents": {"ZZ": 1}}, "residents"),
+        ({"residents": {"CO": 6, "NY": 5}}, "residents"),
+        ({"residents": {"CO": -1}}, "residents CO"),
+        ({"insufficient_contact": 11}, "insufficient_contact"),
+        ({"deceased_with_kin": -2}, "deceased_with_kin"),
+        ({"holds": (Hold("oral", date(2026, 3, 9)),)}, "holds"),
+        ({"determined": {"CO": date(2026, 3, 1)}}, "determined"),
+    ],
+)
+def test_impossible_facts_are_refused_naming_the_field(kwargs, field):
+    values = {"discovered": date(2026, 3, 10), "affected": 10} | kwargs
+    with pytest.raises(ValidationError) as caught:
+        BreachFacts(**values)
+    assert caught.value.field == field
+
+
+def test_a_written_hold_needs_a_positive_number_of_days():
+    with pytest.raises(ValidationError):
+        Hold("written", date(2026, 5, 1), 0)
+
+
+def test_a_hold_on_the_discovery_day_itself_is_allowed():
+    plan = plan_for(date(2026, 3, 10), 3, holds=(Hold("oral", date(2026, 3, 10)),))
+    assert plan.holds[0].ends_on == date(2026, 4, 9)
+
+
+def test_a_negative_internal_target_is_refused():
+    with pytest.raises(ValidationError):
+        compute_plan(BreachFacts(date(2026, 3, 10), 3), TODAY, internal_target_days=-1)
