@@ -1,0 +1,120 @@
+"""Properties of the deadline engine that must hold for any facts (Hypothesis)."""
+
+import calendar
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from riskreg.domain.deadlines import BreachFacts, compute_plan
+from riskreg.domain.holds import Hold
+from riskreg.domain.state_rules import jurisdictions
+
+TODAY = date(2026, 6, 1)
+CODES = sorted(jurisdictions())
+discovery_dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2098, 12, 31))
+ANY_AFFECTED = st.integers(min_value=1, max_value=3000)
+
+
+@st.composite
+def facts_without_holds(draw, affected=ANY_AFFECTED):
+    total = draw(affected)
+    codes = draw(st.lists(st.sampled_from(CODES), max_size=5, unique=True))
+    residents = {}
+    left = total
+    for code in codes:
+        residents[code] = draw(st.integers(min_value=0, max_value=left))
+        left -= residents[code]
+    ba = draw(st.none() | st.integers(min_value=-90, max_value=30))
+    discovered = draw(discovery_dates)
+    return BreachFacts(
+        discovered=discovered,
+        affected=total,
+        residents=residents,
+        insufficient_contact=draw(st.integers(min_value=0, max_value=total)),
+        deceased_with_kin=draw(st.integers(min_value=0, max_value=total)),
+        part2=draw(st.booleans()),
+        ba_discovered=None if ba is None else discovered + timedelta(days=ba),
+        ba_is_agent=draw(st.booleans()),
+    )
+
+
+@st.composite
+def holds_after(draw, start):
+    kinds = draw(st.lists(st.sampled_from(["oral", "written"]), min_size=1, max_size=3))
+    holds = []
+    for kind in kinds:
+        on = start + timedelta(days=draw(st.integers(min_value=0, max_value=400)))
+        days = draw(st.integers(min_value=1, max_value=200)) if kind == "written" else None
+        holds.append(Hold(kind, on, days))
+    return tuple(holds)
+
+
+def with_holds(facts, holds):
+    return BreachFacts(
+        discovered=facts.discovered,
+        affected=facts.affected,
+        residents=facts.residents,
+        insufficient_contact=facts.insufficient_contact,
+        deceased_with_kin=facts.deceased_with_kin,
+        part2=facts.part2,
+        holds=holds,
+        ba_discovered=facts.ba_discovered,
+        ba_is_agent=facts.ba_is_agent,
+    )
+
+
+@given(facts_without_holds(), st.data())
+def test_no_date_in_a_plan_is_before_discovery(facts, data):
+    facts = with_holds(facts, data.draw(st.just(()) | holds_after(facts.effective_discovered)))
+    plan = compute_plan(facts, TODAY)
+    for o in plan.obligations:
+        for day in (o.due, o.tolling_due, o.internal_target):
+            assert day is None or day >= plan.discovered, o
+
+
+@given(facts_without_holds())
+def test_individuals_are_never_due_later_than_discovery_plus_sixty_days_without_a_hold(facts):
+    plan = compute_plan(facts, TODAY)
+    assert plan.obligation("individuals").due == facts.effective_discovered + timedelta(days=60)
+
+
+@given(facts_without_holds(), st.data())
+def test_a_hold_never_makes_any_due_date_earlier(facts, data):
+    held = with_holds(facts, data.draw(holds_after(facts.effective_discovered)))
+    before = {o.id: o.due for o in compute_plan(facts, TODAY).obligations}
+    after = {o.id: o.due for o in compute_plan(held, TODAY).obligations}
+    assert before.keys() == after.keys()
+    for obligation_id, due in before.items():
+        if due is not None:
+            assert after[obligation_id] >= due, obligation_id
+
+
+@given(facts_without_holds(affected=st.integers(min_value=1, max_value=499)))
+def test_the_annual_log_is_always_february_29_or_march_1_of_the_next_year(facts):
+    hhs = compute_plan(facts, TODAY).obligation("hhs")
+    year = facts.effective_discovered.year + 1
+    assert hhs.track == "annual_log"
+    expected = date(year, 2, 29) if calendar.isleap(year) else date(year, 3, 1)
+    assert hhs.due == expected
+
+
+@given(facts_without_holds())
+def test_media_ids_are_exactly_the_states_with_more_than_five_hundred_residents(facts):
+    plan = compute_plan(facts, TODAY)
+    media = {o.id for o in plan.obligations if o.id.startswith("media:")}
+    assert media == {f"media:{code}" for code, n in facts.residents.items() if n > 500}
+
+
+@given(discovery_dates, st.integers(min_value=1, max_value=5000))
+def test_the_hhs_track_flips_exactly_between_499_and_500(discovered, affected):
+    hhs = compute_plan(BreachFacts(discovered, affected), TODAY).obligation("hhs")
+    assert hhs.track == ("with_individual_notice" if affected >= 500 else "annual_log")
+
+
+@given(discovery_dates)
+def test_the_hhs_track_at_499_and_500_is_log_then_immediate(discovered):
+    tracks = [
+        compute_plan(BreachFacts(discovered, n), TODAY).obligation("hhs").track for n in (499, 500)
+    ]
+    assert tracks == ["annual_log", "with_individual_notice"]
