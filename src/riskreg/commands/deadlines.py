@@ -1,0 +1,195 @@
+"""`riskreg deadlines`: the breach-notification deadline calculator, without a database.
+
+Imports only the standard library and riskreg's domain, so it answers fast (no Textual, no
+SQLModel). Every value is checked here or by the domain; a bad one is one line on stderr, exit 2.
+"""
+
+import argparse
+import json
+import os
+import re
+from datetime import date
+
+from riskreg.errors import BadInput, ValidationError
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_COUNT = re.compile(r"[0-9]+")
+# Domain field -> the flag the user typed, so messages name what they can fix.
+_FLAGS = {
+    "affected": "--affected",
+    "residents": "--state",
+    "insufficient_contact": "--insufficient-contact",
+    "deceased_with_kin": "--deceased-with-kin",
+    "holds": "--hold",
+    "ba_discovered": "--ba-discovered",
+}
+
+DESCRIPTION = """\
+Compute every breach-notification deadline (45 CFR 164.404-164.412, 42 CFR 2.16 and the state
+overlays) from the facts of a breach of unsecured PHI, without opening a database.
+
+Each date shows its citation and how it was computed. Deadlines are never extended for weekends
+or holidays; they are warned. State rows are informational: verify with counsel.
+Not legal advice.
+
+Environment: RISKREG_TODAY=YYYY-MM-DD overrides today's date (for "days left" and the warnings),
+for reproducible output and tests.
+"""
+
+EPILOG = """\
+examples:
+  riskreg deadlines --discovered 2026-03-10 --affected 3 --state CO=3
+  riskreg deadlines --discovered 2026-04-01 --affected 600 --state IL=600 --hold oral:2026-05-20
+  riskreg deadlines --discovered 2026-06-15 --affected 500 --state NY=300 --state NJ=200 --json
+"""
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "deadlines",
+        parents=[common],
+        help="compute breach-notification deadlines (no database needed)",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    # Values are parsed in run(), not by argparse types, so a bad one is a single clear line.
+    p.add_argument("--discovered", metavar="YYYY-MM-DD", help="date of discovery (required)")
+    p.add_argument("--affected", metavar="N", help="total number of people affected (required)")
+    p.add_argument(
+        "--state",
+        metavar="XX=N",
+        action="append",
+        default=[],
+        help="residents per state or jurisdiction (2-letter USPS code); repeat per state",
+    )
+    p.add_argument(
+        "--insufficient-contact",
+        metavar="N",
+        default="0",
+        help="people whose contact information is insufficient or out of date",
+    )
+    p.add_argument(
+        "--deceased-with-kin",
+        metavar="N",
+        default="0",
+        help="deceased people whose next of kin or personal representative is known",
+    )
+    p.add_argument("--part2", action="store_true", help="the records are 42 CFR Part 2 records")
+    p.add_argument(
+        "--hold",
+        metavar="oral:YYYY-MM-DD | written:YYYY-MM-DD:DAYS",
+        action="append",
+        default=[],
+        help="law-enforcement statement: oral on that date, or written asking a delay of DAYS days",
+    )
+    p.add_argument(
+        "--ba-discovered",
+        metavar="YYYY-MM-DD",
+        help="the business associate's own discovery date (as agent, it is the practice's)",
+    )
+    p.add_argument(
+        "--ba-not-agent",
+        action="store_true",
+        help="the business associate is an independent contractor, not the practice's agent",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=run)
+
+
+def parse_date(text: str, what: str) -> date:
+    """Strict YYYY-MM-DD, with a message naming the value."""
+    if not _ISO.fullmatch(text.strip()):
+        raise BadInput(f"{what} {text!r} is not in the form YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInput(f"{what} {text.strip()} is not a date") from None
+
+
+def parse_count(text: str, what: str) -> int:
+    if not _COUNT.fullmatch(text.strip()):
+        raise BadInput(f"{what} {text!r} is not a whole number of people (0 or more)")
+    return int(text)
+
+
+def parse_state(text: str) -> tuple[str, int]:
+    code, sep, count = text.partition("=")
+    if not sep or not code.strip():
+        raise BadInput(f"--state {text!r} is not in the form XX=N (e.g. CA=12)")
+    return code.strip().upper(), parse_count(count, f"--state {code.strip().upper()}")
+
+
+def parse_hold(text: str):
+    from riskreg.domain.holds import Hold
+
+    parts = text.split(":")
+    kind = parts[0].strip().lower()
+    if kind == "oral" and len(parts) == 2:
+        return Hold("oral", parse_date(parts[1], "--hold oral date"))
+    if kind == "written" and len(parts) == 3:
+        on = parse_date(parts[1], "--hold written date")
+        days = parse_count(parts[2], "--hold written DAYS")
+        if days < 1:
+            raise BadInput("--hold written DAYS must be at least 1")
+        return Hold("written", on, days)
+    raise BadInput(f"--hold {text!r} is not oral:YYYY-MM-DD or written:YYYY-MM-DD:DAYS")
+
+
+def today_from_env() -> date:
+    """Today, or RISKREG_TODAY when set (reproducible output)."""
+    value = os.environ.get("RISKREG_TODAY")
+    if value:
+        return parse_date(value, "RISKREG_TODAY")
+    return date.today()
+
+
+def facts_from_args(args: argparse.Namespace):
+    """Build the domain's BreachFacts from the flags, or raise BadInput with one line."""
+    from riskreg.domain.deadlines import BreachFacts
+
+    if args.discovered is None:
+        raise BadInput("--discovered YYYY-MM-DD is required")
+    if args.affected is None:
+        raise BadInput("--affected N is required")
+    discovered = parse_date(args.discovered, "--discovered")
+    affected = parse_count(args.affected, "--affected")
+    if affected < 1:
+        raise BadInput("--affected must be at least 1")
+    residents: dict[str, int] = {}
+    for item in args.state:
+        code, count = parse_state(item)
+        if code in residents:
+            raise BadInput(f"--state {code} is given twice")
+        residents[code] = count
+    if args.ba_not_agent and args.ba_discovered is None:
+        raise BadInput("--ba-not-agent needs --ba-discovered YYYY-MM-DD")
+    ba = parse_date(args.ba_discovered, "--ba-discovered") if args.ba_discovered else None
+    try:
+        return BreachFacts(
+            discovered=discovered,
+            affected=affected,
+            residents=residents,
+            insufficient_contact=parse_count(args.insufficient_contact, "--insufficient-contact"),
+            deceased_with_kin=parse_count(args.deceased_with_kin, "--deceased-with-kin"),
+            part2=args.part2,
+            holds=tuple(parse_hold(h) for h in args.hold),
+            ba_discovered=ba,
+            ba_is_agent=not args.ba_not_agent,
+        )
+    except ValidationError as exc:
+        raise BadInput(f"{_FLAGS.get(exc.field, exc.field)}: {exc.problem}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from riskreg.commands.deadlines_table import render_table
+    from riskreg.domain.deadlines import compute_plan
+
+    facts = facts_from_args(args)
+    today = today_from_env()
+    plan = compute_plan(facts, today)
+    if args.json:
+        print(json.dumps(plan.to_json_dict(), indent=2))
+    else:
+        print(render_table(plan))
+    return 0

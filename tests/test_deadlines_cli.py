@@ -1,0 +1,274 @@
+"""`riskreg deadlines` as a user runs it: a subprocess, the worked examples, and bad input."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+TODAY = "2026-03-12"
+
+
+def deadlines(*args, today=TODAY):
+    env = dict(os.environ, RISKREG_TODAY=today) if today else dict(os.environ)
+    if not today:
+        env.pop("RISKREG_TODAY", None)
+    return subprocess.run(
+        [sys.executable, "-m", "riskreg", "deadlines", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def plan_json(*args):
+    result = deadlines(*args, "--json")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return json.loads(result.stdout)
+
+
+def by_id(data):
+    return {o["id"]: o for o in data["obligations"]}
+
+
+def test_example_1_prints_the_colorado_plan_as_json():
+    data = plan_json("--discovered", "2026-03-10", "--affected", "3", "--state", "CO=3")
+    obligations = by_id(data)
+    assert (data["discovered"], data["affected"]) == ("2026-03-10", 3)
+    assert obligations["individuals"]["due"] == "2026-05-09"
+    assert obligations["individuals"]["weekend"] is True
+    assert obligations["individuals"]["citation"] == "45 CFR 164.404(b)"
+    assert (obligations["hhs"]["track"], obligations["hhs"]["due"]) == ("annual_log", "2027-03-01")
+    assert not [i for i in obligations if i.startswith("media:")]
+    assert obligations["state:CO"]["due"] == "2026-04-09"
+    assert obligations["state:CO"]["verify_with_counsel"] is True
+    assert data["earliest_due"] == "2026-04-09"
+
+
+def test_example_2_sends_hhs_with_the_individual_notice():
+    data = plan_json(
+        "--discovered", "2026-06-15", "--affected", "500", "--state", "NY=300", "--state", "NJ=200"
+    )
+    obligations = by_id(data)
+    assert obligations["individuals"]["due"] == "2026-08-14"
+    assert obligations["hhs"]["track"] == "with_individual_notice"
+    assert obligations["hhs"]["due"] == "2026-08-14"
+    assert not [i for i in obligations if i.startswith("media:")]
+
+
+def test_example_3_has_no_media_for_exactly_five_hundred_californians():
+    obligations = by_id(
+        plan_json("--discovered", "2026-09-01", "--affected", "500", "--state", "CA=500")
+    )
+    assert obligations["hhs"]["due"] == "2026-10-31"
+    assert obligations["hhs"]["track"] == "with_individual_notice"
+    assert "media:CA" not in obligations
+
+
+def test_example_4_has_media_for_five_hundred_and_one_floridians():
+    obligations = by_id(
+        plan_json("--discovered", "2026-09-01", "--affected", "501", "--state", "FL=501")
+    )
+    for obligation_id in ("individuals", "media:FL", "hhs"):
+        assert obligations[obligation_id]["due"] == "2026-10-31"
+        assert obligations[obligation_id]["weekend"] is True
+
+
+def test_example_5_applies_the_oral_hold_with_both_readings():
+    data = plan_json(
+        "--discovered",
+        "2026-04-01",
+        "--affected",
+        "600",
+        "--state",
+        "IL=600",
+        "--hold",
+        "oral:2026-05-20",
+    )
+    assert data["holds"] == [
+        {"kind": "oral", "statement_on": "2026-05-20", "ends_on": "2026-06-19"}
+    ]
+    obligations = by_id(data)
+    for obligation_id in ("individuals", "media:IL", "hhs"):
+        assert obligations[obligation_id]["due"] == "2026-06-19"
+        assert obligations[obligation_id]["tolling_due"] == "2026-06-30"
+
+
+def test_a_written_hold_takes_its_days_from_the_flag():
+    data = plan_json(
+        "--discovered", "2026-04-01", "--affected", "20", "--hold", "written:2026-05-10:45"
+    )
+    assert data["holds"] == [
+        {"kind": "written", "statement_on": "2026-05-10", "ends_on": "2026-06-24"}
+    ]
+    assert by_id(data)["individuals"]["due"] == "2026-06-24"
+
+
+def test_the_business_associates_date_is_the_discovery_date_when_it_is_an_agent():
+    args = ("--discovered", "2026-05-10", "--affected", "4", "--ba-discovered", "2026-05-01")
+    assert plan_json(*args)["discovered"] == "2026-05-01"
+    assert plan_json(*args, "--ba-not-agent")["discovered"] == "2026-05-10"
+
+
+def test_substitute_notice_part2_and_deceased_flags_reach_the_plan():
+    data = plan_json(
+        "--discovered",
+        "2026-03-10",
+        "--affected",
+        "30",
+        "--insufficient-contact",
+        "12",
+        "--deceased-with-kin",
+        "1",
+        "--part2",
+    )
+    obligations = by_id(data)
+    assert "10 or more" in obligations["substitute_notice"]["explanation"]
+    assert obligations["hhs_part2"]["track"] == "annual_log"
+    assert "next of kin" in obligations["individuals"]["explanation"]
+
+
+def test_a_future_discovery_date_is_allowed_with_a_warning():
+    data = plan_json("--discovered", "2027-01-04", "--affected", "3")
+    assert any("after today" in w for w in data["warnings"])
+
+
+def test_the_readable_table_shows_dates_citations_days_left_and_the_disclaimer():
+    result = deadlines("--discovered", "2026-03-10", "--affected", "3", "--state", "CO=3")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    row = next(line for line in out.splitlines() if line.startswith("individuals "))
+    assert "2026-05-09" in row and "Sat" in row and " 58 " in row and "45 CFR 164.404(b)" in row
+    assert "state:CO" in out and "C.R.S. 6-1-716" in out
+    assert "Verify with counsel: state:CO" in out
+    assert "Saturday" in out
+    assert "Not legal advice" in out
+
+
+def test_today_comes_from_the_clock_when_riskreg_today_is_unset():
+    result = deadlines("--discovered", "2026-03-10", "--affected", "3", today=None)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--discovered", "2026-02-30", "--affected", "3"], "2026-02-30 is not a date"),
+        (["--discovered", "10/03/2026", "--affected", "3"], "YYYY-MM-DD"),
+        (["--affected", "3"], "--discovered"),
+        (["--discovered", "2026-03-10"], "--affected"),
+        (["--discovered", "2026-03-10", "--affected", "-5"], "--affected"),
+        (["--discovered", "2026-03-10", "--affected", "2.5"], "--affected"),
+        (["--discovered", "2026-03-10", "--affected", "0"], "--affected"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--state", "ZZ=3"], "ZZ"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--state", "CO"], "XX=N"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--state", "CO=-1"], "--state CO"),
+        (
+            ["--discovered", "2026-03-10", "--affected", "3", "--state", "CO=2", "--state", "CO=1"],
+            "twice",
+        ),
+        (
+            ["--discovered", "2026-03-10", "--affected", "5", "--state", "CO=3", "--state", "NY=3"],
+            "more than the 5 affected",
+        ),
+        (
+            ["--discovered", "2026-03-10", "--affected", "3", "--insufficient-contact", "x"],
+            "--insufficient-contact",
+        ),
+        (
+            ["--discovered", "2026-03-10", "--affected", "3", "--insufficient-contact", "4"],
+            "--insufficient-contact",
+        ),
+        (
+            ["--discovered", "2026-03-10", "--affected", "3", "--deceased-with-kin", "-1"],
+            "--deceased-with-kin",
+        ),
+        (
+            ["--discovered", "2026-03-10", "--affected", "3", "--hold", "oral:2026-03-01"],
+            "before discovery",
+        ),
+        (
+            ["--discovered", "2026-03-10", "--affected", "3", "--hold", "spoken:2026-04-01"],
+            "--hold",
+        ),
+        (
+            ["--discovered", "2026-03-10", "--affected", "3", "--hold", "written:2026-04-01"],
+            "--hold",
+        ),
+        (
+            ["--discovered", "2026-03-10", "--affected", "3", "--hold", "written:2026-04-01:0"],
+            "at least 1",
+        ),
+        (
+            ["--discovered", "2026-03-10", "--affected", "3", "--hold", "oral:2026-04-31"],
+            "not a date",
+        ),
+        (["--discovered", "2026-03-10", "--affected", "3", "--ba-not-agent"], "--ba-discovered"),
+        (
+            ["--discovered", "2026-03-10", "--affected", "3", "--ba-discovered", "2026-13-01"],
+            "--ba-discovered",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_exit_2_and_nothing_on_stdout(args, message):
+    result = deadlines(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("riskreg: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_malformed_riskreg_today_is_bad_input():
+    result = deadlines("--discovered", "2026-03-10", "--affected", "3", today="tomorrow")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("riskreg: RISKREG_TODAY")
+
+
+HYGIENE = """
+import sys
+from riskreg.cli import main
+code = main(["deadlines", "--discovered", "2026-03-10", "--affected", "3", "--json"])
+heavy = sorted(m for m in ("textual", "sqlmodel", "sqlalchemy", "alembic") if m in sys.modules)
+print("HEAVY=" + ",".join(heavy), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_the_calculator_does_not_import_textual_or_sqlmodel():
+    result = subprocess.run(
+        [sys.executable, "-c", HYGIENE],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, RISKREG_TODAY=TODAY),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["discovered"] == "2026-03-10"
+    assert "HEAVY=\n" in result.stderr
+
+
+DOMAIN_HYGIENE = """
+import sys
+import riskreg.domain.deadlines, riskreg.domain.determination, riskreg.domain.state_rules
+print(",".join(m for m in ("textual", "sqlmodel", "sqlalchemy") if m in sys.modules))
+"""
+
+
+def test_the_domain_modules_import_neither_textual_nor_sqlmodel():
+    result = subprocess.run(
+        [sys.executable, "-c", DOMAIN_HYGIENE],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
