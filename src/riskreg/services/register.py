@@ -82,6 +82,10 @@ class ListQuery:
     limit: int | None = 200
     archived: bool = False
     overdue: bool = False
+    cell: tuple[int, int] | None = None
+    """Hazards only: just those scored (likelihood, impact), e.g. one heat-map cell."""
+    residual: bool = False
+    """With `cell`: match the residual scores instead of the inherent ones."""
 
 
 @dataclass(frozen=True)
@@ -117,20 +121,26 @@ class RegisterService:
                 )
             if query.overdue:
                 stmt = stmt.where(_overdue_clause(kind, today))
+            if query.cell is not None:
+                stmt = stmt.where(*_cell_clause(kind, query.cell, query.residual))
             total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
             stmt = stmt.order_by(*_order(kind, model, ref, query)).offset(query.offset)
             if query.limit is not None:
                 stmt = stmt.limit(query.limit)
             rows = []
+            ids = []
             for row in session.exec(stmt):
                 obj, other = (row if ref is not None else (row, None))
                 rows.append(to_record(obj, today, _refs(kind, other)))
+                ids.append(obj.id)
+            if kind == "hazard":
+                _add_review_now(session, rows, ids, today)
         return Page(rows, total)
 
     def get(self, kind: str, public_id: str) -> dict[str, Any]:
         with self.db.reading() as session:
             obj = _find(session, kind, public_id)
-            return to_record(obj, self.today(), _refs_of(session, kind, obj))
+            return self._record(session, kind, obj)
 
     def count(self, kind: str) -> int:
         model = _model(kind)
@@ -155,12 +165,18 @@ class RegisterService:
     def create(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:
         with self.db.writing() as session:
             obj = self.create_in(session, kind, data)
-            return to_record(obj, self.today(), _refs_of(session, kind, obj))
+            return self._record(session, kind, obj)
 
-    def create_in(self, session: Session, kind: str, data: dict[str, Any]) -> Any:
-        """Create a record inside the caller's write transaction (bulk loads: one transaction)."""
+    def create_in(
+        self, session: Session, kind: str, data: dict[str, Any], public_id: str | None = None
+    ) -> Any:
+        """Create a record inside the caller's write transaction (bulk loads: one transaction).
+
+        `public_id` keeps a record's permanent id when it comes from elsewhere (an import, a
+        seeded demo); otherwise a new UUID is drawn.
+        """
         values = _resolve_refs(session, kind, self._prepare(kind, validate(kind, data)))
-        obj = _model(kind)(**values)
+        obj = _model(kind)(**values, **({"public_id": public_id} if public_id else {}))
         session.add(obj)
         session.flush()
         audit.record(session, kind, obj.public_id, "create", audit.diff({}, values))
@@ -189,7 +205,7 @@ class RegisterService:
                 session.add(obj)
                 session.flush()
                 audit.record(session, kind, obj.public_id, "update", changed)
-            return to_record(obj, self.today(), _refs_of(session, kind, obj))
+            return self._record(session, kind, obj)
 
     def archive(self, kind: str, public_id: str) -> dict[str, Any]:
         """Archive instead of delete: the record is kept (164.530(j)) and can be restored."""
@@ -202,7 +218,7 @@ class RegisterService:
         with self.db.writing() as session:
             obj = _find(session, kind, public_id)
             if (obj.archived_at is not None) == archived:
-                return to_record(obj, self.today(), _refs_of(session, kind, obj))
+                return self._record(session, kind, obj)
             before = obj.archived_at
             obj.archived_at = utcnow() if archived else None
             obj.revision += 1
@@ -213,7 +229,14 @@ class RegisterService:
                 session, kind, obj.public_id, "archive" if archived else "restore",
                 {"archived_at": [before, obj.archived_at]},
             )
-            return to_record(obj, self.today(), _refs_of(session, kind, obj))
+            return self._record(session, kind, obj)
+
+    def _record(self, session: Session, kind: str, obj: Any) -> dict[str, Any]:
+        """One record as the services return it (hazards with their `review_now` flag)."""
+        record = to_record(obj, self.today(), _refs_of(session, kind, obj))
+        if kind == "hazard":
+            _add_review_now(session, [record], [obj.id], self.today())
+        return record
 
     def _prepare(self, kind: str, values: dict[str, Any], existing: Tracked | None = None) -> dict[str, Any]:
         """Derived fields: scores, the next review and verification dates."""
@@ -355,7 +378,68 @@ class RegisterService:
             })
             audit.record(session, "hazard", hazard.public_id, "update",
                          audit.diff(before, hazard.model_dump(exclude={"updated_at", "revision"})))
-            return to_record(hazard, self.today(), _refs_of(session, "hazard", hazard))
+            return self._record(session, "hazard", hazard)
+
+    # -- the starter catalog's suggestions -------------------------------------------------------
+
+    def suggested_safeguards(self, hazard_id: str) -> list[dict[str, Any]]:
+        """The starter catalog's safeguards for a hazard created from the catalog, each with the
+        register's safeguard made from it (if any) and whether it is linked to the hazard.
+
+        A hazard not from the catalog, or a catalog that cannot be read, suggests nothing.
+        """
+        with self.db.reading() as session:
+            hazard = _find(session, "hazard", hazard_id)
+            templates = _catalog_safeguards_for(hazard.catalog_key)
+            if not templates:
+                return []
+            keys = [t.key for t in templates]
+            existing = {
+                s.catalog_key: s
+                for s in session.exec(
+                    select(Safeguard).where(col(Safeguard.catalog_key).in_(keys))
+                    .order_by(col(Safeguard.archived_at).is_not(None), col(Safeguard.id))
+                )
+            }
+            linked = set(session.exec(
+                select(HazardSafeguard.safeguard_id).where(
+                    HazardSafeguard.hazard_id == hazard.id,
+                    col(HazardSafeguard.archived_at).is_(None),
+                )
+            ))
+            suggestions = []
+            for template in templates:
+                safeguard = existing.get(template.key)
+                suggestions.append({
+                    "catalog_key": template.key,
+                    "title": template.title,
+                    "citation": template.citation,
+                    "category": template.category,
+                    "public_id": safeguard.public_id if safeguard else None,
+                    "archived": bool(safeguard and safeguard.archived_at is not None),
+                    "linked": bool(safeguard and safeguard.id in linked),
+                })
+            return suggestions
+
+    def adopt_safeguard(self, hazard_id: str, catalog_key: str) -> dict[str, Any]:
+        """Link a suggested safeguard to a hazard, first adding it to the register from the
+        starter catalog if it is not there yet (one transaction, both audited)."""
+        from riskreg.domain.catalog import load_catalog
+
+        try:
+            template = load_catalog().safeguard(catalog_key)
+        except (KeyError, ValueError, OSError) as error:
+            raise NotFound(f"the starter catalog has no safeguard {catalog_key!r} ({error})") from None
+        with self.db.writing() as session:
+            hazard = _find(session, "hazard", hazard_id)
+            safeguard = session.exec(
+                select(Safeguard).where(Safeguard.catalog_key == catalog_key)
+                .order_by(col(Safeguard.archived_at).is_not(None), col(Safeguard.id))
+            ).first()
+            if safeguard is None:
+                safeguard = self.create_in(session, "safeguard", safeguard_from_template(template))
+            self.link_in(session, hazard, "safeguard", safeguard)
+            return self._record(session, "safeguard", safeguard)
 
     def reviews(self, hazard_id: str) -> list[dict[str, Any]]:
         with self.db.reading() as session:
@@ -368,6 +452,87 @@ class RegisterService:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def safeguard_from_template(template: Any) -> dict[str, Any]:
+    """A new safeguard's fields from a starter-catalog template. An addressable one records that
+    its decision is still to be documented (164.306(d)(3)), so it validates and shows as open."""
+    return {
+        "title": template.title,
+        "description": template.description,
+        "category": template.category,
+        "citation": template.citation,
+        "requirement": template.requirement,
+        "decision_note": (
+            "To decide: implement as described, or document why not and what is done instead."
+            if template.requirement == "addressable" else ""
+        ),
+        "verification_cadence_months": template.verification_cadence_months,
+        "catalog_key": template.key,
+    }
+
+
+def _catalog_safeguards_for(hazard_key: str | None) -> tuple[Any, ...]:
+    if not hazard_key:
+        return ()
+    from riskreg.domain.catalog import load_catalog
+
+    try:
+        return load_catalog().safeguards_for(hazard_key)
+    except (KeyError, ValueError, OSError):
+        return ()
+
+
+def baa_gap_clause(today: date) -> Any:
+    """SQL for `domain.register.baa_gap`: the tool handles PHI without a signed, unexpired BAA."""
+    return (col(Tool.handles_phi).is_(True)) & or_(
+        col(Tool.baa_status) != "signed",
+        col(Tool.baa_expires_on).is_not(None) & (col(Tool.baa_expires_on) < today),
+    )
+
+
+def review_now_tool(today: date) -> Any:
+    """A correlated subquery: the first (by name) active tool linked to the outer Hazard row that
+    handles PHI without a signed, unexpired BAA, or NULL when there is none."""
+    return (
+        select(Tool.name)
+        .join(HazardTool, HazardTool.tool_id == Tool.id)
+        .where(
+            HazardTool.hazard_id == Hazard.id,
+            col(HazardTool.archived_at).is_(None),
+            col(Tool.archived_at).is_(None),
+            baa_gap_clause(today),
+        )
+        .order_by(col(Tool.name))
+        .limit(1)
+        .correlate(Hazard)
+        .scalar_subquery()
+    )
+
+
+def review_now_text(reason: str, tool_name: str | None) -> str:
+    """Why a hazard needs a review before its date, or "" (DESIGN.md: a linked tool's BAA lapsed
+    or is missing while it handles PHI, or an incident was linked)."""
+    if reason:
+        return reason
+    if tool_name:
+        return f"linked tool {tool_name!r} handles PHI without a signed, current BAA"
+    return ""
+
+
+def _add_review_now(
+    session: Session, records: list[dict[str, Any]], ids: list[int], today: date
+) -> None:
+    """Set each hazard record's `review_now` (one query for the whole page)."""
+    if not ids:
+        return
+    names = dict(
+        session.exec(
+            select(Hazard.id, review_now_tool(today)).where(col(Hazard.id).in_(ids))
+        ).all()
+    )
+    for record, hazard_id in zip(records, ids, strict=True):
+        record["review_now"] = review_now_text(record.get("review_now_reason", ""), names.get(hazard_id))
 
 
 def validate_fields(kind: str) -> tuple[str, ...]:
@@ -464,6 +629,15 @@ def _overdue_clause(kind: str, today: date) -> Any:
     if kind == "tool":
         return col(Tool.baa_expires_on) < today
     raise ValidationError("overdue", f"{kind} records have no due dates")
+
+
+def _cell_clause(kind: str, cell: tuple[int, int], residual: bool) -> tuple[Any, ...]:
+    if kind != "hazard":
+        raise ValidationError("cell", f"{kind} records have no likelihood and impact")
+    likelihood, impact = cell
+    if residual:
+        return (col(Hazard.residual_likelihood) == likelihood, col(Hazard.residual_impact) == impact)
+    return (col(Hazard.likelihood) == likelihood, col(Hazard.impact) == impact)
 
 
 def _order(kind: str, model: type[Tracked], ref: Any, query: ListQuery) -> list[Any]:
