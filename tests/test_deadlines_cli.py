@@ -149,6 +149,14 @@ def test_the_readable_table_shows_dates_citations_days_left_and_the_disclaimer()
     assert "Not legal advice" in out
 
 
+def test_the_db_option_is_accepted_and_no_database_is_created(tmp_path):
+    db = tmp_path / "never.db"
+    result = deadlines("--db", str(db), "--discovered", "2026-03-10", "--affected", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["affected"] == 3
+    assert not db.exists()
+
+
 def test_today_comes_from_the_clock_when_riskreg_today_is_unset():
     result = deadlines("--discovered", "2026-03-10", "--affected", "3", today=None)
     assert result.returncode == 0, result.stderr

@@ -355,7 +355,9 @@ def _part2(hhs: Obligation) -> Obligation:
         citation="42 CFR 2.16",
         explanation=(
             "Part 2 substance use disorder records: a separate breach report to HHS, on the same "
-            f"clock and track as the HIPAA report ({hhs.track}, due {hhs.due})."
+            f"clock and track as the HIPAA report ({hhs.track}, due {hhs.due}). 42 CFR 2.16 as "
+            "amended in 2024 applies 45 CFR 164 subpart D to Part 2 records (compliance date "
+            "February 16, 2026)."
         ),
         internal_target=hhs.internal_target,
         verify_with_counsel=hhs.verify_with_counsel,
