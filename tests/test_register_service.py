@@ -58,10 +58,10 @@ def test_a_baa_must_expire_after_it_was_signed(register):
     assert error.value.field == "baa_expires_on"
 
 
-def test_an_addressable_safeguard_needs_its_decision_note(register):
+def test_an_addressable_safeguard_in_place_needs_its_decision_note(register):
     with pytest.raises(ValidationError) as error:
         register.create("safeguard", {"title": "Auto logoff", "category": "technical",
-                                      "requirement": "addressable"})
+                                      "requirement": "addressable", "status": "in_place"})
     assert error.value.field == "decision_note"
 
 

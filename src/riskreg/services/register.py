@@ -455,18 +455,15 @@ class RegisterService:
 
 
 def safeguard_from_template(template: Any) -> dict[str, Any]:
-    """A new safeguard's fields from a starter-catalog template. An addressable one records that
-    its decision is still to be documented (164.306(d)(3)), so it validates and shows as open."""
+    """A new safeguard's fields from a starter-catalog template, as planned (so an addressable
+    one's decision can still be documented later, as the starter register does)."""
     return {
         "title": template.title,
         "description": template.description,
         "category": template.category,
         "citation": template.citation,
         "requirement": template.requirement,
-        "decision_note": (
-            "To decide: implement as described, or document why not and what is done instead."
-            if template.requirement == "addressable" else ""
-        ),
+        "status": "planned",
         "verification_cadence_months": template.verification_cadence_months,
         "catalog_key": template.key,
     }

@@ -134,7 +134,9 @@ class SafeguardInput(_Input):
     def _addressable(self) -> "SafeguardInput":
         # An addressable specification is implemented if reasonable and appropriate; otherwise the
         # reason and any equivalent measure are documented (164.306(d)(3)).
-        if self.requirement == "addressable" and not self.decision_note:
+        # A planned safeguard's decision may still be open; once it is in progress, in place,
+        # verified or set aside, the decision must be on record.
+        if self.requirement == "addressable" and self.status != "planned" and not self.decision_note:
             raise _field_error(
                 "decision_note", "an addressable safeguard needs its documented decision"
             )

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from riskreg.storage.models import AuditEvent, utcnow
 
 GENESIS = "0" * 64
+_HEAD = "riskreg_audit_head"
 
 
 def _plain(value: Any) -> Any:
@@ -58,9 +59,15 @@ def record(
     session: Session, entity: str, public_id: str, action: str, changes: dict[str, Any]
 ) -> AuditEvent:
     """Append one event in the caller's transaction (which must be a write transaction)."""
-    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
-    seq = (last.id or 0) + 1 if last else 1
-    prev_hash = last.hash if last else GENESIS
+    # The chain's head is read once per transaction and then carried along: BEGIN IMMEDIATE
+    # holds the write lock, so no other window can append in between.
+    head = session.info.get(_HEAD)
+    if head is None:
+        last = session.exec(
+            select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)
+        ).first()
+        head = (last.id or 0, last.hash) if last else (0, GENESIS)
+    seq, prev_hash = head[0] + 1, head[1]
     at = utcnow()
     # Timestamps are stored to the microsecond in UTC; hash exactly what is stored.
     changes_json = json.dumps(
@@ -79,8 +86,9 @@ def record(
         hash=chain_hash(prev_hash, canonical(seq, at, entity, public_id, action, changes_json)),
     )
     session.add(event)
-    session.flush()
+    session.info[_HEAD] = (seq, event.hash)
     return event
+
 
 
 @dataclass(frozen=True)

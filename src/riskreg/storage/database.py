@@ -79,6 +79,9 @@ class Database:
                     yield session
             except exc.OperationalError as error:
                 raise _explain(self.path, error) from None
+            finally:
+                # The audit chain's head is cached per transaction (storage/audit.py).
+                session.info.clear()
 
     def close(self) -> None:
         self.engine.dispose()

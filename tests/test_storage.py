@@ -1,0 +1,156 @@
+"""Storage: migrations, file modes, connection settings, hostile files, the audit chain."""
+
+import os
+import sqlite3
+import stat
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, text
+
+from riskreg.errors import DatabaseError
+from riskreg.storage import audit
+from riskreg.storage.database import open_database
+from riskreg.storage.migrate import alembic_config, head_revision
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_an_empty_database_is_upgraded_to_head_and_matches_the_models(db_path):
+    open_database(db_path).close()
+    engine = create_engine(f"sqlite:///{db_path}")
+    with engine.begin() as conn:
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == head_revision()
+        # `alembic check`: autogenerate finds no difference between models and migrations.
+        command.check(alembic_config(conn))
+    engine.dispose()
+
+
+def test_a_new_database_is_private_to_its_owner(db_path):
+    open_database(db_path).close()
+    assert _mode(db_path) == 0o600
+    assert _mode(db_path.parent) == 0o700
+
+
+def test_an_existing_database_readable_by_others_is_tightened_with_a_notice(db_path):
+    open_database(db_path).close()
+    db_path.chmod(0o644)
+    db = open_database(db_path)
+    assert _mode(db_path) == 0o600
+    assert any("tightened" in n for n in db.notices)
+    db.close()
+
+
+def test_connections_use_wal_foreign_keys_and_a_busy_timeout(db):
+    with db.reading() as session:
+        conn = session.connection()
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_left_as_it_was(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are my notes, not a database\n" * 10)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="not a riskreg database"):
+        open_database(path)
+    assert path.read_bytes() == before
+
+
+def test_a_truncated_database_is_reported_as_damaged(db_path, tmp_path):
+    db = open_database(db_path)
+    db.close()
+    data = db_path.read_bytes()
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(data[:200])
+    with pytest.raises(DatabaseError) as error:
+        open_database(broken)
+    assert "damaged" in str(error.value) or "not a riskreg" in str(error.value)
+    assert broken.read_bytes() == data[:200]
+
+
+def test_an_sqlite_database_of_another_program_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table contacts (name text)")
+    with pytest.raises(DatabaseError, match="not a riskreg one"):
+        open_database(path)
+
+
+def test_a_database_from_a_newer_riskreg_is_refused_untouched(db_path):
+    open_database(db_path).close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("update alembic_version set version_num = '9999_from_the_future'")
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseError, match="newer version of riskreg"):
+        open_database(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_a_copy_is_taken_before_a_migration_runs(db_path):
+    open_database(db_path).close()
+    engine = create_engine(f"sqlite:///{db_path}")
+    with engine.begin() as conn:
+        if head_revision() == "0001_register":
+            pytest.skip("only one migration exists: there is no older schema to upgrade from")
+        command.downgrade(alembic_config(conn), "-1")
+    engine.dispose()
+    db = open_database(db_path)
+    backups = list((db_path.parent / "backups").glob("*-pre-migration.db"))
+    assert len(backups) == 1 and _mode(backups[0]) == 0o600
+    assert any("previous version was saved" in n for n in db.notices)
+    db.close()
+
+
+def test_rolling_backups_keep_the_last_seven_private_copies(db_path):
+    from datetime import UTC, datetime, timedelta
+
+    from riskreg.storage.backup import rolling_backup
+
+    open_database(db_path).close()
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for day in range(9):
+        rolling_backup(db_path, "daily", start + timedelta(days=day))
+    kept = sorted(p.name for p in (db_path.parent / "backups").iterdir())
+    assert len(kept) == 7 and kept[0].startswith("riskreg-20260103")
+    assert all(_mode(db_path.parent / "backups" / name) == 0o600 for name in kept)
+    assert _mode(db_path.parent / "backups") == 0o700
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions, so nothing is read-only")
+def test_a_read_only_database_gets_one_clear_message(db_path):
+    open_database(db_path).close()
+    db_path.chmod(0o400)
+    db_path.parent.chmod(0o500)
+    try:
+        with pytest.raises(DatabaseError, match="read-only|cannot"):
+            db = open_database(db_path)
+            from riskreg.services.register import RegisterService
+
+            RegisterService(db).create("owner", {"name": "x"})
+    finally:
+        db_path.parent.chmod(0o700)
+        db_path.chmod(0o600)
+
+
+def test_the_audit_chain_names_an_edited_event(register, db, db_path):
+    for name in ("A", "B", "C"):
+        register.create("owner", {"name": name})
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("""update audit_event set changes = '{"name": [null, "Z"]}' where id = 2""")
+    with db.reading() as session:
+        result = audit.verify(session)
+    assert not result.ok and result.bad_event == 2 and "altered" in result.problem
+
+
+def test_the_audit_chain_names_a_removed_event(register, db, db_path):
+    for name in ("A", "B", "C"):
+        register.create("owner", {"name": name})
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("delete from audit_event where id = 2")
+    with db.reading() as session:
+        result = audit.verify(session)
+    assert not result.ok and result.bad_event == 2 and "missing" in result.problem
