@@ -58,5 +58,5 @@ def run(args: Namespace) -> int:
     finally:
         db.close()
     print(f"Demo practice built in {db.path}: " + ", ".join(
-        f"{n} {kind}s" for kind, n in counts.items()) + ".")
+        f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items()) + ".")
     return 0

@@ -29,6 +29,6 @@ def run(args: Namespace) -> int:
     finally:
         db.close()
     print(f"Starter register loaded into {db.path}: " + ", ".join(
-        f"{n} {kind}" for kind, n in counts.items()) + ".")
+        f"{n} {kind if n != 1 else kind.removesuffix('s')}" for kind, n in counts.items()) + ".")
     print("Archive what your practice does not use, and fill in your BAAs and owners.")
     return 0

@@ -1,0 +1,143 @@
+"""The command line as a user or a script meets it: subprocesses, exit codes, one-line errors."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+
+def riskreg(*args, env_extra=None, cwd=None):
+    import os
+
+    env = {**os.environ, "RISKREG_TODAY": "2026-11-26", **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "riskreg", *args], capture_output=True, text=True, env=env, cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_version_and_help_answer_without_loading_textual_or_sqlmodel():
+    code = (
+        "import sys, contextlib, io\n"
+        "from riskreg.cli import main\n"
+        "for argv in (['--version'], ['--help'], ['list', '--help']):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        try: main(argv)\n"
+        "        except SystemExit: pass\n"
+        "heavy = [m for m in ('textual', 'sqlmodel', 'sqlalchemy', 'alembic') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_version_prints_the_package_version():
+    from riskreg import __version__
+
+    result = riskreg("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"riskreg {__version__}"
+
+
+def test_domain_and_storage_never_import_the_tui():
+    code = (
+        "import sys\n"
+        "import riskreg.domain.deadlines, riskreg.domain.catalog, riskreg.domain.scoring\n"
+        "assert 'textual' not in sys.modules and 'sqlmodel' not in sys.modules, 'domain'\n"
+        "import riskreg.services.register, riskreg.services.starter, riskreg.storage.database\n"
+        "assert 'textual' not in sys.modules, 'services'\n"
+        "print('clean')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "clean", out.stderr
+
+
+def test_db_may_be_given_before_or_after_the_subcommand(tmp_path):
+    db = tmp_path / "p.db"
+    assert riskreg("init", "--starter", "--db", str(db)).returncode == 0
+    before = riskreg("--db", str(db), "list", "hazards", "--json")
+    after = riskreg("list", "hazards", "--json", "--db", str(db))
+    assert before.returncode == after.returncode == 0
+    assert json.loads(before.stdout) == json.loads(after.stdout)
+    assert len(json.loads(before.stdout)) >= 25
+
+
+def test_riskreg_db_environment_variable_names_the_database(tmp_path):
+    db = tmp_path / "env.db"
+    assert riskreg("init", "--starter", env_extra={"RISKREG_DB": str(db)}).returncode == 0
+    assert db.exists()
+
+
+def test_list_json_is_one_array_of_records_with_public_ids(tmp_path):
+    db = tmp_path / "demo.db"
+    assert riskreg("demo", "--db", str(db)).returncode == 0
+    records = json.loads(riskreg("list", "tools", "--json", "--db", str(db)).stdout)
+    assert isinstance(records, list) and records
+    assert all(len(r["public_id"]) == 36 and r["name"] for r in records)
+    assert "id" not in records[0]
+
+
+def test_list_overdue_shows_only_hazards_past_their_review(tmp_path):
+    db = tmp_path / "demo.db"
+    riskreg("demo", "--db", str(db))
+    overdue = json.loads(riskreg("list", "hazards", "--overdue", "--json", "--db", str(db)).stdout)
+    everything = json.loads(riskreg("list", "hazards", "--json", "--db", str(db)).stdout)
+    assert overdue, "the demo has overdue reviews by design"
+    assert all(r["next_review_on"] < "2026-11-26" for r in overdue)
+    assert len(overdue) < len(everything)
+
+
+def test_the_demo_is_the_same_for_the_same_seed(tmp_path):
+    outputs = []
+    for name in ("a.db", "b.db"):
+        riskreg("demo", "--seed", "3", "--db", str(tmp_path / name))
+        records = json.loads(riskreg("list", "hazards", "--json", "--db", str(tmp_path / name)).stdout)
+        outputs.append([(r["public_id"], r["title"], r["score"], r["next_review_on"]) for r in records])
+    assert outputs[0] == outputs[1]
+
+
+def test_starter_refuses_a_register_that_is_not_empty(tmp_path):
+    db = tmp_path / "p.db"
+    riskreg("init", "--starter", "--db", str(db))
+    again = riskreg("init", "--starter", "--db", str(db))
+    assert again.returncode == 1
+    assert "already has records" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_audit_verify_passes_then_names_an_event_edited_with_sqlite(tmp_path):
+    db = tmp_path / "p.db"
+    riskreg("init", "--starter", "--db", str(db))
+    ok = riskreg("audit", "verify", "--db", str(db))
+    assert ok.returncode == 0 and "events checked" in ok.stdout
+    with sqlite3.connect(db) as conn:
+        conn.execute("update audit_event set public_id = 'someone-else' where id = 5")
+    bad = riskreg("audit", "verify", "--db", str(db))
+    assert bad.returncode == 1 and "event 5" in bad.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not a database at all", "not a riskreg database"),
+        (b"SQLite format 3\x00" + b"\x00" * 50, "damaged"),
+    ],
+)
+def test_a_bad_database_file_gets_one_line_and_is_left_as_it_was(tmp_path, content, message):
+    path = tmp_path / "bad.db"
+    path.write_bytes(content)
+    result = riskreg("list", "hazards", "--db", str(path))
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert path.read_bytes() == content
+
+
+def test_a_folder_given_as_the_database_gets_a_clear_message(tmp_path):
+    result = riskreg("list", "hazards", "--db", str(tmp_path))
+    assert result.returncode == 1 and "is a folder" in result.stderr
+
+
+def test_demo_rejects_a_non_positive_hazard_count(tmp_path):
+    result = riskreg("demo", "--hazards", "0", "--db", str(tmp_path / "x.db"))
+    assert result.returncode == 2 and "at least 1" in result.stderr
