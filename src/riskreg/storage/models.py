@@ -206,3 +206,5 @@ REGISTER_TABLES = {
     "consent": Consent,
     "practice_settings": PracticeSettings,
 }
+
+from riskreg.storage import incident_models  # noqa: F401  (the breach workflow tables)

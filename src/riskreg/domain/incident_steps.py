@@ -1,0 +1,115 @@
+"""The steps of the breach workflow (DESIGN.md "The breach workflow"), as data, and the order in
+which an incident moves through them.
+
+Pure: which step follows which depends only on the answers recorded so far. The practitioner's
+determination is an input; nothing here decides whether something is a breach.
+"""
+
+from dataclasses import dataclass
+
+from riskreg.domain.determination import Choice
+
+
+@dataclass(frozen=True)
+class WizardStep:
+    """One step of the workflow: its id, its title in the wizard, and a line of plain guidance."""
+
+    id: str
+    title: str
+    summary: str
+
+
+STEPS: tuple[WizardStep, ...] = (
+    WizardStep("intake", "What happened", "What happened, when, who found it, any business associate."),
+    WizardStep("phi", "PHI involved?", "Was protected health information involved at all?"),
+    WizardStep("secured", "Secured?", "Was it encrypted (key safe) or destroyed: the safe harbor."),
+    WizardStep("exceptions", "Exceptions", "Does one of the three exceptions of 164.402 apply?"),
+    WizardStep("factors", "Risk assessment", "The four factors: how likely is it that the PHI was compromised?"),
+    WizardStep("determination", "Determination", "Your decision, with your reasons."),
+    WizardStep("scope", "Scope", "How many people, in which states, and anything special."),
+    WizardStep("law_enforcement", "Law enforcement", "Has law enforcement asked you to wait?"),
+    WizardStep("plan", "Plan", "Every notice you owe, by when, and why."),
+    WizardStep("notices", "Notices", "The content checklist and draft notices to finish and send."),
+    WizardStep("tracking", "Tracking", "Record each notice as it goes out."),
+    WizardStep("closeout", "Close-out", "Lessons learned, the register, and closing the incident."),
+)
+
+STEP_IDS: tuple[str, ...] = tuple(s.id for s in STEPS)
+CLOSED = "closed"
+"""The `step` of a closed incident (after close-out)."""
+
+# Steps whose answers the determination rests on: changing one withdraws a recorded determination.
+DECISION_PATH = ("phi", "secured", "exceptions", "factors")
+
+# Steps with nothing to fill in: they are completed by moving on.
+PASS_THROUGH = ("law_enforcement", "plan", "notices", "tracking")
+
+CHOICE_LABELS = {
+    Choice.NOT_PHI.value: "Not PHI",
+    Choice.NOT_A_BREACH_SAFE_HARBOR.value: "Not a breach: secured PHI (safe harbor)",
+    Choice.NOT_A_BREACH_EXCEPTION.value: "Not a breach: an exception applies",
+    Choice.LOW_PROBABILITY.value: "Not a breach: low probability of compromise",
+    Choice.NOTIFICATION_REQUIRED.value: "Breach: notification required",
+}
+
+SHORT_CHOICE_LABELS = {
+    Choice.NOT_PHI.value: "not PHI",
+    Choice.NOT_A_BREACH_SAFE_HARBOR.value: "safe harbor",
+    Choice.NOT_A_BREACH_EXCEPTION.value: "exception",
+    Choice.LOW_PROBABILITY.value: "low probability",
+    Choice.NOTIFICATION_REQUIRED.value: "notify",
+}
+
+
+def step(step_id: str) -> WizardStep:
+    for s in STEPS:
+        if s.id == step_id:
+            return s
+    raise KeyError(step_id)
+
+
+def index(step_id: str) -> int:
+    """The position of a step; a closed incident is past every step."""
+    return len(STEPS) if step_id == CLOSED else STEP_IDS.index(step_id)
+
+
+def title(step_id: str) -> str:
+    return "Closed" if step_id == CLOSED else step(step_id).title
+
+
+def following(step_id: str) -> str:
+    """The step after `step_id` in the full order (close-out is followed by closed)."""
+    position = index(step_id)
+    return STEP_IDS[position + 1] if position + 1 < len(STEPS) else CLOSED
+
+
+def next_step(
+    step_id: str,
+    *,
+    phi_involved: bool | None = None,
+    safe_harbor: bool = False,
+    exception_applies: bool = False,
+    determination: str | None = None,
+) -> str:
+    """The step that follows `step_id` given the answers so far.
+
+    - No PHI: the incident ends as "not PHI" (close-out) with its reason (164.402).
+    - Secured PHI (safe harbor): the exceptions do not matter, but the four-factor assessment is
+      still recorded (RULES.md "Unsecured PHI only").
+    - An exception recorded as applying: on to the determination.
+    - A determination other than "notification required" is a documented end state: close-out.
+    """
+    if step_id == "phi" and phi_involved is False:
+        return "closeout"
+    if step_id == "secured" and safe_harbor:
+        return "factors"
+    if step_id == "exceptions" and exception_applies:
+        return "determination"
+    if step_id == "determination" and determination != Choice.NOTIFICATION_REQUIRED.value:
+        return "closeout"
+    return following(step_id)
+
+
+def later(a: str, b: str) -> str:
+    """The later of two steps."""
+    return a if index(a) >= index(b) else b
