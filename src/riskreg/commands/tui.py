@@ -1,1 +1,36 @@
-"""Start the full-screen app (placeholder replaced by the UI work)."""
+"""`riskreg` with no subcommand: the full-screen app."""
+
+from __future__ import annotations
+
+import os
+import sys
+from argparse import Namespace
+from datetime import date
+
+
+def _today() -> date | None:
+    """$RISKREG_TODAY (YYYY-MM-DD) fixes the app's clock, for screenshots and demos."""
+    text = os.environ.get("RISKREG_TODAY")
+    if not text:
+        return None
+    from riskreg.domain.dates import parse_date
+    from riskreg.errors import BadInput
+
+    try:
+        return parse_date(text, "RISKREG_TODAY")
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def run_tui(args: Namespace) -> int:
+    """Run the app on the database named by --db / $RISKREG_DB / the default; a database that
+    cannot be opened is shown in the app and printed here on exit (status 1)."""
+    from riskreg.cli import resolve_db
+    from riskreg.ui.app import make_app
+
+    app = make_app(resolve_db(args), today=_today())
+    app.run()
+    if app.problem:
+        print(f"riskreg: {app.problem}", file=sys.stderr)
+        return app.return_code or 1
+    return app.return_code or 0

@@ -45,6 +45,8 @@ class Item:
     detail: str
     """Why it is listed, in words ("overdue by 12 days", "handles PHI without a BAA")."""
     due: date | None = None
+    tag: str = ""
+    """The reason in a few characters, for a narrow list ("12d late", "no BAA")."""
 
 
 @dataclass(frozen=True)
@@ -131,12 +133,12 @@ def _reviews(
     def item(hazard: Hazard) -> Item:
         left = days_until(hazard.next_review_on, today)
         if left < 0:
-            detail = f"review overdue by {_days(-left)}"
+            detail, tag = f"review overdue by {_days(-left)}", f"{-left}d late"
         elif left == 0:
-            detail = "review due today"
+            detail, tag = "review due today", "today"
         else:
-            detail = f"review due in {_days(left)}"
-        return Item("hazard", hazard.public_id, hazard.title, detail, hazard.next_review_on)
+            detail, tag = f"review due in {_days(left)}", f"in {left}d"
+        return Item("hazard", hazard.public_id, hazard.title, detail, hazard.next_review_on, tag)
 
     return _section(session, stmt, limit, item)
 
@@ -153,7 +155,8 @@ def _review_now(session: Session, today: date, limit: int) -> Section:
     def item(row: Any) -> Item:
         hazard, tool_name = row
         return Item("hazard", hazard.public_id, hazard.title,
-                    review_now_text(hazard.review_now_reason, tool_name), hazard.next_review_on)
+                    review_now_text(hazard.review_now_reason, tool_name), hazard.next_review_on,
+                    "flagged" if hazard.review_now_reason else "BAA gap")
 
     return _section(session, stmt, limit, item)
 
@@ -166,9 +169,11 @@ def _baa_gaps(session: Session, today: date, limit: int) -> Section:
     )
 
     def item(tool: Tool) -> Item:
+        tag = {"missing": "no BAA", "requested": "requested", "not_needed": "unmarked"}.get(
+            tool.baa_status, "expired")
         return Item("tool", tool.public_id, tool.name,
                     baa_gap(tool.handles_phi, tool.baa_status, tool.baa_expires_on, today),
-                    tool.baa_expires_on)
+                    tool.baa_expires_on, tag)
 
     return _section(session, stmt, limit, item)
 
@@ -189,7 +194,8 @@ def _baas_expiring(session: Session, today: date, limit: int) -> Section:
         left = days_until(tool.baa_expires_on, today)
         when = "today" if left == 0 else f"in {_days(left)}"
         return Item("tool", tool.public_id, tool.name,
-                    f"BAA expires {when} ({tool.baa_expires_on.isoformat()})", tool.baa_expires_on)
+                    f"BAA expires {when} ({tool.baa_expires_on.isoformat()})", tool.baa_expires_on,
+                    "today" if left == 0 else f"in {left}d")
 
     return _section(session, stmt, limit, item)
 
@@ -216,7 +222,7 @@ def _safeguards_overdue(session: Session, today: date, limit: int) -> Section:
             what = "verification due"
         late_by = -days_until(due, today)
         return Item("safeguard", safeguard.public_id, safeguard.title,
-                    f"{what} {due.isoformat()}, {_days(late_by)} ago", due)
+                    f"{what} {due.isoformat()}, {_days(late_by)} ago", due, f"{late_by}d late")
 
     return _section(session, stmt, limit, item)
 

@@ -1,0 +1,245 @@
+"""The riskreg app, and `make_app`: the one factory the CLI, the tests and the screenshot script
+share, so tests drive exactly the app users get.
+
+Start-up paints the first frame before anything slow: the services and storage (SQLModel,
+SQLAlchemy, Alembic: about half a second of imports) are loaded, and the database opened and
+migrated, in a thread worker that posts `RegisterReady` or `DatabaseFailed` back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from riskreg.ui.commands import RecordsProvider, action_commands
+from riskreg.ui.messages import DatabaseFailed, OpenRecord, RegisterReady
+from riskreg.ui.render import Palette
+from riskreg.ui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from riskreg.services.register import RegisterService
+    from riskreg.ui.flows import Flows
+
+Clock = Callable[[], date]
+
+
+class RiskRegApp(App[None]):
+    """A living HIPAA risk register for a solo practice."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "riskreg"
+    COMMANDS = App.COMMANDS | {RecordsProvider}
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", id="help", tooltip="Every key, by where it applies"),
+        Binding("f1", "help", "Help", show=False),
+    ]
+
+    def __init__(self, db_path: str | Path, today: Clock, *, area: str | None = None) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.today = today
+        """The clock: what day it is (fixed in tests and screenshots)."""
+        self.initial_area = area
+        self.register: RegisterService | None = None
+        """The register's services, once the database is open."""
+        self.register_empty = False
+        self.problem: str | None = None
+        """Why the app could not start (the database), printed by the CLI on exit."""
+        self._flows: Flows | None = None
+        self._palette: Palette | None = None
+        self.main_screen = MainScreen(area)
+
+    # -- start-up ------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return self.main_screen
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.call_after_refresh(self._open_register)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_register(self) -> None:
+        from riskreg.errors import UserError
+
+        try:
+            from riskreg.services.register import RegisterService
+            from riskreg.storage.database import open_database
+
+            db = open_database(self.db_path)
+            register = RegisterService(db, today=self.today)
+            empty = register.is_empty()
+            import riskreg.services.dashboard  # warm: the first view needs it
+            import riskreg.ui.loaders  # noqa: F401
+        except UserError as error:
+            self.post_message(DatabaseFailed(str(error)))
+            return
+        except Exception as error:  # noqa: BLE001 (a bug, still said plainly, never a traceback)
+            self.post_message(DatabaseFailed(f"cannot open {self.db_path}: "
+                                             f"{type(error).__name__}: {error}"))
+            return
+        self.call_from_thread(self._register_opened, register, db.notices)
+        self.post_message(RegisterReady(empty))
+
+    def _register_opened(self, register: RegisterService, notices: list[str]) -> None:
+        self.register = register
+        for notice in notices:
+            self.notify(notice, markup=False, timeout=8)
+
+    @on(RegisterReady)
+    def _when_register_ready(self, event: RegisterReady) -> None:
+        self.register_empty = event.empty
+        if event.empty:
+            from riskreg.ui.dialogs.welcome import WelcomeDialog
+
+            self.main_screen.register_ready()
+            self.push_screen(WelcomeDialog(), self._welcomed)
+            return
+        self.main_screen.register_ready()
+
+    def _welcomed(self, choice: str | None) -> None:
+        if choice == "starter":
+            self.load_starter()
+        else:
+            self.show_area("tools")
+
+    def load_starter(self) -> None:
+        self.notify("Loading the starter register…", timeout=2)
+        self._load_starter()
+
+    @work(thread=True, exclusive=True, group="starter", exit_on_error=False)
+    def _load_starter(self) -> None:
+        from riskreg.errors import UserError
+
+        try:
+            from riskreg.services.starter import load_starter
+
+            counts = load_starter(self.register)
+        except (UserError, ImportError, ValueError) as error:
+            self.call_from_thread(self.notify, f"Starter register not loaded: {error}",
+                                  severity="error", markup=False)
+            return
+        self.call_from_thread(self._starter_loaded, counts)
+
+    def _starter_loaded(self, counts: dict[str, int]) -> None:
+        made = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        self.notify(f"Starter register loaded: {made}.", timeout=5, markup=False)
+        self.register_empty = False
+        self.register_changed("all")
+        self.show_area("dashboard")
+
+    @on(DatabaseFailed)
+    def _failed(self, event: DatabaseFailed) -> None:
+        from riskreg.ui.dialogs.error import ErrorScreen
+
+        self.problem = event.problem
+        self.push_screen(ErrorScreen("Cannot open the register", event.problem),
+                         lambda _: self.exit(return_code=1))
+
+    # -- what the parts share ------------------------------------------------------------------
+
+    @property
+    def flows(self) -> Flows:
+        if self._flows is None:
+            from riskreg.ui.flows import Flows
+
+            self._flows = Flows(self)
+        return self._flows
+
+    @property
+    def palette(self) -> Palette:
+        """Rich styles from the current theme's variables (for text built in code)."""
+        if self._palette is None:
+            self._palette = Palette(self.theme_variables)
+        return self._palette
+
+    def _theme_changed(self, _theme: Any) -> None:
+        self._palette = None
+        self.register_changed("all")
+
+    def register_changed(self, kind: str, public_id: str | None = None) -> None:
+        """Something was written: reload whatever shows the register."""
+        if kind != "all":
+            self.register_empty = False
+        from riskreg.ui.screens.record import RecordScreen
+
+        self.main_screen.register_changed(kind)
+        for screen in self.screen_stack:
+            if isinstance(screen, RecordScreen):
+                screen.reload()
+
+    def current_record(self) -> tuple[str, dict[str, Any]] | None:
+        """The record the user is on: the record screen's, else the table's highlighted row."""
+        for screen in reversed(self.screen_stack):
+            current = getattr(screen, "current", None)
+            if current is not None and not screen.is_modal:
+                return current()
+        return None
+
+    # -- navigation ----------------------------------------------------------------------------
+
+    def show_area(self, area_id: str) -> None:
+        while self.screen is not self.main_screen and len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.main_screen.show_area(area_id)
+
+    def open_record(self, kind: str, public_id: str) -> None:
+        from riskreg.ui.screens.record import RecordScreen
+
+        if self.register is None:
+            return
+        self.push_screen(RecordScreen(kind, public_id))
+
+    @on(OpenRecord)
+    def _open(self, event: OpenRecord) -> None:
+        self.open_record(event.kind, event.public_id)
+
+    def toggle_archived(self) -> None:
+        from riskreg.ui.widgets.register_area import RegisterArea
+
+        area = self.main_screen.active_area
+        if isinstance(area, RegisterArea):
+            area.action_toggle_archived()
+        else:
+            self.notify("Archived records are shown in a register table (press 2-6 first).")
+
+    def toggle_heat_map(self) -> None:
+        from riskreg.ui.widgets.heatmap import HeatMap
+
+        self.show_area("dashboard")
+        self.main_screen.query_one(HeatMap).action_toggle()
+
+    def action_help(self) -> None:
+        from riskreg.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from action_commands(self)
+        yield from super().get_system_commands(screen)
+
+
+def make_app(db_path: str | Path, today: date | Clock | None = None, *,
+             area: str | None = None) -> RiskRegApp:
+    """The app on the database at `db_path`. `today` fixes the clock (a date, or a callable
+    returning one); `area` is the area shown first (default: the dashboard)."""
+    if today is None:
+        clock: Clock = date.today
+    elif isinstance(today, date):
+        fixed = today
+        clock = lambda: fixed
+    else:
+        clock = today
+    return RiskRegApp(db_path, clock, area=area)

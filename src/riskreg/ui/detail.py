@@ -1,0 +1,203 @@
+"""A record in full, as text: its fields, links, reviews and audit history.
+
+Shared by the detail pane beside each table and the full record screen. Every value a user
+typed goes through `literal`, so it is shown exactly as typed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.text import Text
+
+from riskreg.domain.register import VENDOR_CHECKLIST
+from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS
+from riskreg.ui.render import FLAG, Palette, label, literal, plain, plural, status_text
+
+FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "tool": (
+        ("Vendor", "vendor"), ("Category", "category"), ("Handles PHI", "handles_phi"),
+        ("BAA", "baa_status"), ("BAA signed", "baa_signed_on"), ("BAA expires", "baa_expires_on"),
+        ("Signed copy", "baa_location"), ("Owner", "owner"),
+    ),
+    "hazard": (
+        ("Threat source", "threat_source"), ("Vulnerability", "vulnerability"),
+        ("Treatment", "treatment"), ("Status", "status"), ("Owner", "owner"),
+    ),
+    "safeguard": (
+        ("Category", "category"), ("Citation", "citation"), ("Requirement", "requirement"),
+        ("Decision", "decision_note"), ("Status", "status"), ("Owner", "owner"),
+        ("Due", "due_on"), ("Evidence", "evidence"),
+        ("Verify every", "verification_cadence_months"), ("Last verified", "last_verified_on"),
+        ("Next check", "next_verification_on"),
+    ),
+    "owner": (("Role", "role"), ("Contact", "contact")),
+    "consent": (
+        ("Tool", "tool"), ("Disclosed", "disclosed_on"), ("Decision", "decision"),
+        ("Written", "written"), ("Alternative", "alternative_offered"),
+    ),
+}
+LONG_TEXT = {"hazard": ("description",), "safeguard": ("description",), "tool": ("notes",),
+             "owner": ("notes",), "consent": ("notes",)}
+TITLE = {"tool": "name", "hazard": "title", "safeguard": "title", "owner": "name",
+         "consent": "client_code"}
+LABEL_WIDTH = 14
+
+
+def render_detail(
+    kind: str, record: dict[str, Any], linked: dict[str, list[dict[str, Any]]],
+    reviews: list[dict[str, Any]], history: list[dict[str, Any]], palette: Palette,
+) -> Text:
+    out = Text(end="")
+    out.append_text(literal(record.get(TITLE[kind]), "bold", palette))
+    if record.get("archived_at"):
+        out.append("  (archived)", palette["warning"])
+    out.append("\n")
+    for line in _flags(kind, record, palette):
+        out.append_text(line)
+        out.append("\n")
+    if kind == "hazard":
+        _hazard_scores(out, record, palette)
+    for name, field in FIELDS[kind]:
+        value = record.get(field)
+        if value in (None, "") and field not in ("owner",):
+            continue
+        if field == "verification_cadence_months":
+            shown = Text(plural(value, "month"))
+        elif field in ("status", "decision"):
+            shown = status_text(kind, value, palette, field)
+        elif field in ("category", "treatment", "requirement", "baa_status"):
+            shown = literal(label(field, value, kind))
+        else:
+            shown = literal(value if value not in (None, "") else "—")
+        _row(out, name, shown, palette)
+    if kind == "tool":
+        _checklist(out, record, palette)
+    for field in LONG_TEXT.get(kind, ()):
+        if record.get(field):
+            out.append("\n")
+            out.append(Text(plain(record[field]), end=""))
+            out.append("\n")
+    _links(out, kind, linked, palette)
+    if kind == "hazard":
+        _reviews(out, reviews, palette)
+    _history(out, history, palette)
+    return out
+
+
+def _row(out: Text, name: str, value: Text, palette: Palette) -> None:
+    out.append(f"{name:<{LABEL_WIDTH}}", palette["muted"])
+    value = value.copy()
+    value.no_wrap = False
+    out.append_text(value)
+    out.append("\n")
+
+
+def _flags(kind: str, record: dict[str, Any], palette: Palette) -> list[Text]:
+    flags = []
+    if kind == "hazard":
+        if record.get("review_now"):
+            flags.append(f"Review now: {record['review_now']}")
+        if record.get("overdue"):
+            flags.append(f"Review overdue since {plain(record.get('next_review_on'))}")
+    elif kind == "tool" and record.get("baa_gap"):
+        flags.append(f"BAA gap: {record['baa_gap']}")
+    elif kind == "safeguard" and record.get("overdue"):
+        flags.append("Overdue")
+    return [Text.assemble((f"{FLAG} {f}", palette["error"]), end="") for f in flags]
+
+
+def _hazard_scores(out: Text, r: dict[str, Any], palette: Palette) -> None:
+    from riskreg.ui.render import LEVEL_TONE
+
+    for name, lvl, score_, lk, im in (
+        ("Inherent", r["level"], r["score"], r["likelihood"], r["impact"]),
+        ("Residual", r["residual_level"], r["residual_score"], r["residual_likelihood"],
+         r["residual_impact"]),
+    ):
+        value = Text.assemble(
+            (f"{lvl} {score_}", palette[LEVEL_TONE.get(lvl, "")]),
+            f"  likelihood {lk} {LIKELIHOOD_LABELS[lk]} × impact {im} {IMPACT_LABELS[im]}",
+            end="",
+        )
+        _row(out, name, value, palette)
+    review = Text(f"every {plural(r['review_cadence_months'], 'month')}", end="")
+    if r.get("last_reviewed_on"):
+        review.append(f" · last {plain(r['last_reviewed_on'])}")
+    if r.get("next_review_on"):
+        review.append(" · next ")
+        review.append(plain(r["next_review_on"]), palette["error"] if r.get("overdue") else "")
+    _row(out, "Review", review, palette)
+    if r.get("treatment") == "accept" or r.get("status") == "accepted":
+        _row(out, "Accepted as", literal(r.get("acceptance_rationale") or "—"), palette)
+        _row(out, "Acceptance ends", literal(r.get("acceptance_expires_on") or "—"), palette)
+
+
+def _checklist(out: Text, r: dict[str, Any], palette: Palette) -> None:
+    out.append("\nVendor checklist\n", palette["bold"])
+    for field, question in VENDOR_CHECKLIST.items():
+        value = r.get(field)
+        mark, tone = {True: ("✓", "success"), False: ("✗", "error")}.get(value, ("?", "muted"))
+        out.append(f"  {mark} ", palette[tone])
+        out.append(question + "\n")
+
+
+LINK_TITLES = {"tool": "Tools", "safeguard": "Safeguards", "hazard": "Hazards"}
+
+
+def _links(out: Text, kind: str, linked: dict[str, list[dict[str, Any]]], palette: Palette) -> None:
+    for other, records in linked.items():
+        out.append(f"\n{LINK_TITLES[other]} ({len(records)})\n", palette["bold"])
+        if not records:
+            out.append("  none linked\n", palette["muted"])
+        for rec in records:
+            out.append("  ")
+            if other == "tool":
+                out.append_text(literal(rec.get("name")))
+                if rec.get("baa_gap"):
+                    out.append(f"  {FLAG} {rec['baa_gap']}", palette["error"])
+            elif other == "safeguard":
+                out.append_text(literal(rec.get("title")))
+                out.append("  ")
+                out.append_text(status_text("safeguard", rec.get("status", ""), palette))
+            else:
+                out.append_text(literal(rec.get("title")))
+                out.append(f"  {rec.get('level')} {rec.get('score')}", palette["muted"])
+            out.append("\n")
+
+
+def _reviews(out: Text, reviews: list[dict[str, Any]], palette: Palette) -> None:
+    out.append(f"\nReviews ({len(reviews)})\n", palette["bold"])
+    if not reviews:
+        out.append("  not reviewed yet\n", palette["muted"])
+    for rv in reviews:
+        out.append(f"  {plain(rv['reviewed_on'])}  ")
+        out.append(
+            f"{rv['likelihood']}×{rv['impact']} → residual "
+            f"{rv['residual_likelihood']}×{rv['residual_impact']}",
+            palette["muted"],
+        )
+        if rv.get("notes"):
+            out.append("  ")
+            out.append_text(literal(rv["notes"]))
+        out.append("\n")
+
+
+def _history(out: Text, history: list[dict[str, Any]], palette: Palette) -> None:
+    out.append("\nHistory (latest first)\n", palette["bold"])
+    for event in history:
+        out.append(f"  {plain(event['at'])}  ", palette["muted"])
+        out.append(event["action"])
+        fields = _changed_fields(event.get("changes", "{}"))
+        if fields and event["action"] == "update":
+            out.append(": ")
+            out.append(", ".join(fields), palette["muted"])
+        out.append("\n")
+
+
+def _changed_fields(changes: str) -> list[str]:
+    try:
+        return sorted(json.loads(changes))
+    except (ValueError, TypeError):
+        return []

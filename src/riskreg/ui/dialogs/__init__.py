@@ -1,0 +1,1 @@
+"""Modal dialogs: record forms, confirmation, review, link picker, first run, errors."""

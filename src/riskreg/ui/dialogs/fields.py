@@ -1,0 +1,153 @@
+"""The fields of each record form: what widget, what label, what help.
+
+The names are the services' field names, so a ValidationError's `field` finds its widget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from riskreg.domain import catalog as vocab
+from riskreg.domain.register import (
+    CONSENT_DECISIONS,
+    HAZARD_STATUSES,
+    SAFEGUARD_STATUSES,
+    VENDOR_CHECKLIST,
+)
+from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    type: str
+    """text, long, choice, score, date, bool, check, months, owner, tool"""
+    options: tuple[tuple[str, object], ...] = ()
+    """(label, value) for choices and scores."""
+    help: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    fields: tuple[Field, ...]
+
+
+def _choices(values: dict[str, str]) -> tuple[tuple[str, object], ...]:
+    return tuple((label, value) for value, label in values.items())
+
+
+def _scores(labels: dict[int, str]) -> tuple[tuple[str, object], ...]:
+    return tuple((f"{n} {text}", n) for n, text in labels.items())
+
+
+LIKELIHOOD = _scores(LIKELIHOOD_LABELS)
+IMPACT = _scores(IMPACT_LABELS)
+
+FORMS: dict[str, tuple[Section, ...]] = {
+    "hazard": (
+        Section("What could go wrong", (
+            Field("title", "Title", "text", required=True),
+            Field("description", "Description", "long"),
+            Field("threat_source", "Threat source", "text", help="who or what could cause it"),
+            Field("vulnerability", "Vulnerability", "text", help="the weakness it would exploit"),
+        )),
+        Section("Scores (1-5)", (
+            Field("likelihood", "Likelihood", "score", LIKELIHOOD, required=True),
+            Field("impact", "Impact", "score", IMPACT, required=True),
+            Field("residual_likelihood", "Residual likelihood", "score", LIKELIHOOD,
+                  help="after its safeguards", required=True),
+            Field("residual_impact", "Residual impact", "score", IMPACT, required=True),
+        )),
+        Section("Treatment", (
+            Field("treatment", "Treatment", "choice", _choices(vocab.TREATMENTS)),
+            Field("status", "Status", "choice", _choices(HAZARD_STATUSES)),
+            Field("acceptance_rationale", "Acceptance rationale", "long",
+                  help="needed when the risk is accepted"),
+            Field("acceptance_expires_on", "Acceptance expires", "date",
+                  help="YYYY-MM-DD; needed when the risk is accepted"),
+            Field("owner", "Owner", "owner"),
+        )),
+        Section("Review", (
+            Field("review_cadence_months", "Review every (months)", "months"),
+            Field("last_reviewed_on", "Last reviewed", "date", help="YYYY-MM-DD"),
+            Field("next_review_on", "Next review", "date",
+                  help="YYYY-MM-DD; blank: computed from the cadence"),
+        )),
+    ),
+    "tool": (
+        Section("Tool or system", (
+            Field("name", "Name", "text", required=True),
+            Field("vendor", "Vendor", "text"),
+            Field("category", "Category", "choice", _choices(vocab.TOOL_CATEGORIES), required=True),
+            Field("handles_phi", "Handles client data (PHI)", "bool"),
+            Field("owner", "Owner", "owner"),
+        )),
+        Section("Business associate agreement", (
+            Field("baa_status", "BAA status", "choice", _choices(vocab.BAA_STATUSES)),
+            Field("baa_signed_on", "Signed on", "date", help="YYYY-MM-DD"),
+            Field("baa_expires_on", "Expires on", "date", help="YYYY-MM-DD, after the signing date"),
+            Field("baa_location", "Signed copy kept at", "text"),
+        )),
+        Section("Vendor checklist", tuple(
+            Field(name, question, "check") for name, question in VENDOR_CHECKLIST.items()
+        )),
+        Section("Notes", (Field("notes", "Notes", "long"),)),
+    ),
+    "safeguard": (
+        Section("Safeguard", (
+            Field("title", "Title", "text", required=True),
+            Field("description", "Description", "long"),
+            Field("category", "Category", "choice", _choices(vocab.SAFEGUARD_CATEGORIES),
+                  required=True),
+            Field("citation", "Citation", "text", help="e.g. 45 CFR 164.312(a)(2)(iv)"),
+            Field("requirement", "Requirement", "choice", _choices(vocab.REQUIREMENTS)),
+            Field("decision_note", "Decision (addressable)", "long",
+                  help="what was decided and why; needed once an addressable one is under way"),
+        )),
+        Section("Status", (
+            Field("status", "Status", "choice", _choices(SAFEGUARD_STATUSES)),
+            Field("owner", "Owner", "owner"),
+            Field("due_on", "Due", "date", help="YYYY-MM-DD"),
+            Field("evidence", "Evidence", "long", help="where the proof is"),
+            Field("verification_cadence_months", "Verify every (months)", "months"),
+            Field("last_verified_on", "Last verified", "date", help="YYYY-MM-DD"),
+        )),
+    ),
+    "owner": (
+        Section("Owner", (
+            Field("name", "Name", "text", required=True),
+            Field("role", "Role", "text"),
+            Field("contact", "Contact", "text"),
+            Field("notes", "Notes", "long"),
+        )),
+    ),
+    "consent": (
+        Section("AI consent", (
+            Field("client_code", "Client code", "text", required=True,
+                  help="a code such as C-0042, never a name"),
+            Field("tool", "AI tool", "tool"),
+            Field("disclosed_on", "AI use disclosed on", "date", help="YYYY-MM-DD", required=True),
+            Field("decision", "Decision", "choice", _choices(CONSENT_DECISIONS)),
+            Field("written", "Consent in writing", "bool"),
+            Field("alternative_offered", "Alternative offered", "text"),
+            Field("notes", "Notes", "long"),
+        )),
+    ),
+}
+
+DEFAULTS: dict[str, dict[str, object]] = {
+    "hazard": {"likelihood": 3, "impact": 3, "residual_likelihood": 2, "residual_impact": 2,
+               "treatment": "mitigate", "status": "open", "review_cadence_months": 12},
+    "tool": {"category": "ai_scribe", "handles_phi": True, "baa_status": "missing"},
+    "safeguard": {"category": "administrative", "requirement": "required", "status": "planned",
+                  "verification_cadence_months": 12},
+    "owner": {},
+    "consent": {"decision": "pending"},
+}
+
+
+def all_fields(kind: str) -> tuple[Field, ...]:
+    return tuple(f for section in FORMS[kind] for f in section.fields)

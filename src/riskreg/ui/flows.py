@@ -1,0 +1,264 @@
+"""What a user does to a record, from any place that offers it (tables, the record screen,
+the command palette): add, edit, mark reviewed, link, archive, restore.
+
+Each flow opens its dialog and calls the register service from it; single-record reads and
+writes are a few milliseconds, so they run on the UI thread where their errors can be shown
+beside the field. After a write, the app tells everything showing the register to reload.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from riskreg.ui.dialogs.confirm import ConfirmDialog
+from riskreg.ui.dialogs.form import RecordForm
+from riskreg.ui.dialogs.picker import Choice, LinkPicker
+from riskreg.ui.dialogs.review import ReviewDialog
+from riskreg.ui.kinds import KINDS
+from riskreg.ui.render import label
+
+if TYPE_CHECKING:
+    from riskreg.ui.app import RiskRegApp
+
+PICKER_LIMIT = 100
+
+
+class Flows:
+    def __init__(self, app: RiskRegApp) -> None:
+        self.app = app
+
+    @property
+    def register(self) -> Any:
+        return self.app.register
+
+    def _ready(self) -> bool:
+        if self.register is None:
+            self.app.notify("The register is still opening.", severity="warning")
+            return False
+        return True
+
+    def _get(self, kind: str, public_id: str) -> dict[str, Any] | None:
+        from riskreg.errors import UserError
+
+        try:
+            return self.register.get(kind, public_id)
+        except UserError as error:
+            self.app.notify(str(error), severity="error")
+            return None
+
+    def _choices(self, kind: str, keep: str | None = None) -> list[tuple[Text, str]]:
+        """(name, public id) of the owners or tools a form can pick from, plus the record's own
+        current one even if it has been archived since."""
+        from riskreg.services.register import ListQuery
+
+        rows = self.register.list(kind, ListQuery(limit=None)).rows
+        title = KINDS[kind].title_field
+        choices = [(Text(r[title]), r["public_id"]) for r in rows]
+        if keep and keep not in {r["public_id"] for r in rows}:
+            choices.append((Text(f"{self._get(kind, keep)[title]} (archived)"), keep))
+        return choices
+
+    def _form(self, kind: str, record: dict[str, Any] | None, **kwargs: Any) -> RecordForm:
+        owner = record.get("owner_public_id") if record else None
+        tool = record.get("tool_public_id") if record else None
+        return RecordForm(
+            kind, record,
+            owners=self._choices("owner", owner) if kind in ("tool", "hazard", "safeguard") else [],
+            tools=self._choices("tool", tool) if kind == "consent" else [],
+            **kwargs,
+        )
+
+    # -- add and edit --------------------------------------------------------------------------
+
+    def new(self, kind: str) -> None:
+        if not self._ready():
+            return
+        defaults: dict[str, Any] = {}
+        if kind == "consent":
+            defaults["disclosed_on"] = self.register.today()
+        form = self._form(kind, None, defaults=defaults,
+                          save=lambda values, _changes, _rev: self.register.create(kind, values))
+        self.app.push_screen(form, lambda record: self._saved(kind, record, "Added"))
+
+    def edit(self, kind: str, public_id: str) -> None:
+        if not self._ready() or (record := self._get(kind, public_id)) is None:
+            return
+        form = self._form(
+            kind, record,
+            save=lambda _values, changes, revision: self.register.update(
+                kind, public_id, changes, revision),
+            reload=lambda: self.register.get(kind, public_id),
+        )
+        self.app.push_screen(form, lambda saved: self._saved(kind, saved, "Saved"))
+
+    def _saved(self, kind: str, record: dict[str, Any] | None, verb: str) -> None:
+        if not record:
+            return
+        spec = KINDS[kind]
+        self.app.notify(f"{verb} {spec.singular} “{spec.title_of(record)}”.", timeout=3,
+                        markup=False)
+        self.app.register_changed(kind, record["public_id"])
+
+    # -- review --------------------------------------------------------------------------------
+
+    def review(self, hazard_id: str) -> None:
+        if not self._ready() or (hazard := self._get("hazard", hazard_id)) is None:
+            return
+
+        def record(reviewed_on: Any, notes: str) -> dict[str, Any]:
+            return self.register.mark_reviewed(hazard_id, reviewed_on, notes, hazard["revision"])
+
+        def done(result: dict[str, Any] | None) -> None:
+            if result:
+                self.app.notify(f"Review recorded; next review {result['next_review_on']}.",
+                                timeout=3)
+                self.app.register_changed("hazard", hazard_id)
+
+        self.app.push_screen(ReviewDialog(hazard, self.register.today(), record), done)
+
+    # -- links ---------------------------------------------------------------------------------
+
+    def link(self, kind: str, public_id: str, other: str) -> None:
+        """Pick the `other` records linked to a hazard, or the hazards linked to a tool or
+        safeguard."""
+        if not self._ready() or (record := self._get(kind, public_id)) is None:
+            return
+        title = KINDS[kind].title_of(record)
+        if kind == "hazard":
+            fetch = self._hazard_fetch(public_id, other)
+            hint = ("Tick the tools this hazard concerns." if other == "tool" else
+                    "Tick the safeguards that answer this hazard. ★ marks the starter "
+                    "catalog's suggestions; ticking one the register lacks adds it.")
+
+            def toggle(value: str, on: bool) -> None:
+                if value.startswith("catalog:"):
+                    if on:
+                        self.register.adopt_safeguard(public_id, value.removeprefix("catalog:"))
+                elif on:
+                    self.register.link(public_id, other, value)
+                else:
+                    self.register.unlink(public_id, other, value)
+        else:
+            fetch = self._hazards_fetch(kind, public_id)
+            hint = f"Tick the hazards this {KINDS[kind].singular} concerns."
+
+            def toggle(value: str, on: bool) -> None:
+                if on:
+                    self.register.link(value, kind, public_id)
+                else:
+                    self.register.unlink(value, kind, public_id)
+
+        heading = f"Link {KINDS[other].plural} to {KINDS[kind].singular} “{title}”"
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.app.register_changed(kind, public_id)
+
+        self.app.push_screen(LinkPicker(heading, hint, fetch, toggle), done)
+
+    def _hazard_fetch(self, hazard_id: str, other: str) -> Any:
+        from riskreg.services.register import ListQuery
+
+        register = self.register
+        name = KINDS[other].title_field
+
+        def note(row: dict[str, Any]) -> str:
+            if other == "tool":
+                return row.get("baa_gap") or label("category", row.get("category"))
+            return label("status", row.get("status"), "safeguard")
+
+        def fetch(text: str) -> tuple[list[Choice], int]:
+            needle = text.strip().lower()
+            linked = register.linked("hazard", hazard_id)[other]
+            linked_ids = {r["public_id"] for r in linked}
+            choices: list[Choice] = []
+            seen: set[str] = set()
+            if other == "safeguard":
+                for s in register.suggested_safeguards(hazard_id):
+                    if needle and needle not in s["title"].lower():
+                        continue
+                    value = s["public_id"] or f"catalog:{s['catalog_key']}"
+                    why = ("not in the register yet: ticking adds it" if not s["public_id"]
+                           else "archived" if s["archived"] else s["citation"])
+                    choices.append(Choice(value, s["title"], why, s["linked"], suggested=True))
+                    seen.add(value)
+            for row in linked:
+                if row["public_id"] not in seen and (not needle or needle in row[name].lower()):
+                    choices.append(Choice(row["public_id"], row[name], note(row), True))
+                    seen.add(row["public_id"])
+            page = register.list(other, ListQuery(text=text, limit=PICKER_LIMIT))
+            for row in page.rows:
+                if row["public_id"] not in seen:
+                    choices.append(Choice(row["public_id"], row[name], note(row),
+                                          row["public_id"] in linked_ids))
+                    seen.add(row["public_id"])
+            extra = sum(1 for c in choices if c.value.startswith("catalog:"))
+            return choices, max(page.total + extra, len(choices))
+
+        return fetch
+
+    def _hazards_fetch(self, kind: str, public_id: str) -> Any:
+        from riskreg.services.register import ListQuery
+
+        register = self.register
+
+        def fetch(text: str) -> tuple[list[Choice], int]:
+            needle = text.strip().lower()
+            linked = register.linked(kind, public_id)["hazard"]
+            choices = [Choice(h["public_id"], h["title"], f"{h['level']} {h['score']}", True)
+                       for h in linked if not needle or needle in h["title"].lower()]
+            seen = {c.value for c in choices}
+            page = register.list("hazard", ListQuery(text=text, limit=PICKER_LIMIT))
+            choices += [Choice(h["public_id"], h["title"], f"{h['level']} {h['score']}", False)
+                        for h in page.rows if h["public_id"] not in seen]
+            return choices, max(page.total, len(choices))
+
+        return fetch
+
+    # -- archive and restore -------------------------------------------------------------------
+
+    def archive(self, kind: str, public_id: str) -> None:
+        self._archive_or_restore(kind, public_id, archive=True)
+
+    def restore(self, kind: str, public_id: str) -> None:
+        self._archive_or_restore(kind, public_id, archive=False)
+
+    def _archive_or_restore(self, kind: str, public_id: str, archive: bool) -> None:
+        if not self._ready() or (record := self._get(kind, public_id)) is None:
+            return
+        spec = KINDS[kind]
+        title = spec.title_of(record)
+        if archive:
+            question = ConfirmDialog(
+                f"Archive this {spec.singular}?",
+                f"“{title}” leaves the register and the dashboard but is kept, with its links "
+                "and history (records are kept at least six years). Restore it from the "
+                "archived view (A).",
+                yes="Archive", danger=True, default_yes=False,
+            )
+        else:
+            question = ConfirmDialog(
+                f"Restore this {spec.singular}?",
+                f"“{title}” comes back into the register.", yes="Restore",
+            )
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            from riskreg.errors import UserError
+
+            try:
+                if archive:
+                    self.register.archive(kind, public_id)
+                else:
+                    self.register.restore(kind, public_id)
+            except UserError as error:
+                self.app.notify(str(error), severity="error")
+                return
+            self.app.notify(f"{'Archived' if archive else 'Restored'} {spec.singular} “{title}”.",
+                            timeout=3, markup=False)
+            self.app.register_changed(kind, public_id)
+
+        self.app.push_screen(question, answered)

@@ -1,0 +1,159 @@
+"""What the UI knows about each kind of register record: its names and its table columns.
+
+Each column sorts by one of the fields the register service can sort by in SQL
+(`services.register.SORTABLE`); a test checks they agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+
+from riskreg.ui.render import (
+    FLAG,
+    Palette,
+    label,
+    level_text,
+    literal,
+    status_text,
+)
+
+Cell = Callable[[dict[str, Any], Palette], Text]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    """The field the column sorts by (one of SORTABLE[kind])."""
+    label: str
+    cell: Cell
+    width: int = 0
+    """Cells wide; 0 for the one flexible column that takes the rest."""
+    priority: int = 0
+    """Narrow screens drop the highest numbers first; 0 is never dropped."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    kind: str
+    """The services' name for it ("hazard")."""
+    singular: str
+    plural: str
+    title_field: str
+    """The field that names a record to a person."""
+    columns: tuple[Column, ...]
+
+    def title_of(self, record: dict[str, Any]) -> str:
+        return str(record.get(self.title_field) or "")
+
+
+def _text(field: str, tone: str = "") -> Cell:
+    return lambda r, p: literal(r.get(field), tone, p)
+
+
+def _label(field: str, kind: str) -> Cell:
+    return lambda r, p: literal(label(field, r.get(field), kind))
+
+
+def _status(kind: str, field: str = "status") -> Cell:
+    return lambda r, p: status_text(kind, r.get(field) or "", p, field)
+
+
+def _flagged(field: str, flag: Callable[[dict[str, Any]], Any]) -> Cell:
+    """The record's name, preceded by a flag when it needs action now."""
+
+    def cell(r: dict[str, Any], p: Palette) -> Text:
+        text = literal(r.get(field), "", p)
+        if flag(r):
+            text = Text.assemble((f"{FLAG} ", p["error"]), text, end="", no_wrap=True,
+                                 overflow="ellipsis")
+        return text
+
+    return cell
+
+
+def _due(field: str, overdue: str = "overdue") -> Cell:
+    return lambda r, p: literal(r.get(field), "error" if r.get(overdue) else "", p)
+
+
+def _baa(r: dict[str, Any], p: Palette) -> Text:
+    return literal(label("baa_status", r.get("baa_status")), "error" if r.get("baa_gap") else "", p)
+
+
+def _baa_expiry(r: dict[str, Any], p: Palette) -> Text:
+    return literal(r.get("baa_expires_on"), "error" if r.get("baa_gap") else "", p)
+
+
+def _yes_no(field: str) -> Cell:
+    return lambda r, p: literal(r.get(field))
+
+
+HAZARD = Kind("hazard", "hazard", "hazards", "title", (
+    Column("title", "Title", _flagged("title", lambda r: r.get("review_now"))),
+    Column("score", "Level", lambda r, p: level_text(r["level"], r["score"], p), 11, 1),
+    Column("next_review_on", "Next review", _due("next_review_on"), 11, 2),
+    Column("status", "Status", _status("hazard"), 15, 3),
+    Column("residual_score", "Residual", lambda r, p: level_text(
+        r["residual_level"], r["residual_score"], p), 11, 4),
+    Column("owner", "Owner", _text("owner"), 16, 5),
+    Column("treatment", "Treatment", _label("treatment", "hazard"), 9, 6),
+))
+
+TOOL = Kind("tool", "tool", "tools", "name", (
+    Column("name", "Name", _flagged("name", lambda r: r.get("baa_gap"))),
+    Column("baa_status", "BAA", _baa, 9, 1),
+    Column("handles_phi", "PHI", _yes_no("handles_phi"), 3, 2),
+    Column("category", "Category", _label("category", "tool"), 22, 3),
+    Column("baa_expires_on", "BAA expires", _baa_expiry, 11, 4),
+    Column("owner", "Owner", _text("owner"), 16, 5),
+    Column("vendor", "Vendor", _text("vendor"), 16, 6),
+))
+
+SAFEGUARD = Kind("safeguard", "safeguard", "safeguards", "title", (
+    Column("title", "Title", _flagged("title", lambda r: r.get("overdue"))),
+    Column("status", "Status", _status("safeguard"), 14, 1),
+    Column("due_on", "Due", _due("due_on"), 10, 2),
+    Column("category", "Category", _label("category", "safeguard"), 14, 3),
+    Column("citation", "Citation", _text("citation"), 22, 4),
+    Column("requirement", "Req.", _label("requirement", "safeguard"), 11, 5),
+    Column("next_verification_on", "Next check", _due("next_verification_on"), 10, 6),
+    Column("owner", "Owner", _text("owner"), 16, 7),
+))
+
+OWNER = Kind("owner", "owner", "owners", "name", (
+    Column("name", "Name", _text("name")),
+    Column("role", "Role", _text("role"), 28, 1),
+    Column("contact", "Contact", _text("contact"), 20, 2),
+    Column("updated_at", "Updated", _text("updated_at"), 16, 3),
+))
+
+CONSENT = Kind("consent", "consent entry", "consent entries", "client_code", (
+    Column("client_code", "Client code", _text("client_code"), 12),
+    Column("disclosed_on", "Disclosed", _text("disclosed_on"), 10, 1),
+    Column("decision", "Decision", _status("consent", "decision"), 16, 2),
+    Column("written", "Written", _yes_no("written"), 7, 3),
+    Column("tool", "Tool", _text("tool")),
+))
+
+KINDS: dict[str, Kind] = {k.kind: k for k in (TOOL, HAZARD, SAFEGUARD, OWNER, CONSENT)}
+
+FLEX_MIN = 24
+"""The flexible column keeps at least this many cells; lower-priority columns give way."""
+
+
+def fit_columns(kind: Kind, width: int) -> tuple[tuple[Column, int], ...]:
+    """The columns that fit in `width` cells, each with its width (the flexible one gets the
+    rest). DataTable pads each cell by one on both sides, and the scrollbar takes two."""
+    columns = list(kind.columns)
+    while True:
+        fixed = sum(c.width + 2 for c in columns if c.width)
+        flexible = [c for c in columns if not c.width]
+        spare = width - fixed - 2 * len(flexible) - 2
+        if spare >= FLEX_MIN * max(1, len(flexible)) or all(c.priority == 0 for c in columns):
+            break
+        columns.remove(max(columns, key=lambda c: c.priority))
+    share = max(FLEX_MIN, spare // max(1, len(flexible)))
+    return tuple((c, c.width or share) for c in columns)

@@ -1,0 +1,80 @@
+"""Messages the app's parts send each other. Workers post them from their threads; the UI
+reacts to them and never waits on a query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class RegisterReady(Message):
+    """The database is open and the services are loaded; `empty` when it holds no records."""
+
+    empty: bool
+
+
+@dataclass
+class DatabaseFailed(Message):
+    """The database could not be opened (a UserError's message, for the user)."""
+
+    problem: str
+
+
+@dataclass
+class RegisterChanged(Message):
+    """Something in the register was written: whatever shows it reloads."""
+
+    kind: str
+    public_id: str | None = None
+
+
+@dataclass
+class OpenRecord(Message):
+    """Show one record in full (from the dashboard, the palette, a heat-map cell...)."""
+
+    kind: str
+    public_id: str
+
+
+@dataclass
+class ShowHazardsInCell(Message):
+    """Show the hazards scored (likelihood, impact), inherent or residual."""
+
+    likelihood: int
+    impact: int
+    residual: bool
+
+
+@dataclass
+class PageLoaded(Message):
+    """A window of a table's rows, for the query generation that asked for it."""
+
+    generation: int
+    offset: int
+    rows: list[dict[str, Any]]
+    total: int
+    """Records matching the filter."""
+    all_total: int
+    """Records of the kind in this view (archived or not), before filtering."""
+
+
+@dataclass
+class DetailLoaded(Message):
+    """A record with its links, reviews and audit history, for the detail pane."""
+
+    kind: str
+    public_id: str
+    record: dict[str, Any] | None
+    linked: dict[str, list[dict[str, Any]]]
+    reviews: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+
+
+@dataclass
+class LoadFailed(Message):
+    """A worker's query failed; `problem` is for the user."""
+
+    problem: str

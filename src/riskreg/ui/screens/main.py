@@ -1,0 +1,96 @@
+"""The main screen: a tab per area (number keys switch), the footer with the keys that apply."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from riskreg.ui.areas import AREA_OF_KIND, AREAS
+from riskreg.ui.messages import ShowHazardsInCell
+from riskreg.ui.widgets.area import AreaWidget
+
+if TYPE_CHECKING:
+    from riskreg.ui.widgets.register_area import RegisterArea
+
+
+AREA_KEYS = Binding.Group("Areas", compact=True)
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(a.key, f"show_area('{a.id}')", a.title, id=f"area-{a.id}", group=AREA_KEYS)
+        for a in AREAS
+    ]
+
+    def __init__(self, initial_area: str | None = None) -> None:
+        super().__init__(id="main")
+        self.initial_area = initial_area or AREAS[0].id
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(initial=self.initial_area, id="areas"):
+            for a in AREAS:
+                with TabPane(f"{a.key} {a.title}", id=a.id):
+                    yield a.make()
+        yield Footer(compact=True)
+
+    # -- areas ---------------------------------------------------------------------------------
+
+    @property
+    def tabs(self) -> TabbedContent:
+        return self.query_one("#areas", TabbedContent)
+
+    def area_widget(self, area_id: str) -> AreaWidget:
+        return self.query_one(f"TabPane#{area_id}").query_one(AreaWidget)
+
+    def register_area(self, kind: str) -> RegisterArea:
+        return self.area_widget(AREA_OF_KIND[kind].id)  # type: ignore[return-value]
+
+    @property
+    def active_area(self) -> AreaWidget | None:
+        pane = self.tabs.active_pane
+        return pane.query_one(AreaWidget) if pane is not None else None
+
+    def action_show_area(self, area_id: str) -> None:
+        self.show_area(area_id)
+
+    def show_area(self, area_id: str) -> None:
+        if self.tabs.active != area_id:
+            self.tabs.active = area_id  # TabActivated does the rest
+        else:
+            self.area_widget(area_id).activated()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.tabbed_content.id != "areas":
+            return
+        event.stop()
+        if event.pane is not None:
+            self.call_after_refresh(event.pane.query_one(AreaWidget).activated)
+
+    def register_ready(self) -> None:
+        for area in self.query(AreaWidget):
+            area.loading = False
+        if (active := self.active_area) is not None:
+            active.activated()
+
+    def register_changed(self, kind: str) -> None:
+        active = self.active_area
+        for area in self.query(AreaWidget):
+            area.register_changed(kind, area is active)
+
+    def current(self) -> tuple[str, dict[str, Any]] | None:
+        active = self.active_area
+        return active.current() if active is not None else None
+
+    @on(ShowHazardsInCell)
+    def _show_cell(self, event: ShowHazardsInCell) -> None:
+        event.stop()
+        hazards = self.register_area("hazard")
+        hazards.show_cell((event.likelihood, event.impact), event.residual)
+        hazards.stale = False  # show_cell reloads it
+        self.show_area(AREA_OF_KIND["hazard"].id)

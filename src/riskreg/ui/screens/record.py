@@ -1,0 +1,126 @@
+"""One record in full, with its links, reviews and history; the actions on it by key."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from riskreg.ui.kinds import KINDS
+from riskreg.ui.messages import DetailLoaded, LoadFailed
+from riskreg.ui.widgets.detail_pane import DetailPane
+
+if TYPE_CHECKING:
+    from riskreg.ui.app import RiskRegApp
+
+
+class RecordScreen(Screen[None]):
+    DEFAULT_CSS = """
+    RecordScreen {
+        #record-kind { height: 1; padding: 0 1; background: $primary-muted; color: $text; }
+        DetailPane { height: 1fr; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="record-back"),
+        Binding("e", "edit", "Edit", id="record-edit"),
+        Binding("r", "review", "Reviewed", id="record-review"),
+        Binding("l", "link", "Link", id="record-link"),
+        Binding("t", "link_tools", "Tools", id="record-link-tools"),
+        Binding("a", "archive", "Archive", id="record-archive"),
+        Binding("a", "restore", "Restore", id="record-restore"),
+    ]
+
+    def __init__(self, kind: str, public_id: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.spec = KINDS[kind]
+        self.public_id = public_id
+        self.record: dict[str, Any] | None = None
+
+    @property
+    def riskreg(self) -> RiskRegApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.spec.singular.capitalize(), id="record-kind", markup=False)
+        yield DetailPane(id="record-detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(DetailPane).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        self._fetch()
+
+    @work(thread=True, exclusive=True, group="record", exit_on_error=False)
+    def _fetch(self) -> None:
+        from riskreg.ui.loaders import load_detail
+
+        try:
+            self.post_message(load_detail(self.riskreg.register, self.kind, self.public_id))
+        except Exception as error:  # noqa: BLE001 (shown to the user)
+            self.post_message(LoadFailed(str(error)))
+
+    @on(LoadFailed)
+    def _failed(self, event: LoadFailed) -> None:
+        self.notify(event.problem, title="Could not load", severity="error")
+
+    @on(DetailLoaded)
+    def _loaded(self, event: DetailLoaded) -> None:
+        if event.record is None:
+            self.query_one(DetailPane).show(f"This {self.spec.singular} no longer exists.")
+            return
+        from riskreg.ui.detail import render_detail
+
+        self.record = event.record
+        archived = " · archived" if event.record.get("archived_at") else ""
+        self.query_one("#record-kind", Static).update(
+            f"{self.spec.singular.capitalize()}{archived} · escape to go back")
+        self.query_one(DetailPane).show(render_detail(
+            event.kind, event.record, event.linked, event.reviews, event.history,
+            self.riskreg.palette))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        archived = bool(self.record and self.record.get("archived_at"))
+        if action in ("review", "link_tools"):
+            return self.kind == "hazard"
+        if action == "link":
+            return self.kind in ("hazard", "tool", "safeguard")
+        if action == "archive":
+            return not archived
+        if action == "restore":
+            return archived
+        return True
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_edit(self) -> None:
+        self.riskreg.flows.edit(self.kind, self.public_id)
+
+    def action_review(self) -> None:
+        self.riskreg.flows.review(self.public_id)
+
+    def action_link(self) -> None:
+        other = "safeguard" if self.kind == "hazard" else "hazard"
+        self.riskreg.flows.link(self.kind, self.public_id, other)
+
+    def action_link_tools(self) -> None:
+        self.riskreg.flows.link(self.kind, self.public_id, "tool")
+
+    def action_archive(self) -> None:
+        self.riskreg.flows.archive(self.kind, self.public_id)
+
+    def action_restore(self) -> None:
+        self.riskreg.flows.restore(self.kind, self.public_id)
+
+    def current(self) -> tuple[str, dict[str, Any]] | None:
+        return (self.kind, self.record) if self.record else None

@@ -1,0 +1,1 @@
+"""Widgets: the areas' parts. They take data in and post messages out."""

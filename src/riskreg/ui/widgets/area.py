@@ -1,0 +1,51 @@
+"""The base of every area under the main screen's tabs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from riskreg.ui.app import RiskRegApp
+
+
+class AreaWidget(Widget):
+    """An area loads its data when shown, and again when the register changes."""
+
+    DEFAULT_CSS = """
+    AreaWidget {
+        height: 1fr;
+    }
+    """
+
+    stale: bool = True
+    """Its data is out of date: reload when next shown."""
+
+    @property
+    def riskreg(self) -> RiskRegApp:
+        return self.app  # type: ignore[return-value]
+
+    def activated(self) -> None:
+        """The area was shown: load if needed, focus its main widget."""
+        if self.stale and self.riskreg.register is not None:
+            self.stale = False
+            self.reload()
+        self.focus_main()
+
+    def register_changed(self, kind: str, active: bool) -> None:
+        """Something was written; reload now if shown, else when next shown."""
+        self.stale = True
+        if active and self.riskreg.register is not None:
+            self.stale = False
+            self.reload()
+
+    def reload(self) -> None:
+        """Load the area's data (in a worker)."""
+
+    def focus_main(self) -> None:
+        """Focus the widget a user works in first."""
+
+    def current(self) -> tuple[str, dict[str, Any]] | None:
+        """The record the user is on, as (kind, record), if any."""
+        return None

@@ -1,0 +1,148 @@
+"""The dashboard: the heat map and what needs attention, each item opening its record.
+
+The panels are a tuple of factories (PANELS); each panel has `update(board, palette)` and is
+filled from one read model (`services.dashboard.Dashboard`). To add a panel (open incidents with
+the days left to their next deadline, say), add its factory here and its data to the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.widget import Widget
+from textual.widgets import Static
+
+from riskreg.ui.messages import LoadFailed, ShowHazardsInCell
+from riskreg.ui.render import Palette, plural
+from riskreg.ui.widgets.area import AreaWidget
+from riskreg.ui.widgets.attention import AttentionPanel, Sections
+from riskreg.ui.widgets.heatmap import HeatMap
+
+
+class HeatPanel(Vertical):
+    DEFAULT_CSS = """
+    HeatPanel {
+        border: round $panel-lighten-2;
+        border-title-color: $text-primary;
+        height: 1fr;
+        align: center top;
+        &:focus-within { border: round $primary; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        self.border_title = "Risk heat map"
+        self.border_subtitle = "t residual · enter list"
+        yield HeatMap()
+
+    def update(self, board: Any, palette: Palette) -> None:
+        self.query_one(HeatMap).set_counts(board.heat_inherent, board.heat_residual)
+
+
+def _reviews(board: Any) -> Sections:
+    return [
+        ("Review now", board.review_now, "none flagged", "error"),
+        ("Overdue", board.reviews_overdue, "no review overdue", "error"),
+        ("Due within 30 days", board.reviews_due, "none due soon", "warning"),
+    ]
+
+
+def _baas(board: Any) -> Sections:
+    return [
+        ("Handle PHI without a signed BAA", board.baa_gaps, "no gaps", "error"),
+        ("Expiring within 60 days", board.baas_expiring, "none expiring", "warning"),
+    ]
+
+
+def _safeguards(board: Any) -> Sections:
+    return [("Overdue", board.safeguards_overdue, "none overdue", "error")]
+
+
+PANELS: tuple[Callable[[], Widget], ...] = (
+    lambda: HeatPanel(id="heat-panel"),
+    lambda: AttentionPanel("Reviews", _reviews, id="reviews-panel"),
+    lambda: AttentionPanel("Business associate agreements", _baas, id="baa-panel"),
+    lambda: AttentionPanel("Safeguards", _safeguards, id="safeguards-panel"),
+)
+
+
+class DashboardArea(AreaWidget):
+    DEFAULT_CSS = """
+    DashboardArea {
+        layout: vertical;
+        #summary { height: 1; padding: 0 1; color: $text-muted; }
+        #panels {
+            grid-size: 2;
+            grid-columns: 1fr 1fr;
+            grid-rows: 1fr 1fr;
+            height: 1fr;
+        }
+    }
+    Screen.-wide DashboardArea #panels { grid-columns: 2fr 3fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="summary", markup=False)
+        with Grid(id="panels"):
+            for make in PANELS:
+                yield make()
+
+    def on_mount(self) -> None:
+        self.loading = self.riskreg.register is None
+
+    def focus_main(self) -> None:
+        focused = self.screen.focused
+        if focused is None or self not in focused.ancestors:
+            self.query_one(HeatMap).focus()
+
+    def reload(self) -> None:
+        self._fetch()
+
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
+    def _fetch(self) -> None:
+        from riskreg.services.dashboard import build_dashboard
+
+        register = self.riskreg.register
+        try:
+            board = build_dashboard(register.db, register.today())
+        except Exception as error:  # noqa: BLE001 (shown to the user)
+            self.post_message(LoadFailed(f"dashboard: {error}"))
+            return
+        self.app.call_from_thread(self.show_board, board)
+
+    @on(LoadFailed)
+    def _failed(self, event: LoadFailed) -> None:
+        event.stop()
+        self.loading = False
+        self.notify(event.problem, title="Could not load", severity="error")
+
+    def show_board(self, board: Any) -> None:
+        self.loading = False
+        self.board = board
+        palette = self.riskreg.palette
+        for panel in self.query_one("#panels").children:
+            panel.update(board, palette)  # type: ignore[attr-defined]
+        self.query_one("#summary", Static).update(self._summary(board))
+
+    def _summary(self, board: Any) -> Text:
+        if board.empty:
+            return Text("The register is empty: ctrl+p → “Load the starter register”, "
+                        "or press 2 and n to add your first tool.")
+        needs = (board.review_now.total + board.reviews_overdue.total + board.baa_gaps.total
+                 + board.safeguards_overdue.total)
+        text = Text(f"{board.today:%A} {board.today.isoformat()} · "
+                    f"{plural(board.hazards, 'current hazard')} · ")
+        palette = self.riskreg.palette
+        text.append(f"{needs} need action" if needs else "nothing needs action",
+                    palette["error" if needs else "success"])
+        return text
+
+    @on(HeatMap.CellSelected)
+    def _cell(self, event: HeatMap.CellSelected) -> None:
+        event.stop()
+        self.post_message(ShowHazardsInCell(event.likelihood, event.impact, event.residual))

@@ -1,0 +1,385 @@
+"""One kind of record as a table: filter, sort, archived view, detail of the highlighted row.
+
+The table shows a window of WINDOW rows; the service filters, sorts and counts in SQL, and the
+next window is fetched when the cursor or the scroll nears the end. Typing in the filter starts
+a query at once when none is running, else once the running one is back (only the latest text
+is queried), so the table follows the typing without queueing stale queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.widgets import DataTable, Input
+
+from riskreg.ui.kinds import KINDS
+from riskreg.ui.messages import DetailLoaded, LoadFailed, PageLoaded
+from riskreg.ui.render import plural
+from riskreg.ui.widgets.area import AreaWidget
+from riskreg.ui.widgets.detail_pane import DetailPane
+from riskreg.ui.widgets.filter_bar import FilterBar
+from riskreg.ui.widgets.record_table import RecordTable
+
+WINDOW = 200
+"""Rows fetched at a time."""
+
+DETAIL_DELAY = 0.06
+"""Seconds the cursor rests on a row before its detail is loaded (holding an arrow key down
+does not start a query per row)."""
+
+
+class RegisterArea(AreaWidget):
+    """A register table with its filter bar and detail pane."""
+
+    DEFAULT_CSS = """
+    RegisterArea {
+        layout: vertical;
+        #body { layout: vertical; height: 1fr; }
+        RecordTable { height: 1fr; min-height: 5; }
+        DetailPane { height: 40%; min-height: 5; border-top: solid $panel-lighten-2; }
+    }
+    Screen.-wide RegisterArea {
+        #body { layout: horizontal; }
+        RecordTable { width: 3fr; height: 1fr; }
+        DetailPane { width: 2fr; height: 1fr; border-top: none; border-left: solid $panel-lighten-2; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter", id="filter"),
+        Binding("n", "new", "New", id="new"),
+        Binding("enter", "open", "Open", id="open"),
+        Binding("e", "edit", "Edit", id="edit"),
+        Binding("r", "review", "Reviewed", id="review", tooltip="Record a review of the hazard"),
+        Binding("l", "link", "Link", id="link"),
+        Binding("t", "link_tools", "Link tools", id="link-tools", show=False,
+                tooltip="Link tools to the hazard"),
+        Binding("a", "archive", "Archive", id="archive"),
+        Binding("a", "restore", "Restore", id="restore"),
+        Binding("A", "toggle_archived", "Archived", id="archived", show=False,
+                tooltip="Show archived records instead (and back)"),
+        Binding("s", "sort_next", "Sort", id="sort", show=False,
+                tooltip="Sort by the next column"),
+        Binding("S", "sort_reverse", "Reverse sort", id="sort-reverse", show=False),
+        Binding("escape", "escape", "Clear filter", id="clear-filter", show=False),
+    ]
+
+    def __init__(self, kind: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        from riskreg.ui.loaders import TableQuery  # light: no services at import
+
+        self.spec = KINDS[kind]
+        self.query_state = TableQuery(kind)
+        self.generation = 0
+        self._in_flight = False
+        self._pending = False
+        self._detail_timer: Any = None
+        self._detail_for: str | None = None
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield FilterBar(f"/ filter {self.spec.plural}", id="filter-bar")
+        with Container(id="body"):
+            yield RecordTable(self.spec, id=f"{self.spec.kind}-table")
+            yield DetailPane(id=f"{self.spec.kind}-detail")
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one(RecordTable)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    def on_mount(self) -> None:
+        self.loading = self.riskreg.register is None
+
+    def focus_main(self) -> None:
+        if not self.filter_bar.input.has_focus:
+            self.table.focus()
+
+    def current(self) -> tuple[str, dict[str, Any]] | None:
+        record = self.table.current_record()
+        return (self.spec.kind, record) if record else None
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._request(0)
+
+    def _request(self, offset: int) -> None:
+        if offset == 0:
+            self.generation += 1
+        if self._in_flight:
+            if offset == 0:
+                self._pending = True
+            return
+        self._in_flight = True
+        self._fetch(self.query_state, self.generation, offset)
+
+    @work(thread=True, group="page", exit_on_error=False)
+    def _fetch(self, query: Any, generation: int, offset: int) -> None:
+        from riskreg.ui.loaders import load_page
+
+        try:
+            message = load_page(self.riskreg.register, query, generation, offset, WINDOW)
+        except Exception as error:  # noqa: BLE001 (shown to the user, never raised into the UI)
+            self.post_message(LoadFailed(_problem(error)))
+            return
+        self.post_message(message)
+
+    @on(LoadFailed)
+    def _failed(self, event: LoadFailed) -> None:
+        event.stop()
+        self._in_flight = False
+        self._pending = False
+        self.loading = False
+        self.notify(event.problem, title="Could not load", severity="error")
+
+    @on(PageLoaded)
+    def _page_loaded(self, event: PageLoaded) -> None:
+        event.stop()
+        self._in_flight = False
+        if self._pending:
+            self._pending = False
+            self._request(0)
+            return
+        if event.generation != self.generation:
+            return
+        self.loading = False
+        table = self.table
+        loaded = event.offset + len(event.rows)
+        table.show(
+            event.rows, append=event.offset > 0, has_more=loaded < event.total,
+            palette=self.riskreg.palette, sort=self.query_state.sort,
+            descending=self.query_state.descending,
+        )
+        self._show_count(len(table.records), event.total, event.all_total)
+        if event.offset == 0:
+            if table.row_count:
+                self._detail_soon()
+            else:
+                self._show_empty(event.all_total)
+
+    def _show_count(self, loaded: int, total: int, all_total: int) -> None:
+        q = self.query_state
+        prefix = "archived " if q.archived else ""
+        if q.text.strip() or q.cell is not None:
+            counted = plural(all_total, prefix + self.spec.singular, prefix + self.spec.plural)
+            shown = f"{total:,} of {counted}"
+        else:
+            shown = plural(total, prefix + self.spec.singular, prefix + self.spec.plural)
+        if loaded < total:
+            shown += f" · first {loaded:,} loaded"
+        self.filter_bar.set_shown(shown, limited=loaded < total)
+
+    def _show_empty(self, all_total: int) -> None:
+        q = self.query_state
+        if all_total and (q.text.strip() or q.cell is not None):
+            hint = "Nothing matches. Press escape to clear the filter."
+        elif q.archived:
+            hint = f"No archived {self.spec.plural}. Press A to go back."
+        else:
+            hint = f"No {self.spec.plural} yet. Press n to add one."
+        self._detail_for = None
+        self.detail.show(hint)
+
+    # -- the highlighted record's detail -------------------------------------------------------
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._detail_soon()
+
+    def _detail_soon(self) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._load_detail)
+
+    def _load_detail(self) -> None:
+        public_id = self.table.current_id()
+        if public_id is None or self.riskreg.register is None:
+            return
+        self._detail_for = public_id
+        self._fetch_detail(public_id)
+
+    @work(thread=True, group="detail", exclusive=True, exit_on_error=False)
+    def _fetch_detail(self, public_id: str) -> None:
+        from riskreg.ui.loaders import load_detail
+
+        try:
+            self.post_message(load_detail(self.riskreg.register, self.spec.kind, public_id))
+        except Exception as error:  # noqa: BLE001 (shown to the user)
+            self.post_message(LoadFailed(_problem(error)))
+
+    @on(DetailLoaded)
+    def _detail_loaded(self, event: DetailLoaded) -> None:
+        event.stop()
+        if event.public_id != self._detail_for or event.record is None:
+            return
+        from riskreg.ui.detail import render_detail
+
+        self.detail.show(render_detail(
+            event.kind, event.record, event.linked, event.reviews, event.history,
+            self.riskreg.palette,
+        ))
+
+    # -- filter, sort, archived ----------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.query_state = replace(self.query_state, text=event.value)
+        if self.riskreg.register is not None:
+            self._request(0)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
+
+    def action_focus_filter(self) -> None:
+        self.filter_bar.input.focus()
+
+    def action_escape(self) -> None:
+        q = self.query_state
+        field = self.filter_bar.input
+        if q.text:
+            field.value = ""  # posts Changed, which reloads
+            self.table.focus()
+        elif q.cell is not None:
+            self.show_cell(None)
+        elif field.has_focus:
+            self.table.focus()
+
+    @on(RecordTable.SortRequested)
+    def _sort_requested(self, event: RecordTable.SortRequested) -> None:
+        event.stop()
+        q = self.query_state
+        current = q.sort or self.spec.columns[0].key
+        self.sort_by(event.column, not q.descending if event.column == current else False)
+
+    def sort_by(self, column: str, descending: bool = False) -> None:
+        self.query_state = replace(self.query_state, sort=column, descending=descending)
+        self.reload()
+
+    def action_sort_next(self) -> None:
+        keys = [c.key for c in self.spec.columns]
+        current = self.query_state.sort or keys[0]
+        following = keys[(keys.index(current) + 1) % len(keys)]
+        self.sort_by(following)
+        name = next(c.label for c in self.spec.columns if c.key == following)
+        self.notify(f"Sorted by {name}", timeout=2)
+
+    def action_sort_reverse(self) -> None:
+        self.sort_by(self.query_state.sort or self.spec.columns[0].key,
+                     not self.query_state.descending)
+
+    @on(RecordTable.MoreWanted)
+    def _more(self, event: RecordTable.MoreWanted) -> None:
+        event.stop()
+        if self.table.has_more:
+            self._request(len(self.table.records))
+
+    def action_toggle_archived(self) -> None:
+        archived = not self.query_state.archived
+        self.query_state = replace(self.query_state, archived=archived)
+        self._update_scope()
+        self.reload()
+
+    def show_cell(self, cell: tuple[int, int] | None, residual: bool = False) -> None:
+        """Narrow the hazards to one heat-map cell (None: all of them again)."""
+        self.query_state = replace(self.query_state, cell=cell, residual=residual)
+        self._update_scope()
+        if self.riskreg.register is not None:
+            self.reload()
+
+    def _update_scope(self) -> None:
+        q = self.query_state
+        parts = []
+        if q.archived:
+            parts.append("ARCHIVED")
+        if q.cell is not None:
+            parts.append(f"{'residual' if q.residual else 'inherent'} L{q.cell[0]}×I{q.cell[1]}")
+        self.filter_bar.set_scope(" · ".join(parts))
+
+    def select_record(self, public_id: str) -> bool:
+        """Put the cursor on a record if it is in the loaded window."""
+        return self.table.move_to(public_id)
+
+    # -- record actions (the flows do the work) ------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        kind = self.spec.kind
+        archived = self.query_state.archived
+        if action == "review" or action == "link_tools":
+            return kind == "hazard" and (True if self.table.row_count else None)
+        if action == "link":
+            return kind in ("hazard", "tool", "safeguard") and (True if self.table.row_count else None)
+        if action == "archive":
+            return not archived and (True if self.table.row_count else None)
+        if action == "restore":
+            return archived and (True if self.table.row_count else None)
+        if action in ("edit", "open"):
+            return True if self.table.row_count else None
+        if action == "new":
+            return not archived
+        return True
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def _current(self) -> dict[str, Any] | None:
+        return self.table.current_record()
+
+    def action_open(self) -> None:
+        if record := self._current():
+            self.riskreg.open_record(self.spec.kind, record["public_id"])
+
+    def action_new(self) -> None:
+        self.riskreg.flows.new(self.spec.kind)
+
+    def action_edit(self) -> None:
+        if record := self._current():
+            self.riskreg.flows.edit(self.spec.kind, record["public_id"])
+
+    def action_review(self) -> None:
+        if (record := self._current()) and self.spec.kind == "hazard":
+            self.riskreg.flows.review(record["public_id"])
+
+    def action_link(self) -> None:
+        if record := self._current():
+            other = "safeguard" if self.spec.kind == "hazard" else "hazard"
+            self.riskreg.flows.link(self.spec.kind, record["public_id"], other)
+
+    def action_link_tools(self) -> None:
+        if (record := self._current()) and self.spec.kind == "hazard":
+            self.riskreg.flows.link("hazard", record["public_id"], "tool")
+
+    def action_archive(self) -> None:
+        if record := self._current():
+            self.riskreg.flows.archive(self.spec.kind, record["public_id"])
+
+    def action_restore(self) -> None:
+        if record := self._current():
+            self.riskreg.flows.restore(self.spec.kind, record["public_id"])
+
+
+def _problem(error: Exception) -> str:
+    from riskreg.errors import UserError
+
+    if isinstance(error, UserError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
