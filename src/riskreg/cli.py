@@ -15,7 +15,7 @@ from riskreg import __version__
 from riskreg.errors import UserError
 
 # Subcommand modules, in the order `--help` lists them. Each defines `register(subparsers, common)`.
-COMMANDS: tuple[str, ...] = ("init", "demo", "list", "audit", "deadlines")
+COMMANDS: tuple[str, ...] = ("init", "demo", "list", "audit", "deadlines", "encrypt", "incidents")
 
 
 def _common_options(suppress_defaults: bool) -> argparse.ArgumentParser:
@@ -30,6 +30,13 @@ def _common_options(suppress_defaults: bool) -> argparse.ArgumentParser:
         metavar="PATH",
         default=default,
         help="database file (default: $RISKREG_DB, else riskreg.db in your user data folder)",
+    )
+    parent.add_argument(
+        "--encrypted",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress_defaults else False,
+        help="the database is encrypted (SQLCipher; needs riskreg[encrypted]); the passphrase is "
+        "asked for, or read from $RISKREG_PASSPHRASE. Also on when $RISKREG_ENCRYPTED=1",
     )
     return parent
 
@@ -59,6 +66,12 @@ def resolve_db(args: argparse.Namespace) -> str:
     from riskreg.paths import default_db_path
 
     return str(default_db_path())
+
+
+def passphrase_wanted(args: argparse.Namespace) -> bool:
+    """Whether the database is to be opened encrypted: --encrypted, or the setting
+    RISKREG_ENCRYPTED=1 (the setting cannot live in the encrypted file itself)."""
+    return bool(getattr(args, "encrypted", False)) or os.environ.get("RISKREG_ENCRYPTED") == "1"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -87,7 +87,7 @@ class Database:
         self.engine.dispose()
 
 
-def _check_file(path: Path) -> bool:
+def _check_file(path: Path, encrypted: bool) -> bool:
     """Check what is at `path` before SQLite touches it; return True when it already holds data."""
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file")
@@ -100,9 +100,30 @@ def _check_file(path: Path) -> bool:
         raise DatabaseError(f"cannot read {path}: {error.strerror}") from None
     if not header:
         return False
-    if header != SQLITE_HEADER:
-        raise DatabaseError(f"{path} is not a riskreg database (not an SQLite file); nothing was changed")
+    if encrypted and header == SQLITE_HEADER:
+        raise DatabaseError(
+            f"{path} is not encrypted: open it without --encrypted, or make an encrypted copy "
+            "with `riskreg encrypt`"
+        )
+    if not encrypted and header != SQLITE_HEADER:
+        raise DatabaseError(
+            f"{path} is not a riskreg database (not an SQLite file; if it is encrypted, "
+            "use --encrypted); nothing was changed"
+        )
     return True
+
+
+def make_engine(path: Path, passphrase: str | None = None) -> Engine:
+    """An engine on `path`; with a passphrase, through SQLCipher with the key applied first."""
+    if passphrase is None:
+        return create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    from riskreg.storage import cipher
+
+    return create_engine(
+        "sqlite://",
+        creator=lambda: cipher.connect(path, passphrase, timeout=BUSY_TIMEOUT_MS / 1000,
+                                       check_same_thread=False),
+    )
 
 
 def _create_file(path: Path) -> None:
@@ -113,25 +134,34 @@ def _create_file(path: Path) -> None:
         raise DatabaseError(f"cannot create {path}: {error.strerror}") from None
 
 
-def open_database(path: str | Path, *, now: datetime | None = None) -> Database:
+def open_database(
+    path: str | Path, *, now: datetime | None = None, passphrase: str | None = None
+) -> Database:
     """Open (creating if needed) the database at `path` and bring its schema up to date.
 
-    A copy is taken before any migration runs. Errors a user can cause raise DatabaseError with
-    one clear line and leave the file as it was.
+    With a passphrase the file is encrypted with SQLCipher. A copy is taken before any migration
+    runs. Errors a user can cause raise DatabaseError with one clear line and leave the file as
+    it was.
     """
     from riskreg.storage import migrate
 
     path = Path(path).expanduser().absolute()
     notices: list[str] = []
-    if not _check_file(path):
+    if passphrase is not None:
+        from riskreg.storage import cipher
+
+        cipher.driver()  # a clear message now if the extra is missing, before any file is made
+        if not passphrase:
+            raise DatabaseError("the passphrase is empty")
+    if not _check_file(path, encrypted=passphrase is not None):
         _create_file(path)
     notice = tighten(path)
     if notice:
         notices.append(notice)
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    engine = make_engine(path, passphrase)
     _configure(engine)
     try:
-        migrate.upgrade(engine, path, now or datetime.now(UTC), notices)
+        migrate.upgrade(engine, path, now or datetime.now(UTC), notices, passphrase)
     except exc.DBAPIError as error:
         engine.dispose()
         raise _explain(path, error) from None

@@ -7,7 +7,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from riskreg.errors import DatabaseError
 from riskreg.storage.backup import rolling_backup
@@ -27,7 +27,9 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-def upgrade(engine: Engine, path: Path, now: datetime, notices: list[str]) -> None:
+def upgrade(
+    engine: Engine, path: Path, now: datetime, notices: list[str], passphrase: str | None = None
+) -> None:
     """Bring the database at `path` to the newest schema, after taking a copy of it."""
     script = ScriptDirectory.from_config(alembic_config())
     head = script.get_current_head()
@@ -47,15 +49,17 @@ def upgrade(engine: Engine, path: Path, now: datetime, notices: list[str]) -> No
                 f"{path} was written by a newer version of riskreg (schema {current}); "
                 "upgrade riskreg to open it. Nothing was changed."
             )
-        copy = rolling_backup(path, "pre-migration", now)
+        copy = rolling_backup(path, "pre-migration", now, passphrase)
         notices.append(f"Database upgraded; the previous version was saved as {copy}.")
-    _run_upgrade(path)
+    _run_upgrade(path, passphrase)
 
 
-def _run_upgrade(path: Path) -> None:
+def _run_upgrade(path: Path, passphrase: str | None) -> None:
     # A separate engine with foreign keys OFF: Alembic's batch mode recreates SQLite tables, and
     # with foreign keys on that silently cascade-deletes child rows. Checked afterwards instead.
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 10})
+    from riskreg.storage.database import make_engine
+
+    engine = make_engine(path, passphrase)
     try:
         with engine.begin() as conn:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")

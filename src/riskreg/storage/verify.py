@@ -1,0 +1,32 @@
+"""Check that a copy of the database holds exactly what the original holds."""
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlmodel import SQLModel
+
+from riskreg.errors import DatabaseError
+from riskreg.storage import audit
+from riskreg.storage.database import open_database
+
+
+def compare_databases(original: Path, copy: Path, copy_passphrase: str | None = None) -> None:
+    """Raise DatabaseError unless every table has the same rows and the copy's audit chain
+    verifies to the same head."""
+    first = open_database(original)
+    second = open_database(copy, passphrase=copy_passphrase)
+    try:
+        with first.reading() as a, second.reading() as b:
+            for table in SQLModel.metadata.sorted_tables:
+                count_a = a.execute(select(func.count()).select_from(table)).scalar()
+                count_b = b.execute(select(func.count()).select_from(table)).scalar()
+                if count_a != count_b:
+                    raise DatabaseError(
+                        f"the copy differs in {table.name}: {count_b} rows, not {count_a}"
+                    )
+            chain_a, chain_b = audit.verify(a), audit.verify(b)
+            if not chain_b.ok or chain_a.last_hash != chain_b.last_hash:
+                raise DatabaseError("the copy's audit chain does not match the original's")
+    finally:
+        first.close()
+        second.close()
