@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from riskreg.ui.dialogs.confirm import ConfirmDialog
@@ -65,7 +65,7 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         .field-error.-on { display: block; }
         .field-help { color: $text-muted; text-style: italic; height: auto; }
         .row.-invalid .field-label { color: $text-error; }
-        Footer { background: $surface; }
+        #form-keys { height: 1; color: $text-muted; }
     }
     """
 
@@ -111,7 +111,8 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
                                              markup=False)
                                 if field.help:
                                     yield Static(field.help, classes="field-help", markup=False)
-            yield Footer(compact=True)
+            yield Static("ctrl+s save · escape cancel · tab next field · * required",
+                         id="form-keys", markup=False)
 
     def _heading(self) -> str:
         if self.record is None:
@@ -121,7 +122,9 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
     def _widget(self, field: Field) -> Widget:
         wid = f"f-{field.name}"
         if field.type == "long":
-            return TextArea("", id=wid, soft_wrap=True, tab_behavior="focus", compact=True,
+            # Built with its text: a TextArea filled before it has a size does not wrap it.
+            return TextArea(plain(_value(self.record or self.defaults, field)), id=wid,
+                            soft_wrap=True, tab_behavior="focus", compact=True,
                             show_line_numbers=False, highlight_cursor_line=False)
         if field.type in ("choice", "score"):
             return Select(field.options, id=wid, allow_blank=False, compact=True)
@@ -155,10 +158,7 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         """Put a record's values in the widgets."""
         for field in all_fields(self.kind):
             widget = self.query_one(f"#f-{field.name}")
-            value = record.get(field.name)
-            if field.type in ("owner", "tool"):
-                value = record.get(f"{field.name}_public_id", value)
-            _set(widget, field, value)
+            _set(widget, field, _value(record, field))
 
     def values(self) -> dict[str, Any]:
         """The widgets' values, in the shape the services take (dates as typed)."""
@@ -298,9 +298,16 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         ), answered)
 
 
+def _value(record: dict[str, Any], field: Field) -> Any:
+    if field.type in ("owner", "tool"):
+        return record.get(f"{field.name}_public_id", record.get(field.name))
+    return record.get(field.name)
+
+
 def _set(widget: Widget, field: Field, value: Any) -> None:
     if isinstance(widget, TextArea):
-        widget.load_text(plain(value))
+        if widget.text != plain(value):
+            widget.load_text(plain(value))
     elif isinstance(widget, Checkbox):
         widget.value = bool(value)
     elif isinstance(widget, Select):

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, SelectionList, Static
+from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 
@@ -58,7 +58,6 @@ class LinkPicker(ModalScreen[bool]):
         #picker-filter { margin: 1 0 0 0; }
         #choices { height: 1fr; border: none; padding: 0; }
         #picker-count { color: $text-muted; height: 1; }
-        Footer { background: $surface; }
     }
     """
 
@@ -86,7 +85,6 @@ class LinkPicker(ModalScreen[bool]):
             yield Input(placeholder="filter", id="picker-filter", compact=True)
             yield SelectionList[str](id="choices")
             yield Static("", id="picker-count", markup=False)
-            yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.refill()
@@ -118,7 +116,7 @@ class LinkPicker(ModalScreen[bool]):
         linked = sum(1 for c in found if c.linked)
         more = f" (first {len(found)} shown: refine the filter)" if total > len(found) else ""
         self.query_one("#picker-count", Static).update(
-            f"{linked} linked · {total} match{more} · space or enter ticks")
+            f"{linked} linked · {total} match{more} · space ticks · escape closes")
 
     @on(Input.Changed, "#picker-filter")
     def _filter(self, event: Input.Changed) -> None:

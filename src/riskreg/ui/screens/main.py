@@ -60,6 +60,9 @@ class MainScreen(Screen[None]):
 
     def show_area(self, area_id: str) -> None:
         if self.tabs.active != area_id:
+            # Let go of the focus first: a focused widget in the pane being hidden would pass
+            # it to a sibling there, and TabbedContent follows focus back to that pane.
+            self.set_focus(None)
             self.tabs.active = area_id  # TabActivated does the rest
         else:
             self.area_widget(area_id).activated()
@@ -70,7 +73,12 @@ class MainScreen(Screen[None]):
             return
         event.stop()
         if event.pane is not None:
-            self.call_after_refresh(event.pane.query_one(AreaWidget).activated)
+            pane_id = event.pane.id
+            self.call_after_refresh(self._activate, pane_id)
+
+    def _activate(self, pane_id: str | None) -> None:
+        if pane_id and self.tabs.active == pane_id:
+            self.area_widget(pane_id).activated()
 
     def register_ready(self) -> None:
         for area in self.query(AreaWidget):

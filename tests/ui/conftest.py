@@ -1,0 +1,53 @@
+"""UI fixtures: apps built by the same factory as the CLI's, on a database seeded through the
+services (never through the UI), with the clock fixed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+FIXED_TODAY = date(2026, 11, 26)
+
+HAZARD = {
+    "title": "Laptop stolen from the car",
+    "likelihood": 3, "impact": 5, "residual_likelihood": 2, "residual_impact": 2,
+}
+
+
+@pytest.fixture
+def make_app(db_path):
+    """Build the app on the test database, as `riskreg --db` would, with the fixed clock."""
+    from riskreg.ui.app import make_app as factory
+
+    def build(**kwargs):
+        return factory(db_path, today=FIXED_TODAY, **kwargs)
+
+    return build
+
+
+@pytest.fixture
+def small_register(register):
+    """An owner, two tools (one without a BAA), three hazards, two safeguards, a consent entry."""
+    owner = register.create("owner", {"name": "Dr. Rivera", "role": "Practitioner"})
+    scribe = register.create("tool", {"name": "Scribe AI", "category": "ai_scribe",
+                                      "baa_status": "missing", "owner": owner["public_id"]})
+    ehr = register.create("tool", {"name": "Practice EHR", "category": "ehr",
+                                   "baa_status": "signed", "baa_signed_on": "2026-01-01",
+                                   "baa_expires_on": "2027-01-10"})
+    laptop = register.create("hazard", {**HAZARD, "owner": owner["public_id"],
+                                        "next_review_on": "2026-11-01"})
+    phishing = register.create("hazard", {**HAZARD, "title": "Phishing email", "likelihood": 4,
+                                          "impact": 4, "next_review_on": "2026-12-10"})
+    register.create("hazard", {**HAZARD, "title": "Misdirected fax", "likelihood": 1,
+                               "impact": 3, "residual_likelihood": 1, "residual_impact": 1})
+    encryption = register.create("safeguard", {"title": "Full-disk encryption",
+                                               "category": "technical", "due_on": "2026-11-01"})
+    register.create("safeguard", {"title": "Phishing training", "category": "administrative",
+                                  "status": "in_place"})
+    register.create("consent", {"client_code": "C-0042", "tool": scribe["public_id"],
+                                "disclosed_on": "2026-10-01", "decision": "consented"})
+    register.link(laptop["public_id"], "safeguard", encryption["public_id"])
+    register.link(phishing["public_id"], "tool", scribe["public_id"])
+    return {"owner": owner, "scribe": scribe, "ehr": ehr, "laptop": laptop,
+            "phishing": phishing, "encryption": encryption}

@@ -1,0 +1,46 @@
+"""Helpers for driving the app in pilot tests (imported by the tests in this folder)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+FIXED_TODAY = date(2026, 11, 26)
+
+
+async def settle(pilot, rounds: int = 3) -> None:
+    """Let workers finish and their messages land (timers included: the detail pane waits
+    60 ms after the cursor stops)."""
+    app = pilot.app
+    for _ in range(rounds):
+        await pilot.pause(0.08)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def ready(pilot) -> None:
+    """Wait until the database is open and the first area has loaded."""
+    app = pilot.app
+    for _ in range(200):
+        if app.register is not None or app.problem:
+            break
+        await pilot.pause(0.02)
+    await settle(pilot)
+
+
+def area(app, kind: str):
+    return app.main_screen.register_area(kind)
+
+
+def table_titles(app, kind: str) -> list[str]:
+    spec = area(app, kind).spec
+    return [r[spec.title_field] for r in area(app, kind).table.records]
+
+
+def no_blink(app) -> None:
+    """Steady cursors for snapshots."""
+    from textual.widgets import Input, TextArea
+
+    for widget in app.screen.query(Input):
+        widget.cursor_blink = False
+    for widget in app.screen.query(TextArea):
+        widget.cursor_blink = False

@@ -1,0 +1,166 @@
+"""Starting the app, moving between areas, the dashboard, help and the command palette."""
+
+from __future__ import annotations
+
+from pilot_helpers import area, ready, settle
+
+from riskreg.ui.dialogs.error import ErrorScreen
+from riskreg.ui.dialogs.welcome import WelcomeDialog
+from riskreg.ui.screens.help import HelpScreen
+from riskreg.ui.screens.record import RecordScreen
+from riskreg.ui.widgets.attention import AttentionList
+from riskreg.ui.widgets.heatmap import HeatMap
+
+
+async def test_the_dashboard_comes_first_and_counts_hazards_on_the_heat_map(
+        make_app, small_register):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.main_screen.tabs.active == "dashboard"
+        heat = app.main_screen.query_one(HeatMap)
+        assert heat.inherent_counts == {(3, 5): 1, (4, 4): 1, (1, 3): 1}
+        await pilot.press("t")
+        assert heat.residual and heat.counts == {(2, 2): 2, (1, 1): 1}
+        summary = str(app.main_screen.query_one("#summary").content)
+        assert "Thursday 2026-11-26 · 3 current hazards" in summary
+
+
+async def test_the_dashboard_lists_what_needs_attention_and_enter_opens_the_record(
+        make_app, small_register):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        reviews = app.main_screen.query_one("#reviews-panel").query_one(AttentionList)
+        lines = [str(reviews.get_option_at_index(i).prompt) for i in range(reviews.option_count)]
+        assert "Review now (1)" in lines
+        assert "  BAA gap Phishing email" in lines
+        assert " 25d late Laptop stolen from the car" in lines
+        reviews.focus()
+        reviews.highlighted = lines.index(" 25d late Laptop stolen from the car")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordScreen)
+        assert app.screen.public_id == small_register["laptop"]["public_id"]
+        await pilot.press("escape")
+        assert app.screen is app.main_screen
+
+
+async def test_a_heat_map_cell_lists_its_hazards(make_app, small_register):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        heat = app.main_screen.query_one(HeatMap)
+        heat.focus()
+        heat.cursor = (4, 4)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main_screen.tabs.active == "hazards"
+        hazards = area(app, "hazard")
+        assert [r["title"] for r in hazards.table.records] == ["Phishing email"]
+        assert "1 of 3 hazards" in str(hazards.filter_bar.query_one("#shown").content)
+        await pilot.press("escape")  # clears the cell
+        await settle(pilot)
+        assert len(hazards.table.records) == 3
+
+
+async def test_number_keys_switch_areas_but_digits_typed_in_a_filter_stay_there(
+        make_app, small_register):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        for key, name in (("2", "tools"), ("4", "safeguards"), ("5", "owners"),
+                          ("6", "consents"), ("3", "hazards"), ("1", "dashboard")):
+            await pilot.press(key)
+            await settle(pilot, 1)
+            assert app.main_screen.tabs.active == name
+        await pilot.press("6", "slash", "0", "0", "4", "2")
+        await settle(pilot)
+        consents = area(app, "consent")
+        assert consents.filter_bar.input.value == "0042"
+        assert app.main_screen.tabs.active == "consents"
+        assert [r["client_code"] for r in consents.table.records] == ["C-0042"]
+
+
+async def test_an_empty_register_offers_the_starter_register(make_app, db):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, WelcomeDialog)
+        await pilot.press("s")
+        await settle(pilot, 5)
+        assert app.main_screen.tabs.active == "dashboard"
+        assert not app.register.is_empty()
+        assert app.main_screen.query_one(HeatMap).inherent_counts
+
+
+async def test_starting_empty_shows_the_tools_table_with_a_hint(make_app, db):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.main_screen.tabs.active == "tools"
+        assert "No tools yet. Press n to add one." in area(app, "tool").detail.text
+        assert app.register.is_empty()
+
+
+async def test_a_database_that_cannot_be_opened_is_said_plainly_and_the_app_exits_1(tmp_path):
+    from riskreg.ui.app import make_app
+
+    app = make_app(tmp_path)  # a folder, not a database file
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, ErrorScreen)
+        assert "is a folder, not a database file" in str(
+            app.screen.query_one("#error-message").content)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 1
+    assert "is a folder" in app.problem
+
+
+async def test_the_help_screen_lists_every_key(make_app, small_register):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-keys").content)
+        for expected in ("Filter", "New", "Edit", "Reviewed", "Archive", "Restore", "Archived",
+                         "Sort", "Link tools", "Save", "Discard", "Command palette", "Quit",
+                         "Residual/inherent", "Dashboard", "AI consent"):
+            assert expected in text or expected == "Discard", expected
+        await pilot.press("escape")
+        assert app.screen is app.main_screen
+
+
+async def test_the_command_palette_runs_actions_and_goes_to_records(make_app, small_register):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"go to safeg")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main_screen.tabs.active == "safeguards"
+
+        await pilot.press("ctrl+p")
+        await pilot.press(*"phishing e")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordScreen)
+        assert app.screen.public_id == small_register["phishing"]["public_id"]
+
+        await pilot.press("ctrl+p")
+        await pilot.press(*"mark reviewed")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        from riskreg.ui.dialogs.review import ReviewDialog
+
+        assert isinstance(app.screen, ReviewDialog)
+        assert app.screen.hazard["title"] == "Phishing email"
