@@ -113,3 +113,44 @@ def next_step(
 def later(a: str, b: str) -> str:
     """The later of two steps."""
     return a if index(a) >= index(b) else b
+
+
+# The kinds of PHI a notice must name (164.404(c)(1)(B)), in a therapist's words. Stored as the
+# values (left), shown as the labels (right).
+PHI_TYPES = {
+    "name": "Full name",
+    "address": "Home address",
+    "contact": "Phone number or email address",
+    "date_of_birth": "Date of birth",
+    "ssn": "Social Security number",
+    "insurance": "Insurance or account number",
+    "financial": "Payment card or bank details",
+    "appointments": "Appointment dates, or the fact of being a client",
+    "diagnosis": "Diagnosis or disability code",
+    "treatment_notes": "Session or treatment notes",
+    "medications": "Medications",
+    "other": "Other information (describe it in the notice)",
+}
+
+SECURED_BY = {
+    "none": "Neither encrypted nor destroyed",
+    "encryption": "Encrypted per HHS guidance (NIST SP 800-111 at rest; 800-52, 800-77, 800-113 in motion)",
+    "destruction": "Destroyed per NIST SP 800-88 (shredded, wiped; redaction does not count)",
+}
+
+STATEMENT_KINDS = {
+    "oral": "Oral statement (delays notice at most 30 days, 164.412(b))",
+    "written": "Written statement specifying a period (164.412(a))",
+}
+
+NOTICE_METHODS = {
+    "mail": "First-class mail",
+    "email": "Email (the person agreed to email notice)",
+    "phone": "Telephone",
+    "website": "Website posting",
+    "media": "Print or broadcast media",
+    "portal": "HHS breach portal",
+    "other": "Other",
+}
+
+INCIDENT_STATUSES = {"open": "Open", "closed": "Closed"}

@@ -11,6 +11,7 @@ from typing import Any
 
 from riskreg.domain.catalog import load_catalog
 from riskreg.errors import UserError
+from riskreg.services.demo_incidents import build_demo_incidents
 from riskreg.services.register import RegisterService
 
 OWNERS = (
@@ -78,6 +79,7 @@ def build_demo(
                 "written": rng.random() < 0.8,
                 "alternative_offered": "Handwritten notes; no AI tools in sessions",
             })
+    counts.update(build_demo_incidents(register.db, today=today, new_id=lambda: next(ids)))
     return counts
 
 

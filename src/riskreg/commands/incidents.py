@@ -1,0 +1,173 @@
+"""`riskreg incidents list|show`: the breach workflow's incidents, for scripts and for counsel."""
+
+import json
+import sys
+import textwrap
+from argparse import Namespace
+from datetime import date, datetime
+from typing import Any
+
+NOT_LEGAL_ADVICE = (
+    "Not legal advice: riskreg records the practitioner's decisions and computes from 45 CFR "
+    "164.400-414 as written; verify with counsel."
+)
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser(
+        "incidents", parents=[common], help="list incidents, or show one with its deadlines",
+        description="The breach workflow's incidents: each with its current step, determination "
+        "and next deadline. `show` prints one incident's facts, determination and every "
+        "obligation with its due date, status and the dates notices were sent.",
+    )
+    actions = p.add_subparsers(dest="incidents_action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", parents=[common], help="all incidents, open first")
+    listing.add_argument("--json", action="store_true", help="print one JSON array")
+    listing.set_defaults(run=run_list)
+    show = actions.add_parser("show", parents=[common], help="one incident in full")
+    show.add_argument("ref", metavar="REF", help="the incident's reference, e.g. INC-2026-001")
+    show.add_argument("--json", action="store_true", help="print one JSON object")
+    show.set_defaults(run=run_show)
+
+
+def _service(args: Namespace):
+    from riskreg.commands._db import open_db
+    from riskreg.commands.demo import today_from_env
+    from riskreg.services.incidents import IncidentService
+
+    today = today_from_env()
+    return IncidentService(open_db(args), today=lambda: today)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _dump(value: Any) -> None:
+    json.dump(_plain(value), sys.stdout, indent=2, ensure_ascii=False)
+    print()
+
+
+def _next_text(row: dict[str, Any]) -> tuple[str, str]:
+    nxt = row.get("next_deadline")
+    if not nxt:
+        return "", ""
+    left = nxt["days_left"]
+    words = f"{left} days left" if left >= 0 else f"{-left} days late"
+    mark = " (if a breach)" if nxt["tentative"] and row.get("determination") is None else ""
+    return f"{nxt['obligation']} {nxt['due'].isoformat()}{mark}", words
+
+
+def run_list(args: Namespace) -> int:
+    service = _service(args)
+    try:
+        rows = service.list()
+    finally:
+        service.db.close()
+    if args.json:
+        _dump(rows)
+        return 0
+    headers = ("Reference", "Status", "Step", "Determination", "Discovered", "Next deadline",
+               "Days", "Title")
+    table = []
+    for row in rows:
+        deadline, days = _next_text(row)
+        table.append((row["reference"], row["status"], row["step_title"],
+                      row["determination_label"] or "-", row["discovered_on"].isoformat(),
+                      deadline, days, row["title"]))
+    widths = [max([len(h)] + [len(r[i]) for r in table]) for i, h in enumerate(headers)]
+    for line in [headers, *table]:
+        print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    print(f"{len(rows)} incidents, {sum(r['status'] == 'open' for r in rows)} open")
+    return 0
+
+
+def run_show(args: Namespace) -> int:
+    service = _service(args)
+    try:
+        record = service.get(args.ref)
+    finally:
+        service.db.close()
+    if args.json:
+        _dump(record)
+        return 0
+    print("\n".join(render_show(record)))
+    return 0
+
+
+def _wrap(text: str, indent: str = "  ") -> list[str]:
+    lines = []
+    for paragraph in (text or "").splitlines() or [""]:
+        lines += textwrap.wrap(paragraph, 96, initial_indent=indent, subsequent_indent=indent) or [""]
+    return lines
+
+
+def _yes(value: bool | None) -> str:
+    return "not recorded" if value is None else ("yes" if value else "no")
+
+
+def render_show(r: dict[str, Any]) -> list[str]:
+    """One incident as text: facts, determination, obligations with status and sent dates."""
+    out = [f"{r['reference']}  {r['title']}",
+           f"Status: {r['status']}; step: {r['step_title']}"
+           + (f"; closed {r['closed_on']}, kept until {r['retain_until']}" if r["closed_on"] else "")]
+    out += ["", "Facts"]
+    occurred = r["occurred_on"] or "not known"
+    if r["occurred_until"]:
+        occurred = f"{r['occurred_on']} to {r['occurred_until']}"
+    out += [f"  Occurred: {occurred}", f"  Discovered: {r['discovered_on']} by {r['discovered_by'] or '-'}"]
+    if r["ba_involved"]:
+        role = "as the practice's agent" if r["ba_is_agent"] else "independent contractor"
+        out.append(f"  Business associate: {r['ba_tool_name'] or '-'} ({role}), its discovery "
+                   f"{r['ba_discovered_on'] or 'not recorded'}")
+    if r["effective_discovered"] != r["discovered_on"]:
+        out.append(f"  Clocks run from: {r['effective_discovered']}")
+    out += ["  What happened:", *_wrap(r["description"] or "-", "    ")]
+    out.append(f"  PHI involved: {_yes(r['phi_involved'])}")
+    if r["phi_involved"] and r["secured_by"]:
+        out.append(f"  Secured: {r['secured_by']}"
+                   + (f" (key compromised: {_yes(r['key_compromised'])})"
+                      if r["secured_by"] == "encryption" else ""))
+    if r["hazards"]:
+        out.append("  Related hazards: " + "; ".join(h["title"] for h in r["hazards"]))
+    if r["affected"]:
+        states = ", ".join(f"{k} {v:,}" for k, v in r["residents"].items()) or "-"
+        out.append(f"  Affected: {r['affected']:,} (by state: {states})")
+    out += ["", "Determination"]
+    if r["determination"]:
+        out.append(f"  {r['determination_label']} (decided {r['decided_on']})")
+        out += _wrap("Rationale: " + r["determination_rationale"])
+        for note in r["review_notes"]:
+            out += _wrap("Note: " + note)
+    else:
+        out.append("  Not yet made. What the rule presumes on the record so far:")
+        for reason in r["presumption"]["reasons"]:
+            out += _wrap(reason, "    ")
+    if r["statements"]:
+        out += ["", "Law-enforcement statements (45 CFR 164.412)"]
+        for s in r["statements"]:
+            period = f", {s['days']} days" if s["days"] else ""
+            out.append(f"  {s['kind']} {s['statement_on']}{period}: {s['official']} {s['agency']}".rstrip())
+    if r["obligations"]:
+        out += ["", "Obligations"]
+        headers = ("Obligation", "Due", "Day", "Status", "Sent", "Citation")
+        rows = [(o["id"] + (f" ({o['track']})" if o["track"] else ""), str(o["due"] or "-"), o["weekday"], o["status"],
+                 ", ".join(str(s["sent_on"]) for s in o["sent"]) or "-", o["citation"])
+                for o in r["obligations"]]
+        widths = [max([len(h)] + [len(x[i]) for x in rows]) for i, h in enumerate(headers)]
+        for line in [headers, *rows]:
+            out.append("  " + "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+        if any(o["verify_with_counsel"] for o in r["obligations"]):
+            out.append("  * State rules and hold readings are informational: verify with counsel.")
+    elif r.get("plan_problem"):
+        out += ["", f"Plan: cannot be computed: {r['plan_problem']}"]
+    if r["lessons_learned"]:
+        out += ["", "Lessons learned", *_wrap(r["lessons_learned"])]
+    out += ["", NOT_LEGAL_ADVICE]
+    return out
