@@ -65,15 +65,16 @@ class RecordTable(DataTable[Text]):
         keep = self.current_id() if not append else None
         self.palette = palette
         self.sort, self.descending = sort, descending
-        self.has_more = has_more
+        self.has_more = False  # no "more" while the rows go in
         if append:
             self.records.extend(records)
             self._add_rows(records)
-            return
-        self.records = list(records)
-        self._fill()
-        if keep is not None:
-            self.move_to(keep)
+        else:
+            self.records = list(records)
+            self._fill()
+            if keep is not None:
+                self.move_to(keep)
+        self.has_more = has_more
 
     def _fill(self) -> None:
         layout = fit_columns(self.kind, max(self.size.width, 40))
@@ -144,10 +145,10 @@ class RecordTable(DataTable[Text]):
 
     def watch_cursor_coordinate(self, old: Any, new: Any) -> None:
         super().watch_cursor_coordinate(old, new)
-        if self.has_more and new.row >= self.row_count - NEAR_END:
+        if self.has_more and new.row > 0 and new.row >= self.row_count - NEAR_END:
             self.post_message(self.MoreWanted())
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if self.has_more and new >= self.max_scroll_y - 2:
+        if self.has_more and self.max_scroll_y > 0 and new >= self.max_scroll_y - 2:
             self.post_message(self.MoreWanted())

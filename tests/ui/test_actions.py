@@ -1,0 +1,173 @@
+"""Linking, marking reviewed, archiving and restoring, from the tables and the record screen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from pilot_helpers import area, ready, settle, table_titles
+from textual.widgets import Input, TextArea
+
+from riskreg.ui.dialogs.confirm import ConfirmDialog
+from riskreg.ui.dialogs.picker import LinkPicker
+from riskreg.ui.dialogs.review import ReviewDialog
+
+
+def _linked(register, hazard_id: str, kind: str) -> list[str]:
+    field = "name" if kind == "tool" else "title"
+    return [r[field] for r in register.linked("hazard", hazard_id)[kind]]
+
+
+async def test_tools_and_safeguards_are_linked_from_a_filtered_picker(
+        make_app, register, small_register):
+    laptop = small_register["laptop"]["public_id"]
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        assert isinstance(app.screen, LinkPicker)
+        await pilot.press(*"scribe")
+        choices = app.screen.choices
+        assert choices.option_count == 1
+        await pilot.press("down", "space")
+        await settle(pilot, 1)
+        assert _linked(register, laptop, "tool") == ["Scribe AI"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Tools (1)\n  Scribe AI  ⚑ handles PHI without a BAA" in area(app, "hazard").detail.text
+
+        await pilot.press("l")
+        picker = app.screen
+        assert isinstance(picker, LinkPicker)
+        values = [picker.choices.get_option_at_index(i).value
+                  for i in range(picker.choices.option_count)]
+        assert values[0] == small_register["encryption"]["public_id"]  # linked ones first
+        assert picker.choices.selected == [small_register["encryption"]["public_id"]]
+        await pilot.press("down", "space")  # unlink the encryption
+        await settle(pilot, 1)
+        assert _linked(register, laptop, "safeguard") == []
+        await pilot.press("escape")
+
+
+async def test_a_tool_is_linked_back_to_hazards(make_app, register, small_register):
+    app = make_app(area="tools")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("down")  # Scribe AI (sorted by name: Practice EHR, Scribe AI)
+        await settle(pilot, 1)
+        await pilot.press("l")
+        await pilot.press(*"misdirected", "enter", "space")
+        await settle(pilot, 1)
+        assert _linked(register, small_register["laptop"]["public_id"], "tool") == []
+        hazards = [h["title"] for h in register.linked(
+            "tool", small_register["scribe"]["public_id"])["hazard"]]
+        assert hazards == ["Misdirected fax", "Phishing email"]
+
+
+async def test_suggested_safeguards_come_from_the_starter_catalog(make_app, register, db):
+    from riskreg.domain.catalog import load_catalog
+
+    try:
+        catalog = load_catalog()
+    except (ValueError, OSError) as error:
+        pytest.skip(f"starter catalog not readable here: {error}")
+    template = catalog.hazards[0]
+    hazard = register.create("hazard", {
+        "title": template.title, "likelihood": template.likelihood, "impact": template.impact,
+        "residual_likelihood": template.residual_likelihood,
+        "residual_impact": template.residual_impact, "catalog_key": template.key,
+    })
+    app = make_app(area="hazards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        picker = app.screen
+        first = catalog.safeguards_for(template.key)[0]
+        option = picker.choices.get_option_at_index(0)
+        assert option.value == f"catalog:{first.key}"
+        assert str(option.prompt).startswith(f"★ {first.title}")
+        await pilot.press("down", "space")
+        await settle(pilot, 1)
+        [linked] = register.linked("hazard", hazard["public_id"])["safeguard"]
+        assert (linked["title"], linked["catalog_key"], linked["status"]) == (
+            first.title, first.key, "planned")
+        assert picker.choices.get_option_at_index(0).value == linked["public_id"]
+
+
+async def test_marking_reviewed_records_the_review_and_moves_the_next_date(
+        make_app, register, small_register):
+    laptop = small_register["laptop"]["public_id"]
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("r")
+        dialog = app.screen
+        assert isinstance(dialog, ReviewDialog)
+        assert dialog.query_one("#reviewed-on", Input).value == "2026-11-26"
+        await pilot.press(*"Checked: no laptop left in the car since May")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        [review] = register.reviews(laptop)
+        assert (review["reviewed_on"], review["notes"]) == (
+            date(2026, 11, 26), "Checked: no laptop left in the car since May")
+        assert register.get("hazard", laptop)["next_review_on"] == date(2027, 11, 26)
+        assert "Reviews (1)" in area(app, "hazard").detail.text
+
+
+async def test_a_review_dated_in_the_future_is_refused_in_the_dialog(
+        make_app, register, small_register):
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("r")
+        dialog = app.screen
+        dialog.query_one("#reviewed-on", Input).value = "2026-12-01"
+        dialog.query_one("#notes", TextArea).focus()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "cannot be dated in the future" in str(
+            dialog.query_one("#review-problem").content)
+        assert register.reviews(small_register["laptop"]["public_id"]) == []
+
+
+async def test_archive_asks_first_and_restore_brings_the_record_back(
+        make_app, register, small_register):
+    laptop = small_register["laptop"]["public_id"]
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # no
+        assert register.get("hazard", laptop)["archived_at"] is None
+        await pilot.press("a", "y")
+        await settle(pilot)
+        assert register.get("hazard", laptop)["archived_at"] is not None
+        assert "Laptop stolen from the car" not in table_titles(app, "hazard")
+        await pilot.press("A")
+        await settle(pilot)
+        assert table_titles(app, "hazard") == ["Laptop stolen from the car"]
+        await pilot.press("a")  # in the archived view, a restores
+        assert "Restore this hazard?" in str(app.screen.query_one("#title").content)
+        await pilot.press("y")
+        await settle(pilot)
+        assert register.get("hazard", laptop)["archived_at"] is None
+        actions = [e["action"] for e in register.history(laptop)]
+        assert actions[-2:] == ["archive", "restore"]
+
+
+async def test_the_record_screen_offers_the_same_actions(make_app, register, small_register):
+    phishing = small_register["phishing"]["public_id"]
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("end", "enter")  # Phishing email is last by title
+        await settle(pilot)
+        assert app.screen.public_id == phishing
+        assert "Review now: linked tool 'Scribe AI'" in app.screen.query_one("DetailPane").text
+        await pilot.press("r", "ctrl+s")
+        await settle(pilot)
+        assert len(register.reviews(phishing)) == 1
+        assert "Reviews (1)" in app.screen.query_one("DetailPane").text

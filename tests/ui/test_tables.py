@@ -1,0 +1,145 @@
+"""The register tables: filter as you type, sort, archived view, windows, literal text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pilot_helpers import area, ready, settle, table_titles
+
+from riskreg.services.register import ListQuery
+from riskreg.ui.kinds import KINDS
+from riskreg.ui.widgets.register_area import RegisterArea
+
+
+async def test_typing_in_the_filter_narrows_the_table_and_says_how_many_are_shown(
+        make_app, small_register):
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        hazards = area(app, "hazard")
+        assert "3 hazards" in str(hazards.filter_bar.query_one("#shown").content)
+        await pilot.press("slash", *"PHISH")
+        await settle(pilot)
+        assert table_titles(app, "hazard") == ["Phishing email"]
+        assert str(hazards.filter_bar.query_one("#shown").content) == "1 of 3 hazards"
+        await pilot.press("escape")  # clears the filter
+        await settle(pilot)
+        assert len(table_titles(app, "hazard")) == 3
+        assert app.focused is hazards.table
+
+
+async def test_sorting_by_key_and_by_header_is_done_by_the_service(make_app, small_register):
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert table_titles(app, "hazard") == [
+            "Laptop stolen from the car", "Misdirected fax", "Phishing email"]
+        await pilot.press("s")  # next column: Level (score)
+        await settle(pilot)
+        assert table_titles(app, "hazard") == [
+            "Misdirected fax", "Laptop stolen from the car", "Phishing email"]
+        await pilot.press("S")  # reverse
+        await settle(pilot)
+        assert table_titles(app, "hazard") == [
+            "Phishing email", "Laptop stolen from the car", "Misdirected fax"]
+        table = area(app, "hazard").table
+        assert str(table.columns["score"].label) == "Level ▼"
+        table.post_message(table.SortRequested("next_review_on"))  # a click on the header
+        await settle(pilot)
+        assert table_titles(app, "hazard") == [
+            "Laptop stolen from the car", "Phishing email", "Misdirected fax"]
+
+
+async def test_every_column_sorts_by_a_field_the_service_can_sort_by():
+    from riskreg.services.register import SORTABLE
+
+    for kind, spec in KINDS.items():
+        assert {c.key for c in spec.columns} <= set(SORTABLE[kind]), kind
+
+
+async def test_archived_records_are_hidden_until_the_archived_view_is_asked_for(
+        make_app, register, small_register):
+    register.archive("hazard", small_register["phishing"]["public_id"])
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert "Phishing email" not in table_titles(app, "hazard")
+        await pilot.press("A")
+        await settle(pilot)
+        hazards = area(app, "hazard")
+        assert table_titles(app, "hazard") == ["Phishing email"]
+        assert "ARCHIVED" in str(hazards.filter_bar.query_one("#scope").content)
+        assert "1 archived hazard" in str(hazards.filter_bar.query_one("#shown").content)
+
+
+async def test_a_large_register_is_shown_a_window_at_a_time(
+        make_app, register, monkeypatch):
+    import riskreg.ui.widgets.register_area as module
+
+    monkeypatch.setattr(module, "WINDOW", 30)
+    with register.db.writing() as session:
+        for n in range(75):
+            register.create_in(session, "owner", {"name": f"Owner {n:03d}"})
+    app = make_app(area="owners")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        owners = area(app, "owner")
+        assert len(owners.table.records) == 30
+        assert str(owners.filter_bar.query_one("#shown").content) == \
+            "75 owners · first 30 loaded"
+        await pilot.press("end")  # the cursor nears the end: the next window is fetched
+        await settle(pilot)
+        assert len(owners.table.records) == 60
+        await pilot.press("end")
+        await settle(pilot)
+        assert len(owners.table.records) == 75
+        assert table_titles(app, "owner")[-1] == "Owner 074"
+
+
+async def test_text_that_looks_like_markup_is_shown_exactly_as_typed(make_app, register):
+    title = "[draft] scribe [b]notes[/b] [link=x]"
+    hazard = register.create("hazard", {"title": title, "likelihood": 2, "impact": 2,
+                                        "residual_likelihood": 1, "residual_impact": 1,
+                                        "description": "see [red]this[/red]",
+                                        "next_review_on": "2026-11-01"})
+    register.create("owner", {"name": "[bold]Sam[/bold]"})
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        from riskreg.ui.widgets.attention import AttentionList
+
+        reviews = app.main_screen.query_one("#reviews-panel").query_one(AttentionList)
+        prompts = [str(reviews.get_option_at_index(i).prompt)
+                   for i in range(reviews.option_count)]
+        assert f" 25d late {title}" in prompts
+        await pilot.press("3")
+        await settle(pilot)
+        hazards = area(app, "hazard")
+        cell = hazards.table.get_row(hazard["public_id"])[0]
+        assert title in cell.plain
+        assert title in hazards.detail.text and "see [red]this[/red]" in hazards.detail.text
+        await pilot.press("e")
+        await settle(pilot, 1)
+        assert str(app.screen.query_one("#heading").content) == f"Edit hazard: {title}"
+        await pilot.press("escape")
+        await pilot.press("5")
+        await settle(pilot)
+        assert table_titles(app, "owner") == ["[bold]Sam[/bold]"]
+        assert "[bold]Sam[/bold]" in area(app, "owner").detail.text
+
+
+async def test_the_detail_pane_shows_links_reviews_and_history(
+        make_app, register, small_register):
+    laptop = small_register["laptop"]["public_id"]
+    register.mark_reviewed(laptop, date(2026, 11, 20), "checked the car", expected_revision=1)
+    app = make_app(area="hazards")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        hazards: RegisterArea = area(app, "hazard")
+        assert hazards.table.current_id() == laptop
+        text = hazards.detail.text
+        assert "Safeguards (1)\n  Full-disk encryption  Planned" in text
+        assert "Tools (0)" in text
+        assert "Reviews (1)\n  2026-11-20  3×5 → residual 2×2  checked the car" in text
+        assert "History (latest first)" in text and "create" in text and "update" in text
+        assert register.list("hazard", ListQuery(text="laptop")).rows[0]["last_reviewed_on"]
