@@ -1,0 +1,146 @@
+"""`riskreg export <what>`: the register and the incidents' deadlines as files for other tools.
+
+Each sub-action (`ics` now) adds its own parser in `_register_<name>` and runs in `_run_<name>`;
+add another by writing that pair and listing it in ACTIONS. Values are checked in `run_*`, so a
+bad flag is one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from argparse import Namespace
+
+ICS_DESCRIPTION = """\
+Write every deadline and review date to an iCalendar (.ics) file that Google Calendar, Apple
+Calendar, Outlook and Thunderbird import: incident obligations with their internal targets and
+law-enforcement hold ends, hazard reviews and risk-acceptance expiries, the yearly risk analysis,
+safeguard due and verification dates, and BAA expiry dates.
+
+All-day events with stable UIDs: importing a newer export updates the events instead of
+duplicating them. Done obligations, finished safeguards and archived records are exported as
+cancelled ("[DONE]", no alarms), never left looking open. Exporting unchanged data gives a
+byte-identical file. Incident events carry only the reference and the obligation, never the
+incident's description or anyone's name (--details adds the incident's title, after a warning).
+
+The file is written atomically and readable by you only (mode 600).
+
+Environment: RISKREG_TODAY=YYYY-MM-DD fixes today's date (what counts as overdue).
+"""
+
+ICS_EPILOG = """\
+examples:
+  riskreg export ics --out ~/riskreg-deadlines.ics
+  riskreg export ics --out deadlines.ics --only reviews,safeguards --alarms 7
+  riskreg export ics --out inc.ics --incident INC-2026-003 --reminder-events
+"""
+
+DETAILS_WARNING = (
+    "riskreg: warning: --details puts each incident's title into the calendar file. Calendars "
+    "are often synced to other services and shared; make sure no title names a client."
+)
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser(
+        "export", parents=[common], help="export deadlines to a calendar (.ics)",
+        description="Export the register's and the incidents' data as files for other tools.",
+    )
+    actions = p.add_subparsers(dest="export_action", metavar="WHAT")
+    for name, (add, _help) in ACTIONS.items():
+        add(actions, common, name, _help)
+    p.set_defaults(run=run)
+
+
+def run(args: Namespace) -> int:
+    action = getattr(args, "export_action", None)
+    if action is None:
+        from riskreg.errors import BadInput
+
+        raise BadInput(f"export: choose what to export: {', '.join(ACTIONS)} "
+                       f"(e.g. riskreg export ics --out deadlines.ics)")
+    return args.run_action(args)
+
+
+# -- export ics --------------------------------------------------------------------------------
+
+
+def _register_ics(actions, common, name: str, help_text: str) -> None:
+    p = actions.add_parser(
+        name, parents=[common], help=help_text, description=ICS_DESCRIPTION, epilog=ICS_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--out", metavar="PATH", help="the .ics file to write (required)")
+    p.add_argument("--incident", metavar="REF",
+                   help="only this incident's deadlines (e.g. INC-2026-003)")
+    p.add_argument("--only", metavar="GROUPS",
+                   help="comma-separated: incidents,reviews,safeguards,baa (default: all; "
+                   "with --incident: incidents)")
+    p.add_argument("--alarms", metavar="DAYS",
+                   help="alarms, in days before, most important first (default: the practice "
+                   "settings, else 14,7,1); 'none' for no alarms")
+    p.add_argument("--reminder-events", action="store_true",
+                   help="also write separate reminder events (for Google Calendar, which drops "
+                   "alarms on import)")
+    p.add_argument("--details", action="store_true",
+                   help="add each incident's title to its events (warned: calendars are shared)")
+    p.set_defaults(run_action=_run_ics)
+
+
+def _ics_options(args: Namespace):
+    """ExportOptions from the flags; BadInput (exit 2, one line) for any bad value."""
+    from riskreg.domain.calendar_events import GROUPS, parse_alarm_days, parse_groups
+    from riskreg.errors import BadInput
+
+    if not args.out or not args.out.strip():
+        raise BadInput("export ics: --out PATH is required (the .ics file to write)")
+    try:
+        groups = parse_groups(args.only) if args.only is not None else None
+    except ValueError as error:
+        raise BadInput(f"--only: {error}") from None
+    incident = args.incident.strip().upper() if args.incident else None
+    if incident is not None:
+        if not incident:
+            raise BadInput("--incident: give a reference such as INC-2026-003")
+        if groups is None:
+            groups = ("incidents",)
+        elif "incidents" not in groups:
+            raise BadInput("--incident needs 'incidents' in --only")
+    try:
+        alarms = parse_alarm_days(args.alarms) if args.alarms is not None else None
+    except ValueError as error:
+        raise BadInput(f"--alarms: {error}") from None
+    from riskreg.services.calendar import ExportOptions
+
+    return ExportOptions(
+        groups=groups or GROUPS, alarm_days=alarms, reminder_events=args.reminder_events,
+        details=args.details, incident=incident,
+    )
+
+
+def _run_ics(args: Namespace) -> int:
+    from pathlib import Path
+
+    from riskreg.commands.demo import today_from_env
+
+    options = _ics_options(args)
+    today = today_from_env()
+    if options.details:
+        print(DETAILS_WARNING, file=sys.stderr)
+    from riskreg.commands._db import open_db
+    from riskreg.services.calendar import CalendarService
+
+    db = open_db(args)
+    try:
+        count = CalendarService(db, today=lambda: today).export(args.out, options)
+    finally:
+        db.close()
+    noun = "event" if count == 1 else "events"
+    print(f"{count} {noun} written to {Path(args.out).expanduser()}")
+    return 0
+
+
+# name -> (add its parser, one-line help). Keep `ics` first; add json/csv below it.
+ACTIONS = {
+    "ics": (_register_ics, "deadlines and review dates as an iCalendar file"),
+}
