@@ -15,7 +15,7 @@ from riskreg import __version__
 from riskreg.errors import UserError
 
 # Subcommand modules, in the order `--help` lists them. Each defines `register(subparsers, common)`.
-COMMANDS: tuple[str, ...] = ("init", "demo", "list", "audit", "deadlines", "encrypt", "export")
+COMMANDS: tuple[str, ...] = ("init", "demo", "list", "audit", "deadlines", "encrypt", "incidents", "export")
 
 
 def _common_options(suppress_defaults: bool) -> argparse.ArgumentParser:

@@ -413,7 +413,8 @@ class IncidentService:
         """Step 11: record one notice sent: the proof the practice must be able to show
         (164.414(b)). A notice sent after its due date is recorded, and shown as late."""
         values = inputs.check(inputs.NoticeSentInput, data)
-        with self._editing(ref, "tracking", expected_revision) as (session, inc):
+        # From the plan on: a notice may go out before the drafts step is finished.
+        with self._editing(ref, "plan", expected_revision) as (session, inc):
             self._require_notification(inc)
             plan = self._plan(session, inc)
             ids = [o.id for o in plan.obligations] if plan else []
@@ -437,7 +438,7 @@ class IncidentService:
 
     def archive_notice(self, ref: str, notice_id: str, expected_revision: int) -> dict[str, Any]:
         """Withdraw a notice recorded by mistake (kept, archived, with its history)."""
-        with self._editing(ref, "tracking", expected_revision) as (session, inc):
+        with self._editing(ref, "plan", expected_revision) as (session, inc):
             notice = _child(session, NoticeSent, inc, notice_id, "notice")
             _archive(session, "notice_sent", notice)
             self._touch(session, inc)
