@@ -1,0 +1,219 @@
+"""Export deadlines to a calendar (.ics): what to export, alarms, reminder events, where.
+
+The export runs in a thread worker (it reads the whole register); the dialog stays open with the
+problem shown beside the buttons if the path cannot be written (nothing is written then), and
+closes with a notification naming the file and the number of events when it worked.
+
+`open_export_dialog(app)` is the one entry point for the dashboard, an incident's plan step and
+the command palette; with `incident=` it exports that incident's deadlines only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Static
+
+from riskreg.domain.calendar_events import GROUP_LABELS, GROUPS, parse_alarm_days
+
+DEFAULT_PATH = "~/riskreg-deadlines.ics"
+
+Export = Callable[[Path, dict[str, Any]], int]
+"""export(path, options) -> events written, where options are `ExportOptions` fields; raises
+UserError with a message for the user (an unwritable path, an unknown incident)."""
+
+
+def default_path(incident: str | None = None) -> str:
+    return f"~/riskreg-{incident}.ics" if incident else DEFAULT_PATH
+
+
+class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
+    DEFAULT_CSS = """
+    ExportCalendarDialog {
+        align: center middle;
+        & > Vertical {
+            width: 76;
+            max-width: 100%;
+            height: auto;
+            max-height: 100%;
+            border: thick $primary;
+            background: $surface;
+            padding: 0 1;
+        }
+        #heading { text-style: bold; margin-bottom: 1; }
+        #about { color: $text-muted; margin-bottom: 1; }
+        Checkbox { width: 100%; }
+        .row { height: auto; margin-top: 1; }
+        .label { width: 10; color: $text-muted; padding-top: 0; }
+        #alarms { width: 16; }
+        #path { width: 1fr; }
+        .hint { color: $text-muted; width: 1fr; padding-left: 1; }
+        #export-problem { color: $text-error; height: auto; display: none; margin-top: 1; }
+        #export-problem.-on { display: block; }
+        #buttons { height: auto; align-horizontal: right; margin-top: 1; }
+        Button { margin-left: 2; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "export", "Export", id="export-calendar-save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="export-calendar-cancel"),
+    ]
+
+    def __init__(self, export: Export, *, incident: str | None = None, alarms: str = "14,7,1",
+                 path: str | None = None) -> None:
+        super().__init__()
+        self.export = export
+        self.incident = incident
+        self.alarms = alarms
+        self.path = path or default_path(incident)
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            if self.incident:
+                yield Static(f"Export {self.incident}'s deadlines to a calendar", id="heading",
+                             markup=False)
+            else:
+                yield Static("Export deadlines to a calendar", id="heading")
+            yield Static(
+                "An .ics file of all-day events for Google, Apple, Outlook or Thunderbird. "
+                "Import it again after changes: events update, they do not duplicate; done ones "
+                "show as [DONE]. Incident events carry only the reference, never the "
+                "description or a name.",
+                id="about", markup=False,
+            )
+            if not self.incident:
+                for group in GROUPS:
+                    yield Checkbox(GROUP_LABELS[group], True, id=f"group-{group}", compact=True)
+            with Horizontal(classes="row"):
+                yield Static("Alarms", classes="label")
+                yield Input(self.alarms, id="alarms", compact=True, max_length=40,
+                            placeholder="none")
+                yield Static("days before; the first is the most important",
+                             classes="hint")
+            yield Checkbox("Also separate reminder events (Google Calendar drops alarms)", False,
+                           id="reminders", compact=True)
+            with Horizontal(classes="row"):
+                yield Static("File", classes="label")
+                yield Input(self.path, id="path", compact=True)
+            yield Static("", id="export-problem", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+                yield Button("Export (ctrl+s)", id="export", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    def problem(self, text: str) -> None:
+        shown = self.query_one("#export-problem", Static)
+        shown.update(text)
+        shown.set_class(bool(text), "-on")
+
+    def options(self) -> dict[str, Any] | None:
+        """The chosen options, or None (with the problem shown) when one is not valid."""
+        try:
+            alarm_days = parse_alarm_days(self.query_one("#alarms", Input).value)
+        except ValueError as error:
+            self.problem(f"Alarms: {error}")
+            self.query_one("#alarms", Input).focus()
+            return None
+        if self.incident:
+            groups: tuple[str, ...] = ("incidents",)
+        else:
+            groups = tuple(g for g in GROUPS if self.query_one(f"#group-{g}", Checkbox).value)
+            if not groups:
+                self.problem("Choose at least one kind of date to export.")
+                return None
+        return {
+            "groups": groups,
+            "alarm_days": alarm_days,
+            "reminder_events": self.query_one("#reminders", Checkbox).value,
+            "incident": self.incident,
+        }
+
+    def action_export(self) -> None:
+        if self.busy:
+            return
+        options = self.options()
+        if options is None:
+            return
+        text = self.query_one("#path", Input).value.strip()
+        if not text:
+            self.problem("Give the file to write, e.g. " + DEFAULT_PATH)
+            self.query_one("#path", Input).focus()
+            return
+        self.problem("")
+        self.busy = True
+        self.query_one("#export", Button).disabled = True
+        self.query_one("#export", Button).label = "Exporting…"
+        self._run(Path(text).expanduser(), options)
+
+    @work(thread=True, exclusive=True, group="export-calendar", exit_on_error=False)
+    def _run(self, path: Path, options: dict[str, Any]) -> None:
+        from riskreg.errors import UserError
+
+        try:
+            count = self.export(path, options)
+        except UserError as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        except Exception as error:  # noqa: BLE001 (said plainly in the dialog, never a traceback)
+            self.app.call_from_thread(self._failed,
+                                      f"Export failed: {type(error).__name__}: {error}")
+            return
+        self.app.call_from_thread(self._done, path, count)
+
+    def _failed(self, text: str) -> None:
+        self.busy = False
+        button = self.query_one("#export", Button)
+        button.disabled = False
+        button.label = "Export (ctrl+s)"
+        self.problem(text)
+
+    def _done(self, path: Path, count: int) -> None:
+        noun = "event" if count == 1 else "events"
+        self.app.notify(f"{count} calendar {noun} written to {path}", title="Calendar export",
+                        markup=False, timeout=8)
+        self.dismiss((path, count))
+
+    def action_cancel(self) -> None:
+        if not self.busy:
+            self.dismiss(None)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "export":
+            self.action_export()
+        else:
+            self.action_cancel()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_export()
+
+
+def open_export_dialog(app: App, incident: str | None = None) -> None:
+    """Push the dialog on `app` (a RiskRegApp: its `register` and `today`). The alarms start
+    from the practice settings."""
+    register = getattr(app, "register", None)
+    if register is None:
+        app.notify("The register is still opening.", severity="warning")
+        return
+    db, today = register.db, app.today  # type: ignore[attr-defined]
+    from riskreg.services.calendar import CalendarService, ExportOptions
+
+    service = CalendarService(db, today=today)
+    alarms = ",".join(str(n) for n in service.alarm_days(ExportOptions(), service.settings()))
+
+    def export(path: Path, options: dict[str, Any]) -> int:
+        return CalendarService(db, today=today).export(path, ExportOptions(**options))
+
+    app.push_screen(ExportCalendarDialog(export, incident=incident, alarms=alarms))

@@ -1,0 +1,128 @@
+"""The calendar export dialog: choose, export in a worker, a notification; a clear message and
+nothing written for an unwritable path."""
+
+from __future__ import annotations
+
+import stat
+from datetime import timedelta
+
+from icalendar import Calendar
+from pilot_helpers import ready, settle
+from textual.widgets import Checkbox, Input
+
+from riskreg.ui.dialogs.export_calendar import ExportCalendarDialog, open_export_dialog
+
+
+def exported(path) -> dict[str, object]:
+    cal = Calendar.from_ical(path.read_bytes())
+    return {str(e["UID"]): e for e in cal.walk("VEVENT")}
+
+
+async def open_dialog(pilot, **kwargs) -> ExportCalendarDialog:
+    open_export_dialog(pilot.app, **kwargs)
+    await settle(pilot, 1)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ExportCalendarDialog)
+    return dialog
+
+
+async def test_export_writes_the_file_and_notifies_with_path_and_count(
+        make_app, small_register, tmp_path):
+    out = tmp_path / "cal.ics"
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        dialog = await open_dialog(pilot)
+        dialog.query_one("#path", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportCalendarDialog)
+        found = exported(out)
+        (note,) = [n for n in app._notifications if "calendar" in n.message]
+        assert note.message == f"{len(found)} calendar events written to {out}"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert len(found) >= 4
+    for event in found.values():
+        triggers = [a["TRIGGER"].dt for a in event.walk("VALARM")]
+        assert triggers in ([], [timedelta(days=-n, hours=9) for n in (14, 7, 1)])
+
+
+async def test_choices_reach_the_file(make_app, small_register, tmp_path):
+    out = tmp_path / "baa.ics"
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        dialog = await open_dialog(pilot)
+        for group in ("incidents", "reviews", "safeguards"):
+            dialog.query_one(f"#group-{group}", Checkbox).value = False
+        dialog.query_one("#alarms", Input).value = "30"
+        dialog.query_one("#reminders", Checkbox).value = True
+        dialog.query_one("#path", Input).value = str(out)
+        await pilot.click("#export")
+        await settle(pilot)
+    found = exported(out)
+    ehr = small_register["ehr"]["public_id"]
+    assert set(found) == {f"{ehr}-baa-expiry@riskreg", f"{ehr}-baa-expiry-reminder-30d@riskreg"}
+    main = found[f"{ehr}-baa-expiry@riskreg"]
+    assert [a["TRIGGER"].dt for a in main.walk("VALARM")] == [timedelta(days=-30, hours=9)]
+
+
+async def test_an_unwritable_path_is_shown_and_nothing_is_written(
+        make_app, small_register, tmp_path):
+    out = tmp_path / "missing-folder" / "cal.ics"
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        dialog = await open_dialog(pilot)
+        dialog.query_one("#path", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog  # still open, to fix the path
+        problem = str(dialog.query_one("#export-problem").content)
+        assert problem == f"cannot write {out}: folder {out.parent} does not exist"
+        assert not dialog.busy
+        await pilot.press("escape")
+        await settle(pilot, 1)
+        assert not isinstance(app.screen, ExportCalendarDialog)
+    assert not out.parent.exists()
+    assert [p for p in tmp_path.rglob("*") if p.suffix in (".ics", ".tmp")] == []
+
+
+async def test_bad_alarms_and_no_group_are_explained(make_app, small_register, tmp_path):
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        dialog = await open_dialog(pilot)
+        dialog.query_one("#path", Input).value = str(tmp_path / "x.ics")
+        dialog.query_one("#alarms", Input).value = "7,soon"
+        await pilot.press("ctrl+s")
+        assert "not a whole number" in str(dialog.query_one("#export-problem").content)
+        dialog.query_one("#alarms", Input).value = ""
+        for group in ("incidents", "reviews", "safeguards", "baa"):
+            dialog.query_one(f"#group-{group}", Checkbox).value = False
+        await pilot.press("ctrl+s")
+        assert "at least one" in str(dialog.query_one("#export-problem").content)
+    assert not (tmp_path / "x.ics").exists()
+
+
+async def test_the_alarms_start_from_the_practice_settings(make_app, db, small_register):
+    from riskreg.storage.models import PracticeSettings
+
+    with db.writing() as session:
+        session.add(PracticeSettings(alarm_days="21,3"))
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        dialog = await open_dialog(pilot)
+        assert dialog.query_one("#alarms", Input).value == "21,3"
+        assert dialog.query_one("#path", Input).value == "~/riskreg-deadlines.ics"
+
+
+async def test_one_incident_has_no_group_choice(make_app, small_register):
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        dialog = await open_dialog(pilot, incident="INC-2026-003")
+        assert not list(dialog.query(Checkbox).filter("#group-reviews"))
+        assert dialog.query_one("#path", Input).value == "~/riskreg-INC-2026-003.ics"
+        assert dialog.options()["groups"] == ("incidents",)
