@@ -126,3 +126,15 @@ async def test_one_incident_has_no_group_choice(make_app, small_register):
         assert not list(dialog.query(Checkbox).filter("#group-reviews"))
         assert dialog.query_one("#path", Input).value == "~/riskreg-INC-2026-003.ics"
         assert dialog.options()["groups"] == ("incidents",)
+
+
+async def test_the_command_palette_offers_the_export(make_app, small_register):
+    from riskreg.ui.commands import action_commands
+
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        (command,) = [c for c in action_commands(app) if "calendar" in c.title]
+        command.callback()
+        await settle(pilot, 1)
+        assert isinstance(app.screen, ExportCalendarDialog)

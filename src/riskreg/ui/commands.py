@@ -16,6 +16,7 @@ from textual.app import SystemCommand
 from textual.command import Hit, Hits, Provider
 
 from riskreg.ui.areas import AREAS
+from riskreg.ui.dialogs.export_calendar import open_export_dialog
 from riskreg.ui.kinds import KINDS
 
 if TYPE_CHECKING:
@@ -61,6 +62,9 @@ def action_commands(app: RiskRegApp) -> Iterator[SystemCommand]:
     yield SystemCommand("Heat map: inherent / residual",
                         "Switch the dashboard's heat map between inherent and residual scores",
                         app.toggle_heat_map)
+    yield SystemCommand("Export deadlines to a calendar (.ics)",
+                        "Reviews, safeguards, BAA expiries and incident deadlines as calendar events",
+                        partial(open_export_dialog, app))
     yield SystemCommand("Help: keys", "Every key, by where it applies", app.action_help)
     if app.register_empty:
         yield SystemCommand("Load the starter register",
