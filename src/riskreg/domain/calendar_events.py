@@ -17,21 +17,27 @@ Identity and versions (so a re-import updates instead of duplicating):
   byte-identical files.
 
 Done obligations, finished safeguards, closed hazards, archived records, closed incidents: the
-event is kept with the SAME UID, `STATUS:CANCELLED`, a "[DONE]"/"[CLOSED]"/"[ARCHIVED]" prefix on
-its summary, and no alarms. It is never simply omitted. Why (what calendar clients do when the
-same .ics is imported again):
-- No client deletes an event because a later import no longer contains it: a file import is not a
-  sync (only a subscribed URL replaces a whole calendar). Omission would leave every done deadline
-  looking open, with its alarms still set, in every client.
-- Thunderbird and Apple Calendar update an event they already hold when an imported one has the
-  same UID and a higher SEQUENCE / later DTSTAMP; Thunderbird shows STATUS:CANCELLED struck through.
-- Outlook has no cancelled state for its own appointments outside meeting requests (it only knows
-  a cancelled *invitation*), and Google Calendar's file import ignores STATUS and matches UIDs
-  inconsistently (its import API rejects an already-known UID as a duplicate instead of updating).
-  For these the "[DONE]" prefix and the removed alarms still say it plainly where the update is
-  applied, and nothing new is left looking open where it is not.
-- A cancelled event costs one line in a calendar; a deadline wrongly looking open costs a
-  practitioner's attention (or, worse, hides which deadlines are really still open).
+event is kept with the SAME UID, `STATUS:CANCELLED`, a "[DONE]" / "[CLOSED]" / "[ARCHIVED]" /
+"[NOT REQUIRED]" prefix on its summary, and no alarms. It is never simply omitted. Why, from what
+calendar clients do when a file is imported again (research notes, issue 6):
+- No client deletes an event because a later import no longer contains it: importing a file is
+  not a sync (only a subscribed URL replaces a whole calendar). Omission would leave every done
+  deadline looking open, alarms still set, in every client, with no way for a later export to
+  correct it.
+- Clients that match an imported event to the one they hold by UID (Apple Calendar,
+  Thunderbird/Lightning, most CalDAV-backed apps) take the newer version (higher SEQUENCE, later
+  DTSTAMP) and so receive the cancellation; Thunderbird draws STATUS:CANCELLED struck through.
+- Clients that ignore STATUS on a plain import, or that have no cancelled state for an ordinary
+  appointment (Outlook only knows a cancelled *meeting request*, METHOD:CANCEL, which a PUBLISH
+  file must not use), still show the "[DONE]" prefix and ring no alarm once the update lands.
+- Clients that do not update by UID at all on file import (Google Calendar's import skips or
+  refuses a UID it already holds - its import API rejects it as a duplicate, gcalcli #730/#784;
+  Nextcloud #3053, khal #1072 report the same for their imports): nothing an export contains can
+  change what they already show, so the README advises importing into a calendar of its own and
+  replacing it (delete, import again) when things change. A first import into such a calendar
+  shows done items once, marked "[DONE]", without alarms.
+- A cancelled event costs one line in a calendar; a deadline wrongly looking open costs the
+  practitioner's attention and hides which deadlines are really still open.
 
 Privacy (DESIGN.md principle 1): an incident event's summary is its reference and the obligation
 ("INC-2026-003: notify individuals (45 CFR 164.404(b))"); its description says how the date was

@@ -24,7 +24,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from riskreg import __version__
 from riskreg.domain.calendar_events import (
     ALARM_HOUR,
     DEFAULT_ALARM_DAYS,
@@ -154,7 +153,7 @@ class CalendarService:
 
 def render_calendar(events: Sequence[CalendarEvent]) -> bytes:
     """One VCALENDAR holding the events, in their given order."""
-    from icalendar import Alarm, Calendar, Event
+    from icalendar import Calendar, Event
 
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -163,8 +162,8 @@ def render_calendar(events: Sequence[CalendarEvent]) -> bytes:
     cal.add("method", "PUBLISH")
     cal.add("name", CALENDAR_NAME)
     cal.add("x-wr-calname", CALENDAR_NAME)
-    cal.add("x-wr-caldesc", f"Deadlines and review dates exported by riskreg {__version__}. "
-                            "Not legal advice.")
+    cal.add("x-wr-caldesc", "Deadlines and review dates exported by riskreg. Not legal advice.")
+    alarms: dict[int, Any] = {}
     for e in events:
         ev = Event()
         ev.add("uid", e.uid)
@@ -178,16 +177,24 @@ def render_calendar(events: Sequence[CalendarEvent]) -> bytes:
         ev.add("status", e.status)
         ev.add("transp", "TRANSPARENT")
         ev.add("class", "PRIVATE")
-        ev.add("categories", ["riskreg"])
         for n in e.alarm_days:
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            when = "on the day" if n == 0 else f"in {n} day{'s' if n != 1 else ''}"
-            alarm.add("description", f"{e.summary} ({when})")
-            alarm.add("trigger", timedelta(days=-n, hours=ALARM_HOUR))
-            ev.add_component(alarm)
+            ev.add_component(alarms.get(n) or alarms.setdefault(n, _alarm(n)))
         cal.add_component(ev)
     return cal.to_ical()
+
+
+def _alarm(days_before: int) -> Any:
+    """A display alarm at 09:00, `days_before` days before the (all-day) event. The same few
+    alarms serve every event: clients show the event's own title beside the alarm's text."""
+    from icalendar import Alarm
+
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    left = "today" if days_before == 0 else (
+        f"{days_before} day left" if days_before == 1 else f"{days_before} days left")
+    alarm.add("description", f"riskreg: {left}")
+    alarm.add("trigger", timedelta(days=-days_before, hours=ALARM_HOUR))
+    return alarm
 
 
 # -- incidents ---------------------------------------------------------------------------------
