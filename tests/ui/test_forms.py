@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from pilot_helpers import ready, settle, table_titles
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from riskreg.ui.dialogs.confirm import ConfirmDialog
 from riskreg.ui.dialogs.form import RecordForm
+from riskreg.ui.widgets.choice import Choice
 
 
 async def _type(pilot, field: str, text: str) -> None:
@@ -26,7 +27,7 @@ async def test_a_new_hazard_is_added_from_the_form(make_app, register, small_reg
         await pilot.press("n")
         assert isinstance(app.screen, RecordForm)
         await pilot.press(*"Ransomware on the office PC")
-        app.screen.query_one("#f-likelihood", Select).value = 4
+        app.screen.query_one("#f-likelihood", Choice).value = 4
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is app.main_screen
@@ -80,7 +81,7 @@ async def test_accepting_a_risk_without_a_rationale_is_refused_at_the_rationale(
         await ready(pilot)
         await pilot.press("e")
         form = app.screen
-        form.query_one("#f-treatment", Select).value = "accept"
+        form.query_one("#f-treatment", Choice).value = "accept"
         await pilot.press("ctrl+s")
         await settle(pilot, 1)
         assert form.problem_text("acceptance_rationale") == "accepting a risk needs a rationale"
@@ -96,7 +97,7 @@ async def test_a_baa_expiring_before_it_was_signed_is_refused_at_the_expiry(
         await pilot.press("n")
         form = app.screen
         await pilot.press(*"Dictation app")
-        form.query_one("#f-baa_status", Select).value = "signed"
+        form.query_one("#f-baa_status", Choice).value = "signed"
         await _type(pilot, "baa_signed_on", "2026-05-01")
         await _type(pilot, "baa_expires_on", "2026-04-01")
         await pilot.press("ctrl+s")

@@ -6,9 +6,12 @@ typed goes through `literal`, so it is shown exactly as typed.
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
+from rich.console import Console, Group
+from rich.table import Table
 from rich.text import Text
 
 from riskreg.domain.register import VENDOR_CHECKLIST
@@ -48,17 +51,19 @@ LABEL_WIDTH = 14
 def render_detail(
     kind: str, record: dict[str, Any], linked: dict[str, list[dict[str, Any]]],
     reviews: list[dict[str, Any]], history: list[dict[str, Any]], palette: Palette,
-) -> Text:
-    out = Text(end="")
-    out.append_text(literal(record.get(TITLE[kind]), "bold", palette))
+) -> Group:
+    """The record in full: heading, flags, a grid of fields (wrapping under their value), long
+    texts, then links, reviews and history."""
+    head = Text(end="")
+    head.append_text(literal(record.get(TITLE[kind]), "bold", palette))
     if record.get("archived_at"):
-        out.append("  (archived)", palette["warning"])
-    out.append("\n")
-    for line in _flags(kind, record, palette):
-        out.append_text(line)
-        out.append("\n")
+        head.append("  (archived)", palette["warning"])
+    parts: list[Any] = [head, *_flags(kind, record, palette)]
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=LABEL_WIDTH, style=palette["muted"], no_wrap=True)
+    grid.add_column(ratio=1)
     if kind == "hazard":
-        _hazard_scores(out, record, palette)
+        _hazard_scores(grid, record, palette)
     for name, field in FIELDS[kind]:
         value = record.get(field)
         if value in (None, "") and field not in ("owner",):
@@ -71,7 +76,9 @@ def render_detail(
             shown = literal(label(field, value, kind))
         else:
             shown = literal(value if value not in (None, "") else "—")
-        _row(out, name, shown, palette)
+        _row(grid, name, shown)
+    parts.append(grid)
+    out = Text(end="")
     if kind == "tool":
         _checklist(out, record, palette)
     for field in LONG_TEXT.get(kind, ()):
@@ -83,15 +90,23 @@ def render_detail(
     if kind == "hazard":
         _reviews(out, reviews, palette)
     _history(out, history, palette)
-    return out
+    parts.append(out)
+    return Group(*parts)
 
 
-def _row(out: Text, name: str, value: Text, palette: Palette) -> None:
-    out.append(f"{name:<{LABEL_WIDTH}}", palette["muted"])
+def plain_text(renderable: Any, width: int = 100) -> str:
+    """What a renderable shows, as plain text (for tests and copy-paste)."""
+    console = Console(width=width, no_color=True, record=True, file=io.StringIO(),
+                      legacy_windows=False)
+    console.print(renderable)
+    return console.export_text()
+
+
+def _row(grid: Table, name: str, value: Text) -> None:
     value = value.copy()
     value.no_wrap = False
-    out.append_text(value)
-    out.append("\n")
+    value.overflow = "fold"
+    grid.add_row(name, value)
 
 
 def _flags(kind: str, record: dict[str, Any], palette: Palette) -> list[Text]:
@@ -108,7 +123,7 @@ def _flags(kind: str, record: dict[str, Any], palette: Palette) -> list[Text]:
     return [Text.assemble((f"{FLAG} {f}", palette["error"]), end="") for f in flags]
 
 
-def _hazard_scores(out: Text, r: dict[str, Any], palette: Palette) -> None:
+def _hazard_scores(grid: Table, r: dict[str, Any], palette: Palette) -> None:
     from riskreg.ui.render import LEVEL_TONE
 
     for name, lvl, score_, lk, im in (
@@ -121,17 +136,17 @@ def _hazard_scores(out: Text, r: dict[str, Any], palette: Palette) -> None:
             f"  likelihood {lk} {LIKELIHOOD_LABELS[lk]} × impact {im} {IMPACT_LABELS[im]}",
             end="",
         )
-        _row(out, name, value, palette)
+        _row(grid, name, value)
     review = Text(f"every {plural(r['review_cadence_months'], 'month')}", end="")
     if r.get("last_reviewed_on"):
         review.append(f" · last {plain(r['last_reviewed_on'])}")
     if r.get("next_review_on"):
         review.append(" · next ")
         review.append(plain(r["next_review_on"]), palette["error"] if r.get("overdue") else "")
-    _row(out, "Review", review, palette)
+    _row(grid, "Review", review)
     if r.get("treatment") == "accept" or r.get("status") == "accepted":
-        _row(out, "Accepted as", literal(r.get("acceptance_rationale") or "—"), palette)
-        _row(out, "Acceptance ends", literal(r.get("acceptance_expires_on") or "—"), palette)
+        _row(grid, "Accepted as", literal(r.get("acceptance_rationale") or "—"))
+        _row(grid, "Accepted until", literal(r.get("acceptance_expires_on") or "—"))
 
 
 def _checklist(out: Text, r: dict[str, Any], palette: Palette) -> None:

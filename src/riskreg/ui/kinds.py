@@ -140,7 +140,7 @@ CONSENT = Kind("consent", "consent entry", "consent entries", "client_code", (
 
 KINDS: dict[str, Kind] = {k.kind: k for k in (TOOL, HAZARD, SAFEGUARD, OWNER, CONSENT)}
 
-FLEX_MIN = 24
+FLEX_MIN = 30
 """The flexible column keeps at least this many cells; lower-priority columns give way."""
 
 

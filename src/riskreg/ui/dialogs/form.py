@@ -11,16 +11,16 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, Static, TextArea
-from textual.widgets.select import InvalidSelectValueError
+from textual.widgets import Checkbox, Input, Static, TextArea
 
 from riskreg.ui.dialogs.confirm import ConfirmDialog
 from riskreg.ui.dialogs.fields import DEFAULTS, FORMS, Field, all_fields
 from riskreg.ui.kinds import KINDS
 from riskreg.ui.render import plain
+from riskreg.ui.widgets.choice import BLANK, Choice
 
 CHECK = (("Yes", "yes"), ("No", "no"), ("Not checked yet", "unknown"))
 CHECK_VALUES = {"yes": True, "no": False, "unknown": None}
@@ -39,7 +39,6 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
             height: 100%;
             max-height: 44;
             border: thick $primary;
-            border-title-color: $text;
             background: $surface;
             padding: 0 1;
         }
@@ -47,24 +46,27 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         #form-problem { color: $text-error; display: none; height: auto; }
         #form-problem.-on { display: block; }
         #fields { height: 1fr; scrollbar-size-vertical: 1; }
+        #grid {
+            grid-size: 2;
+            grid-columns: 24 1fr;
+            grid-rows: auto;
+            grid-gutter: 0 1;
+            height: auto;
+        }
         .section {
+            column-span: 2;
+            height: 2;
+            content-align: left bottom;
             text-style: bold;
             color: $text-primary;
-            margin-top: 1;
-            border-bottom: solid $panel-lighten-2;
-            height: 2;
         }
-        .row { height: auto; }
-        .field-label { width: 24; padding-right: 1; color: $text-muted; }
+        .field-label { color: $text-muted; height: 1; }
         .field-label.-required { color: $text; }
-        .field-input { width: 1fr; height: auto; }
-        .field-input Input, .field-input Select { width: 1fr; }
-        .field-input TextArea { height: 3; border: none; padding: 0; }
-        .field-input Checkbox { border: none; padding: 0; }
-        .field-error { color: $text-error; display: none; height: auto; }
-        .field-error.-on { display: block; }
-        .field-help { color: $text-muted; text-style: italic; height: auto; }
-        .row.-invalid .field-label { color: $text-error; }
+        .field-label.-invalid { color: $text-error; }
+        Input { width: 1fr; }
+        TextArea { height: 3; border: none; padding: 0; background: $boost; }
+        Checkbox { border: none; padding: 0; }
+        .field-error { column-span: 2; padding-left: 25; color: $text-error; height: auto; }
         #form-keys { height: 1; color: $text-muted; }
     }
     """
@@ -76,7 +78,7 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
 
     def __init__(self, kind: str, record: dict[str, Any] | None, *, save: Save,
                  reload: Callable[[], dict[str, Any]] | None = None,
-                 owners: list[tuple[str, str]] = (), tools: list[tuple[str, str]] = (),
+                 owners: list[tuple[Any, str]] = (), tools: list[tuple[Any, str]] = (),
                  defaults: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.kind = kind
@@ -94,63 +96,59 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # One grid of label | field, one widget each, so the form opens fast; a problem is
+        # mounted under its field only when there is one.
+        shown = self.record or self.defaults
         with Vertical(id="form"):
             yield Static(self._heading(), id="heading", markup=False)
             yield Static("", id="form-problem", markup=False)
-            with VerticalScroll(id="fields"):
+            with VerticalScroll(id="fields"), Grid(id="grid"):
                 for section in FORMS[self.kind]:
                     yield Static(section.title, classes="section", markup=False)
                     for field in section.fields:
-                        with Horizontal(classes="row", id=f"row-{field.name}"):
-                            yield Static(field.label + (" *" if field.required else ""),
-                                         classes="field-label" + (" -required" if field.required
-                                                                  else ""), markup=False)
-                            with Vertical(classes="field-input"):
-                                yield self._widget(field)
-                                yield Static("", classes="field-error", id=f"err-{field.name}",
-                                             markup=False)
-                                if field.help:
-                                    yield Static(field.help, classes="field-help", markup=False)
-            yield Static("ctrl+s save · escape cancel · tab next field · * required",
-                         id="form-keys", markup=False)
+                        label = Static(field.label + (" *" if field.required else ""),
+                                       id=f"label-{field.name}", markup=False,
+                                       classes="field-label" + (" -required" if field.required
+                                                                else ""))
+                        if field.help:
+                            label.tooltip = field.help
+                        yield label
+                        yield self._widget(field, _value(shown, field))
+            yield Static("ctrl+s save · esc cancel · tab next field · ←/→ or enter: choose · "
+                         "* required", id="form-keys", markup=False)
 
     def _heading(self) -> str:
         if self.record is None:
             return f"New {self.spec.singular}"
         return f"Edit {self.spec.singular}: {self.spec.title_of(self.record)}"
 
-    def _widget(self, field: Field) -> Widget:
+    def _widget(self, field: Field, value: Any) -> Widget:
         wid = f"f-{field.name}"
         if field.type == "long":
-            # Built with its text: a TextArea filled before it has a size does not wrap it.
-            return TextArea(plain(_value(self.record or self.defaults, field)), id=wid,
-                            soft_wrap=True, tab_behavior="focus", compact=True,
-                            show_line_numbers=False, highlight_cursor_line=False)
+            return TextArea(plain(value), id=wid, soft_wrap=True, tab_behavior="focus",
+                            compact=True, show_line_numbers=False, highlight_cursor_line=False,
+                            placeholder=field.help)
         if field.type in ("choice", "score"):
-            return Select(field.options, id=wid, allow_blank=False, compact=True)
+            return Choice(field.options, _known(field.options, value), id=wid)
         if field.type == "check":
-            return Select(CHECK, id=wid, allow_blank=False, compact=True)
-        if field.type == "owner":
-            return Select(self.owners, id=wid, prompt="(no owner)", compact=True)
-        if field.type == "tool":
-            return Select(self.tools, id=wid, prompt="(no tool)", compact=True)
+            return Choice(CHECK, {True: "yes", False: "no"}.get(value, "unknown"), id=wid)
+        if field.type in ("owner", "tool"):
+            options = self.owners if field.type == "owner" else self.tools
+            return Choice(options, _known(options, value), id=wid,
+                          blank=f"(no {field.type})")
         if field.type == "bool":
-            return Checkbox("", id=wid, compact=True)
+            return Checkbox("", bool(value), id=wid, compact=True)
         if field.type == "months":
-            return Input(id=wid, type="integer", compact=True, max_length=3)
+            return Input(plain(value), id=wid, type="integer", compact=True, max_length=3)
         if field.type == "date":
-            return Input(id=wid, placeholder="YYYY-MM-DD", compact=True, max_length=10)
-        return Input(id=wid, compact=True)
+            return Input(plain(value), id=wid, placeholder=field.help or "YYYY-MM-DD",
+                         compact=True, max_length=10)
+        return Input(plain(value), id=wid, compact=True, placeholder=field.help)
 
     def on_mount(self) -> None:
-        self.border_title = None
-        self.fill(self.record or self.defaults)
-        self._remember_initial()
+        self.initial = self.values()
         first = all_fields(self.kind)[0]
         self.query_one(f"#f-{first.name}").focus()
-
-    def _remember_initial(self) -> None:
-        self.initial = self.values()
 
     # -- values --------------------------------------------------------------------------------
 
@@ -176,19 +174,27 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
 
     def clear_problems(self) -> None:
         for error in self.query(".field-error"):
-            error.remove_class("-on")
-        for row in self.query(".row.-invalid"):
-            row.remove_class("-invalid")
+            error.remove()
+        for label in self.query(".field-label.-invalid"):
+            label.remove_class("-invalid")
         self.query_one("#form-problem").remove_class("-on")
+
+    def _mark(self, field: str, problem: str | None) -> None:
+        """Show (or clear) a problem under a field."""
+        for old in self.query(f"#err-{field}"):
+            old.remove()
+        self.query_one(f"#label-{field}").set_class(bool(problem), "-invalid")
+        if problem:
+            self.query_one("#grid").mount(
+                Static(problem, id=f"err-{field}", classes="field-error", markup=False),
+                after=self.query_one(f"#f-{field}"),
+            )
 
     def show_problem(self, field: str, problem: str) -> None:
         """Show a problem beside its field (or above the form when no field is named)."""
         names = {f.name for f in all_fields(self.kind)}
         if field in names:
-            error = self.query_one(f"#err-{field}", Static)
-            error.update(problem)
-            error.add_class("-on")
-            self.query_one(f"#row-{field}").add_class("-invalid")
+            self._mark(field, problem)
             widget = self.query_one(f"#f-{field}")
             widget.focus()
             self.call_after_refresh(widget.scroll_visible, animate=False)
@@ -199,8 +205,8 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
 
     def problem_text(self, field: str) -> str:
         """The problem shown beside a field, or "" (for tests)."""
-        error = self.query_one(f"#err-{field}", Static)
-        return str(error.content) if error.has_class("-on") else ""
+        errors = self.query(f"#err-{field}")
+        return str(errors.first(Static).content) if errors else ""
 
     @on(Input.Blurred)
     def _check_date(self, event: Input.Blurred) -> None:
@@ -211,19 +217,14 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
             return
         from riskreg.domain.dates import parse_date
 
-        error = self.query_one(f"#err-{name}", Static)
-        row = self.query_one(f"#row-{name}")
         value = event.value.strip()
         try:
             if value:
                 parse_date(value, field.label.lower())
         except ValueError as problem:
-            error.update(str(problem))
-            error.add_class("-on")
-            row.add_class("-invalid")
+            self._mark(name, str(problem))
         else:
-            error.remove_class("-on")
-            row.remove_class("-invalid")
+            self._mark(name, None)
 
     # -- saving and leaving --------------------------------------------------------------------
 
@@ -280,7 +281,7 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         self.clear_problems()
         self.fill(record)
         self.query_one("#heading", Static).update(self._heading())
-        self.call_after_refresh(self._remember_initial)
+        self.initial = self.values()
         self.notify("Reloaded the saved version.", timeout=3)
 
     def action_cancel(self) -> None:
@@ -304,23 +305,22 @@ def _value(record: dict[str, Any], field: Field) -> Any:
     return record.get(field.name)
 
 
+def _known(options: Any, value: Any) -> Any:
+    """The value if it is one of the options, else nothing (the choice's default)."""
+    return value if any(v == value for _, v in options) else BLANK
+
+
 def _set(widget: Widget, field: Field, value: Any) -> None:
     if isinstance(widget, TextArea):
         if widget.text != plain(value):
             widget.load_text(plain(value))
     elif isinstance(widget, Checkbox):
         widget.value = bool(value)
-    elif isinstance(widget, Select):
+    elif isinstance(widget, Choice):
         if field.type == "check":
             value = {True: "yes", False: "no"}.get(value, "unknown")
-        if value in (None, ""):
-            if field.type in ("owner", "tool"):
-                widget.clear()
-            return
-        try:
-            widget.value = value
-        except InvalidSelectValueError:
-            pass  # not one of the options: leave the default
+        if _known(widget.options, value) is not BLANK or widget.allow_blank:
+            widget.value = _known(widget.options, value)
     elif isinstance(widget, Input):
         widget.value = plain(value)
 
@@ -330,11 +330,10 @@ def _get(widget: Widget, field: Field) -> Any:
         return widget.text
     if isinstance(widget, Checkbox):
         return widget.value
-    if isinstance(widget, Select):
-        value = widget.value
+    if isinstance(widget, Choice):
         if field.type == "check":
-            return CHECK_VALUES.get(value)  # type: ignore[arg-type]
-        return None if value is Select.NULL else value
+            return CHECK_VALUES.get(widget.value)
+        return widget.value
     if isinstance(widget, Input):
         text = widget.value
         if field.type == "months":

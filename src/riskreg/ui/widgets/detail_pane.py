@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 
 class DetailPane(VerticalScroll):
-    """Scrolls; shows text built by `riskreg.ui.detail.render_detail`."""
+    """Scrolls; shows what `riskreg.ui.detail.render_detail` builds (or a one-line hint)."""
 
     DEFAULT_CSS = """
     DetailPane {
@@ -20,15 +21,23 @@ class DetailPane(VerticalScroll):
     }
     """
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._shown: Any = ""
+
     def compose(self) -> ComposeResult:
         yield Static("", markup=False, id="detail-text")
 
-    def show(self, text: Text | str) -> None:
-        self.query_one("#detail-text", Static).update(text)
+    def show(self, content: Any) -> None:
+        self._shown = content
+        self.query_one("#detail-text", Static).update(content)
         self.scroll_home(animate=False)
 
     @property
     def text(self) -> str:
-        """What is shown, as plain text (for tests and screen readers)."""
-        content = self.query_one("#detail-text", Static).content
-        return str(content)
+        """What is shown, as plain text (for tests)."""
+        if isinstance(self._shown, str):
+            return self._shown
+        from riskreg.ui.detail import plain_text
+
+        return plain_text(self._shown, width=120)

@@ -43,12 +43,8 @@ class RegisterArea(AreaWidget):
         RecordTable { height: 1fr; min-height: 5; }
         DetailPane { height: 40%; min-height: 5; border-top: solid $panel-lighten-2; }
     }
-    Screen.-wide RegisterArea {
-        #body { layout: horizontal; }
-        RecordTable { width: 3fr; height: 1fr; }
-        DetailPane { width: 2fr; height: 1fr; border-top: none; border-left: solid $panel-lighten-2; }
-    }
     """
+    # Wide screens put the detail beside the table: see app.tcss (Screen.-wide).
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Filter", id="filter"),
