@@ -15,7 +15,9 @@ from riskreg import __version__
 from riskreg.errors import UserError
 
 # Subcommand modules, in the order `--help` lists them. Each defines `register(subparsers, common)`.
-COMMANDS: tuple[str, ...] = ("init", "demo", "list", "audit", "deadlines", "encrypt", "incidents", "export")
+# (`import_` registers the `import` command: `import` is a Python keyword.)
+COMMANDS: tuple[str, ...] = ("init", "demo", "list", "audit", "deadlines", "encrypt", "incidents",
+                             "export", "import_", "report", "backup", "restore")
 
 
 def _common_options(suppress_defaults: bool) -> argparse.ArgumentParser:

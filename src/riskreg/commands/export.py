@@ -1,6 +1,7 @@
 """`riskreg export <what>`: the register and the incidents' deadlines as files for other tools.
 
-Each sub-action (`ics` now) adds its own parser in `_register_<name>` and runs in `_run_<name>`;
+Each sub-action (`ics`, `json`, `csv`) adds its own parser in `_register_<name>` and runs in
+`_run_<name>`;
 add another by writing that pair and listing it in ACTIONS. Values are checked in `run_*`, so a
 bad flag is one line on stderr and exit status 2.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from argparse import Namespace
+from pathlib import Path
 
 ICS_DESCRIPTION = """\
 Write every deadline and review date to an iCalendar (.ics) file that Google Calendar, Apple
@@ -43,7 +45,8 @@ DETAILS_WARNING = (
 
 def register(sub, common) -> None:
     p = sub.add_parser(
-        "export", parents=[common], help="export deadlines to a calendar (.ics)",
+        "export", parents=[common],
+        help="export deadlines (.ics), the whole database (.json) or a spreadsheet (.csv)",
         description="Export the register's and the incidents' data as files for other tools.",
     )
     actions = p.add_subparsers(dest="export_action", metavar="WHAT")
@@ -140,7 +143,92 @@ def _run_ics(args: Namespace) -> int:
     return 0
 
 
-# name -> (add its parser, one-line help). Keep `ics` first; add json/csv below it.
+# -- export json / csv ---------------------------------------------------------------------------
+
+JSON_DESCRIPTION = """\
+Write the whole database to one JSON file: every record of every table with its public id (never
+an internal id; a reference is the other record's public id), the audit log as stored, the format
+version, the schema revision and the export time. Lossless: `riskreg import json` into an empty
+database gives back the same data, and its audit chain still verifies.
+
+The file holds everything in the register, incidents included: keep it as private as the
+database. It is written atomically and readable by you only (mode 600).
+"""
+
+CSV_DESCRIPTION = """\
+Write one kind of record to a CSV file for a spreadsheet: UTF-8 (with a byte-order mark, for
+Excel), a header row, one row per record. Cells that a spreadsheet would run as a formula
+(starting with = + - @, a tab or a carriage return) are prefixed with an apostrophe. Incidents are
+listed by reference, title and dates, never their descriptions. Mode 600, written atomically.
+"""
+
+
+def _register_json(actions, common, name: str, help_text: str) -> None:
+    p = actions.add_parser(
+        name, parents=[common], help=help_text, description=JSON_DESCRIPTION,
+        epilog="example:\n  riskreg export json --out riskreg-export.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--out", metavar="PATH", help="the .json file to write (required)")
+    p.set_defaults(run_action=_run_json)
+
+
+def _run_json(args: Namespace) -> int:
+    from riskreg.errors import BadInput
+
+    if not args.out or not args.out.strip():
+        raise BadInput("export json: --out PATH is required (the .json file to write)")
+    from riskreg.commands._db import open_db
+    from riskreg.services.transfer import export_json
+
+    db = open_db(args)
+    try:
+        summary = export_json(db, args.out)
+    finally:
+        db.close()
+    print(f"{summary.records} records and {summary.events} audit events written to {summary.path}")
+    return 0
+
+
+def _register_csv(actions, common, name: str, help_text: str) -> None:
+    p = actions.add_parser(
+        name, parents=[common], help=help_text, description=CSV_DESCRIPTION,
+        epilog="example:\n  riskreg export csv --what hazards --out hazards.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--what", metavar="KIND",
+                   help="hazards, tools, safeguards or incidents (required)")
+    p.add_argument("--out", metavar="PATH", help="the .csv file to write (required)")
+    p.add_argument("--archived", action="store_true", help="the archived records instead")
+    p.set_defaults(run_action=_run_csv)
+
+
+def _run_csv(args: Namespace) -> int:
+    from riskreg.errors import BadInput
+    from riskreg.services.csv_export import WHAT
+
+    if args.what not in WHAT:
+        raise BadInput(f"export csv: --what must be one of: {', '.join(WHAT)}")
+    if not args.out or not args.out.strip():
+        raise BadInput("export csv: --out PATH is required (the .csv file to write)")
+    from riskreg.commands._db import open_db
+    from riskreg.commands.demo import today_from_env
+    from riskreg.services.csv_export import export_csv
+
+    today = today_from_env()
+    db = open_db(args)
+    try:
+        count = export_csv(db, args.what, args.out, today=lambda: today, archived=args.archived)
+    finally:
+        db.close()
+    print(f"{count} {args.what if count != 1 else args.what.removesuffix('s')} written to "
+          f"{Path(args.out).expanduser()}")
+    return 0
+
+
+# name -> (add its parser, one-line help). Keep `ics` first.
 ACTIONS = {
     "ics": (_register_ics, "deadlines and review dates as an iCalendar file"),
+    "json": (_register_json, "the whole database as one JSON file (for riskreg import json)"),
+    "csv": (_register_csv, "hazards, tools, safeguards or incidents for a spreadsheet"),
 }

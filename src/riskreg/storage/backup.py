@@ -1,13 +1,19 @@
 """Consistent copies of the database, taken with SQLite's online backup API.
 
 The backup API copies a consistent snapshot even while another window is writing. Copies are
-written beside the target under a temporary name and renamed into place, mode 0600.
+written beside the target under a temporary name and renamed into place, mode 0600, and switched
+out of WAL mode so that each copy is one self-contained file.
+
+Rolling copies live in `backups/` beside the database, named `<db>-<UTC stamp>-<reason>.db`;
+each reason (daily, pre-migration, pre-restore) keeps its own last seven, so a week of daily
+copies never pushes out the copy taken before a migration or a restore.
 """
 
 import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from riskreg.errors import UserError
 from riskreg.storage.files import FILE_MODE, ensure_private_dir
@@ -17,10 +23,20 @@ KEEP_ROLLING = 7
 
 def _connect(path: Path, passphrase: str | None, read_only: bool = False):
     if passphrase is None:
-        return sqlite3.connect(f"file:{path}?mode=ro", uri=True) if read_only else sqlite3.connect(path)
+        if read_only:
+            return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        return sqlite3.connect(path)
     from riskreg.storage import cipher
 
     return cipher.connect(path, passphrase)
+
+
+def _driver_errors(passphrase: str | None) -> tuple[type[Exception], ...]:
+    if passphrase is None:
+        return (sqlite3.Error,)
+    from riskreg.storage import cipher
+
+    return (sqlite3.Error, cipher.driver().Error)
 
 
 def backup_file(source: Path, dest: Path, passphrase: str | None = None) -> Path:
@@ -36,13 +52,17 @@ def backup_file(source: Path, dest: Path, passphrase: str | None = None) -> Path
             out = _connect(tmp, passphrase)
             try:
                 src.backup(out)
+                out.execute("PRAGMA journal_mode=DELETE")
             finally:
                 out.close()
         finally:
             src.close()
         os.chmod(tmp, FILE_MODE)
+        # A stale -wal beside an older copy at `dest` must never be applied to the new one.
+        for suffix in ("-wal", "-shm"):
+            Path(f"{dest}{suffix}").unlink(missing_ok=True)
         os.replace(tmp, dest)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, *_driver_errors(passphrase)) as exc:
         tmp.unlink(missing_ok=True)
         raise UserError(f"cannot back up to {dest}: {exc}") from None
     return dest
@@ -60,7 +80,16 @@ def rolling_backup(
     ensure_private_dir(folder)
     stamp = now.strftime("%Y%m%dT%H%M%S")
     dest = backup_file(db_path, folder / f"{Path(db_path).stem}-{stamp}-{reason}.db", passphrase)
-    existing = sorted(folder.glob(f"{Path(db_path).stem}-*.db"), key=lambda p: p.name)
+    existing = sorted(folder.glob(f"{Path(db_path).stem}-*-{reason}.db"), key=lambda p: p.name)
     for old in existing[:-KEEP_ROLLING]:
         old.unlink(missing_ok=True)
     return dest
+
+
+def daily_backup(db_path: Path, now: datetime, passphrase: str | None = None) -> Path | None:
+    """The day's rolling copy, taken at the first start-up of the (UTC) day; None when today's
+    copy exists already. Keeps the last seven daily copies."""
+    folder = backups_dir(db_path)
+    if any(folder.glob(f"{Path(db_path).stem}-{now:%Y%m%d}T*-daily.db")):
+        return None
+    return rolling_backup(db_path, "daily", now, passphrase)

@@ -135,13 +135,15 @@ def _create_file(path: Path) -> None:
 
 
 def open_database(
-    path: str | Path, *, now: datetime | None = None, passphrase: str | None = None
+    path: str | Path, *, now: datetime | None = None, passphrase: str | None = None,
+    daily_backup: bool = False,
 ) -> Database:
     """Open (creating if needed) the database at `path` and bring its schema up to date.
 
     With a passphrase the file is encrypted with SQLCipher. A copy is taken before any migration
-    runs. Errors a user can cause raise DatabaseError with one clear line and leave the file as
-    it was.
+    runs, and with `daily_backup` (the app's and the CLI's start-up) once a day into backups/,
+    keeping the last seven. Errors a user can cause raise DatabaseError with one clear line and
+    leave the file as it was.
     """
     from riskreg.storage import migrate
 
@@ -153,7 +155,8 @@ def open_database(
         cipher.driver()  # a clear message now if the extra is missing, before any file is made
         if not passphrase:
             raise DatabaseError("the passphrase is empty")
-    if not _check_file(path, encrypted=passphrase is not None):
+    existed = _check_file(path, encrypted=passphrase is not None)
+    if not existed:
         _create_file(path)
     notice = tighten(path)
     if notice:
@@ -168,4 +171,18 @@ def open_database(
     except DatabaseError:
         engine.dispose()
         raise
+    if daily_backup and existed:
+        _daily_backup(path, now or datetime.now(UTC), passphrase, notices)
     return Database(path, engine, notices)
+
+
+def _daily_backup(path: Path, now: datetime, passphrase: str | None, notices: list[str]) -> None:
+    """The start-up's daily copy (storage/backup.py); a failure is a notice, never a refusal to
+    open the register."""
+    from riskreg.errors import UserError
+    from riskreg.storage.backup import daily_backup
+
+    try:
+        daily_backup(path, now, passphrase)
+    except UserError as error:
+        notices.append(f"Today's backup copy could not be made: {error}")

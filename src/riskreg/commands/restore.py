@@ -1,0 +1,70 @@
+"""`riskreg restore FILE [--yes]`: replace the database with a backup, after checking it."""
+
+from __future__ import annotations
+
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser(
+        "restore", parents=[common], help="replace the database with a backup (asks first)",
+        description="Check FILE (an SQLite database that passes its integrity check, with a "
+        "riskreg schema no newer than this riskreg, and an audit log that verifies), keep a copy "
+        "of the current database in backups/ beside it, ask, then replace the database with "
+        "the backup. An older backup is brought up to date by the usual migration. Asks on a "
+        "terminal; scripts pass --yes. Without a terminal and without --yes, nothing is done.",
+    )
+    p.add_argument("file", metavar="FILE", help="the backup to restore")
+    p.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
+    p.set_defaults(run=run)
+
+
+def confirm(question: str) -> bool:
+    """Ask on the terminal; a refusal (exit 2) when there is none to ask on."""
+    from riskreg.errors import UserError
+
+    if not sys.stdin.isatty():
+        raise UserError("restore replaces the whole database: run it in a terminal to confirm, "
+                        "or add --yes. Nothing was changed.", 2)
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def run(args: Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from riskreg.cli import passphrase_wanted, resolve_db
+    from riskreg.commands._db import ask_passphrase
+    from riskreg.storage.backup import backups_dir
+    from riskreg.storage.restore import check_backup, restore_backup
+
+    db_path = Path(resolve_db(args)).expanduser().absolute()
+    source = Path(args.file).expanduser().absolute()
+    passphrase = ask_passphrase() if passphrase_wanted(args) else None
+    info = check_backup(source, passphrase)
+    print(f"{source}: {info.summary()}.")
+    if not args.yes:
+        question = f"Replace {db_path} with this backup?"
+        if db_path.exists():
+            question += f" (A copy of the current database is kept in {backups_dir(db_path)}.)"
+        if not confirm(question):
+            print("Nothing was changed.")
+            return 1
+    kept = restore_backup(db_path, source, datetime.now(UTC), passphrase)
+
+    from riskreg.storage.database import open_database
+
+    # Brings an older backup's schema up to date (after its own pre-migration copy).
+    db = open_database(db_path, passphrase=passphrase)
+    for notice in db.notices:
+        print(f"riskreg: {notice}", file=sys.stderr)
+    db.close()
+    print(f"Restored {db_path} from {source}.")
+    if kept:
+        print(f"The database as it was before is kept as {kept}.")
+    return 0
