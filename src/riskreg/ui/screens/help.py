@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,7 +16,7 @@ from textual.widgets import Static
 EXTRA = {
     "Everywhere": [("ctrl+p", "Command palette: every action, and go to any record"),
                    ("ctrl+q", "Quit"), ("tab / shift+tab", "Next / previous part of the screen")],
-    "Dashboard": [("enter", "Open the highlighted item's record"),
+    "Dashboard": [("⏎", "In a list: open the highlighted item's record"),
                   ("up / down", "Move in a list; in the heat map, move between cells")],
     "Register tables": [("click a header", "Sort by that column (again: reverse)"),
                         ("up / down / pgup / pgdn", "Move; more rows load as you reach the end")],
@@ -83,15 +85,23 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#help-scroll").focus()
 
-    def keys_text(self) -> Text:
-        out = Text(end="")
+    def keys_text(self) -> Group:
+        from riskreg.ui.areas import AREAS
+
+        parts: list[Any] = []
+        area_keys = {a.key for a in AREAS}
         for group, bindings in _groups():
-            out.append(f"\n{group}\n", "bold")
+            parts.append(Text(f"\n{group}", style="bold"))
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(width=16, style="bold", no_wrap=True)
+            grid.add_column(ratio=1)
             seen: set[tuple[str, str]] = set()
-            rows: list[tuple[str, str]] = []
+            if group == "Everywhere":
+                grid.add_row(f"{AREAS[0].key} … {AREAS[-1].key}",
+                             "Go to an area: " + ", ".join(a.title for a in AREAS))
             for binding in bindings:
                 description = binding.description or binding.tooltip
-                if not description:
+                if not description or (group == "Everywhere" and binding.key in area_keys):
                     continue
                 keys = " / ".join(self.app.get_key_display(Binding(k, binding.action))
                                   for k in binding.key.split(","))
@@ -99,12 +109,18 @@ class HelpScreen(ModalScreen[None]):
                     continue
                 seen.add((keys, description))
                 tip = f" ({binding.tooltip})" if binding.tooltip and binding.description else ""
-                rows.append((keys, description + tip))
-            rows += EXTRA.get(group, [])
-            for keys, description in rows:
-                out.append(f"  {keys:<24}", "bold")
-                out.append(f"{description}\n")
-        return out
+                grid.add_row(keys, Text(description + tip))
+            for keys, description in EXTRA.get(group, []):
+                grid.add_row(keys, Text(description))
+            parts.append(grid)
+        return Group(*parts)
+
+    @property
+    def text(self) -> str:
+        """Everything listed, as plain text (for tests)."""
+        from riskreg.ui.detail import plain_text
+
+        return plain_text(self.keys_text(), width=100)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -46,7 +46,8 @@ class HeatMap(Widget, can_focus=True):
         Binding("down", "move(-1, 0)", show=False),
         Binding("left", "move(0, -1)", show=False),
         Binding("right", "move(0, 1)", show=False),
-        Binding("enter", "select", "Show hazards", id="heat-select"),
+        Binding("enter", "select", "Show hazards", id="heat-select",
+                tooltip="the hazards in the cell under the cursor"),
     ]
 
     residual: reactive[bool] = reactive(False)

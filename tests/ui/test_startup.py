@@ -1,0 +1,60 @@
+"""Start-up: the first frame comes before the slow imports, and `riskreg` runs through the
+same factory the tests use."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_importing_the_app_loads_neither_the_services_nor_sqlmodel():
+    code = (
+        "import sys, riskreg.ui.app\n"
+        "slow = [m for m in ('sqlmodel', 'sqlalchemy', 'pydantic', 'alembic',"
+        " 'riskreg.services.register', 'riskreg.storage.database') if m in sys.modules]\n"
+        "print(','.join(slow))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == ""
+
+
+def test_the_cli_builds_the_app_with_the_factory_and_a_fixed_clock(monkeypatch, tmp_path):
+    from datetime import date
+
+    import riskreg.ui.app as ui_app
+    from riskreg.cli import main
+
+    built = {}
+
+    class Stub:
+        problem = None
+        return_code = 0
+
+        def run(self):
+            built["ran"] = True
+
+    def factory(db_path, today=None, **kwargs):
+        built.update(db_path=db_path, today=today)
+        return Stub()
+
+    monkeypatch.setattr(ui_app, "make_app", factory)
+    monkeypatch.setenv("RISKREG_TODAY", "2026-11-26")
+    assert main(["--db", str(tmp_path / "x.db")]) == 0
+    assert built == {"db_path": str(tmp_path / "x.db"), "today": date(2026, 11, 26), "ran": True}
+
+
+def test_the_cli_prints_why_the_database_could_not_be_opened(monkeypatch, tmp_path, capsys):
+    import riskreg.ui.app as ui_app
+    from riskreg.cli import main
+
+    class Failed:
+        problem = f"{tmp_path} is a folder, not a database file"
+        return_code = 1
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr(ui_app, "make_app", lambda *a, **k: Failed())
+    assert main(["--db", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"riskreg: {tmp_path} is a folder, not a database file\n"
