@@ -38,6 +38,12 @@ def _register(kind: str) -> Callable[[], AreaWidget]:
     return make
 
 
+def _incidents() -> AreaWidget:
+    from riskreg.ui.incidents.area import IncidentsArea
+
+    return IncidentsArea(id="incidents-area")
+
+
 AREAS: tuple[Area, ...] = (
     Area("dashboard", "Dashboard", "1", _dashboard),
     Area("tools", "Tools", "2", _register("tool"), "tool"),
@@ -45,6 +51,7 @@ AREAS: tuple[Area, ...] = (
     Area("safeguards", "Safeguards", "4", _register("safeguard"), "safeguard"),
     Area("owners", "Owners", "5", _register("owner"), "owner"),
     Area("consents", "AI consent", "6", _register("consent"), "consent"),
+    Area("incidents", "Incidents", "7", _incidents),
 )
 
 AREA_OF_KIND = {a.kind: a for a in AREAS if a.kind}

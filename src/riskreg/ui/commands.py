@@ -65,6 +65,9 @@ def action_commands(app: RiskRegApp) -> Iterator[SystemCommand]:
     yield SystemCommand("Export deadlines to a calendar (.ics)",
                         "Reviews, safeguards, BAA expiries and incident deadlines as calendar events",
                         partial(open_export_dialog, app))
+    from riskreg.ui.incidents.commands import incident_commands
+
+    yield from incident_commands(app)
     yield SystemCommand("Help: keys", "Every key, by where it applies", app.action_help)
     if app.register_empty:
         yield SystemCommand("Load the starter register",

@@ -1,0 +1,90 @@
+"""The dashboard's panel of open incidents, each with the days left to its next deadline (red
+when near or past); enter opens the incident at its step. Hidden while no incident is open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from riskreg.ui.incidents.plan_view import days_tone, days_words
+
+
+class OpenIncidentsPanel(Vertical):
+    DEFAULT_CSS = """
+    OpenIncidentsPanel {
+        border: round $panel-lighten-2;
+        border-title-color: $text-primary;
+        height: auto;
+        column-span: 2;
+        padding: 0;
+        display: none;
+        &:focus-within { border: round $primary; }
+        OptionList {
+            height: auto;
+            max-height: 4;
+            border: none;
+            padding: 0;
+            background: transparent;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+        }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        self.border_title = "Open incidents"
+        self.border_subtitle = "enter opens · 7 all incidents"
+        yield OptionList(id="open-incidents")
+
+    def update(self, board: Any, palette: Any) -> None:
+        """Called with the dashboard's read model; incidents are read by their own service."""
+        self._fetch()
+
+    @work(thread=True, exclusive=True, group="dashboard-incidents", exit_on_error=False)
+    def _fetch(self) -> None:
+        from riskreg.services.incidents import IncidentService
+
+        register = getattr(self.app, "register", None)
+        if register is None:
+            return
+        try:
+            rows = IncidentService(register.db, today=register.today).open_deadlines()
+        except Exception as error:  # noqa: BLE001 (said plainly, never a traceback)
+            self.app.call_from_thread(self.notify, f"Open incidents: {error}", severity="error",
+                                      markup=False)
+            return
+        self.app.call_from_thread(self.show_rows, rows)
+
+    def show_rows(self, rows: list[dict[str, Any]]) -> None:
+        palette = self.app.palette  # type: ignore[attr-defined]
+        options = []
+        for row in rows:
+            nxt = row["next_deadline"]
+            days = nxt["days_left"]
+            line = Text.assemble(
+                (f"{days_words(days):>13}  ", palette[days_tone(days)]),
+                (row["reference"], palette["bold"]),
+                f"  {nxt['obligation']} due {nxt['due']}",
+                (" (if a breach)" if nxt["tentative"] and not row["determination"] else "",
+                 palette["muted"]),
+                "  ", Text(row["title"]), end="", no_wrap=True, overflow="ellipsis",
+            )
+            options.append(Option(line, id=row["reference"]))
+        self.query_one(OptionList).set_options(options)
+        near = sum(1 for r in rows if r["next_deadline"]["days_left"] <= 14)
+        self.border_subtitle = (f"{near} due within 14 days · " if near else "") + "enter opens"
+        self.display = bool(rows)
+
+    @on(OptionList.OptionSelected, "#open-incidents")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        from riskreg.ui.incidents.area import open_incident
+
+        if event.option.id:
+            open_incident(self.app, event.option.id)

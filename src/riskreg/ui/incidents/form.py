@@ -1,0 +1,129 @@
+"""Field rows for the step panels: a label, the input, its problem and a line of help.
+
+A row's id is derived from the service's field name, so a `ValidationError(field, problem)` from
+the service finds the row it concerns ("factors.mitigation.notes" -> row-factors--mitigation--notes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
+
+YES_NO = (("Yes", True), ("No", False))
+
+FORM_CSS = """
+.row { height: auto; margin-bottom: 0; }
+.field-label { width: 22; padding-right: 1; color: $text-muted; }
+.field-label.-required { color: $text; }
+.field-input { width: 1fr; height: auto; }
+.field-input Input, .field-input Select { width: 1fr; }
+.field-input TextArea { height: 4; border: none; padding: 0; background: $boost; }
+.field-input Checkbox { border: none; padding: 0; }
+.field-input SelectionList { height: auto; max-height: 8; border: none; padding: 0; }
+.field-error { color: $text-error; display: none; height: auto; }
+.field-error.-on { display: block; }
+.field-help { color: $text-muted; text-style: italic; height: auto; }
+.row.-invalid .field-label { color: $text-error; }
+.step-title { text-style: bold; color: $text-primary; height: auto; }
+.guidance { color: $text-muted; height: auto; margin-bottom: 1; }
+.reminder { color: $text-warning; height: auto; margin-bottom: 1; }
+.subhead { text-style: bold; height: auto; margin-top: 1; }
+.panel-problem { color: $text-error; display: none; height: auto; }
+.panel-problem.-on { display: block; }
+.buttons { height: auto; margin-top: 1; }
+.buttons Button { margin-right: 2; }
+"""
+
+
+def key(name: str) -> str:
+    """A service field name as an id fragment (ids take no dots)."""
+    return name.replace(".", "--")
+
+
+def row(label: str, widget: Widget, name: str, help: str = "", required: bool = False) -> Horizontal:
+    """One labelled field with room for its problem and help."""
+    parts: list[Widget] = [widget, Static("", classes="field-error", id=f"err-{key(name)}",
+                                          markup=False)]
+    if help:
+        parts.append(Static(help, classes="field-help", markup=False))
+    return Horizontal(
+        Static(label + (" *" if required else ""), markup=False,
+               classes="field-label" + (" -required" if required else "")),
+        Vertical(*parts, classes="field-input"),
+        classes="row", id=f"row-{key(name)}",
+    )
+
+
+def text_input(name: str, placeholder: str = "", max_length: int = 0) -> Input:
+    return Input(id=f"f-{key(name)}", placeholder=placeholder, compact=True, max_length=max_length)
+
+
+def date_input(name: str) -> Input:
+    return Input(id=f"f-{key(name)}", placeholder="YYYY-MM-DD", compact=True, max_length=10)
+
+
+def long_input(name: str) -> TextArea:
+    return TextArea(id=f"f-{key(name)}", soft_wrap=True, tab_behavior="focus", compact=True,
+                    show_line_numbers=False, highlight_cursor_line=False)
+
+
+def choice(name: str, options: Any, prompt: str = "Choose…", blank: bool = True) -> Select:
+    return Select(options, id=f"f-{key(name)}", prompt=prompt, allow_blank=blank, compact=True)
+
+
+def yes_no(name: str, prompt: str = "Not answered") -> Select:
+    return Select(YES_NO, id=f"f-{key(name)}", prompt=prompt, allow_blank=True, compact=True)
+
+
+def checkbox(name: str, label: str = "") -> Checkbox:
+    return Checkbox(label, id=f"f-{key(name)}", compact=True)
+
+
+def selection(name: str, options: Any) -> SelectionList:
+    return SelectionList(*options, id=f"f-{key(name)}", compact=True)
+
+
+def get_value(widget: Widget) -> Any:
+    """A widget's value in the shape the services take (dates and numbers as typed)."""
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, Checkbox):
+        return widget.value
+    if isinstance(widget, SelectionList):
+        return list(widget.selected)
+    if isinstance(widget, Select):
+        return None if widget.value is Select.NULL else widget.value
+    if isinstance(widget, Input):
+        return widget.value
+    raise TypeError(widget)
+
+
+def set_value(widget: Widget, value: Any) -> None:
+    from textual.widgets.select import InvalidSelectValueError
+
+    if isinstance(widget, TextArea):
+        text = "" if value is None else str(value)
+        if widget.text != text:
+            widget.load_text(text)
+    elif isinstance(widget, Checkbox):
+        widget.value = bool(value)
+    elif isinstance(widget, SelectionList):
+        widget.deselect_all()
+        offered = {widget.get_option_at_index(i).value for i in range(widget.option_count)}
+        for item in value or ():
+            if item in offered:  # an archived hazard is no longer offered
+                widget.select(item)
+    elif isinstance(widget, Select):
+        if value is None or value == "":
+            widget.clear()
+            return
+        try:
+            widget.value = value
+        except InvalidSelectValueError:
+            widget.clear()
+    elif isinstance(widget, Input):
+        widget.value = "" if value is None else (value.isoformat() if hasattr(value, "isoformat")
+                                                else str(value))

@@ -1,0 +1,286 @@
+"""Steps 10-12: the notices (content checklist and drafts), tracking each notice sent, and the
+close-out (lessons learned, the register's hazards and safeguards, closing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from riskreg.domain.incident_steps import NOTICE_METHODS
+from riskreg.ui.incidents.form import choice, date_input, long_input, row, text_input
+from riskreg.ui.incidents.panel import StepPanel
+from riskreg.ui.incidents.plan_view import plan_renderable
+
+
+def drafts_folder(app: Any) -> Path:
+    """Drafts go beside the database by default: the same private folder."""
+    return Path(app.db_path).expanduser().absolute().parent / "notices"
+
+
+class NoticesPanel(StepPanel):
+    step_id = "notices"
+    fields = ("notice_steps", "notice_actions", "contact_toll_free", "contact_email",
+              "contact_website", "contact_postal")
+
+    def body(self) -> ComposeResult:
+        yield Static("Each person must get a written notice in plain language with five things "
+                     "(45 CFR 164.404(c)); the media notice has the same content. The drafts are "
+                     "written from this incident's facts for you to finish and send.",
+                     classes="guidance", markup=False)
+        yield Static("", id="checklist")
+        yield row("What people can do", long_input("notice_steps"), "notice_steps",
+                  "steps to protect themselves (C)")
+        yield row("What you are doing", long_input("notice_actions"), "notice_actions",
+                  "to investigate, reduce harm and prevent it happening again (D)")
+        yield row("Toll-free number", text_input("contact_toll_free", "", 40), "contact_toll_free",
+                  "needed for a substitute notice to 10 or more people (164.404(d)(2)(ii))")
+        yield row("Email", text_input("contact_email", "", 200), "contact_email")
+        yield row("Website", text_input("contact_website", "", 300), "contact_website")
+        yield row("Postal address", long_input("contact_postal"), "contact_postal")
+        yield Static("Drafts", classes="subhead", markup=False)
+        yield row("Write them into", Input(id="f-folder", compact=True), "folder",
+                  "Markdown files named by the reference only, readable by you alone")
+        with Horizontal(classes="buttons"):
+            yield Button("Write drafts", id="write-drafts", compact=True, variant="primary")
+        yield Static("", id="drafts")
+
+    def after_fill(self, record: dict[str, Any] | None) -> None:
+        from riskreg.services.incident_notices import checklist_items
+
+        palette = self.wizard.riskreg.palette
+        text = Text("Content checklist\n", style=palette["bold"])
+        for done, item in checklist_items(record or {}):
+            text.append("✓ " if done else "○ ", palette["success" if done else "warning"])
+            text.append(item + "\n")
+        self.query_one("#checklist", Static).update(text)
+        folder = self.query_one("#f-folder", Input)
+        if not folder.value:
+            folder.value = str(drafts_folder(self.app))
+        drafts = (record or {}).get("drafts") or []
+        lines = Text()
+        for draft in drafts:
+            lines.append(f"• {draft['path']} (written {draft['written_on']})\n")
+        self.query_one("#drafts", Static).update(lines)
+
+    def save(self, service: Any) -> dict[str, Any]:
+        record = self.record
+        if self.dirty:
+            record = service.save_notice_content(self.ref, self.values(), self.revision)
+        return service.complete_step(self.ref, self.step_id, record["revision"])
+
+    @on(Button.Pressed, "#write-drafts")
+    def _write(self) -> None:
+        folder = self.query_one("#f-folder", Input).value.strip() or str(drafts_folder(self.app))
+
+        def write(service: Any) -> dict[str, Any]:
+            record = self.record
+            if self.dirty:
+                record = service.save_notice_content(self.ref, self.values(), self.revision)
+            paths = service.write_drafts(self.ref, folder)
+            self.notify(f"{len(paths)} drafts written to {folder}. Finish them before sending.",
+                        timeout=6, markup=False)
+            return service.get(record["reference"])
+
+        self.wizard.run_save(write, stay=True)
+
+
+class TrackingPanel(StepPanel):
+    step_id = "tracking"
+    fields = ("obligation_id", "sent_on", "method", "count", "reference", "notes")
+    save_label = "Record / continue"
+
+    def body(self) -> ComposeResult:
+        yield Static("Record each notice as it goes out: this is your proof (45 CFR 164.414(b)). "
+                     "Each obligation shows done, due, or late and by how many days.",
+                     classes="guidance", markup=False)
+        yield Static("", id="tracking-plan")
+        yield Static("Record a notice sent", classes="subhead", markup=False)
+        yield row("For", choice("obligation_id", [], "Choose the obligation…"), "obligation_id",
+                  required=True)
+        yield row("Sent on", date_input("sent_on"), "sent_on", required=True)
+        yield row("How", choice("method", [(v, k) for k, v in NOTICE_METHODS.items()]), "method",
+                  required=True)
+        yield row("How many", text_input("count", "people or letters", 9), "count")
+        yield row("Reference", text_input("reference", "e.g. the HHS portal's number", 200),
+                  "reference")
+        yield row("Notes", long_input("notes"), "notes")
+        with Horizontal(classes="buttons"):
+            yield Button("Record notice sent", id="record-notice", compact=True, variant="primary")
+            yield Button("Withdraw the last one recorded", id="withdraw-notice", compact=True)
+
+    def value_of(self, record: dict[str, Any], name: str) -> Any:
+        return self.wizard.today() if name == "sent_on" else None
+
+    def focus_first(self) -> None:
+        self.focus()  # the status table first; the form is below
+
+    def after_fill(self, record: dict[str, Any] | None) -> None:
+        from textual.widgets import Select
+
+        statuses = (record or {}).get("obligations") or []
+        select = self.query_one("#f-obligation_id", Select)
+        select.set_options([(f"{s['id']} · {s['status']}", s["id"]) for s in statuses])
+        plan = self.wizard.plan
+        target = self.query_one("#tracking-plan", Static)
+        if plan is None:
+            target.update(Text("No plan yet."))
+        else:
+            target.update(plan_renderable(plan, statuses, self.wizard.today(),
+                                          self.wizard.riskreg.palette, tracking=True))
+        self.query_one("#withdraw-notice").display = bool((record or {}).get("notices"))
+
+    def save(self, service: Any) -> dict[str, Any]:
+        if self.dirty:
+            return service.record_notice_sent(self.ref, self._notice(), self.revision)
+        return service.complete_step(self.ref, self.step_id, self.revision)
+
+    def _notice(self) -> dict[str, Any]:
+        values = self.values()
+        values["count"] = values["count"] or None
+        return values
+
+    @on(Button.Pressed, "#record-notice")
+    def _record(self) -> None:
+        self.wizard.run_save(lambda service: service.record_notice_sent(
+            self.ref, self._notice(), self.revision), stay=True)
+
+    @on(Button.Pressed, "#withdraw-notice")
+    def _withdraw(self) -> None:
+        notices = (self.record or {}).get("notices") or []
+        if notices:
+            last = notices[-1]["public_id"]
+            self.wizard.run_save(lambda service: service.archive_notice(self.ref, last,
+                                                                        self.revision), stay=True)
+
+
+class CloseoutPanel(StepPanel):
+    step_id = "closeout"
+    fields = ("lessons_learned",)
+    save_label = "Save"
+
+    def body(self) -> ComposeResult:
+        yield Static("", id="closeout-summary")
+        yield row("Lessons learned", long_input("lessons_learned"), "lessons_learned",
+                  "what would stop this happening again")
+        yield Static("The register", classes="subhead", markup=False)
+        yield Static("Hazards this incident relates to (enter opens one to edit or review it):",
+                     classes="guidance", markup=False)
+        yield OptionList(id="closeout-hazards", compact=True)
+        with Horizontal(classes="buttons"):
+            yield Button("New hazard", id="new-hazard", compact=True)
+            yield Button("New safeguard for the highlighted hazard", id="new-safeguard",
+                         compact=True)
+        with Horizontal(classes="buttons"):
+            yield Button("Close the incident", id="close-incident", compact=True, variant="primary")
+            yield Button("Reopen", id="reopen-incident", compact=True)
+
+    def after_fill(self, record: dict[str, Any] | None) -> None:
+        record = record or {}
+        palette = self.wizard.riskreg.palette
+        text = Text()
+        label = record.get("determination_label")
+        text.append("Determination: ", palette["bold"])
+        text.append(label or "not yet recorded", palette["" if label else "warning"])
+        if record.get("decided_on"):
+            text.append(f" (decided {record['decided_on']})")
+        if record.get("determination_rationale"):
+            text.append("\nRationale: ", palette["bold"])
+            text.append(record["determination_rationale"])
+        outstanding = record.get("outstanding") or []
+        if outstanding:
+            text.append(f"\nStill open: {', '.join(outstanding)}.", palette["warning"])
+        if record.get("status") == "closed":
+            text.append(f"\nClosed on {record['closed_on']}; kept at least until "
+                        f"{record['retain_until']} (45 CFR 164.530(j)).", palette["success"])
+        elif label:
+            text.append("\nClosing keeps everything: the incident stays on record for at least "
+                        "six years (45 CFR 164.530(j)).", palette["muted"])
+        self.query_one("#closeout-summary", Static).update(text)
+        hazards = self.query_one("#closeout-hazards", OptionList)
+        hazards.set_options([Option(Text(h["title"]), id=h["public_id"])
+                             for h in record.get("hazards") or []]
+                            or [Option(Text("none linked yet"), disabled=True)])
+        closed = record.get("status") == "closed"
+        self.query_one("#close-incident").display = not closed
+        self.query_one("#reopen-incident").display = closed
+
+    def save(self, service: Any) -> dict[str, Any] | None:
+        if not self.dirty:
+            self.notify("Nothing to save here; close the incident with the button below.",
+                        timeout=4)
+            return None
+        return service.save_closeout(self.ref, self.values(), self.revision)
+
+    @on(OptionList.OptionSelected, "#closeout-hazards")
+    def _open_hazard(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.wizard.riskreg.open_record("hazard", event.option.id)
+
+    def _highlighted_hazard(self) -> str | None:
+        hazards = self.query_one("#closeout-hazards", OptionList)
+        option = hazards.highlighted_option
+        return option.id if option is not None and not option.disabled else None
+
+    @on(Button.Pressed, "#new-hazard")
+    def _new_hazard(self) -> None:
+        self._register_form("hazard", None)
+
+    @on(Button.Pressed, "#new-safeguard")
+    def _new_safeguard(self) -> None:
+        self._register_form("safeguard", self._highlighted_hazard())
+
+    def _register_form(self, kind: str, hazard_id: str | None) -> None:
+        from riskreg.ui.dialogs.form import RecordForm
+
+        service = self.wizard.service
+        ref = self.ref
+
+        def save(values: dict[str, Any], _changes: dict[str, Any], _rev: Any) -> dict[str, Any]:
+            revision = service.get(ref)["revision"]
+            if kind == "hazard":
+                return service.create_hazard(ref, values, revision)
+            return service.create_safeguard(ref, values, hazard_id, revision)
+
+        def done(saved: dict[str, Any] | None) -> None:
+            if saved:
+                self.notify(f"Added to the register: {saved.get('title', '')}", markup=False)
+                self.wizard.reload()
+                self.wizard.riskreg.register_changed(kind)
+
+        self.app.push_screen(RecordForm(kind, None, save=save, owners=self.wizard.owners), done)
+
+    @on(Button.Pressed, "#close-incident")
+    def _close(self) -> None:
+        from riskreg.ui.dialogs.confirm import ConfirmDialog
+
+        record = self.record or {}
+        outstanding = record.get("outstanding") or []
+        message = ("Close this incident? It stays on record, and you can reopen it."
+                   + (f"\n\nStill open: {', '.join(outstanding)}. Close only if these are done or "
+                      "do not apply (check with counsel)." if outstanding else ""))
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            def close(service: Any) -> dict[str, Any]:
+                current = self.record
+                if self.dirty:
+                    current = service.save_closeout(self.ref, self.values(), self.revision)
+                return service.close(self.ref, current["revision"])
+
+            self.wizard.run_save(close, stay=True)
+
+        self.app.push_screen(ConfirmDialog(f"Close {self.ref}", message, yes="Close"), answered)
+
+    @on(Button.Pressed, "#reopen-incident")
+    def _reopen(self) -> None:
+        self.wizard.run_save(lambda service: service.reopen(self.ref, self.revision), stay=True)

@@ -1,0 +1,174 @@
+"""Steps 7-9: who was affected and where, law-enforcement holds, the deadline plan."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from riskreg.domain.incident_steps import STATEMENT_KINDS
+from riskreg.ui.incidents.form import checkbox, choice, date_input, long_input, row, text_input
+from riskreg.ui.incidents.panel import StepPanel
+from riskreg.ui.incidents.plan_view import plan_renderable
+
+_PAIR = re.compile(r"\s*([A-Za-z]{2})\s*[=:]\s*([^\s,;]+)\s*")
+
+
+def pairs(text: str, field: str) -> dict[str, str]:
+    """"FL=560, GA=80" -> {"FL": "560", "GA": "80"}; anything else is a problem for `field`."""
+    from riskreg.errors import ValidationError
+
+    out: dict[str, str] = {}
+    for chunk in re.split(r"[,;\n]+", text or ""):
+        if not chunk.strip():
+            continue
+        match = _PAIR.fullmatch(chunk)
+        if not match:
+            raise ValidationError(field, f"{chunk.strip()!r} is not in the form XX=value, e.g. FL=560")
+        code = match.group(1).upper()
+        if code in out:
+            raise ValidationError(field, f"{code} is given twice")
+        out[code] = match.group(2)
+    return out
+
+
+class ScopePanel(StepPanel):
+    step_id = "scope"
+    fields = ("affected", "residents", "determined", "insufficient_contact", "deceased_with_kin",
+              "part2", "urgent")
+
+    def body(self) -> ComposeResult:
+        yield Static("Who must be told depends on how many people were affected and where they "
+                     "live. Count people, never name them.", classes="guidance", markup=False)
+        yield row("Affected in total", text_input("affected", "number of people", 9), "affected",
+                  required=True)
+        yield row("By state", text_input("residents", "e.g. FL=560, GA=80"), "residents",
+                  "residents per state or territory (2-letter code); media notice above 500 in one "
+                  "state (164.406)")
+        yield row("State determination", text_input("determined", "e.g. TX=2026-10-20"),
+                  "determined", "only for states counting from the date you determined the breach, "
+                  "when that differs from discovery")
+        yield row("No current address", text_input("insufficient_contact", "0", 9),
+                  "insufficient_contact", "people you cannot reach by mail: substitute notice "
+                  "(164.404(d)(2))")
+        yield row("Deceased, next of kin known", text_input("deceased_with_kin", "0", 9),
+                  "deceased_with_kin", "their next of kin or representative is told (164.404(d)(1)(ii))")
+        yield row("Part 2 records", checkbox("part2", "substance use disorder records (42 CFR Part 2)"),
+                  "part2")
+        yield row("Urgent", checkbox("urgent", "possible imminent misuse: also telephone people"),
+                  "urgent")
+
+    def value_of(self, record: dict[str, Any], name: str) -> Any:
+        if name == "residents":
+            return ", ".join(f"{k}={v}" for k, v in (record.get("residents") or {}).items())
+        if name == "determined":
+            return ", ".join(f"{k}={v}" for k, v in (record.get("determined") or {}).items())
+        if name in ("insufficient_contact", "deceased_with_kin") and record.get("affected") is None:
+            return ""
+        return super().value_of(record, name)
+
+    def save(self, service: Any) -> dict[str, Any]:
+        data = self.values()
+        data["residents"] = pairs(data["residents"], "residents")
+        data["determined"] = pairs(data["determined"], "determined")
+        for name in ("insufficient_contact", "deceased_with_kin"):
+            data[name] = data[name] or "0"
+        return service.save_scope(self.ref, data, self.revision)
+
+
+class LawEnforcementPanel(StepPanel):
+    step_id = "law_enforcement"
+    fields = ("kind", "statement_on", "days", "official", "agency", "notes")
+    save_label = "Add / continue"
+
+    def body(self) -> ComposeResult:
+        yield Static("Has a law-enforcement official told you that notice now would impede a "
+                     "criminal investigation or damage national security? Record each statement; "
+                     "if none, just continue (ctrl+s). (45 CFR 164.412)", classes="guidance",
+                     markup=False)
+        yield Static("", id="statements")
+        yield Static("Record a statement", classes="subhead", markup=False)
+        yield row("Kind", choice("kind", [(v, k) for k, v in STATEMENT_KINDS.items()]), "kind",
+                  required=True)
+        yield row("Date of the statement", date_input("statement_on"), "statement_on", required=True)
+        yield row("Delay asked (days)", text_input("days", "written statements only", 4), "days")
+        yield row("Official", text_input("official", "name and title", 200), "official",
+                  "required for an oral statement (164.412(b))")
+        yield row("Agency", text_input("agency", "", 200), "agency", required=True)
+        yield row("Notes", long_input("notes"), "notes")
+        with Horizontal(classes="buttons"):
+            yield Button("Add statement", id="add-statement", compact=True, variant="primary")
+            yield Button("Withdraw the last statement", id="withdraw-statement", compact=True)
+
+    def value_of(self, record: dict[str, Any], name: str) -> Any:
+        return None  # the form is for a new statement
+
+    def focus_first(self) -> None:
+        self.focus()  # the statements first; the form is below
+
+    def after_fill(self, record: dict[str, Any] | None) -> None:
+        statements = (record or {}).get("statements") or []
+        text = Text()
+        if not statements:
+            text.append("No statement recorded.", self.wizard.riskreg.palette["muted"])
+        for s in statements:
+            period = f", asks {s['days']} days" if s["days"] else ", at most 30 days"
+            who = ", ".join(p for p in (s["official"], s["agency"]) if p)
+            text.append(f"• {s['kind']} statement of {s['statement_on']}{period} ({who})\n")
+        self.query_one("#statements", Static).update(text)
+        self.query_one("#withdraw-statement").display = bool(statements)
+
+    def save(self, service: Any) -> dict[str, Any]:
+        if self.dirty:
+            return service.add_statement(self.ref, self.values(), self.revision)
+        return service.complete_step(self.ref, self.step_id, self.revision)
+
+    @on(Button.Pressed, "#add-statement")
+    def _add(self) -> None:
+        self.wizard.run_save(lambda service: service.add_statement(self.ref, self.values(),
+                                                                   self.revision), stay=True)
+
+    @on(Button.Pressed, "#withdraw-statement")
+    def _withdraw(self) -> None:
+        statements = (self.record or {}).get("statements") or []
+        if statements:
+            last = statements[-1]["public_id"]
+            self.wizard.run_save(lambda service: service.archive_statement(self.ref, last,
+                                                                           self.revision), stay=True)
+
+
+class PlanPanel(StepPanel):
+    step_id = "plan"
+    save_label = "Continue"
+
+    def body(self) -> ComposeResult:
+        yield Static("", id="plan")
+        with Horizontal(classes="buttons"):
+            yield Button("Export to calendar", id="export-plan", compact=True)
+
+    def after_fill(self, record: dict[str, Any] | None) -> None:
+        plan_widget = self.query_one("#plan", Static)
+        plan = self.wizard.plan
+        if plan is None:
+            problem = (record or {}).get("plan_problem") or "Record the scope first."
+            plan_widget.update(Text(f"No plan yet: {problem}"))
+            return
+        plan_widget.update(plan_renderable(plan, record["obligations"], self.wizard.today(),
+                                           self.wizard.riskreg.palette))
+
+    def save(self, service: Any) -> dict[str, Any]:
+        return service.complete_step(self.ref, self.step_id, self.revision)
+
+    @on(Button.Pressed, "#export-plan")
+    def _export(self) -> None:
+        try:
+            from riskreg.ui.dialogs.export_calendar import open_export_dialog
+        except ImportError:
+            self.notify("Calendar export is not available in this build.", severity="warning")
+            return
+        open_export_dialog(self.app, incident=self.ref)

@@ -1,0 +1,334 @@
+"""One incident, step by step: the steps on the left (done, current, skipped, not yet), the step's
+panel on the right, and ctrl+s to save it and move on. Every step is saved as it is completed, so
+the practitioner can leave at any step and resume there later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from riskreg.domain import incident_steps as steps
+from riskreg.ui.incidents.decision_panels import (
+    DeterminationPanel,
+    ExceptionsPanel,
+    FactorsPanel,
+    IntakePanel,
+    PhiPanel,
+    SecuredPanel,
+)
+from riskreg.ui.incidents.notice_panels import CloseoutPanel, NoticesPanel, TrackingPanel
+from riskreg.ui.incidents.panel import StepPanel
+from riskreg.ui.incidents.plan_panels import LawEnforcementPanel, PlanPanel, ScopePanel
+from riskreg.ui.incidents.plan_view import NOT_LEGAL_ADVICE, days_tone, days_words
+
+if TYPE_CHECKING:
+    from riskreg.ui.app import RiskRegApp
+
+PANELS: tuple[type[StepPanel], ...] = (
+    IntakePanel, PhiPanel, SecuredPanel, ExceptionsPanel, FactorsPanel, DeterminationPanel,
+    ScopePanel, LawEnforcementPanel, PlanPanel, NoticesPanel, TrackingPanel, CloseoutPanel,
+)
+PANEL_OF = {panel.step_id: panel for panel in PANELS}
+
+DECISION = ("secured", "exceptions", "factors")
+NOTIFICATION = ("scope", "law_enforcement", "plan", "notices", "tracking")
+
+
+def applies(step_id: str, record: dict[str, Any] | None) -> bool:
+    """Whether a step applies to this incident (no PHI: no safe harbor question; no notification
+    required: no scope, plan or notices). Unknown yet counts as applying."""
+    if record is None:
+        return True
+    if step_id in DECISION:
+        return record.get("phi_involved") is not False
+    if step_id in NOTIFICATION:
+        return record.get("determination") in (None, "notification_required")
+    return True
+
+
+def skipped(step_id: str, record: dict[str, Any]) -> bool:
+    """A step the path went past without needing it (still open to fill in)."""
+    outcome = (record.get("presumption") or {}).get("outcome")
+    if step_id == "exceptions":
+        return outcome == "safe_harbor" and not record.get("exceptions")
+    if step_id == "factors":
+        return outcome == "exception" and not record.get("factors")
+    return False
+
+
+class IncidentScreen(Screen[None]):
+    """The breach workflow for one incident (or a new one when `ref` is None)."""
+
+    DEFAULT_CSS = """
+    IncidentScreen {
+        #incident-head { height: auto; max-height: 2; padding: 0 1; background: $primary-muted; }
+        #incident-body { height: 1fr; }
+        #steps {
+            width: 24;
+            height: 1fr;
+            border: none;
+            border-right: vkey $panel-lighten-2;
+            padding: 0;
+            background: transparent;
+            text-wrap: nowrap;
+            text-overflow: clip;
+        }
+        #step-panels { width: 1fr; height: 1fr; }
+        #not-legal-advice { height: auto; padding: 0 1; color: $text-muted; }
+    }
+    /* Narrow terminals: the step list shows its marks and numbers, and opens up when focused. */
+    IncidentScreen.-narrow #steps { width: 6; }
+    IncidentScreen.-narrow #steps:focus { width: 24; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save / continue", id="incident-save", priority=True,
+                tooltip="Save this step and go to the next one"),
+        Binding("escape", "back", "Back", id="incident-back", tooltip="Back to the incidents"),
+        Binding("ctrl+o", "steps", "Steps", id="incident-steps",
+                tooltip="Move to the list of steps (enter opens one)"),
+    ]
+
+    def __init__(self, ref: str | None) -> None:
+        super().__init__(classes="incident-screen")
+        self.ref = ref
+        self.record: dict[str, Any] | None = None
+        self.plan: Any = None
+        self.tools: list[tuple[Text, str]] = []
+        self.hazards: list[tuple[str, str]] = []
+        self.owners: list[tuple[Text, str]] = []
+        self.shown: str = "intake"
+
+    @property
+    def riskreg(self) -> RiskRegApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def service(self) -> Any:
+        from riskreg.services.incidents import IncidentService
+
+        register = self.riskreg.register
+        return IncidentService(register.db, today=register.today)
+
+    def today(self) -> date:
+        return self.riskreg.today()
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self._load_choices()
+        yield Static("", id="incident-head")
+        with Horizontal(id="incident-body"):
+            yield OptionList(id="steps")
+            # Panels are mounted when first shown: all twelve at once is ~700 widgets.
+            yield ContentSwitcher(id="step-panels")
+        yield Static(NOT_LEGAL_ADVICE, id="not-legal-advice", markup=False)
+        yield Footer(compact=True)
+
+    def _load_choices(self) -> None:
+        from riskreg.services.register import ListQuery
+
+        register = self.riskreg.register
+        tools = register.list("tool", ListQuery(limit=None)).rows
+        self.tools = [(Text(t["name"]), t["public_id"]) for t in tools]
+        hazards = register.list("hazard", ListQuery(limit=None)).rows
+        self.hazards = [(h["title"], h["public_id"]) for h in hazards]
+        owners = register.list("owner", ListQuery(limit=None)).rows
+        self.owners = [(Text(o["name"]), o["public_id"]) for o in owners]
+
+    def on_mount(self) -> None:
+        self.reload()
+        if self.record is None:
+            self.show_step("intake", force=True)
+        else:
+            self.show_step(self.resume_step, force=True)
+
+    @property
+    def resume_step(self) -> str:
+        step = (self.record or {}).get("step", "intake")
+        return "closeout" if step == steps.CLOSED else step
+
+    def reload(self) -> None:
+        """Read the incident again (after a write here, or elsewhere)."""
+        from riskreg.errors import UserError
+
+        if self.ref is not None:
+            service = self.service
+            try:
+                self.record = service.get(self.ref)
+                self.plan = service.plan(self.ref)
+            except UserError as error:
+                self.plan = None
+                if self.record is None:
+                    self.notify(str(error), severity="error", markup=False)
+        self._show_head()
+        self._show_steps()
+
+    def _show_head(self) -> None:
+        palette = self.riskreg.palette
+        record = self.record
+        if record is None:
+            head = Text("New incident · record what happened; nothing is saved until ctrl+s",
+                        style=palette["bold"])
+        else:
+            head = Text.assemble((record["reference"], palette["bold"]), " · ",
+                                 Text(record["title"]), " · ")
+            head.append(record["status"] + (f" · {record['determination_label']}"
+                                            if record.get("determination_label") else ""))
+            nxt = record.get("next_deadline")
+            if nxt:
+                days = nxt["days_left"]
+                head.append(f" · next: {nxt['obligation']} {nxt['due']} ")
+                head.append(f"({days_words(days)})", palette[days_tone(days)])
+                if nxt.get("tentative") and not record.get("determination"):
+                    head.append(" if it is a breach", palette["muted"])
+        self.query_one("#incident-head", Static).update(head)
+
+    def _show_steps(self) -> None:
+        palette = self.riskreg.palette
+        record = self.record
+        current = steps.index(self.resume_step if record else "intake")
+        options = []
+        for n, step in enumerate(steps.STEPS):
+            reachable = n <= current and applies(step.id, record)
+            if record is not None and record.get("status") == "closed":
+                reachable = applies(step.id, record)
+            if record is not None and (not applies(step.id, record) or skipped(step.id, record)):
+                mark, tone = "–", "muted"
+            elif n < current or (record and record.get("status") == "closed"):
+                mark, tone = "✓", "success"
+            elif n == current:
+                mark, tone = "▸", "primary"
+            else:
+                mark, tone = " ", "muted"
+            label = Text.assemble((f"{mark} ", palette[tone]), f"{n + 1:>2} {step.title}")
+            if not reachable:
+                label.stylize(palette["muted"])
+            options.append(Option(label, id=step.id, disabled=not reachable))
+        steps_list = self.query_one("#steps", OptionList)
+        steps_list.set_options(options)
+        steps_list.highlighted = steps.index(self.shown)
+
+    # -- moving between steps ------------------------------------------------------------------
+
+    @property
+    def panel(self) -> StepPanel | None:
+        """The panel shown (None until the first one is mounted)."""
+        found = self.query(f"#panel-{self.shown}")
+        return found.first(StepPanel) if found else None
+
+    def show_step(self, step_id: str, *, force: bool = False) -> None:
+        """Show a step's panel, filled from the record (asking first about unsaved changes)."""
+        panel = self.panel
+        if not force and step_id != self.shown and panel is not None and panel.dirty:
+            self._confirm_leave(lambda: self.show_step(step_id, force=True))
+            return
+        self._show(step_id)
+
+    @work(exclusive=True, group="incident-step")
+    async def _show(self, step_id: str) -> None:
+        switcher = self.query_one("#step-panels", ContentSwitcher)
+        found = switcher.query(f"#panel-{step_id}")
+        if found:
+            panel = found.first(StepPanel)
+        else:
+            panel = PANEL_OF[step_id](self)
+            await switcher.mount(panel)
+        self.shown = step_id
+        switcher.current = panel.id
+        panel.clear_problems()
+        panel.fill(self.record)
+        panel.scroll_home(animate=False)
+        self.query_one("#steps", OptionList).highlighted = steps.index(step_id)
+        self.call_after_refresh(panel.focus_first)
+
+    @on(OptionList.OptionSelected, "#steps")
+    def _step_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.show_step(event.option.id)
+
+    def action_steps(self) -> None:
+        self.query_one("#steps", OptionList).focus()
+
+    def action_back(self) -> None:
+        if self.panel is not None and self.panel.dirty:
+            self._confirm_leave(self.dismiss)
+            return
+        self.dismiss()
+
+    def _confirm_leave(self, then: Callable[[], Any]) -> None:
+        from riskreg.ui.dialogs.confirm import ConfirmDialog
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                then()
+
+        self.app.push_screen(ConfirmDialog(
+            "Unsaved answers", "This step has answers that are not saved yet.",
+            yes="Discard them", no="Keep editing", danger=True, default_yes=False,
+        ), answered)
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.panel is not None:
+            self.run_save(self.panel.save)
+
+    def run_save(self, write: Callable[[Any], dict[str, Any] | None], *, stay: bool = False) -> None:
+        """Call the service; show a problem beside its field, a conflict as a choice to reload;
+        after a write, show the step the incident is at now (or stay on this one)."""
+        from riskreg.errors import ConflictError, UserError, ValidationError
+
+        panel = self.panel
+        if self.riskreg.register is None or panel is None:
+            return
+        panel.clear_problems()
+        try:
+            saved = write(self.service)
+        except ValidationError as error:
+            panel.show_problem(error.field, error.problem)
+            return
+        except ConflictError as error:
+            self._conflict(str(error))
+            return
+        except UserError as error:
+            panel.show_problem("", str(error))
+            return
+        if saved is None:
+            return
+        self.ref = saved["reference"]
+        self.reload()
+        self.riskreg.register_changed("incident")
+        target = panel.step_id if stay else self.resume_step
+        self.show_step(target, force=True)
+        if not stay:
+            where = steps.title(target)
+            self.notify(f"Saved. {'Now: ' + where if target != panel.step_id else ''}".strip(),
+                        timeout=3, markup=False)
+
+    def _conflict(self, message: str) -> None:
+        from riskreg.ui.dialogs.confirm import ConfirmDialog
+
+        def answered(reload: bool | None) -> None:
+            if reload:
+                self.reload()
+                self.show_step(self.shown, force=True)
+
+        self.app.push_screen(ConfirmDialog(
+            "Changed elsewhere",
+            f"{message[0].upper()}{message[1:]}.\n\nReload shows the saved version; your "
+            "answers on this step are discarded.",
+            yes="Reload", no="Keep editing",
+        ), answered)
