@@ -11,6 +11,7 @@ copies never pushes out the copy taken before a migration or a restore.
 
 import os
 import sqlite3
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -63,7 +64,8 @@ def backup_file(source: Path, dest: Path, passphrase: str | None = None) -> Path
             Path(f"{dest}{suffix}").unlink(missing_ok=True)
         os.replace(tmp, dest)
     except (OSError, *_driver_errors(passphrase)) as exc:
-        tmp.unlink(missing_ok=True)
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
         raise UserError(f"cannot back up to {dest}: {exc}") from None
     return dest
 
