@@ -494,8 +494,8 @@ def test_cli_import_round_trip_and_refusals(tmp_path):
     export = tmp_path / "e.json"
     # `export json` is wired into the export command alongside `ics`.
     done = riskreg("export", "json", "--out", str(export), "--db", str(a))
-    if done.returncode != 0:
-        pytest.skip(f"export json not wired yet: {done.stderr.strip()}")
+    assert done.returncode == 0 and "audit events written to" in done.stdout, done.stderr
+    assert stat.S_IMODE(export.stat().st_mode) == 0o600
     result = riskreg("import", "json", str(export), "--db", str(b))
     assert result.returncode == 0 and "Audit log intact" in result.stdout, result.stderr
     assert "already holds records" in _one_line_error(riskreg("import", "json", str(export),
@@ -527,3 +527,48 @@ def test_cli_import_check_of_a_good_file(demo, tmp_path):
     result = riskreg("import", "json", str(path), "--check")
     assert result.returncode == 0 and "is a valid riskreg export" in result.stdout
     assert not (tmp_path / "xdg-data").exists()  # the check needs no database and makes none
+
+
+def test_cli_export_csv_and_its_bad_input(demo, tmp_path):
+    out = tmp_path / "tools.csv"
+    done = riskreg("export", "csv", "--what", "tools", "--out", str(out), "--db", str(demo.path))
+    assert done.returncode == 0 and done.stdout.startswith("21 tools written to")
+    assert len(_read_csv(out)) == 21
+    assert "--what must be one of: hazards, tools, safeguards, incidents" in _one_line_error(
+        riskreg("export", "csv", "--what", "patients", "--out", str(out), "--db", str(demo.path)))
+    assert "--out PATH is required" in _one_line_error(
+        riskreg("export", "csv", "--what", "tools", "--db", str(demo.path)))
+    assert "--out PATH is required" in _one_line_error(riskreg("export", "json", "--db",
+                                                               str(demo.path)))
+    assert "is a folder" in _one_line_error(
+        riskreg("export", "json", "--out", str(tmp_path), "--db", str(demo.path)))
+
+
+# -- the incidents ---------------------------------------------------------------------------
+
+
+def test_incidents_survive_the_round_trip_with_their_answers_notices_and_plan(demo, other, tmp_path):
+    from riskreg.services.incidents import IncidentService
+
+    before = IncidentService(demo, today=lambda: FIXED_TODAY)
+    refs = [r["reference"] for r in before.list()]
+    if not refs:
+        pytest.skip("the demo builds no incidents")
+    transfer.import_json(other, transfer.export_json(demo, tmp_path / "e.json", NOW).path)
+    after = IncidentService(other, today=lambda: FIXED_TODAY)
+    assert [r["reference"] for r in after.list()] == refs
+    for ref in refs:
+        a, b = before.get(ref), after.get(ref)
+        assert a == b, ref
+        assert before.history(ref) == after.history(ref)
+
+
+def test_an_incident_pointing_at_a_missing_tool_is_refused(demo, tmp_path):
+    doc = _doc(demo)
+    with_tool = [i for i in doc["tables"]["incident"] if i["ba_tool"]]
+    if not with_tool:
+        pytest.skip("no demo incident names a business associate")
+    index = doc["tables"]["incident"].index(with_tool[0])
+    with_tool[0]["ba_tool"] = "88888888-8888-4888-8888-888888888888"
+    with pytest.raises(FileProblems, match=rf"tables\.incident\[{index}\]\.ba_tool: no tool"):
+        transfer.check_file(_write(tmp_path, doc))
