@@ -7,7 +7,7 @@ import stat
 from datetime import timedelta
 
 from icalendar import Calendar
-from pilot_helpers import ready, settle
+from pilot_helpers import FIXED_TODAY, ready, settle
 from textual.widgets import Checkbox, Input
 
 from riskreg.ui.dialogs.export_calendar import ExportCalendarDialog, open_export_dialog
@@ -138,3 +138,45 @@ async def test_the_command_palette_offers_the_export(make_app, small_register):
         command.callback()
         await settle(pilot, 1)
         assert isinstance(app.screen, ExportCalendarDialog)
+
+
+async def test_an_incidents_plan_step_exports_that_incident_only(make_app, db, small_register,
+                                                                 tmp_path):
+    from textual.widgets import Button
+
+    from riskreg.services.incidents import IncidentService
+    from riskreg.ui.incidents.area import open_incident
+
+    service = IncidentService(db, today=lambda: FIXED_TODAY)
+    r = service.create({"title": "Lost USB stick", "discovered_on": "2026-11-20"})
+    ref = r["reference"]
+    r = service.save_phi(ref, {"phi_involved": True, "phi_types": ["name"]}, r["revision"])
+    r = service.save_secured(ref, {"secured_by": "none"}, r["revision"])
+    r = service.save_exceptions(ref, {"exceptions": {
+        "workforce_good_faith": False, "inadvertent_internal": False, "could_not_retain": False,
+    }}, r["revision"])
+    r = service.save_factors(ref, {"factors": {
+        k: {"rating": "high", "notes": "assessed"}
+        for k in ("nature_extent", "recipient", "acquired_viewed", "mitigation")
+    }}, r["revision"])
+    r = service.save_determination(ref, {"choice": "notification_required",
+                                         "rationale": "Unencrypted stick, not found."},
+                                   r["revision"])
+    r = service.save_scope(ref, {"affected": 4, "residents": {"TX": 4}}, r["revision"])
+    service.complete_step(ref, "law_enforcement", r["revision"])
+    out = tmp_path / "inc.ics"
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        open_incident(app, ref)
+        await settle(pilot)
+        app.screen.query_one("#export-plan", Button).press()
+        await settle(pilot, 1)
+        dialog = app.screen
+        assert isinstance(dialog, ExportCalendarDialog) and dialog.incident == ref
+        dialog.query_one("#path", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    found = exported(out)
+    assert found and all(u.startswith(r["public_id"]) for u in found)
+    assert all(str(e["SUMMARY"]).startswith(f"{ref}: ") for e in found.values())
