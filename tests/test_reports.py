@@ -278,3 +278,24 @@ def test_cli_reports_and_their_bad_input(tmp_path):
     _one_line(riskreg("report", "incident", "INC-2099-001", "--out", str(tmp_path / "x.md"),
                       "--db", db), 1)
     assert riskreg("report", "--db", db).returncode == 2
+
+
+def test_help_answers_without_loading_heavy_modules_and_the_services_never_load_the_tui():
+    code = (
+        "import sys, contextlib, io\n"
+        "from riskreg.cli import main\n"
+        "for argv in (['report', '--help'], ['report', 'incident', '--help'],\n"
+        "             ['import', 'json', '--help'], ['backup', '--help'], ['restore', '--help'],\n"
+        "             ['export', 'json', '--help'], ['export', 'csv', '--help']):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        try: main(argv)\n"
+        "        except SystemExit: pass\n"
+        "heavy = [m for m in ('textual', 'sqlmodel', 'sqlalchemy', 'alembic') if m in sys.modules]\n"
+        "import riskreg.services.reports, riskreg.services.report_risk\n"
+        "import riskreg.services.report_incident, riskreg.services.report_html\n"
+        "import riskreg.services.report_md, riskreg.services.transfer, riskreg.services.csv_export\n"
+        "import riskreg.storage.restore\n"
+        "print(heavy, 'textual' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] False"
