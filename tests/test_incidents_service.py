@@ -384,6 +384,28 @@ def test_before_a_determination_the_60_day_outer_limit_is_already_running(incide
     assert incidents.list()[0]["next_deadline"]["due"] == date(2027, 1, 1)
 
 
+def test_blank_or_bad_numbers_are_field_problems_not_crashes(db):
+    svc = service(db, date(2026, 5, 25))
+    r = notified(svc, new(svc, discovered="2026-04-01"), {"affected": 3, "residents": {"IL": 3}})
+    for statement, field in [
+        ({"kind": "written", "statement_on": "2026-05-20", "days": "", "agency": "FBI"}, "days"),
+        ({"kind": "written", "statement_on": "2026-05-20", "days": "-3", "agency": "FBI"}, "days"),
+        ({"kind": "written", "statement_on": "2026-05-20", "days": "ten", "agency": "FBI"}, "days"),
+    ]:
+        with pytest.raises(ValidationError) as error:
+            svc.add_statement(r["reference"], statement, r["revision"])
+        assert error.value.field == field
+    r = svc.add_statement(r["reference"], {"kind": "oral", "statement_on": "2026-05-20",
+                                           "days": "", "official": "Det. B", "agency": "Police"},
+                          r["revision"])
+    r = svc.record_notice_sent(r["reference"], {"obligation_id": "hhs", "sent_on": "2026-05-21",
+                                                "method": "portal", "count": ""}, r["revision"])
+    assert r["notices"][0]["count"] is None
+    with pytest.raises(ValidationError) as error:
+        svc.save_scope(r["reference"], {"affected": ""}, r["revision"])
+    assert error.value.field == "affected"
+
+
 # -- tracking ------------------------------------------------------------------------------------
 
 

@@ -58,7 +58,8 @@ OptionalDate = Annotated[date | None, BeforeValidator(_date_or_none)]
 RequiredDate = Annotated[date, BeforeValidator(_date_or_none)]
 Text = Annotated[str, BeforeValidator(_text)]
 Count = Annotated[int, BeforeValidator(_count), Field(ge=0)]
-OptionalCount = Annotated[int | None, BeforeValidator(_count_or_none), Field(ge=0)]
+# The bound sits on the int inside the union: on the union itself pydantic would compare None.
+OptionalCount = Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(_count_or_none)]
 
 
 class _Input(BaseModel):

@@ -168,13 +168,13 @@ def _box(done: bool) -> str:
     return "[x]" if done else "[ ]"
 
 
-def _checklist(record: dict[str, Any]) -> str:
-    """The five content items of 164.404(c)(1) and plain language (c)(2), ticked where the
-    incident's facts already supply them."""
+def checklist_items(record: dict[str, Any]) -> list[tuple[bool, str]]:
+    """The five content items of 164.404(c)(1) and plain language (c)(2), each with whether the
+    incident's facts already supply it (plain language is always the practitioner's check)."""
     has_contact = any(
         record[k] for k in ("contact_toll_free", "contact_email", "contact_website", "contact_postal")
     )
-    items = [
+    return [
         (bool(record["description"]) and record["occurred_on"] is not None,
          "(A) What happened, with the date of the breach and the date of discovery"),
         (bool(record.get("phi_types")), "(B) The types of unsecured PHI involved"),
@@ -185,7 +185,10 @@ def _checklist(record: dict[str, Any]) -> str:
          "(E) Contact procedures: a toll-free number, email address, website or postal address"),
         (False, "Written in plain language (164.404(c)(2)): read it as the client would"),
     ]
-    return "\n".join(f"- {_box(done)} {text}" for done, text in items)
+
+
+def _checklist(record: dict[str, Any]) -> str:
+    return "\n".join(f"- {_box(done)} {text}" for done, text in checklist_items(record))
 
 
 def _substitute_checklist(record: dict[str, Any]) -> str:

@@ -76,7 +76,11 @@ class OpenIncidentsPanel(Vertical):
                 "  ", Text(row["title"]), end="", no_wrap=True, overflow="ellipsis",
             )
             options.append(Option(line, id=row["reference"]))
-        self.query_one(OptionList).set_options(options)
+        listing = self.query_one(OptionList)
+        keep = listing.highlighted
+        listing.set_options(options)
+        if options:
+            listing.highlighted = min(keep or 0, len(options) - 1)
         near = sum(1 for r in rows if r["next_deadline"]["days_left"] <= 14)
         self.border_subtitle = (f"{near} due within 14 days · " if near else "") + "enter opens"
         self.display = bool(rows)
