@@ -366,3 +366,33 @@ async def test_the_palette_offers_a_new_incident_and_resuming_open_ones(make_app
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "New incident" in titles
         assert "Resume INC-2026-001: Laptop stolen from the car" in titles
+
+
+async def test_close_out_adds_a_hazard_to_the_register_linked_and_flagged(make_app, db, register):
+    svc = incidents_service(db)
+    r = svc.create({"title": "Phone lost", "discovered_on": "2026-11-20"})
+    svc.save_phi(r["reference"], {"phi_involved": False, "phi_reason": "Work phone, no PHI."},
+                 r["revision"])
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_wizard(pilot, r["reference"])
+        await at_step(pilot, "closeout")
+        await click(pilot, "#new-hazard")
+        form = app.screen
+        assert type(form).__name__ == "RecordForm"
+        form.query_one("#f-title").value = "Phone lost outside the office"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await at_step(pilot, "closeout")
+        hazards = app.screen.query_one("#closeout-hazards")
+        assert str(hazards.get_option_at_index(0).prompt) == "Phone lost outside the office"
+        await click(pilot, "#close-incident")
+        await pilot.press("y")
+        await settle(pilot)
+        assert screen(app).record["status"] == "closed"
+        assert app.screen.query_one("#reopen-incident").display
+        await click(pilot, "#reopen-incident")
+        assert screen(app).record["status"] == "open"
+    hazard = register.list("hazard").rows[0]
+    assert hazard["title"] == "Phone lost outside the office"
+    assert hazard["review_now"] == "incident INC-2026-001 linked"

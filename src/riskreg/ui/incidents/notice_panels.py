@@ -253,6 +253,7 @@ class CloseoutPanel(StepPanel):
             if saved:
                 self.notify(f"Added to the register: {saved.get('title', '')}", markup=False)
                 self.wizard.reload()
+                self.after_fill(self.wizard.record)  # the list; typed lessons stay as they are
                 self.wizard.riskreg.register_changed(kind)
 
         self.app.push_screen(RecordForm(kind, None, save=save, owners=self.wizard.owners), done)
