@@ -17,6 +17,7 @@ from textual.containers import Grid, Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 
+from riskreg.ui.incidents.dashboard_panel import OpenIncidentsPanel
 from riskreg.ui.messages import LoadFailed, ShowHazardsInCell
 from riskreg.ui.render import Palette, plural
 from riskreg.ui.widgets.area import AreaWidget
@@ -68,6 +69,7 @@ PANELS: tuple[Callable[[], Widget], ...] = (
     lambda: AttentionPanel("Reviews", _reviews, id="reviews-panel"),
     lambda: AttentionPanel("Business associate agreements", _baas, id="baa-panel"),
     lambda: AttentionPanel("Safeguards", _safeguards, id="safeguards-panel"),
+    lambda: OpenIncidentsPanel(id="incidents-panel"),
 )
 
 
@@ -79,7 +81,7 @@ class DashboardArea(AreaWidget):
         #panels {
             grid-size: 2;
             grid-columns: 1fr 1fr;
-            grid-rows: 1fr 1fr;
+            grid-rows: 1fr 1fr auto;
             height: 1fr;
         }
     }
