@@ -76,6 +76,7 @@ async def test_a_large_register_is_shown_a_window_at_a_time(
         make_app, register, monkeypatch):
     import riskreg.ui.widgets.register_area as module
 
+    monkeypatch.setattr(module, "FIRST_WINDOW", 30)
     monkeypatch.setattr(module, "WINDOW", 30)
     with register.db.writing() as session:
         for n in range(75):

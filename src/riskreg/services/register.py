@@ -86,6 +86,9 @@ class ListQuery:
     """Hazards only: just those scored (likelihood, impact), e.g. one heat-map cell."""
     residual: bool = False
     """With `cell`: match the residual scores instead of the inherent ones."""
+    count: bool = True
+    """Count all the matches (Page.total); False skips that scan and leaves total at -1, for a
+    caller that shows the rows first and counts afterwards (`count_matching`)."""
 
 
 @dataclass(frozen=True)
@@ -107,23 +110,8 @@ class RegisterService:
         model = _model(kind)
         today = self.today()
         with self.db.reading() as session:
-            stmt = select(model)
-            ref = _ref_model(kind)
-            if ref is not None:
-                stmt = select(model, ref).outerjoin(ref, _fk(model, kind) == ref.id)
-            stmt = stmt.where(
-                col(model.archived_at).is_not(None) if query.archived else col(model.archived_at).is_(None)
-            )
-            if query.text.strip():
-                needle = f"%{_escape_like(query.text.strip())}%"
-                stmt = stmt.where(
-                    or_(*(getattr(model, c).ilike(needle, escape="\\") for c in SEARCHED[kind]))
-                )
-            if query.overdue:
-                stmt = stmt.where(_overdue_clause(kind, today))
-            if query.cell is not None:
-                stmt = stmt.where(*_cell_clause(kind, query.cell, query.residual))
-            total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+            stmt, ref = self._matching(session, kind, query, today)
+            total = self._count(session, stmt) if query.count else -1
             stmt = stmt.order_by(*_order(kind, model, ref, query)).offset(query.offset)
             if query.limit is not None:
                 stmt = stmt.limit(query.limit)
@@ -136,6 +124,41 @@ class RegisterService:
             if kind == "hazard":
                 _add_review_now(session, rows, ids, today)
         return Page(rows, total)
+
+    def count_matching(self, kind: str, query: ListQuery = ListQuery()) -> int:
+        """How many records `list` would find for `query` (all windows together)."""
+        with self.db.reading() as session:
+            return self._count(session, self._matching(session, kind, query, self.today())[0])
+
+    def _matching(self, session: Session, kind: str, query: ListQuery, today: date) -> Any:
+        """The SELECT of the records a query matches (unsorted, unpaged), and the joined model."""
+        model = _model(kind)
+        stmt = select(model)
+        ref = _ref_model(kind)
+        if ref is not None:
+            stmt = select(model, ref).outerjoin(ref, _fk(model, kind) == ref.id)
+        stmt = stmt.where(
+            col(model.archived_at).is_not(None) if query.archived else col(model.archived_at).is_(None)
+        )
+        if query.text.strip():
+            needle = f"%{_escape_like(query.text.strip())}%"
+            # SQLite's LIKE already ignores ASCII case, as its lower() does (both ASCII only),
+            # so plain LIKE matches exactly what ILIKE's lower(x) LIKE lower(y) would, faster.
+            sqlite = session.get_bind().dialect.name == "sqlite"
+            stmt = stmt.where(or_(*(
+                getattr(model, c).like(needle, escape="\\") if sqlite
+                else getattr(model, c).ilike(needle, escape="\\")
+                for c in SEARCHED[kind]
+            )))
+        if query.overdue:
+            stmt = stmt.where(_overdue_clause(kind, today))
+        if query.cell is not None:
+            stmt = stmt.where(*_cell_clause(kind, query.cell, query.residual))
+        return stmt, ref
+
+    @staticmethod
+    def _count(session: Session, stmt: Any) -> int:
+        return session.exec(select(func.count()).select_from(stmt.subquery())).one()
 
     def get(self, kind: str, public_id: str) -> dict[str, Any]:
         with self.db.reading() as session:
@@ -647,7 +670,12 @@ def _order(kind: str, model: type[Tracked], ref: Any, query: ListQuery) -> list[
     else:
         column = getattr(model, sort)
     primary = col(column).desc() if query.descending else col(column).asc()
-    # Empty dates sort last either way; the id keeps paging stable among equal values.
+    # Empty values (dates, a missing owner) sort last either way; the id keeps paging stable
+    # among equal values. A column that cannot be empty skips the "is empty" term, so SQLite
+    # can walk its index and stop at the window's end instead of sorting every match.
+    joined = ref.name if ref is not None else None
+    if column is not joined and not getattr(model, sort).property.columns[0].nullable:
+        return [primary, col(model.id)]
     return [col(column).is_(None), primary, col(model.id)]
 
 

@@ -1,6 +1,7 @@
 """The full-screen app (Textual).
 
     app.py       the App and `make_app`, the one factory the CLI, tests and scripts share
+    table_query.py  what a register table asks for (no service imports)
     app.tcss     layout and colours (theme variables only)
     areas.py     the areas the tabs switch between (dashboard, tools, hazards, ...)
     flows.py     what a user does to a record: new, edit, review, link, archive

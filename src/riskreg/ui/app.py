@@ -18,7 +18,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from riskreg.ui.commands import RecordsProvider, action_commands
 from riskreg.ui.messages import DatabaseFailed, OpenRecord, RegisterReady
 from riskreg.ui.render import Palette
 from riskreg.ui.screens.main import MainScreen
@@ -32,12 +31,19 @@ if TYPE_CHECKING:
 Clock = Callable[[], date]
 
 
+def records_provider() -> type:
+    """The palette's "go to a record" provider, imported when the palette first opens."""
+    from riskreg.ui.commands import RecordsProvider
+
+    return RecordsProvider
+
+
 class RiskRegApp(App[None]):
     """A living HIPAA risk register for a solo practice."""
 
     CSS_PATH = "app.tcss"
     TITLE = "riskreg"
-    COMMANDS = App.COMMANDS | {RecordsProvider}
+    COMMANDS = App.COMMANDS | {records_provider}
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -227,6 +233,8 @@ class RiskRegApp(App[None]):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from riskreg.ui.commands import action_commands
+
         yield from action_commands(self)
         yield from super().get_system_commands(screen)
 

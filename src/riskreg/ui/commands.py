@@ -1,7 +1,8 @@
 """The command palette (ctrl+p): every action by name, and "go to" any record by its name.
 
 Actions come from `app.get_system_commands` (see `action_commands`); records are searched in
-SQL, a few of each kind, as the user types.
+SQL, a few of each kind, as the user types. Imported when the palette first opens, not at
+start-up (textual.command and the dialogs it reaches cost a first frame ~0.1 s).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from textual.app import SystemCommand
 from textual.command import Hit, Hits, Provider
 
 from riskreg.ui.areas import AREAS
-from riskreg.ui.dialogs.export_calendar import open_export_dialog
 from riskreg.ui.kinds import KINDS
 
 if TYPE_CHECKING:
@@ -62,6 +62,8 @@ def action_commands(app: RiskRegApp) -> Iterator[SystemCommand]:
     yield SystemCommand("Heat map: inherent / residual",
                         "Switch the dashboard's heat map between inherent and residual scores",
                         app.toggle_heat_map)
+    from riskreg.ui.dialogs.export_calendar import open_export_dialog
+
     yield SystemCommand("Export deadlines to a calendar (.ics)",
                         "Reviews, safeguards, BAA expiries and incident deadlines as calendar events",
                         partial(open_export_dialog, app))

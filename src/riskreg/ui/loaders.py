@@ -5,43 +5,41 @@ Imported only from inside workers (it loads the services, which load SQLModel).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from riskreg.services.register import ListQuery, RegisterService
-from riskreg.ui.messages import DetailLoaded, PageLoaded
+from riskreg.ui.messages import CountLoaded, DetailLoaded, PageLoaded
+from riskreg.ui.table_query import TableQuery
 
 HISTORY_SHOWN = 12
 """Audit events shown per record (newest first); the CLI's `audit` shows them all."""
 
 
-@dataclass(frozen=True)
-class TableQuery:
-    """What a register table asks for (the UI's side of ListQuery)."""
-
-    kind: str
-    text: str = ""
-    sort: str | None = None
-    descending: bool = False
-    archived: bool = False
-    cell: tuple[int, int] | None = None
-    residual: bool = False
-
-
 def load_page(
     register: RegisterService, query: TableQuery, generation: int, offset: int, limit: int
 ) -> PageLoaded:
-    page = register.list(query.kind, ListQuery(
-        text=query.text, sort=query.sort, descending=query.descending, offset=offset,
-        limit=limit, archived=query.archived, cell=query.cell, residual=query.residual,
-    ))
-    if not query.text.strip() and query.cell is None:
-        all_total = page.total
-    elif query.archived:
-        all_total = register.list(query.kind, ListQuery(archived=True, limit=0)).total
-    else:
-        all_total = register.count(query.kind)
-    return PageLoaded(generation, offset, page.rows, page.total, all_total)
+    """One window of rows, without counting (see `count_page`)."""
+    page = register.list(query.kind, _list_query(query, offset=offset, limit=limit, count=False))
+    return PageLoaded(generation, offset, page.rows, limit)
+
+
+def count_page(
+    register: RegisterService, query: TableQuery, generation: int, all_total: int | None
+) -> CountLoaded:
+    """How many records match, and how many there are in the view before filtering (`all_total`
+    when the caller already knows it)."""
+    total = register.count_matching(query.kind, _list_query(query))
+    if all_total is None:
+        if not query.text.strip() and query.cell is None:
+            all_total = total
+        else:
+            all_total = register.count_matching(query.kind, ListQuery(archived=query.archived))
+    return CountLoaded(generation, total, all_total)
+
+
+def _list_query(query: TableQuery, **kwargs: Any) -> ListQuery:
+    return ListQuery(text=query.text, sort=query.sort, descending=query.descending,
+                     archived=query.archived, cell=query.cell, residual=query.residual, **kwargs)
 
 
 def load_detail(register: RegisterService, kind: str, public_id: str) -> DetailLoaded:

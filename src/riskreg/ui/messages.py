@@ -50,11 +50,19 @@ class ShowHazardsInCell(Message):
 
 @dataclass
 class PageLoaded(Message):
-    """A window of a table's rows, for the query generation that asked for it."""
+    """A window of a table's rows, for the query generation that asked for it. The counts
+    follow in a `CountLoaded` (counting scans every match; the rows need not wait for it)."""
 
     generation: int
     offset: int
     rows: list[dict[str, Any]]
+    limit: int
+    """The window size asked for (fewer rows: the end was reached)."""
+
+
+@dataclass
+class CountLoaded(Message):
+    generation: int
     total: int
     """Records matching the filter."""
     all_total: int

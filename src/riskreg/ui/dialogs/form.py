@@ -22,6 +22,9 @@ from riskreg.ui.kinds import KINDS
 from riskreg.ui.render import plain
 from riskreg.ui.widgets.choice import BLANK, Choice
 
+FIRST_SECTIONS = 2
+"""Sections built for the form's first frame; the others follow straight after."""
+
 CHECK = (("Yes", "yes"), ("No", "no"), ("Not checked yet", "unknown"))
 CHECK_VALUES = {"yes": True, "no": False, "unknown": None}
 
@@ -92,19 +95,23 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         self.defaults = {**DEFAULTS[kind], **(defaults or {})}
         self.initial: dict[str, Any] = {}
         self.saving = False
+        self._widgets: dict[str, Widget] = {}
+        """Each field's widget, by field name (mounted or still waiting in `_later`)."""
+        self._later: list[Widget] = []
 
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        # One grid of label | field, one widget each, so the form opens fast; a problem is
-        # mounted under its field only when there is one.
+        # One grid of label | field, one widget each; a problem is mounted under its field only
+        # when there is one. The first sections are built for the first frame, the rest right
+        # after it (see `_mount_rest`), so the form opens fast.
         shown = self.record or self.defaults
         with Vertical(id="form"):
             yield Static(self._heading(), id="heading", markup=False)
             yield Static("", id="form-problem", markup=False)
             with VerticalScroll(id="fields"), Grid(id="grid"):
-                for section in FORMS[self.kind]:
-                    yield Static(section.title, classes="section", markup=False)
+                for n, section in enumerate(FORMS[self.kind]):
+                    row: list[Widget] = [Static(section.title, classes="section", markup=False)]
                     for field in section.fields:
                         label = Static(field.label + (" *" if field.required else ""),
                                        id=f"label-{field.name}", markup=False,
@@ -112,10 +119,22 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
                                                                 else ""))
                         if field.help:
                             label.tooltip = field.help
-                        yield label
-                        yield self._widget(field, _value(shown, field))
+                        widget = self._widget(field, _value(shown, field))
+                        self._widgets[field.name] = widget
+                        row += [label, widget]
+                    if n < FIRST_SECTIONS:
+                        yield from row
+                    else:
+                        self._later += row
             yield Static("ctrl+s save · esc cancel · tab next field · ←/→ or enter: choose · "
                          "* required", id="form-keys", markup=False)
+
+    def _mount_rest(self) -> None:
+        """Mount the sections kept back from the first frame (at once when a save or a problem
+        needs them)."""
+        if self._later:
+            later, self._later = self._later, []
+            self.query_one("#grid").mount_all(later)
 
     def _heading(self) -> str:
         if self.record is None:
@@ -148,19 +167,20 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
     def on_mount(self) -> None:
         self.initial = self.values()
         first = all_fields(self.kind)[0]
-        self.query_one(f"#f-{first.name}").focus()
+        self._widgets[first.name].focus()
+        self.call_after_refresh(self._mount_rest)
 
     # -- values --------------------------------------------------------------------------------
 
     def fill(self, record: dict[str, Any]) -> None:
         """Put a record's values in the widgets."""
+        self._mount_rest()
         for field in all_fields(self.kind):
-            widget = self.query_one(f"#f-{field.name}")
-            _set(widget, field, _value(record, field))
+            _set(self._widgets[field.name], field, _value(record, field))
 
     def values(self) -> dict[str, Any]:
         """The widgets' values, in the shape the services take (dates as typed)."""
-        return {f.name: _get(self.query_one(f"#f-{f.name}"), f) for f in all_fields(self.kind)}
+        return {f.name: _get(self._widgets[f.name], f) for f in all_fields(self.kind)}
 
     def changes(self) -> dict[str, Any]:
         now = self.values()
@@ -181,13 +201,14 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
 
     def _mark(self, field: str, problem: str | None) -> None:
         """Show (or clear) a problem under a field."""
+        self._mount_rest()
         for old in self.query(f"#err-{field}"):
             old.remove()
         self.query_one(f"#label-{field}").set_class(bool(problem), "-invalid")
         if problem:
             self.query_one("#grid").mount(
                 Static(problem, id=f"err-{field}", classes="field-error", markup=False),
-                after=self.query_one(f"#f-{field}"),
+                after=self._widgets[field],
             )
 
     def show_problem(self, field: str, problem: str) -> None:
@@ -195,7 +216,7 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         names = {f.name for f in all_fields(self.kind)}
         if field in names:
             self._mark(field, problem)
-            widget = self.query_one(f"#f-{field}")
+            widget = self._widgets[field]
             widget.focus()
             self.call_after_refresh(widget.scroll_visible, animate=False)
         else:

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
-from riskreg.ui.areas import AREA_OF_KIND, AREAS
+from riskreg.ui.areas import AREA_OF_KIND, AREAS, area
 from riskreg.ui.messages import ShowHazardsInCell
 from riskreg.ui.widgets.area import AreaWidget
 
@@ -32,10 +32,12 @@ class MainScreen(Screen[None]):
         self.initial_area = initial_area or AREAS[0].id
 
     def compose(self) -> ComposeResult:
+        # Only the first area is built for the first frame; each other one when first shown.
         with TabbedContent(initial=self.initial_area, id="areas"):
             for a in AREAS:
                 with TabPane(f"{a.key} {a.title}", id=a.id):
-                    yield a.make()
+                    if a.id == self.initial_area:
+                        yield a.make()
         yield Footer(compact=True)
 
     # -- areas ---------------------------------------------------------------------------------
@@ -45,7 +47,14 @@ class MainScreen(Screen[None]):
         return self.query_one("#areas", TabbedContent)
 
     def area_widget(self, area_id: str) -> AreaWidget:
-        return self.query_one(f"TabPane#{area_id}").query_one(AreaWidget)
+        """An area's widget, built (and mounted) now if it has not been shown yet."""
+        pane = self.query_one(f"TabPane#{area_id}", TabPane)
+        built = pane.query(AreaWidget)
+        if built:
+            return built.first()
+        widget = area(area_id).make()
+        pane.mount(widget)
+        return widget
 
     def register_area(self, kind: str) -> RegisterArea:
         return self.area_widget(AREA_OF_KIND[kind].id)  # type: ignore[return-value]
@@ -53,7 +62,10 @@ class MainScreen(Screen[None]):
     @property
     def active_area(self) -> AreaWidget | None:
         pane = self.tabs.active_pane
-        return pane.query_one(AreaWidget) if pane is not None else None
+        if pane is None:
+            return None
+        built = pane.query(AreaWidget)
+        return built.first() if built else None
 
     def action_show_area(self, area_id: str) -> None:
         self.show_area(area_id)
@@ -78,18 +90,22 @@ class MainScreen(Screen[None]):
 
     def _activate(self, pane_id: str | None) -> None:
         if pane_id and self.tabs.active == pane_id:
-            self.area_widget(pane_id).activated()
+            widget = self.area_widget(pane_id)
+            if widget.is_mounted:
+                widget.activated()
+            else:  # just built: activate once it is composed
+                self.call_after_refresh(self._activate, pane_id)
 
     def register_ready(self) -> None:
-        for area in self.query(AreaWidget):
-            area.loading = False
-        if (active := self.active_area) is not None:
-            active.activated()
+        for built in self.query(AreaWidget):
+            built.register_ready()
+        if self.tabs.active:
+            self._activate(self.tabs.active)
 
     def register_changed(self, kind: str) -> None:
         active = self.active_area
-        for area in self.query(AreaWidget):
-            area.register_changed(kind, area is active)
+        for built in self.query(AreaWidget):
+            built.register_changed(kind, built is active)
 
     def current(self) -> tuple[str, dict[str, Any]] | None:
         active = self.active_area
@@ -100,5 +116,4 @@ class MainScreen(Screen[None]):
         event.stop()
         hazards = self.register_area("hazard")
         hazards.show_cell((event.likelihood, event.impact), event.residual)
-        hazards.stale = False  # show_cell reloads it
-        self.show_area(AREA_OF_KIND["hazard"].id)
+        self.show_area(AREA_OF_KIND["hazard"].id)  # shown, it loads with the cell's filter

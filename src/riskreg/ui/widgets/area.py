@@ -40,6 +40,9 @@ class AreaWidget(Widget):
             self.stale = False
             self.reload()
 
+    def register_ready(self) -> None:
+        """The database is open (the area may have shown that it was waiting for it)."""
+
     def reload(self) -> None:
         """Load the area's data (in a worker)."""
 

@@ -85,7 +85,6 @@ class DashboardArea(AreaWidget):
             height: 1fr;
         }
     }
-    Screen.-wide DashboardArea #panels { grid-columns: 2fr 3fr; }
     """
 
     def compose(self) -> ComposeResult:
@@ -95,7 +94,10 @@ class DashboardArea(AreaWidget):
                 yield make()
 
     def on_mount(self) -> None:
-        self.loading = self.riskreg.register is None
+        if self.riskreg.register is None:
+            # Say what is happening (a first run creates the database), in a plain line: a
+            # spinner would take turns with the worker opening it and slow it down.
+            self.query_one("#summary", Static).update(f"Opening {self.riskreg.db_path} …")
 
     def focus_main(self) -> None:
         focused = self.screen.focused
@@ -120,11 +122,9 @@ class DashboardArea(AreaWidget):
     @on(LoadFailed)
     def _failed(self, event: LoadFailed) -> None:
         event.stop()
-        self.loading = False
-        self.notify(event.problem, title="Could not load", severity="error")
+        self.notify(event.problem, title="Could not load", severity="error", markup=False)
 
     def show_board(self, board: Any) -> None:
-        self.loading = False
         self.board = board
         palette = self.riskreg.palette
         for panel in self.query_one("#panels").children:

@@ -1,7 +1,8 @@
 """One kind of record as a table: filter, sort, archived view, detail of the highlighted row.
 
 The table shows a window of WINDOW rows; the service filters, sorts and counts in SQL, and the
-next window is fetched when the cursor or the scroll nears the end. Typing in the filter starts
+next window is fetched when the cursor or the scroll nears the end. The rows are shown as soon
+as they arrive; the count (a scan of every match) follows in a second message. Typing in the filter starts
 a query at once when none is running, else once the running one is back (only the latest text
 is queried), so the table follows the typing without queueing stale queries.
 """
@@ -18,15 +19,19 @@ from textual.containers import Container
 from textual.widgets import DataTable, Input
 
 from riskreg.ui.kinds import KINDS
-from riskreg.ui.messages import DetailLoaded, LoadFailed, PageLoaded
+from riskreg.ui.messages import CountLoaded, DetailLoaded, LoadFailed, PageLoaded
 from riskreg.ui.render import plural
+from riskreg.ui.table_query import TableQuery
 from riskreg.ui.widgets.area import AreaWidget
 from riskreg.ui.widgets.detail_pane import DetailPane
 from riskreg.ui.widgets.filter_bar import FilterBar
 from riskreg.ui.widgets.record_table import RecordTable
 
+FIRST_WINDOW = 50
+"""Rows fetched for a new filter or sort: more than a tall terminal shows (about 35), few
+enough that the table follows the typing."""
 WINDOW = 200
-"""Rows fetched at a time."""
+"""Rows fetched at a time after that, as the user moves down."""
 
 DETAIL_DELAY = 0.06
 """Seconds the cursor rests on a row before its detail is loaded (holding an arrow key down
@@ -67,15 +72,20 @@ class RegisterArea(AreaWidget):
 
     def __init__(self, kind: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        from riskreg.ui.loaders import TableQuery  # light: no services at import
-
         self.spec = KINDS[kind]
         self.query_state = TableQuery(kind)
         self.generation = 0
+        self._total: int | None = None
+        """Matches of the current query, once counted."""
+        self._all_total: int | None = None
+        """Records in the view before filtering (kept while only the filter text changes)."""
         self._in_flight = False
         self._pending = False
         self._detail_timer: Any = None
         self._detail_for: str | None = None
+        """The record whose detail is shown (or on its way)."""
+        self._detail_fresh = False
+        """The detail shown is up to date (the register has not changed since it was read)."""
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -98,7 +108,11 @@ class RegisterArea(AreaWidget):
         return self.query_one(FilterBar)
 
     def on_mount(self) -> None:
-        self.loading = self.riskreg.register is None
+        # A plain line rather than a spinner: an animation would take turns with the worker
+        # that is opening the database, and slow it down several times over.
+        self._update_scope()
+        if self.riskreg.register is None:
+            self.filter_bar.set_shown("opening the register…")
 
     def focus_main(self) -> None:
         if not self.filter_bar.input.has_focus:
@@ -111,6 +125,8 @@ class RegisterArea(AreaWidget):
     # -- loading -------------------------------------------------------------------------------
 
     def reload(self) -> None:
+        self._all_total = None
+        self._detail_fresh = False
         self._request(0)
 
     def _request(self, offset: int) -> None:
@@ -125,22 +141,23 @@ class RegisterArea(AreaWidget):
 
     @work(thread=True, group="page", exit_on_error=False)
     def _fetch(self, query: Any, generation: int, offset: int) -> None:
-        from riskreg.ui.loaders import load_page
+        from riskreg.ui.loaders import count_page, load_page
 
+        register = self.riskreg.register
         try:
-            message = load_page(self.riskreg.register, query, generation, offset, WINDOW)
+            limit = WINDOW if offset else FIRST_WINDOW
+            self.post_message(load_page(register, query, generation, offset, limit))
+            if offset == 0:
+                self.post_message(count_page(register, query, generation, self._all_total))
         except Exception as error:  # noqa: BLE001 (shown to the user, never raised into the UI)
             self.post_message(LoadFailed(_problem(error)))
-            return
-        self.post_message(message)
 
     @on(LoadFailed)
     def _failed(self, event: LoadFailed) -> None:
         event.stop()
         self._in_flight = False
         self._pending = False
-        self.loading = False
-        self.notify(event.problem, title="Could not load", severity="error")
+        self.notify(event.problem, title="Could not load", severity="error", markup=False)
 
     @on(PageLoaded)
     def _page_loaded(self, event: PageLoaded) -> None:
@@ -152,32 +169,48 @@ class RegisterArea(AreaWidget):
             return
         if event.generation != self.generation:
             return
-        self.loading = False
         table = self.table
+        if event.offset == 0:
+            self._total = None
         loaded = event.offset + len(event.rows)
+        full = len(event.rows) == event.limit
         table.show(
-            event.rows, append=event.offset > 0, has_more=loaded < event.total,
+            event.rows, append=event.offset > 0,
+            has_more=full if self._total is None else loaded < self._total,
             palette=self.riskreg.palette, sort=self.query_state.sort,
             descending=self.query_state.descending,
         )
-        self._show_count(len(table.records), event.total, event.all_total)
-        if event.offset == 0:
-            if table.row_count:
-                self._detail_soon()
-            else:
-                self._show_empty(event.all_total)
+        self._show_count(len(table.records), self._total, self._all_total)
+        if event.offset == 0 and table.row_count:
+            self._detail_soon()
 
-    def _show_count(self, loaded: int, total: int, all_total: int) -> None:
+    @on(CountLoaded)
+    def _count_loaded(self, event: CountLoaded) -> None:
+        event.stop()
+        if event.generation != self.generation:
+            return
+        self._total, self._all_total = event.total, event.all_total
+        table = self.table
+        table.has_more = len(table.records) < event.total
+        self._show_count(len(table.records), event.total, event.all_total)
+        if not table.row_count:
+            self._show_empty(event.all_total)
+
+    def _show_count(self, loaded: int, total: int | None, all_total: int | None) -> None:
         q = self.query_state
         prefix = "archived " if q.archived else ""
-        if q.text.strip() or q.cell is not None:
-            counted = plural(all_total, prefix + self.spec.singular, prefix + self.spec.plural)
+        filtered = bool(q.text.strip()) or q.cell is not None
+        counted = (plural(all_total, prefix + self.spec.singular, prefix + self.spec.plural)
+                   if all_total is not None else f"{prefix}{self.spec.plural}")
+        if total is None:
+            shown = f"… of {counted}" if filtered else f"counting {prefix}{self.spec.plural}…"
+        elif filtered:
             shown = f"{total:,} of {counted}"
         else:
             shown = plural(total, prefix + self.spec.singular, prefix + self.spec.plural)
-        if loaded < total:
+        if total is not None and loaded < total:
             shown += f" · first {loaded:,} loaded"
-        self.filter_bar.set_shown(shown, limited=loaded < total)
+        self.filter_bar.set_shown(shown, limited=total is not None and loaded < total)
 
     def _show_empty(self, all_total: int) -> None:
         q = self.query_state
@@ -188,6 +221,7 @@ class RegisterArea(AreaWidget):
         else:
             hint = f"No {self.spec.plural} yet. Press n to add one."
         self._detail_for = None
+        self._detail_fresh = False
         self.detail.show(hint)
 
     # -- the highlighted record's detail -------------------------------------------------------
@@ -206,7 +240,10 @@ class RegisterArea(AreaWidget):
         public_id = self.table.current_id()
         if public_id is None or self.riskreg.register is None:
             return
+        if public_id == self._detail_for and self._detail_fresh:
+            return  # still the same record (the filter kept it under the cursor)
         self._detail_for = public_id
+        self._detail_fresh = True
         self._fetch_detail(public_id)
 
     @work(thread=True, group="detail", exclusive=True, exit_on_error=False)
@@ -255,6 +292,7 @@ class RegisterArea(AreaWidget):
             self.table.focus()
         elif q.cell is not None:
             self.show_cell(None)
+            self.activated()
         elif field.has_focus:
             self.table.focus()
 
@@ -294,11 +332,12 @@ class RegisterArea(AreaWidget):
         self.reload()
 
     def show_cell(self, cell: tuple[int, int] | None, residual: bool = False) -> None:
-        """Narrow the hazards to one heat-map cell (None: all of them again)."""
+        """Narrow the hazards to one heat-map cell (None: all of them again); the table reloads
+        when next shown (see `activated`)."""
         self.query_state = replace(self.query_state, cell=cell, residual=residual)
-        self._update_scope()
-        if self.riskreg.register is not None:
-            self.reload()
+        if self.is_mounted:
+            self._update_scope()
+        self.stale = True
 
     def _update_scope(self) -> None:
         q = self.query_state
