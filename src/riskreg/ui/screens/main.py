@@ -88,19 +88,26 @@ class MainScreen(Screen[None]):
             pane_id = event.pane.id
             self.call_after_refresh(self._activate, pane_id)
 
-    def _activate(self, pane_id: str | None) -> None:
-        if pane_id and self.tabs.active == pane_id:
-            widget = self.area_widget(pane_id)
-            if widget.is_mounted:
-                widget.activated()
-            else:  # just built: activate once it is composed
-                self.call_after_refresh(self._activate, pane_id)
+    async def _activate(self, pane_id: str | None) -> None:
+        if not pane_id or self.tabs.active != pane_id:
+            return
+        pane = self.query_one(f"TabPane#{pane_id}", TabPane)
+        if not pane.query(AreaWidget):
+            await pane.mount(area(pane_id).make())  # first shown: build it, then activate
+        widget = self.area_widget(pane_id)
+        if self.tabs.active == pane_id and widget.is_mounted:
+            widget.activated()
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen: the area shown reloads if the register changed."""
+        if self.tabs.active and self.app.register is not None:  # type: ignore[attr-defined]
+            self.call_after_refresh(self._activate, self.tabs.active)
 
     def register_ready(self) -> None:
         for built in self.query(AreaWidget):
             built.register_ready()
         if self.tabs.active:
-            self._activate(self.tabs.active)
+            self.call_later(self._activate, self.tabs.active)
 
     def register_changed(self, kind: str) -> None:
         active = self.active_area
