@@ -88,15 +88,26 @@ class MainScreen(Screen[None]):
             pane_id = event.pane.id
             self.call_after_refresh(self._activate, pane_id)
 
+    async def built_area(self, area_id: str) -> AreaWidget:
+        """An area's widget, built and mounted (awaited) if it had not been shown yet."""
+        pane = self.query_one(f"TabPane#{area_id}", TabPane)
+        if not pane.query(AreaWidget):
+            await pane.mount(area(area_id).make())
+        return self.area_widget(area_id)
+
     async def _activate(self, pane_id: str | None) -> None:
         if not pane_id or self.tabs.active != pane_id:
             return
-        pane = self.query_one(f"TabPane#{pane_id}", TabPane)
-        if not pane.query(AreaWidget):
-            await pane.mount(area(pane_id).make())  # first shown: build it, then activate
-        widget = self.area_widget(pane_id)
-        if self.tabs.active == pane_id and widget.is_mounted:
-            widget.activated()
+        widget = await self.built_area(pane_id)
+
+        def activate() -> None:
+            if self.tabs.active == pane_id:
+                widget.activated()
+
+        if widget.is_mounted:
+            activate()
+        else:  # still being mounted: its own queue runs this once it is
+            widget.call_later(activate)
 
     def on_screen_resume(self) -> None:
         """Back from another screen: the area shown reloads if the register changed."""
@@ -119,8 +130,8 @@ class MainScreen(Screen[None]):
         return active.current() if active is not None else None
 
     @on(ShowHazardsInCell)
-    def _show_cell(self, event: ShowHazardsInCell) -> None:
+    async def _show_cell(self, event: ShowHazardsInCell) -> None:
         event.stop()
-        hazards = self.register_area("hazard")
+        hazards: Any = await self.built_area(AREA_OF_KIND["hazard"].id)
         hazards.show_cell((event.likelihood, event.impact), event.residual)
         self.show_area(AREA_OF_KIND["hazard"].id)  # shown, it loads with the cell's filter
