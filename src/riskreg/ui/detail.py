@@ -54,7 +54,7 @@ def render_detail(
 ) -> Group:
     """The record in full: heading, flags, a grid of fields (wrapping under their value), long
     texts, then links, reviews and history."""
-    head = Text(end="")
+    head = Text(end="\n")
     head.append_text(literal(record.get(TITLE[kind]), "bold", palette))
     if record.get("archived_at"):
         head.append("  (archived)", palette["warning"])
@@ -120,7 +120,7 @@ def _flags(kind: str, record: dict[str, Any], palette: Palette) -> list[Text]:
         flags.append(f"BAA gap: {record['baa_gap']}")
     elif kind == "safeguard" and record.get("overdue"):
         flags.append("Overdue")
-    return [Text.assemble((f"{FLAG} {f}", palette["error"]), end="") for f in flags]
+    return [Text.assemble((f"{FLAG} {f}", palette["error"]), end="\n") for f in flags]
 
 
 def _hazard_scores(grid: Table, r: dict[str, Any], palette: Palette) -> None:

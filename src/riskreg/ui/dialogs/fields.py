@@ -61,7 +61,7 @@ FORMS: dict[str, tuple[Section, ...]] = {
                   help="after its safeguards", required=True),
             Field("residual_impact", "Residual impact", "score", IMPACT, required=True),
         )),
-        Section("Treatment", (
+        Section("Treatment and status", (
             Field("treatment", "Treatment", "choice", _choices(vocab.TREATMENTS)),
             Field("status", "Status", "choice", _choices(HAZARD_STATUSES)),
             Field("acceptance_rationale", "Acceptance rationale", "long",
