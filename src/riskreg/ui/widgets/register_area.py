@@ -181,6 +181,7 @@ class RegisterArea(AreaWidget):
             descending=self.query_state.descending,
         )
         self._show_count(len(table.records), self._total, self._all_total)
+        self.refresh_bindings()  # the footer's keys that need a row are enabled, or not
         if event.offset == 0 and table.row_count:
             self._detail_soon()
 
