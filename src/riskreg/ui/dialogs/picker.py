@@ -82,7 +82,7 @@ class LinkPicker(ModalScreen[bool]):
         with Vertical():
             yield Static(self.heading, id="heading", markup=False)
             yield Static(self.hint, id="hint", markup=False)
-            yield Input(placeholder="filter", id="picker-filter", compact=True)
+            yield Input(placeholder="type to filter", id="picker-filter", compact=True)
             yield SelectionList[str](id="choices")
             yield Static("", id="picker-count", markup=False)
 

@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from riskreg.domain.scoring import level
+from riskreg.ui.render import plural
 
 CELL = 5
 """Characters per cell."""
@@ -104,7 +105,7 @@ class HeatMap(Widget, can_focus=True):
                 out.append(f"{shown:^{CELL}}", style)
             out.append("\n")
         total = sum(self.counts.values())
-        out.append(f"{'residual' if self.residual else 'inherent'} · {total} hazards",
+        out.append(f"{'residual' if self.residual else 'inherent'} · {plural(total, 'hazard')}",
                    Style(dim=True))
         return out
 
