@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
-from riskreg.ui.incidents.plan_view import days_tone, days_words
+from riskreg.ui.incidents.plan_view import days_tone
 from riskreg.ui.messages import LoadFailed
 from riskreg.ui.widgets.area import AreaWidget
 
@@ -36,7 +36,7 @@ class IncidentsArea(AreaWidget):
         Binding("enter", "open", "Open", id="incident-open", show=False),
     ]
 
-    COLUMNS = ("Reference", "Status", "Step", "Determination", "Next deadline", "Left", "Title")
+    COLUMNS = ("Reference", "Left", "Due", "Next notice", "Step", "Determination", "Title")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -48,9 +48,6 @@ class IncidentsArea(AreaWidget):
         table: DataTable = DataTable(id="incidents-table", cursor_type="row", zebra_stripes=True)
         table.add_columns(*self.COLUMNS)
         yield table
-
-    def on_mount(self) -> None:
-        self.loading = self.riskreg.register is None
 
     @property
     def table(self) -> DataTable:
@@ -77,11 +74,9 @@ class IncidentsArea(AreaWidget):
     @on(LoadFailed)
     def _failed(self, event: LoadFailed) -> None:
         event.stop()
-        self.loading = False
         self.notify(event.problem, title="Could not load", severity="error", markup=False)
 
     def show_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.loading = False
         self.rows = rows
         palette = self.riskreg.palette
         table = self.table
@@ -90,16 +85,20 @@ class IncidentsArea(AreaWidget):
         for r in rows:
             nxt = r["next_deadline"]
             if nxt:
-                deadline = Text(f"{nxt['obligation']} {nxt['due']}")
+                days = nxt["days_left"]
+                left = Text(short_days(days), style=palette[days_tone(days)])
+                due = Text(nxt["due"].isoformat())
+                which = Text(nxt["obligation"])
                 if nxt["tentative"] and not r["determination"]:
-                    deadline.append(" ?", palette["muted"])
-                left = Text(days_words(nxt["days_left"]), style=palette[days_tone(nxt["days_left"])])
+                    which.append(" if a breach", palette["muted"])
             else:
-                deadline, left = Text(""), Text("")
-            status = Text(r["status"], style=palette["muted" if r["status"] == "closed" else ""])
-            table.add_row(Text(r["reference"]), status, Text(r["step_title"]),
-                          Text(r["determination_label"] or "not yet"), deadline, left,
-                          Text(r["title"]), key=r["reference"])
+                left, due, which = Text(""), Text(""), Text("")
+            closed = r["status"] == "closed"
+            step = Text(f"Closed {r['closed_on']}" if closed else r["step_title"],
+                        style=palette["muted" if closed else ""])
+            table.add_row(Text(r["reference"]), left, due, which, step,
+                          Text(r["determination_label"] or "not yet"), Text(r["title"]),
+                          key=r["reference"])
         self.query_one("#incidents-empty").display = not rows
         if rows:
             table.move_cursor(row=min(max(keep, 0), len(rows) - 1))
@@ -122,6 +121,13 @@ class IncidentsArea(AreaWidget):
     def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open()
+
+
+def short_days(days: int) -> str:
+    """Days left as the dashboard says them: "in 18d", "today", "6d late"."""
+    if days < 0:
+        return f"{-days}d late"
+    return "today" if days == 0 else f"in {days}d"
 
 
 def open_incident(app: Any, ref: str | None) -> None:
