@@ -317,6 +317,17 @@ def _one_line(result, code):
     return lines[0]
 
 
+def test_the_first_command_of_the_day_takes_the_day_s_copy(tmp_path):
+    db = tmp_path / "riskreg.db"
+    assert riskreg("init", "--starter", "--db", str(db)).returncode == 0
+    assert not backups_dir(db).exists()  # nothing to keep before the register existed
+    for _ in range(2):
+        assert riskreg("list", "owners", "--db", str(db)).returncode == 0
+    daily = list(backups_dir(db).glob("*-daily.db"))
+    assert len(daily) == 1 and _mode(daily[0]) == 0o600
+    assert _hazards(daily[0]) == _hazards(db) > 0
+
+
 @pytest.mark.slow
 def test_cli_backup_and_restore(tmp_path):
     db = tmp_path / "practice" / "riskreg.db"

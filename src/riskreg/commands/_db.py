@@ -30,7 +30,8 @@ def open_db(args: Namespace):
     from riskreg.storage.database import open_database
 
     passphrase = ask_passphrase() if passphrase_wanted(args) else None
-    db = open_database(resolve_db(args), passphrase=passphrase)
+    # daily_backup: the first command of the day also takes the day's rolling copy (backups/).
+    db = open_database(resolve_db(args), passphrase=passphrase, daily_backup=True)
     for notice in db.notices:
         print(f"riskreg: {notice}", file=sys.stderr)
     return db

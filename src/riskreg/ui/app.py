@@ -83,7 +83,7 @@ class RiskRegApp(App[None]):
             from riskreg.services.register import RegisterService
             from riskreg.storage.database import open_database
 
-            db = open_database(self.db_path)
+            db = open_database(self.db_path, daily_backup=True)
             register = RegisterService(db, today=self.today)
             empty = register.is_empty()
             import riskreg.services.dashboard  # warm: the first view needs it
