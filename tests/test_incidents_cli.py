@@ -93,3 +93,17 @@ def test_an_empty_database_lists_no_incidents(tmp_path):
     result = riskreg("incidents", "list", "--json", db=tmp_path / "empty.db")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
+
+
+def test_show_lists_the_plan_s_warnings_except_those_about_notices_already_sent(demo_db):
+    result = riskreg("incidents", "show", "INC-2026-002", db=demo_db)
+    assert result.returncode == 0, result.stderr
+    warnings = " ".join(result.stdout.split("\nWarnings\n")[1].split("\n\n")[0].split())
+    assert "Business associate acting as the practice's agent" in warnings
+    assert "No state overlay on file for GA" in warnings
+    record = json.loads(riskreg("incidents", "show", "INC-2026-002", "--json", db=demo_db).stdout)
+    assert record["warnings"] and all(" ".join(w.split()) in warnings for w in record["warnings"])
+    # Florida's notice was due before today and went out in time: no "has passed" about it.
+    florida = next(o for o in record["obligations"] if o["id"] == "state:FL")
+    assert florida["due"] < TODAY and florida["state"] == "done"
+    assert "state:FL" not in warnings and "has passed" not in warnings

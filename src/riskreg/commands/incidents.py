@@ -167,6 +167,10 @@ def render_show(r: dict[str, Any]) -> list[str]:
             out.append("  * State rules and hold readings are informational: verify with counsel.")
     elif r.get("plan_problem"):
         out += ["", f"Plan: cannot be computed: {r['plan_problem']}"]
+    if r["warnings"]:
+        out += ["", "Warnings"]
+        for warning in r["warnings"]:
+            out += textwrap.wrap(warning, 96, initial_indent="  - ", subsequent_indent="    ")
     if r["lessons_learned"]:
         out += ["", "Lessons learned", *_wrap(r["lessons_learned"])]
     out += ["", NOT_LEGAL_ADVICE]

@@ -60,8 +60,8 @@ def plan_warnings(
             out.append(
                 f"Business associate acting as the practice's agent: its discovery on "
                 f"{facts.ba_discovered} counts as the practice's (45 CFR 164.404(a)(2)); clocks run "
-                f"from {start}. If it is an independent contractor, document that and use "
-                "--ba-not-agent."
+                f"from {start}. If it is an independent contractor, document that and record it as "
+                "not an agent (the calculator's --ba-not-agent)."
             )
         else:
             out.append(

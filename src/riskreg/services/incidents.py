@@ -772,6 +772,7 @@ class IncidentService:
         if plan is not None:
             statuses = _statuses(plan, notices, today)
         record["obligations"] = statuses
+        record["warnings"] = current_warnings(plan, statuses)
         record["outstanding"] = [s["id"] for s in statuses if s["state"] in ("due", "late", "open")]
         record["retain_until"] = (
             inc.closed_on + relativedelta(years=RETENTION_YEARS) if inc.closed_on else None
@@ -780,6 +781,16 @@ class IncidentService:
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+
+def current_warnings(plan: Plan | None, statuses: list[dict[str, Any]]) -> list[str]:
+    """The plan's warnings (weekend due dates, the business associate, holds, scope; none moves
+    a date), without those about an obligation already done: "due ... has passed" no longer
+    applies once the notice went out. An obligation's warnings start with "<its id>: "."""
+    if plan is None:
+        return []
+    done = tuple(f"{row['id']}: " for row in statuses if row["state"] == "done")
+    return [w for w in plan.warnings if not (done and w.startswith(done))]
 
 
 def _parse_day(text: str, field_name: str) -> date:

@@ -213,7 +213,7 @@ def write_incident_report(
         record=record,
         history=service.history(record["reference"]),
         holds=list(plan.holds) if plan else [],
-        warnings=list(plan.warnings) if plan else [],
+        warnings=record["warnings"],
         chain=chain,
         today=today,
         generated_at=(now or datetime.now(UTC)).astimezone(UTC),

@@ -96,9 +96,9 @@ def plan_renderable(plan: Any, statuses: list[dict[str, Any]], today: date, pale
             parts.append(Text(f"• {hold.kind} statement {hold.statement_on}: no notice may go out "
                               f"from {hold.statement_on} until {hold.ends_on}."
                               + (f" {hold.note}." if hold.note else "")))
-    # A warning about an obligation already done ("due ... has passed") no longer applies.
-    done = tuple(f"{row['id']}: " for row in statuses if row["state"] == "done")
-    warnings = [w for w in plan.warnings if not (done and w.startswith(done))]
+    from riskreg.services.incidents import current_warnings
+
+    warnings = current_warnings(plan, statuses)
     if warnings:
         parts += [Text(""), Text("Warnings", style=palette["warning"])]
         parts += [Text(f"• {warning}") for warning in warnings]
