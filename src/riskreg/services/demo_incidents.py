@@ -40,7 +40,10 @@ def _factors(rating: str, notes: dict[str, str]) -> dict[str, Any]:
 def build_demo_incidents(db: Database, *, today: date, new_id: Callable[[], str]) -> dict[str, int]:
     """Add the three demo incidents; return {"incident": 3}."""
     service = IncidentService(db, today=lambda: today, new_id=new_id)
-    days = lambda n: today - timedelta(days=n)
+
+    def days(n: int) -> date:
+        return today - timedelta(days=n)
+
     # In order of discovery, so the references follow the calendar.
     _low_probability(service, db, days)
     _media_and_hhs(service, db, days)

@@ -207,4 +207,5 @@ REGISTER_TABLES = {
     "practice_settings": PracticeSettings,
 }
 
-from riskreg.storage import incident_models  # noqa: F401  (the breach workflow tables)
+# Imported last: the incident tables refer to the register tables above.
+from riskreg.storage import incident_models  # noqa: E402, F401  (the breach workflow tables)
