@@ -38,3 +38,7 @@ class ConflictError(UserError):
 
 class DatabaseError(UserError):
     """The database file cannot be used: not SQLite, damaged, newer than this app, not writable."""
+
+
+class WrongPassphrase(DatabaseError):
+    """The passphrase does not open the encrypted database (the app asks again)."""

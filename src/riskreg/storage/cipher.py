@@ -8,7 +8,7 @@ message.
 from pathlib import Path
 from typing import Any
 
-from riskreg.errors import DatabaseError
+from riskreg.errors import DatabaseError, WrongPassphrase
 
 EXTRA_HINT = "encryption needs the optional extra: pip install 'riskreg[encrypted]'"
 
@@ -37,7 +37,7 @@ def connect(path: Path, passphrase: str, **kwargs: Any) -> Any:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except Exception:
         conn.close()
-        raise DatabaseError(
+        raise WrongPassphrase(
             f"wrong passphrase for {path} (or it is not a riskreg database); nothing was changed"
         ) from None
     return conn

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from riskreg.services.register import RegisterService
+    from riskreg.ui.dialogs.passphrase import Secret
     from riskreg.ui.flows import Flows
 
 Clock = Callable[[], date]
@@ -51,9 +52,18 @@ class RiskRegApp(App[None]):
         Binding("f1", "help", "Help", show=False),
     ]
 
-    def __init__(self, db_path: str | Path, today: Clock, *, area: str | None = None) -> None:
+    def __init__(self, db_path: str | Path, today: Clock, *, area: str | None = None,
+                 encrypted: bool = False, passphrase: str | None = None) -> None:
         super().__init__()
         self.db_path = Path(db_path)
+        self.encrypted = encrypted or passphrase is not None
+        """The database is encrypted (SQLCipher): opened with a passphrase, asked if not given."""
+        self._secret: Secret | None = None
+        """The passphrase to try next, only until the database is open (then forgotten)."""
+        if passphrase:
+            from riskreg.ui.dialogs.passphrase import Secret
+
+            self._secret = Secret(passphrase)
         self.today = today
         """The clock: what day it is (fixed in tests and screenshots)."""
         self.initial_area = area
@@ -73,21 +83,46 @@ class RiskRegApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.call_after_refresh(self._open_register)
+        if self.encrypted and self._secret is None:
+            self.call_after_refresh(self._ask_passphrase)
+        else:
+            self.call_after_refresh(self._open_register)
+
+    def _ask_passphrase(self) -> None:
+        from riskreg.ui.dialogs.passphrase import PassphraseDialog
+
+        self.push_screen(PassphraseDialog(self.db_path, self._try_passphrase),
+                         self._passphrase_done)
+
+    def _try_passphrase(self, secret: Secret) -> None:
+        self._secret = secret
+        self._open_register()
+
+    def _passphrase_done(self, opened: bool | None) -> None:
+        if not opened:
+            self.problem = "no passphrase given; the encrypted register was not opened"
+            self.exit(return_code=1)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_register(self) -> None:
-        from riskreg.errors import UserError
+        # The passphrase is read here, never passed as the worker's argument: a worker's
+        # description shows its arguments.
+        from riskreg.errors import UserError, WrongPassphrase
 
+        secret, self._secret = self._secret, None
         try:
             from riskreg.services.register import RegisterService
             from riskreg.storage.database import open_database
 
-            db = open_database(self.db_path, daily_backup=True)
+            db = open_database(self.db_path, daily_backup=True,
+                               passphrase=secret.reveal() if secret else None)
             register = RegisterService(db, today=self.today)
             empty = register.is_empty()
             import riskreg.services.dashboard  # warm: the first view needs it
             import riskreg.ui.loaders  # noqa: F401
+        except WrongPassphrase as error:
+            self.post_message(DatabaseFailed(str(error), wrong_passphrase=True))
+            return
         except UserError as error:
             self.post_message(DatabaseFailed(str(error)))
             return
@@ -95,11 +130,14 @@ class RiskRegApp(App[None]):
             self.post_message(DatabaseFailed(f"cannot open {self.db_path}: "
                                              f"{type(error).__name__}: {error}"))
             return
+        finally:
+            del secret
         self.call_from_thread(self._register_opened, register, db.notices)
         self.post_message(RegisterReady(empty))
 
     def _register_opened(self, register: RegisterService, notices: list[str]) -> None:
         self.register = register
+        self._close_passphrase_dialog()
         for notice in notices:
             self.notify(notice, markup=False, timeout=8)
 
@@ -145,10 +183,21 @@ class RiskRegApp(App[None]):
         self.register_changed("all")
         self.show_area("dashboard")
 
+    def _close_passphrase_dialog(self) -> None:
+        from riskreg.ui.dialogs.passphrase import PassphraseDialog
+
+        if isinstance(self.screen, PassphraseDialog):
+            self.screen.dismiss(True)
+
     @on(DatabaseFailed)
     def _failed(self, event: DatabaseFailed) -> None:
         from riskreg.ui.dialogs.error import ErrorScreen
+        from riskreg.ui.dialogs.passphrase import PassphraseDialog
 
+        if event.wrong_passphrase and isinstance(self.screen, PassphraseDialog):
+            self.screen.wrong(event.problem)
+            return
+        self._close_passphrase_dialog()
         self.problem = event.problem
         self.push_screen(ErrorScreen("Cannot open the register", event.problem),
                          lambda _: self.exit(return_code=1))
@@ -240,14 +289,19 @@ class RiskRegApp(App[None]):
 
 
 def make_app(db_path: str | Path, today: date | Clock | None = None, *,
-             area: str | None = None) -> RiskRegApp:
+             area: str | None = None, encrypted: bool = False,
+             passphrase: str | None = None) -> RiskRegApp:
     """The app on the database at `db_path`. `today` fixes the clock (a date, or a callable
-    returning one); `area` is the area shown first (default: the dashboard)."""
+    returning one); `area` is the area shown first (default: the dashboard). An `encrypted`
+    database is opened with `passphrase` (from $RISKREG_PASSPHRASE, say) or, without one, with
+    the passphrase the app asks for before opening it."""
     if today is None:
         clock: Clock = date.today
     elif isinstance(today, date):
         fixed = today
-        clock = lambda: fixed
+
+        def clock() -> date:
+            return fixed
     else:
         clock = today
-    return RiskRegApp(db_path, clock, area=area)
+    return RiskRegApp(db_path, clock, area=area, encrypted=encrypted, passphrase=passphrase)

@@ -21,6 +21,8 @@ class DatabaseFailed(Message):
     """The database could not be opened (a UserError's message, for the user)."""
 
     problem: str
+    wrong_passphrase: bool = False
+    """The passphrase did not open it (the app asks again)."""
 
 
 @dataclass
