@@ -60,3 +60,28 @@ def test_the_cli_prints_why_the_database_could_not_be_opened(monkeypatch, tmp_pa
     monkeypatch.setattr(ui_app, "make_app", lambda *a, **k: Failed())
     assert main(["--db", str(tmp_path)]) == 1
     assert capsys.readouterr().err == f"riskreg: {tmp_path} is a folder, not a database file\n"
+
+
+async def test_loading_the_starter_register_says_what_it_added(make_app, db):
+    from pilot_helpers import ready, settle
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("s")
+        await settle(pilot, 5)
+        said = [n.message for n in app._notifications if "Starter register loaded" in n.message]
+        assert said == ["Starter register loaded: 1 owner, 21 tools, 52 safeguards, 40 hazards."]
+
+
+async def test_opening_an_existing_register_takes_the_day_s_backup_copy(make_app, register):
+    from pilot_helpers import ready
+
+    from riskreg.storage.backup import backups_dir
+
+    register.create("owner", {"name": "Dr. Rivera"})
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        daily = list(backups_dir(app.db_path).glob("*-daily.db"))
+        assert len(daily) == 1 and daily[0].stat().st_mode & 0o777 == 0o600

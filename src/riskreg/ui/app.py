@@ -177,7 +177,9 @@ class RiskRegApp(App[None]):
         self.call_from_thread(self._starter_loaded, counts)
 
     def _starter_loaded(self, counts: dict[str, int]) -> None:
-        made = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        from riskreg.ui.render import plural
+
+        made = ", ".join(plural(n, kind.removesuffix("s"), kind) for kind, n in counts.items())
         self.notify(f"Starter register loaded: {made}.", timeout=5, markup=False)
         self.register_empty = False
         self.register_changed("all")
