@@ -129,7 +129,7 @@ async def test_the_help_screen_lists_every_key(make_app, small_register):
         text = app.screen.text
         for expected in ("Filter", "New", "Edit", "Reviewed", "Archive", "Restore", "Archived",
                          "Sort", "Link tools", "Save", "Command palette", "Quit",
-                         "Residual/inherent", "Dashboard", "AI consent"):
+                         "Residual", "Inherent", "Dashboard", "AI consent"):
             assert expected in text, expected
         await pilot.press("escape")
         assert app.screen is app.main_screen

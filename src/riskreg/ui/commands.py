@@ -67,6 +67,11 @@ def action_commands(app: RiskRegApp) -> Iterator[SystemCommand]:
     yield SystemCommand("Export deadlines to a calendar (.ics)",
                         "Reviews, safeguards, BAA expiries and incident deadlines as calendar events",
                         partial(open_export_dialog, app))
+    from riskreg.ui.dialogs.write_report import open_risk_analysis_dialog
+
+    yield SystemCommand("Write the risk analysis report…",
+                        "The documented risk analysis as of today, as HTML or Markdown",
+                        partial(open_risk_analysis_dialog, app))
     from riskreg.ui.incidents.commands import incident_commands
 
     yield from incident_commands(app)

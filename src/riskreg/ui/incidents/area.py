@@ -34,6 +34,8 @@ class IncidentsArea(AreaWidget):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New incident", id="incident-new", tooltip="Record a new incident"),
         Binding("enter", "open", "Open", id="incident-open", show=False),
+        Binding("w", "dossier", "Dossier", id="incident-dossier",
+                tooltip="Write the highlighted incident's dossier as HTML or Markdown"),
     ]
 
     COLUMNS = ("Reference", "Left", "Due", "Next notice", "Step", "Determination", "Title")
@@ -116,6 +118,15 @@ class IncidentsArea(AreaWidget):
         ref = self.current_ref()
         if ref:
             open_incident(self.app, ref)
+
+    def action_dossier(self) -> None:
+        from riskreg.ui.dialogs.write_report import open_dossier_dialog
+
+        ref = self.current_ref()
+        if ref is None:
+            self.notify("No incident to write a dossier for.", severity="warning")
+            return
+        open_dossier_dialog(self.app, ref)
 
     @on(DataTable.RowSelected, "#incidents-table")
     def _selected(self, event: DataTable.RowSelected) -> None:

@@ -1,4 +1,5 @@
-"""The command palette's incident commands: start one, and resume each open one."""
+"""The command palette's incident commands: start one, resume each open one, and write the
+dossier of the one the user is on."""
 
 from __future__ import annotations
 
@@ -17,6 +18,13 @@ def incident_commands(app: Any) -> Iterator[SystemCommand]:
     register = getattr(app, "register", None)
     if register is None:
         return
+    ref = current_incident(app)
+    if ref is not None:
+        from riskreg.ui.dialogs.write_report import open_dossier_dialog
+
+        yield SystemCommand(f"Write the dossier for {ref}…",
+                            "Its timeline, determination, deadlines, notices and audit trail, "
+                            "as HTML or Markdown", partial(open_dossier_dialog, app, ref))
     from riskreg.errors import UserError
     from riskreg.services.incidents import IncidentService
 
@@ -28,3 +36,21 @@ def incident_commands(app: Any) -> Iterator[SystemCommand]:
         yield SystemCommand(f"Resume {row['reference']}: {row['title']}",
                             f"at step: {row['step_title']}", partial(open_incident, app,
                                                                      row["reference"]))
+
+
+def current_incident(app: Any) -> str | None:
+    """The incident the user is on: the incident screen's (once saved), else the one highlighted
+    in the Incidents area when it is shown."""
+    from riskreg.ui.incidents.area import IncidentsArea
+    from riskreg.ui.incidents.screen import IncidentScreen
+
+    for screen in reversed(app.screen_stack):
+        if screen.is_modal:
+            continue
+        if isinstance(screen, IncidentScreen):
+            return screen.ref
+        if screen is getattr(app, "main_screen", None):
+            area = screen.active_area
+            return area.current_ref() if isinstance(area, IncidentsArea) else None
+        return None
+    return None

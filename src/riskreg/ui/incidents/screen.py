@@ -98,6 +98,8 @@ class IncidentScreen(Screen[None]):
         Binding("escape", "back", "Back", id="incident-back", tooltip="Back to the incidents"),
         Binding("ctrl+o", "steps", "Steps", id="incident-steps",
                 tooltip="Move to the list of steps (enter opens one)"),
+        Binding("ctrl+r", "dossier", "Dossier", id="incident-screen-dossier",
+                tooltip="Write this incident's dossier as HTML or Markdown"),
     ]
 
     def __init__(self, ref: str | None) -> None:
@@ -261,6 +263,11 @@ class IncidentScreen(Screen[None]):
 
     def action_steps(self) -> None:
         self.query_one("#steps", OptionList).focus()
+
+    def action_dossier(self) -> None:
+        from riskreg.ui.dialogs.write_report import open_dossier_dialog
+
+        open_dossier_dialog(self.app, self.ref)
 
     def action_back(self) -> None:
         if self.panel is not None and self.panel.dirty:

@@ -32,8 +32,11 @@ def _groups() -> list[tuple[str, list[Binding]]]:
     from riskreg.ui.dialogs.form import RecordForm
     from riskreg.ui.dialogs.picker import LinkPicker
     from riskreg.ui.dialogs.review import ReviewDialog
+    from riskreg.ui.incidents.area import IncidentsArea
+    from riskreg.ui.incidents.screen import IncidentScreen
     from riskreg.ui.screens.main import MainScreen
     from riskreg.ui.screens.record import RecordScreen
+    from riskreg.ui.widgets.dashboard import DashboardArea
     from riskreg.ui.widgets.heatmap import HeatMap
     from riskreg.ui.widgets.register_area import RegisterArea
 
@@ -42,9 +45,11 @@ def _groups() -> list[tuple[str, list[Binding]]]:
 
     return [
         ("Everywhere", of(RiskRegApp) + of(MainScreen)),
-        ("Dashboard", of(HeatMap)),
+        ("Dashboard", of(DashboardArea) + of(HeatMap)),
         ("Register tables", of(RegisterArea)),
         ("A record in full", of(RecordScreen)),
+        ("Incidents", of(IncidentsArea)),
+        ("An incident", of(IncidentScreen)),
         ("Forms", of(RecordForm)),
         ("Link picker", of(LinkPicker)),
         ("Mark reviewed", of(ReviewDialog)),

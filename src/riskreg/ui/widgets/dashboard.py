@@ -8,11 +8,12 @@ the days left to their next deadline, say), add its factory here and its data to
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
 from textual.widget import Widget
 from textual.widgets import Static
@@ -40,6 +41,13 @@ class HeatPanel(Vertical):
         self.border_title = "Risk heat map"
         self.border_subtitle = "t residual · enter list"
         yield HeatMap()
+
+    def on_mount(self) -> None:
+        self.watch(self.query_one(HeatMap), "residual", self._switched, init=False)
+
+    def _switched(self, residual: bool) -> None:
+        """The caption names what t shows next, as the footer does."""
+        self.border_subtitle = f"t {'inherent' if residual else 'residual'} · enter list"
 
     def update(self, board: Any, palette: Palette) -> None:
         self.query_one(HeatMap).set_counts(board.heat_inherent, board.heat_residual)
@@ -87,6 +95,13 @@ class DashboardArea(AreaWidget):
     }
     """
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "export_calendar", "Calendar", id="dashboard-export-calendar",
+                tooltip="Export deadlines and reviews as .ics calendar events"),
+        Binding("w", "write_report", "Report", id="dashboard-risk-analysis",
+                tooltip="Write the risk analysis as HTML or Markdown"),
+    ]
+
     def compose(self) -> ComposeResult:
         yield Static("", id="summary", markup=False)
         with Grid(id="panels"):
@@ -106,6 +121,16 @@ class DashboardArea(AreaWidget):
 
     def reload(self) -> None:
         self._fetch()
+
+    def action_export_calendar(self) -> None:
+        from riskreg.ui.dialogs.export_calendar import open_export_dialog
+
+        open_export_dialog(self.app)
+
+    def action_write_report(self) -> None:
+        from riskreg.ui.dialogs.write_report import open_risk_analysis_dialog
+
+        open_risk_analysis_dialog(self.app)
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def _fetch(self) -> None:

@@ -42,7 +42,11 @@ class HeatMap(Widget, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "toggle", "Residual/inherent", id="heat-toggle"),
+        # One key, two bindings: the footer names what t shows next (check_action hides the other).
+        Binding("t", "toggle('residual')", "Residual", id="heat-toggle",
+                tooltip="show the scores after safeguards"),
+        Binding("t", "toggle('inherent')", "Inherent", id="heat-toggle-back",
+                tooltip="show the scores before safeguards"),
         Binding("up", "move(1, 0)", show=False),
         Binding("down", "move(-1, 0)", show=False),
         Binding("left", "move(0, -1)", show=False),
@@ -111,6 +115,12 @@ class HeatMap(Widget, can_focus=True):
 
     def watch_residual(self) -> None:
         self.refresh()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle" and parameters:
+            return (parameters[0] == "residual") != self.residual
+        return True
 
     def watch_cursor(self) -> None:
         self.refresh()
@@ -121,8 +131,8 @@ class HeatMap(Widget, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
-    def action_toggle(self) -> None:
-        self.residual = not self.residual
+    def action_toggle(self, to: str | None = None) -> None:
+        self.residual = to == "residual" if to else not self.residual
 
     def action_move(self, likelihood: int, impact: int) -> None:
         lk, im = self.cursor
