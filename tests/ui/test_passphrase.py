@@ -200,3 +200,22 @@ def test_escape_at_the_prompt_is_one_line_and_status_1(monkeypatch, tmp_path, ca
     assert main(["--encrypted", "--db", str(tmp_path / "x.db")]) == 1
     assert capsys.readouterr().err == (
         "riskreg: no passphrase given; the encrypted register was not opened\n")
+
+
+async def test_a_report_from_an_encrypted_register_warns_it_is_not_encrypted(
+        make_app, encrypted_db, tmp_path):
+    from riskreg.ui.dialogs.write_report import WriteReportDialog
+
+    out = tmp_path / "ra.html"
+    app = make_app(passphrase=PASSPHRASE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.register is not None, "the register")
+        await settle(pilot)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, WriteReportDialog)
+                       and app.screen.query("#report-path"), "the report dialog")
+        assert "the report is not" in str(app.screen.query_one("#report-about").content)
+        await pilot.press("ctrl+u", *str(out), "ctrl+s")
+        await wait_for(pilot, lambda: out.exists(), "the report")
+    assert "Laptop stolen from the car" in out.read_text()
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600

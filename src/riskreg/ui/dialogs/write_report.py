@@ -218,6 +218,13 @@ def _register(app: App):
     return register
 
 
+def _about(app: App, text: str) -> str:
+    if getattr(app, "encrypted", False):
+        text += (" The register is encrypted; the report is not: keep it on an encrypted disk "
+                 "or folder.")
+    return text
+
+
 def open_risk_analysis_dialog(app: App) -> None:
     """Choose where to write the risk analysis as of today (45 CFR 164.308(a)(1)(ii)(A))."""
     register = _register(app)
@@ -234,10 +241,10 @@ def open_risk_analysis_dialog(app: App) -> None:
     app.push_screen(WriteReportDialog(
         write,
         heading="Write the risk analysis",
-        about="The documented risk analysis as of today: scope, method, the tools with their "
-              "BAAs, every hazard scored before and after its safeguards, the safeguards with "
-              "their evidence, reviews, open items and the heat maps. Readable by you only "
-              "(mode 600); keep it six years.",
+        about=_about(app, "The documented risk analysis as of today: scope, method, the tools "
+                     "with their BAAs, every hazard scored before and after its safeguards, the "
+                     "safeguards with their evidence, reviews, open items and the heat maps. "
+                     "Readable by you only (mode 600); keep it six years."),
         path=f"~/riskreg-risk-analysis-{today.isoformat()}.html",
     ))
 
@@ -262,8 +269,9 @@ def open_dossier_dialog(app: App, ref: str | None) -> None:
     app.push_screen(WriteReportDialog(
         write,
         heading=f"Write {ref}'s dossier",
-        about="The incident's timeline, facts, determination with the four factors and the "
-              "rationale, obligations with due and sent dates, holds, the notices as sent and "
-              "its audit trail. Readable by you only (mode 600). Not legal advice.",
+        about=_about(app, "The incident's timeline, facts, determination with the four factors "
+                     "and the rationale, obligations with due and sent dates, holds, the notices "
+                     "as sent and its audit trail. Readable by you only (mode 600). Not legal "
+                     "advice."),
         path=f"~/riskreg-{ref}-dossier.html",
     ))
