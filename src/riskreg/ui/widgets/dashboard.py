@@ -97,7 +97,7 @@ class DashboardArea(AreaWidget):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "export_calendar", "Calendar", id="dashboard-export-calendar",
-                tooltip="Export deadlines and reviews as .ics calendar events"),
+                tooltip="Deadlines and reviews as .ics calendar events"),
         Binding("w", "write_report", "Report", id="dashboard-risk-analysis",
                 tooltip="Write the risk analysis as HTML or Markdown"),
     ]
