@@ -149,3 +149,27 @@ def test_folding_matches_icalendar_for_ascii_and_non_ascii_lines():
 def test_a_naive_timestamp_is_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
         render_calendar([make(last_modified=datetime(2026, 1, 1))])
+
+
+def test_a_streamed_write_that_fails_midway_keeps_the_previous_file(tmp_path):
+    from riskreg.storage.files import write_atomic_chunks
+
+    target = tmp_path / "out.ics"
+    write_atomic_chunks(target, [b"old ", b"file"])
+    assert target.read_bytes() == b"old file"
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+
+    def chunks():
+        yield b"half of a new "
+        raise RuntimeError("the renderer failed")
+
+    with pytest.raises(RuntimeError):
+        write_atomic_chunks(target, chunks())
+    assert target.read_bytes() == b"old file"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.ics"]
+
+
+def test_events_are_released_as_they_are_written():
+    events = [make(i) for i in range(3)]
+    assert list(service._releasing(events)) == [make(i) for i in range(3)]
+    assert events == []

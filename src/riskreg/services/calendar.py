@@ -171,15 +171,25 @@ class CalendarService:
 
         An unwritable path raises UserError with one clear line and leaves nothing behind.
         """
-        from riskreg.storage.files import write_atomic
+        from riskreg.storage.files import write_atomic_chunks
 
         target = Path(path).expanduser()
         if target.is_dir():
             raise UserError(f"cannot write {target}: it is a folder; give a file name, e.g. "
                             f"{target / DEFAULT_FILE_NAME}")
-        data, count = self.render(options)
-        write_atomic(target, data)
+        events = self.events(options)
+        count = len(events)
+        # Streamed into the file, each event let go once written: at 10,000 hazards with
+        # reminder events the file alone is some 60 MB, and it is never held whole in memory.
+        write_atomic_chunks(target, calendar_chunks(_releasing(events)))
         return count
+
+
+def _releasing(events: list[CalendarEvent]) -> Iterator[CalendarEvent]:
+    """The events in order, each dropped from `events` (which ends empty) as it is handed on."""
+    events.reverse()
+    while events:
+        yield events.pop()
 
 
 def render_calendar(events: Sequence[CalendarEvent]) -> bytes:

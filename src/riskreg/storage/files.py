@@ -8,6 +8,7 @@ to disk, then renamed over the target, so a crash or a full disk never leaves a 
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from riskreg.errors import UserError
@@ -38,6 +39,14 @@ def tighten(path: Path) -> str | None:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write bytes to `path` atomically with mode 0600."""
+    write_atomic_chunks(path, (data,))
+
+
+def write_atomic_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write the chunks, in order, to `path` atomically with mode 0600, as `write_atomic` does,
+    without ever holding the whole file in memory (a large calendar export). Whatever goes
+    wrong while the chunks are made or written, the target is left as it was and the temporary
+    file is removed."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -47,8 +56,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, "wb", buffering=1 << 16) as fh:
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, FILE_MODE)
