@@ -19,6 +19,7 @@ at 09:00 N days before, most important first; CRLF line ends and lines folded at
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -242,10 +243,19 @@ class _EventWriter:
         self._dates: dict[date, str] = {}
         self._stamps: dict[datetime, str] = {}
         self._alarms: dict[tuple[int, ...], bytes] = {}
+        self._ints: dict[int, str] = {}
         self._fixed = {s: self._text(s) for s in (CONFIRMED, CANCELLED)}
 
     def _text(self, value: str) -> str:
+        if _TEXT_ESCAPED.search(value) is None:
+            return value  # nothing for vText to escape: it would give the text back as it is
         return self._vtext(value).to_ical().decode("utf-8")
+
+    def _int(self, value: int) -> str:
+        text = self._ints.get(value)
+        if text is None:
+            text = self._ints[value] = self._vint(value).to_ical().decode("ascii")
+        return text
 
     def _date(self, day: date) -> str:
         text = self._dates.get(day)
@@ -282,7 +292,7 @@ class _EventWriter:
             "DTEND;VALUE=DATE:" + self._date(e.day + timedelta(days=1)),
             "DTSTAMP:" + stamp,
             "UID:" + self._text(e.uid),
-            "SEQUENCE:" + self._vint(e.sequence).to_ical().decode("ascii"),
+            "SEQUENCE:" + self._int(e.sequence),
             "CLASS:PRIVATE",
             "DESCRIPTION:" + self._text(e.description),
             "LAST-MODIFIED:" + stamp,
@@ -295,6 +305,10 @@ class _EventWriter:
             return head + self._alarm_block(tuple(e.alarm_days)) + b"END:VEVENT\r\n"
         return head + b"END:VEVENT\r\n"
 
+
+_TEXT_ESCAPED = re.compile(r"[\\;,\r\n]")
+"""The characters icalendar's TEXT escaping changes (backslash, which also covers its "\\N",
+semicolon, comma, CR, LF); a value without any is written as it is."""
 
 FOLD_AT = 74
 """icalendar folds before a character that would make a line 75 octets long: every folded
