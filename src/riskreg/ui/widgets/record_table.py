@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -53,6 +55,8 @@ class RecordTable(DataTable[Text]):
         self.palette: Palette | None = None
         self._layout: tuple[tuple[Column, int], ...] = ()
         self._header_state: tuple[Any, ...] = ()
+        self._painting: dict[Any, Any] | None = None
+        """Styles looked up once per paint (see `render_lines`), None between paints."""
 
     # -- filling -------------------------------------------------------------------------------
 
@@ -111,6 +115,67 @@ class RecordTable(DataTable[Text]):
             if keep:
                 self.move_to(keep)
 
+    # -- painting ------------------------------------------------------------------------------
+    # DataTable asks for the widget's style, the header's and the row's zebra style once per
+    # line (component styles are merged afresh each time, and each style is a walk up the DOM),
+    # and renders every cell through rich's Styled(Padding(Text)) pipeline; after a
+    # new window of rows nothing is cached, so a filter keystroke repainted ~35 lines that way.
+    # The same styles are now looked up once per paint, and a one-line cell that fits is
+    # rendered straight to the segments that pipeline produces (tests compare the two).
+
+    def render_lines(self, crop: Any) -> Any:
+        self._painting = {}
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._painting = None
+
+    @property
+    def rich_style(self) -> Style:
+        painting = self._painting
+        if painting is None:
+            return super().rich_style
+        style = painting.get("widget")
+        if style is None:
+            style = painting["widget"] = super().rich_style
+        return style
+
+    def get_component_styles(self, *names: str) -> Any:
+        painting = self._painting
+        if painting is None:
+            return super().get_component_styles(*names)
+        styles = painting.get(names)
+        if styles is None:
+            styles = painting[names] = _PaintStyles(super().get_component_styles(*names))
+        return styles
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False) -> Any:
+        if row_index < max(self.fixed_rows, 0) or column_index < max(self.fixed_columns, 0):
+            # The header (-1), row labels (-1) and fixed cells: DataTable's own way.
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
+                     self._update_count, self._pseudo_class_state)
+        cache = self._cell_render_cache
+        if cache_key in cache:
+            return cache[cache_key]
+        row = self.rows.get(row_key)
+        cell = self._data.get(row_key, {}).get(column_key)
+        inner = width - 2 * self.cell_padding
+        if row is None or row.height != 1 or not _one_line(cell, inner):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        component_style, post_style = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
+        )
+        pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index})
+        lines = [_cell_line(self.app.console, cell, inner, self.cell_padding,
+                            pre_style + component_style, post_style)]
+        cache[cache_key] = lines
+        return lines
+
     # -- reading -------------------------------------------------------------------------------
 
     def current_id(self) -> str | None:
@@ -152,3 +217,48 @@ class RecordTable(DataTable[Text]):
         super().watch_scroll_y(old, new)
         if self.has_more and self.max_scroll_y > 0 and new >= self.max_scroll_y - 2:
             self.post_message(self.MoreWanted())
+
+
+class _PaintStyles:
+    """A component's styles during one paint, its rich style worked out once."""
+
+    def __init__(self, styles: Any) -> None:
+        self._styles = styles
+        self._rich_style: Style | None = None
+
+    @property
+    def rich_style(self) -> Style:
+        if self._rich_style is None:
+            self._rich_style = self._styles.rich_style
+        return self._rich_style
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._styles, name)
+
+
+def _one_line(cell: Any, width: int) -> bool:
+    """A cell `_cell_line` renders exactly as DataTable would: a Text of one line that fits."""
+    return (
+        type(cell) is Text and width > 0 and cell.justify in (None, "default")
+        and "\n" not in cell.plain and "\t" not in cell.plain and cell.cell_len <= width
+    )
+
+
+_NULL = Style.null()
+
+
+def _cell_line(console: Any, cell: Text, width: int, padding: int, pre_style: Style,
+               post_style: Style | None) -> list[Segment]:
+    """The segments of rich's `console.render_lines(Styled(Padding(cell, (0, padding)),
+    pre_style, post_style))` for a one-line cell that fits `width` (see `_one_line`): the
+    text's own segments between the padding, padded to the width, each segment styled
+    pre_style + its style + post_style."""
+    segments = [segment for segment in cell.render(console, end="") if segment.text]
+    line = [Segment(" " * padding, _NULL)] if padding else []
+    line += segments
+    extra = width - cell.cell_len
+    if extra > 0:
+        line.append(Segment(" " * extra, _NULL))
+    if padding:
+        line.append(Segment(" " * padding, _NULL))
+    return list(Segment.apply_style(line, pre_style, post_style))

@@ -2,7 +2,8 @@
 
 The table shows a window of WINDOW rows; the service filters, sorts and counts in SQL, and the
 next window is fetched when the cursor or the scroll nears the end. The rows are shown as soon
-as they arrive; the count (a scan of every match) follows in a second message. Typing in the filter starts
+as they arrive; the count (a scan of every match) is asked for once they are painted, so that
+its query does not compete with the paint for the interpreter. Typing in the filter starts
 a query at once when none is running, else once the running one is back (only the latest text
 is queried), so the table follows the typing without queueing stale queries.
 """
@@ -86,6 +87,8 @@ class RegisterArea(AreaWidget):
         """The record whose detail is shown (or on its way)."""
         self._detail_fresh = False
         """The detail shown is up to date (the register has not changed since it was read)."""
+        self._bindings_for: tuple[bool, bool] | None = None
+        """(archived, has rows) when the footer last re-checked which keys apply."""
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -141,14 +144,28 @@ class RegisterArea(AreaWidget):
 
     @work(thread=True, group="page", exit_on_error=False)
     def _fetch(self, query: Any, generation: int, offset: int) -> None:
-        from riskreg.ui.loaders import count_page, load_page
+        from riskreg.ui.loaders import load_page
 
-        register = self.riskreg.register
         try:
             limit = WINDOW if offset else FIRST_WINDOW
-            self.post_message(load_page(register, query, generation, offset, limit))
-            if offset == 0:
-                self.post_message(count_page(register, query, generation, self._all_total))
+            self.post_message(load_page(self.riskreg.register, query, generation, offset, limit))
+        except Exception as error:  # noqa: BLE001 (shown to the user, never raised into the UI)
+            self.post_message(LoadFailed(_problem(error)))
+
+    def _count_soon(self, generation: int) -> None:
+        """Count the matches of the query whose rows have just been painted (unless the user has
+        typed on since: that query's rows will ask again)."""
+        if generation == self.generation and self.riskreg.register is not None:
+            self._count(self.query_state, generation, self._all_total)
+
+    @work(thread=True, group="count", exit_on_error=False)
+    def _count(self, query: Any, generation: int, all_total: int | None) -> None:
+        from riskreg.ui.loaders import count_page
+
+        if generation != self.generation:
+            return
+        try:
+            self.post_message(count_page(self.riskreg.register, query, generation, all_total))
         except Exception as error:  # noqa: BLE001 (shown to the user, never raised into the UI)
             self.post_message(LoadFailed(_problem(error)))
 
@@ -181,7 +198,14 @@ class RegisterArea(AreaWidget):
             descending=self.query_state.descending,
         )
         self._show_count(len(table.records), self._total, self._all_total)
-        self.refresh_bindings()  # the footer's keys that need a row are enabled, or not
+        if event.offset == 0:
+            self.call_after_refresh(self._count_soon, event.generation)
+        bindings_for = (self.query_state.archived, bool(table.row_count))
+        if bindings_for != self._bindings_for:
+            # The footer's keys that need a row are enabled, or not (see check_action); a
+            # re-check rebuilds the footer, so only when the answer can have changed.
+            self._bindings_for = bindings_for
+            self.refresh_bindings()
         if event.offset == 0 and table.row_count:
             self._detail_soon()
 

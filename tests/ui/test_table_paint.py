@@ -1,0 +1,79 @@
+"""The register table's quicker paint (RecordTable): the same segments as DataTable's own."""
+
+from __future__ import annotations
+
+from pilot_helpers import area, ready, settle
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import DataTable
+
+from riskreg.ui.widgets.record_table import _cell_line, _one_line
+
+
+def _datatable_cell(table, row: int, column: int, style: Style, width: int, cursor: bool):
+    table._cell_render_cache.clear()
+    return DataTable._render_cell(table, row, column, style, width, cursor, False)
+
+
+def _fast_cell(table, row: int, column: int, style: Style, width: int, cursor: bool):
+    table._cell_render_cache.clear()
+    return table._render_cell(row, column, style, width, cursor, False)
+
+
+async def test_every_cell_paints_exactly_as_datatable_paints_it(make_app, small_register):
+    app = make_app(area="hazards")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot)
+        table = area(app, "hazard").table
+        base = table.rich_style
+        checked = 0
+        for row in range(table.row_count):
+            for column, col in enumerate(table.ordered_columns):
+                width = col.get_render_width(table)
+                for cursor in (False, True):
+                    for style in (base, base + Style(bgcolor="red")):
+                        fast = _fast_cell(table, row, column, style, width, cursor)
+                        assert fast == _datatable_cell(table, row, column, style, width, cursor)
+                        checked += 1
+        assert checked >= 3 * 3 * 4
+        # and the header row (DataTable's own way)
+        header = table._render_cell(-1, 0, base, table.ordered_columns[0].get_render_width(table))
+        width = table.ordered_columns[0].get_render_width(table)
+        assert header == _datatable_cell(table, -1, 0, base, width, False)
+
+
+async def test_the_painted_table_is_the_same_after_a_filter(make_app, small_register):
+    app = make_app(area="hazards")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"phish")
+        await settle(pilot)
+        table = area(app, "hazard").table
+        from textual.geometry import Region
+
+        crop = Region(0, 0, table.size.width, table.size.height)
+        ours = [strip.text for strip in table.render_lines(crop)]
+        assert any("Phishing email" in line for line in ours)
+        assert not any("Misdirected fax" in line for line in ours)
+        assert table._painting is None  # the per-paint styles are dropped after the paint
+
+
+def test_which_cells_take_the_quick_way():
+    assert _one_line(Text("Laptop stolen"), 20)
+    assert _one_line(Text(""), 5)
+    assert not _one_line(Text("x" * 21), 20)  # wider than the cell: DataTable crops it
+    assert not _one_line(Text("two\nlines"), 20)
+    assert not _one_line(Text("a\ttab"), 20)
+    assert not _one_line(Text("right", justify="right"), 20)
+    assert not _one_line("a string", 20)
+    assert not _one_line(Text("x"), 0)
+
+
+def test_a_styled_cell_keeps_its_spans_and_pads_to_the_width():
+    from rich.console import Console
+
+    text = Text.assemble(("! ", "red"), ("Laptop", "bold"))
+    line = _cell_line(Console(), text, 12, 1, Style(color="white"), None)
+    assert "".join(s.text for s in line) == " ! Laptop" + " " * 4 + " "
+    assert sum(len(s.text) for s in line) == 14
+    assert line[1].style.color.name == "red" and line[2].style.bold
