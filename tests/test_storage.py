@@ -105,6 +105,78 @@ def test_a_copy_is_taken_before_a_migration_runs(db_path):
     db.close()
 
 
+def test_the_head_constant_is_the_newest_migration():
+    from riskreg.storage.migrate import HEAD
+
+    assert HEAD == head_revision()
+
+
+_OPEN_AND_LIST_ALEMBIC = (
+    "import sys\n"
+    "from riskreg.storage.database import open_database\n"
+    "db = open_database(sys.argv[1], daily_backup=True)\n"
+    "print(sorted(m for m in sys.modules if m == 'alembic' or m.startswith('alembic.')))\n"
+    "print(*db.notices, sep='\\n')\n"
+    "db.close()\n"
+)
+
+
+def _open_in_a_fresh_process(db_path) -> list[str]:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _OPEN_AND_LIST_ALEMBIC, str(db_path)],
+                         capture_output=True, text=True, check=True, timeout=120)
+    return out.stdout.splitlines()
+
+
+def test_an_up_to_date_database_opens_without_importing_alembic(db_path):
+    open_database(db_path).close()
+    lines = _open_in_a_fresh_process(db_path)
+    assert lines[0] == "[]"
+    assert not list((db_path.parent / "backups").glob("*-pre-migration.db"))
+
+
+def test_an_older_database_is_still_migrated_after_its_copy_is_taken(db_path):
+    open_database(db_path).close()
+    engine = create_engine(f"sqlite:///{db_path}")
+    with engine.begin() as conn:
+        if head_revision() == "0001_register":
+            pytest.skip("only one migration exists: there is no older schema to upgrade from")
+        command.downgrade(alembic_config(conn), "-1")
+        older = conn.execute(text("select version_num from alembic_version")).scalar()
+    engine.dispose()
+    lines = _open_in_a_fresh_process(db_path)
+    assert lines[0] != "[]"  # Alembic did the upgrade
+    assert any("previous version was saved" in line for line in lines[1:])
+    copies = list((db_path.parent / "backups").glob("*-pre-migration.db"))
+    assert len(copies) == 1
+    with sqlite3.connect(copies[0]) as old, sqlite3.connect(db_path) as new:
+        assert old.execute("select version_num from alembic_version").fetchall() == [(older,)]
+        assert new.execute("select version_num from alembic_version").fetchall() == [
+            (head_revision(),)]
+
+
+def test_a_database_with_two_schema_rows_is_not_taken_for_up_to_date(db_path):
+    from riskreg.storage.database import make_engine
+    from riskreg.storage.migrate import HEAD, is_at_head
+
+    open_database(db_path).close()
+    engine = make_engine(db_path)
+    assert is_at_head(engine)
+    with engine.begin() as conn:
+        conn.execute(text("insert into alembic_version values ('0001_register')"))
+    assert not is_at_head(engine)
+    with engine.begin() as conn:
+        conn.execute(text("delete from alembic_version"))
+        conn.execute(text("insert into alembic_version values (:h)"), {"h": HEAD})
+    assert is_at_head(engine)
+    with engine.begin() as conn:
+        conn.execute(text("drop table alembic_version"))
+    assert not is_at_head(engine)
+    engine.dispose()
+
+
 def test_rolling_backups_keep_the_last_seven_private_copies(db_path):
     from datetime import UTC, datetime, timedelta
 
