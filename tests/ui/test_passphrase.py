@@ -219,3 +219,23 @@ async def test_a_report_from_an_encrypted_register_warns_it_is_not_encrypted(
         await wait_for(pilot, lambda: out.exists(), "the report")
     assert "Laptop stolen from the car" in out.read_text()
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+async def test_the_prompt_waits_with_the_collector_on_and_the_day_s_copy_is_encrypted(
+        make_app, encrypted_db):
+    import gc
+
+    from riskreg.storage.backup import backups_dir
+
+    app = make_app(encrypted=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await prompt(pilot)
+        assert gc.isenabled()  # paused only while the register opens, not while the user types
+        await pilot.press(*PASSPHRASE, "enter")
+        await wait_for(pilot, lambda: app.register is not None, "the register")
+        await settle(pilot)
+        assert gc.isenabled()
+    daily = list(backups_dir(encrypted_db).glob("*-daily.db"))
+    assert len(daily) == 1
+    assert not daily[0].read_bytes().startswith(b"SQLite format 3\x00")  # encrypted too
+    assert PASSPHRASE.encode() not in daily[0].read_bytes()

@@ -85,3 +85,102 @@ async def test_opening_an_existing_register_takes_the_day_s_backup_copy(make_app
         await ready(pilot)
         daily = list(backups_dir(app.db_path).glob("*-daily.db"))
         assert len(daily) == 1 and daily[0].stat().st_mode & 0o777 == 0o600
+
+
+async def test_the_day_s_backup_copy_is_taken_after_the_register_is_ready(make_app, register,
+                                                                           monkeypatch):
+    """The copy (the whole file) no longer delays the first rows: the app opens the database
+    without it, says the register is ready, then takes it in the same worker."""
+    from pilot_helpers import ready
+
+    import riskreg.storage.database as database
+
+    register.create("owner", {"name": "Dr. Rivera"})
+    order = []
+    taken = database.take_daily_backup
+
+    def spy(path, now, passphrase=None):
+        order.append(("backup", app.register is not None))
+        return taken(path, now, passphrase)
+
+    monkeypatch.setattr(database, "take_daily_backup", spy)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+    assert order == [("backup", True)]
+
+
+async def test_a_new_register_takes_no_backup_copy(make_app, db_path):
+    from pilot_helpers import ready
+
+    from riskreg.storage.backup import backups_dir
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.register is not None
+    assert not list(backups_dir(db_path).glob("*-daily.db"))
+
+
+async def test_a_backup_copy_that_fails_is_said_and_the_register_still_opens(make_app, register,
+                                                                             monkeypatch):
+    from pilot_helpers import ready
+
+    import riskreg.storage.backup as backup
+    from riskreg.errors import UserError
+
+    register.create("owner", {"name": "Dr. Rivera"})
+
+    def full(*_args, **_kwargs):
+        raise UserError("cannot back up to x: No space left on device")
+
+    monkeypatch.setattr(backup, "daily_backup", full)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.register is not None and app.problem is None
+        said = [n.message for n in app._notifications if "backup copy" in n.message]
+        assert said == ["Today's backup copy could not be made: cannot back up to x: "
+                        "No space left on device"]
+
+
+async def test_the_garbage_collector_is_paused_only_while_the_register_opens(make_app, register,
+                                                                             monkeypatch):
+    import gc
+
+    from pilot_helpers import ready
+
+    import riskreg.storage.database as database
+
+    register.create("owner", {"name": "Dr. Rivera"})
+    seen = []
+    opener = database.open_database
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return opener(*args, **kwargs)
+
+    monkeypatch.setattr(database, "open_database", spy)
+    app = make_app()
+    assert gc.isenabled()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert seen == [False]  # paused while the register opened
+        assert gc.isenabled()
+    assert gc.isenabled()
+
+
+async def test_a_collector_switched_off_before_the_app_stays_off(make_app, register):
+    import gc
+
+    from pilot_helpers import ready
+
+    gc.disable()
+    try:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -55,8 +55,11 @@ def _explain(path: Path, error: Exception) -> DatabaseError:
 class Database:
     """An open riskreg database. Hand it to the services; screens never hold a session."""
 
-    def __init__(self, path: Path, engine: Engine, notices: list[str]) -> None:
+    def __init__(self, path: Path, engine: Engine, notices: list[str], *,
+                 existed: bool = True) -> None:
         self.path = path
+        self.existed = existed
+        """The file held a database before this open (False: created now, nothing to back up)."""
         self.engine = engine
         self._writer = engine.execution_options(riskreg_write=True)
         self.notices = notices
@@ -172,17 +175,20 @@ def open_database(
         engine.dispose()
         raise
     if daily_backup and existed:
-        _daily_backup(path, now or datetime.now(UTC), passphrase, notices)
-    return Database(path, engine, notices)
+        notices.extend(take_daily_backup(path, now or datetime.now(UTC), passphrase))
+    return Database(path, engine, notices, existed=existed)
 
 
-def _daily_backup(path: Path, now: datetime, passphrase: str | None, notices: list[str]) -> None:
-    """The start-up's daily copy (storage/backup.py); a failure is a notice, never a refusal to
-    open the register."""
+def take_daily_backup(path: Path, now: datetime, passphrase: str | None = None) -> list[str]:
+    """The start-up's daily copy (storage/backup.py), once a day; what the user should hear (a
+    failure is a notice, never a refusal to open the register). The app calls this itself, after
+    the first data is shown (`open_database(daily_backup=False)`, then this for an existing
+    database); the CLI through `open_database(daily_backup=True)`."""
     from riskreg.errors import UserError
     from riskreg.storage.backup import daily_backup
 
     try:
         daily_backup(path, now, passphrase)
     except UserError as error:
-        notices.append(f"Today's backup copy could not be made: {error}")
+        return [f"Today's backup copy could not be made: {error}"]
+    return []
