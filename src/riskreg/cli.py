@@ -6,13 +6,16 @@ the deadline calculator answer without loading Textual or SQLModel.
 """
 
 import argparse
+import atexit
 import importlib
 import os
 import sys
 from collections.abc import Sequence
 
-from riskreg import __version__
+from riskreg import __version__, collector
 from riskreg.errors import UserError
+
+atexit.register(collector.freeze_at_exit)
 
 # Subcommand modules, in the order `--help` lists them. Each defines `register(subparsers, common)`.
 # (`import_` registers the `import` command: `import` is a Python keyword.)
@@ -84,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from riskreg.commands.tui import run_tui
 
             return run_tui(args)
+        collector.pause()  # until the database is open (commands._db.open_db): see collector
         return int(args.run(args) or 0)
     except UserError as exc:
         print(f"riskreg: {exc}", file=sys.stderr)
@@ -95,3 +99,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `riskreg list --json | head` closing the pipe is not an error worth a traceback.
         sys.stderr.close()
         return 0
+    finally:
+        collector.command_done()

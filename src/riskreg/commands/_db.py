@@ -34,4 +34,7 @@ def open_db(args: Namespace):
     db = open_database(resolve_db(args), passphrase=passphrase, daily_backup=True)
     for notice in db.notices:
         print(f"riskreg: {notice}", file=sys.stderr)
+    from riskreg import collector
+
+    collector.resume()  # the imports are done; the command's own work begins
     return db
