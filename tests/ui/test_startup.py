@@ -184,3 +184,24 @@ async def test_a_collector_switched_off_before_the_app_stays_off(make_app, regis
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_quitting_leaves_everything_in_the_database_file_alone(make_app, db_path):
+    """The app closes the register on the way out: SQLite folds the write-ahead log into the
+    file and removes it, so a copy of the .db file alone holds every change."""
+    from pathlib import Path
+
+    from pilot_helpers import ready, settle
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("s")  # the starter register: hundreds of rows written
+        await settle(pilot, 5)
+        assert Path(f"{db_path}-wal").exists()
+        await pilot.press("ctrl+q")
+    assert not Path(f"{db_path}-wal").exists() and not Path(f"{db_path}-shm").exists()
+    import sqlite3
+
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as con:
+        assert con.execute("select count(*) from hazard").fetchone()[0] == 40

@@ -124,6 +124,11 @@ class RiskRegApp(App[None]):
 
     def on_unmount(self) -> None:
         self._resume_gc(closing=True)
+        if self.register is not None:
+            # Closing the last connection checkpoints the write-ahead log into the database
+            # file and removes it: the file alone then holds everything (a copy made with a
+            # file manager is complete). Not left to the interpreter's exit, which skips it.
+            self.register.db.close()
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
