@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
@@ -74,6 +74,10 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
     }
     """
 
+    AUTO_FOCUS = "#grid > *"
+    """The first field. Textual's default ("*") focuses the scrolling container first, and each
+    focus change there restyles every widget inside it (~20-40 ms a time)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form-save", priority=True),
         Binding("escape", "cancel", "Cancel", id="form-cancel"),
@@ -86,18 +90,58 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         super().__init__()
         self.kind = kind
         self.spec = KINDS[kind]
+        self._widgets: dict[str, Widget] = {}
+        """Each field's widget, by field name (mounted or still waiting in `_later`)."""
+        self._later: list[Widget] = []
+        self._built = False
+        self._styled_with: tuple[Any, ...] | None = None
+        self._set_up(record, save, reload, owners, tools, defaults)
+
+    def _set_up(self, record: dict[str, Any] | None, save: Save,
+                reload: Callable[[], dict[str, Any]] | None, owners: Any, tools: Any,
+                defaults: dict[str, Any] | None) -> None:
+        """Everything that belongs to one opening of the form (see `reuse`)."""
         self.record = record
         self.revision: int | None = record["revision"] if record else None
         self.save_record = save
         self.reload_record = reload
         self.owners = list(owners)
         self.tools = list(tools)
-        self.defaults = {**DEFAULTS[kind], **(defaults or {})}
+        self.defaults = {**DEFAULTS[self.kind], **(defaults or {})}
         self.initial: dict[str, Any] = {}
         self.saving = False
-        self._widgets: dict[str, Widget] = {}
-        """Each field's widget, by field name (mounted or still waiting in `_later`)."""
-        self._later: list[Widget] = []
+
+    @property
+    def reusable(self) -> bool:
+        """Built and closed: `reuse` can show it again."""
+        return self._built and self.is_mounted and self not in self.app.screen_stack
+
+    def reuse(self, record: dict[str, Any] | None, *, save: Save,
+              reload: Callable[[], dict[str, Any]] | None = None,
+              owners: list[tuple[Any, str]] = (), tools: list[tuple[Any, str]] = (),
+              defaults: dict[str, Any] | None = None) -> None:
+        """Make this closed form what a new RecordForm(kind, record, ...) would be, before it is
+        pushed again. Building the form's ~60 widgets and styling them is most of the time it
+        takes to open (a few hundred ms); putting other values into built widgets is a few ms.
+        Everything one opening leaves behind is reset: values (long texts without their undo
+        history), choices' options (owners and tools come and go), problems, heading, the
+        saving flag, the values the unsaved-changes check compares with, focus and scroll."""
+        self._set_up(record, save, reload, owners, tools, defaults)
+        self._mount_rest()
+        self.clear_problems()
+        self.query_one("#heading", Static).update(self._heading())
+        shown = record or self.defaults
+        for field in all_fields(self.kind):
+            value = _value(shown, field)
+            options, chosen, _blank = self._choice(field, value)
+            _reset(self._widgets[field.name], value, options, chosen)
+        self.initial = self.values()
+        self.query_one("#fields", VerticalScroll).scroll_home(animate=False, immediate=True)
+        # A fresh focus on the first field, as a new form has (an Input selects its text when
+        # it gains focus); at once, not later as focus() would: pushing the form would focus it
+        # first anyway (AUTO_FOCUS).
+        self.set_focus(None)
+        self.set_focus(self._widgets[all_fields(self.kind)[0].name], scroll_visible=False)
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -141,20 +185,26 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
             return f"New {self.spec.singular}"
         return f"Edit {self.spec.singular}: {self.spec.title_of(self.record)}"
 
+    def _choice(self, field: Field, value: Any) -> tuple[Any, Any, str | None]:
+        """(options, value, blank label) of a field shown as a Choice; options None if not."""
+        if field.type in ("choice", "score"):
+            return field.options, _known(field.options, value), None
+        if field.type == "check":
+            return CHECK, {True: "yes", False: "no"}.get(value, "unknown"), None
+        if field.type in ("owner", "tool"):
+            options = self.owners if field.type == "owner" else self.tools
+            return options, _known(options, value), f"(no {field.type})"
+        return None, value, None
+
     def _widget(self, field: Field, value: Any) -> Widget:
         wid = f"f-{field.name}"
+        options, chosen, blank = self._choice(field, value)
+        if options is not None:
+            return Choice(options, chosen, id=wid, blank=blank)
         if field.type == "long":
             return TextArea(plain(value), id=wid, soft_wrap=True, tab_behavior="focus",
                             compact=True, show_line_numbers=False, highlight_cursor_line=False,
                             placeholder=field.help)
-        if field.type in ("choice", "score"):
-            return Choice(field.options, _known(field.options, value), id=wid)
-        if field.type == "check":
-            return Choice(CHECK, {True: "yes", False: "no"}.get(value, "unknown"), id=wid)
-        if field.type in ("owner", "tool"):
-            options = self.owners if field.type == "owner" else self.tools
-            return Choice(options, _known(options, value), id=wid,
-                          blank=f"(no {field.type})")
         if field.type == "bool":
             return Checkbox("", bool(value), id=wid, compact=True)
         if field.type == "months":
@@ -168,7 +218,21 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         self.initial = self.values()
         first = all_fields(self.kind)[0]
         self._widgets[first.name].focus()
+        self._built = True
         self.call_after_refresh(self._mount_rest)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler, which restyles every widget of the form when the
+        # event asks (push_screen always does): 20-30 ms, a quarter of a reused form's opening.
+        # A widget's style depends on the stylesheet, the app's classes and pseudo-classes, and
+        # its own and its ancestors' classes and states; a change to the last restyles it at
+        # once, shown or not. So when the first two are what they were the last time the form
+        # was shown, the restyle would change nothing.
+        app = self.app
+        key = (app.stylesheet, app.stylesheet.rules, app.classes, app.pseudo_classes)
+        if key == self._styled_with:
+            event.refresh_styles = False
+        self._styled_with = key
 
     # -- values --------------------------------------------------------------------------------
 
@@ -344,6 +408,20 @@ def _set(widget: Widget, field: Field, value: Any) -> None:
             widget.value = _known(widget.options, value)
     elif isinstance(widget, Input):
         widget.value = plain(value)
+
+
+def _reset(widget: Widget, value: Any, options: Any, chosen: Any) -> None:
+    """Put a value in a widget as if it had just been built with it (a Choice: with these
+    options, this one chosen)."""
+    if isinstance(widget, Choice):
+        widget.set_options(options, chosen)
+    elif isinstance(widget, TextArea):
+        widget.load_text(plain(value))  # always: it also forgets the undo history
+    elif isinstance(widget, Checkbox):
+        widget.value = bool(value)
+    elif isinstance(widget, Input):
+        widget.value = plain(value)
+        widget.cursor_position = len(widget.value)  # where a new Input has it
 
 
 def _get(widget: Widget, field: Field) -> Any:

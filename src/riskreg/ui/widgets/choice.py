@@ -60,13 +60,21 @@ class Choice(Widget, can_focus=True):
                  blank: str | None = None, **kwargs: Any) -> None:
         """`blank`: the label of "nothing chosen", or None when a choice is required."""
         super().__init__(**kwargs)
-        self.options = list(options)
-        if blank is not None:
-            self.options.insert(0, (Text(blank, style="dim"), BLANK))
+        self._blank = blank
         self.allow_blank = blank is not None
+        self.set_options(options, value)
+
+    def set_options(self, options: Sequence[tuple[str | Text, Any]], value: Any = BLANK) -> None:
+        """Replace the options and choose `value` among them, quietly (no Changed message):
+        for a form shown again with another record."""
+        self.options = list(options)
+        if self._blank is not None:
+            self.options.insert(0, (Text(self._blank, style="dim"), BLANK))
         if value is BLANK and not self.allow_blank and self.options:
             value = self.options[0][1]
         self.set_reactive(Choice.value, value)
+        if self.is_mounted:
+            self.refresh()
 
     def validate_value(self, value: Any) -> Any:
         if any(v == value for _, v in self.options):
