@@ -230,6 +230,20 @@ def test_a_written_statement_within_thirty_days_of_an_oral_one_replaces_its_peri
     assert individuals.due == date(2026, 6, 11)  # not the oral statement's 06-19
     assert individuals.tolling_due == date(2026, 6, 22)  # 06-11 + (05-31 - 05-20)
     assert any("followed within 30 days by a written statement" in w for w in plan.warnings)
+    # The written statement came after the original due date (05-31) but inside the oral hold:
+    # it does extend the deadline, so no warning may say it does not.
+    assert not any("does not extend" in w for w in plan.warnings)
+
+
+def test_a_statement_after_the_due_date_as_extended_by_an_earlier_hold_is_warned():
+    # Oral 05-20 holds to 06-19; a written statement on 06-25 comes after that due date.
+    holds = (Hold("oral", date(2026, 5, 20)), Hold("written", date(2026, 6, 25), 10))
+    plan = plan_for(date(2026, 4, 1), 20, holds=holds)
+    assert due(plan, "individuals") == date(2026, 6, 19)
+    assert [w for w in plan.warnings if "does not extend" in w] == [
+        "The written law-enforcement statement of 2026-06-25 came after the due date in force "
+        "2026-06-19: it does not extend a deadline that had already passed."
+    ]
 
 
 def test_a_written_statement_after_the_oral_thirty_days_is_a_separate_hold():

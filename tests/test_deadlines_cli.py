@@ -212,6 +212,10 @@ def test_today_comes_from_the_clock_when_riskreg_today_is_unset():
             "at least 1",
         ),
         (
+            ["--discovered", "2026-03-10", "--affected", "3", "--hold", "written:2026-04-01:-4"],
+            "'-4' is not a whole number of days",
+        ),
+        (
             ["--discovered", "2026-03-10", "--affected", "3", "--hold", "oral:2026-04-31"],
             "not a date",
         ),

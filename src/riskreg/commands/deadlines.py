@@ -107,9 +107,9 @@ def parse_date(text: str, what: str) -> date:
         raise BadInput(f"{what} {text.strip()} is not a date") from None
 
 
-def parse_count(text: str, what: str) -> int:
+def parse_count(text: str, what: str, unit: str = "people") -> int:
     if not _COUNT.fullmatch(text.strip()):
-        raise BadInput(f"{what} {text!r} is not a whole number of people (0 or more)")
+        raise BadInput(f"{what} {text!r} is not a whole number of {unit} (0 or more)")
     return int(text)
 
 
@@ -129,7 +129,7 @@ def parse_hold(text: str):
         return Hold("oral", parse_date(parts[1], "--hold oral date"))
     if kind == "written" and len(parts) == 3:
         on = parse_date(parts[1], "--hold written date")
-        days = parse_count(parts[2], "--hold written DAYS")
+        days = parse_count(parts[2], "--hold written DAYS", unit="days")
         if days < 1:
             raise BadInput("--hold written DAYS must be at least 1")
         return Hold("written", on, days)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from riskreg.domain import state_rules as overlays
-from riskreg.domain.holds import HoldWindow, inside_hold
+from riskreg.domain.holds import HoldWindow, conservative_due, inside_hold, merged_periods
 from riskreg.domain.obligations import Obligation
 from riskreg.domain.workdays import WEEKDAY_NAMES, federal_holiday, is_weekend
 
@@ -86,12 +86,20 @@ def plan_warnings(
         )
         individuals = obligations[0]
         original = individuals.original_due
-        for w in [w for w in windows if original and w.statement_on > original]:
-            out.append(
-                f"The {w.kind} law-enforcement statement of {w.statement_on} came after the "
-                f"original due date {original}: it does not extend a deadline "
-                "that had already passed."
-            )
+        for w in windows:
+            if original is None:
+                break
+            # The due date in force when this statement came: the original one, as extended by
+            # the holds stated before it (a statement made while an earlier hold runs still
+            # extends the deadline, as conservative_due computes).
+            earlier = merged_periods([x for x in windows if x.statement_on < w.statement_on])
+            in_force = conservative_due(original, earlier)
+            if w.statement_on > in_force:
+                since = "original due date" if in_force == original else "due date in force"
+                out.append(
+                    f"The {w.kind} law-enforcement statement of {w.statement_on} came after the "
+                    f"{since} {in_force}: it does not extend a deadline that had already passed."
+                )
     listed = sum(facts.residents.values())
     if listed < facts.affected:
         out.append(
