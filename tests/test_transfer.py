@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from conftest import FIXED_TODAY
@@ -520,6 +521,18 @@ def test_cli_import_of_a_missing_or_hostile_file_is_one_line(tmp_path):
     junk.write_bytes(b"\x00\x01 not json")
     assert "not a riskreg export" in _one_line_error(riskreg("import", "json", str(junk), "--db", db))
     assert riskreg("import", "--db", db).returncode == 2
+    # Refused: no new, empty database is left behind.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["junk.json"]
+
+
+def test_a_refused_import_into_an_existing_database_leaves_it_as_it_was(db, tmp_path):
+    db.close()
+    before = Path(db.path).read_bytes()
+    junk = tmp_path / "junk.json"
+    junk.write_text("[]", encoding="utf-8")
+    assert "not a riskreg export" in _one_line_error(
+        riskreg("import", "json", str(junk), "--db", str(db.path)))
+    assert Path(db.path).read_bytes() == before
 
 
 def test_cli_import_check_of_a_good_file(demo, tmp_path):

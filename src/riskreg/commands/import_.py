@@ -66,15 +66,30 @@ def _run_json(args: Namespace) -> int:
     if args.check:
         return _check(args)
     from riskreg.commands._db import open_db
+    from riskreg.errors import UserError
     from riskreg.services.transfer import import_json
 
     db = open_db(args)
     try:
         result = import_json(db, args.file, merge=args.merge)
+    except UserError:
+        db.close()
+        if not db.existed:
+            _remove_new_database(db.path)
+        raise
     finally:
         db.close()
     print(describe(result, args.file, str(db.path)))
     return 0 if result.audit is None or result.audit.ok else 1
+
+
+def _remove_new_database(path) -> None:
+    """A refused import into a database this command created leaves no empty database behind
+    ("nothing was changed" stays true). Only files this very command made are removed."""
+    from pathlib import Path
+
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _check(args: Namespace) -> int:
