@@ -271,3 +271,28 @@ async def test_a_theme_change_while_the_form_is_closed_shows_in_it(
         after = form.query_one("#form").styles.background
         assert after != before
         assert after.hex.lower() == app.get_css_variables()["surface"].lower()
+
+
+async def test_a_form_already_open_is_never_taken_for_another_record(
+        make_app, register, small_register):
+    """(The command palette can start an edit while a form is open.)"""
+    phishing = small_register["phishing"]
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        first = await _open(pilot)
+        assert first.record["public_id"] != phishing["public_id"]
+        await pilot.press(*"Under the other one")
+        app.flows.edit("hazard", phishing["public_id"])
+        await pilot.pause()
+        second = app.screen
+        assert isinstance(second, RecordForm) and second is not first
+        assert _title(second) == phishing["title"]
+        await _type(pilot, "threat_source", "Email")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is first
+        assert _title(first) == "Under the other one"
+        assert register.get("hazard", phishing["public_id"])["threat_source"] == "Email"
+        await _close(pilot, discard=True)
+        assert await _open(pilot) is first  # the kept one, not the extra one
