@@ -141,3 +141,9 @@ def test_a_folder_given_as_the_database_gets_a_clear_message(tmp_path):
 def test_demo_rejects_a_non_positive_hazard_count(tmp_path):
     result = riskreg("demo", "--hazards", "0", "--db", str(tmp_path / "x.db"))
     assert result.returncode == 2 and "at least 1" in result.stderr
+
+
+def test_demo_rejects_a_hazard_count_with_a_typo_s_extra_zeros(tmp_path):
+    result = riskreg("demo", "--hazards", "1000000", "--db", str(tmp_path / "x.db"))
+    assert result.returncode == 2 and "at most 100,000" in result.stderr
+    assert not (tmp_path / "x.db").exists()

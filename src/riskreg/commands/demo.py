@@ -6,6 +6,8 @@ from datetime import date
 
 from riskreg.errors import BadInput
 
+MAX_HAZARDS = 100_000
+
 
 def register(sub, common) -> None:
     p = sub.add_parser(
@@ -16,7 +18,8 @@ def register(sub, common) -> None:
     )
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.add_argument("--hazards", type=_positive, default=None, metavar="N",
-                   help="scale the register to N hazards (tools and safeguards in proportion)")
+                   help="scale the register to N hazards, at most 100,000 (tools and safeguards "
+                   "in proportion)")
     p.set_defaults(run=run)
 
 
@@ -29,6 +32,9 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    if value > MAX_HAZARDS:
+        # A typo's extra zeros would otherwise run for hours and fill the disk.
+        raise argparse.ArgumentTypeError(f"at most {MAX_HAZARDS:,} (the benchmarks use 10,000)")
     return value
 
 
