@@ -226,3 +226,28 @@ def test_the_audit_chain_names_a_removed_event(register, db, db_path):
     with db.reading() as session:
         result = audit.verify(session)
     assert not result.ok and result.bad_event == 2 and "missing" in result.problem
+
+
+def test_the_audit_chain_names_an_inserted_event_even_with_a_correctly_forged_hash(
+        register, db, db_path):
+    from datetime import UTC, datetime
+
+    for name in ("A", "B", "C"):
+        register.create("owner", {"name": name})
+    with sqlite3.connect(db_path) as conn:
+        # Make room after event 1, then insert a forged event 2 whose own hash is right.
+        conn.execute("update audit_event set id = id + 1000 where id >= 2")
+        conn.execute("update audit_event set id = id - 999 where id >= 1000")
+        first_hash = conn.execute("select hash from audit_event where id = 1").fetchone()[0]
+        at = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+        changes = '{"name": [null, "Forged"]}'
+        payload = audit.canonical(2, at, "owner", "forged-id", "create", changes)
+        conn.execute(
+            "insert into audit_event (id, at, entity, public_id, action, changes, prev_hash, hash)"
+            " values (2, ?, 'owner', 'forged-id', 'create', ?, ?, ?)",
+            (at.strftime("%Y-%m-%d %H:%M:%S.%f"), changes, first_hash,
+             audit.chain_hash(first_hash, payload)),
+        )
+    with db.reading() as session:
+        result = audit.verify(session)
+    assert not result.ok and result.bad_event == 3 and "inserted" in result.problem
