@@ -34,6 +34,20 @@ def test_a_new_database_is_private_to_its_owner(db_path):
     assert _mode(db_path.parent) == 0o700
 
 
+def test_every_folder_riskreg_creates_on_the_way_is_private_and_existing_ones_are_left(tmp_path):
+    import os
+
+    old = os.umask(0o022)  # a common umask: plain mkdir would make 0755 folders
+    try:
+        tmp_path.chmod(0o755)
+        db_path = tmp_path / "new" / "deeper" / "r.db"
+        open_database(db_path).close()
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "new") == 0o700 and _mode(tmp_path / "new" / "deeper") == 0o700
+    assert _mode(tmp_path) == 0o755  # it existed: it may be shared, so it is not touched
+
+
 def test_an_existing_database_readable_by_others_is_tightened_with_a_notice(db_path):
     open_database(db_path).close()
     db_path.chmod(0o644)

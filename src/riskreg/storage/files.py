@@ -20,12 +20,18 @@ DIR_MODE = 0o700
 def ensure_private_dir(folder: Path) -> None:
     """Create a folder (and its parents) owner-only; an existing folder is left as it is, since it
     may be shared (e.g. /tmp or the user's Documents)."""
-    if not folder.exists():
+    missing = []  # the folder and those of its parents that do not exist yet, outermost first
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing.insert(0, candidate)
+    for new in missing:
+        # One by one: mkdir(parents=True) would give the parents the umask's mode (often 0755).
         try:
-            folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            new.mkdir(mode=DIR_MODE, exist_ok=True)
+            new.chmod(DIR_MODE)  # the mode given to mkdir is still cut by the umask
         except OSError as exc:
             raise UserError(f"cannot create folder {folder}: {exc.strerror}") from None
-        folder.chmod(DIR_MODE)
 
 
 def tighten(path: Path) -> str | None:
