@@ -20,7 +20,8 @@ atexit.register(collector.freeze_at_exit)
 # Subcommand modules, in the order `--help` lists them. Each defines `register(subparsers, common)`.
 # (`import_` registers the `import` command: `import` is a Python keyword.)
 COMMANDS: tuple[str, ...] = ("init", "demo", "list", "audit", "deadlines", "encrypt", "incidents",
-                             "export", "import_", "report", "backup", "restore")
+                             "export", "import_", "report", "settings", "backup",
+                             "restore")
 
 
 def _common_options(suppress_defaults: bool) -> argparse.ArgumentParser:

@@ -5,6 +5,7 @@ plain pydantic models first. The first problem found becomes a ValidationError n
 nothing is written.
 """
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
@@ -170,6 +171,79 @@ INPUTS: dict[str, type[_Input]] = {
 }
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _name(value: Any) -> Any:
+    """A name printed on reports and notices: one line, at most 200 characters."""
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    if _CONTROL.search(value):
+        raise ValueError("must be plain text on one line (no tabs, line breaks or control "
+                         "characters)")
+    if len(value) > 200:
+        raise ValueError(f"is {len(value)} characters long; at most 200")
+    return value
+
+
+def _state(value: Any) -> Any:
+    from riskreg.domain.state_rules import jurisdictions
+
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    code = value.strip().upper()
+    if code and code not in jurisdictions():
+        raise ValueError(f"{value.strip()!r} is not a 2-letter USPS code of a state or "
+                         "territory (e.g. CA, NY, DC, PR), or empty")
+    return code
+
+
+def _whole(low: int, high: int, unit: str) -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value, re.ASCII):
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{value!r} is not a whole number of {unit} ({low}-{high})")
+        if not low <= value <= high:
+            raise ValueError(f"{value} is not between {low} and {high} {unit}")
+        return value
+
+    return BeforeValidator(check)
+
+
+def _alarms(value: Any) -> Any:
+    """Stored as the parser reads it back: "14,7,1", or "none" (an empty value would mean the
+    default alarms to the calendar export)."""
+    from riskreg.domain.calendar_events import parse_alarm_days
+
+    if value is None:
+        value = ""
+    if isinstance(value, tuple | list):
+        value = ",".join(str(v) for v in value)
+    if not isinstance(value, str):
+        return value
+    days = parse_alarm_days(value)
+    return ",".join(str(n) for n in days) if days else "none"
+
+
+Name = Annotated[str, BeforeValidator(_name)]
+
+
+class SettingsInput(_Input):
+    """The practice settings (one row). Not in INPUTS: not a register record."""
+
+    practice_name: Name = ""
+    practitioner: Name = ""
+    home_state: Annotated[str, BeforeValidator(_state)] = ""
+    internal_target_days: Annotated[int, _whole(0, 59, "days")] = 15
+    alarm_days: Annotated[str, BeforeValidator(_alarms)] = "14,7,1"
+    risk_analysis_reviewed_on: OptionalDate = None
+    risk_analysis_cadence_months: Annotated[int, _whole(1, 36, "months")] = 12
+
+
 class _FieldProblem(ValueError):
     def __init__(self, field: str, problem: str) -> None:
         super().__init__(problem)
@@ -191,8 +265,17 @@ _FRIENDLY = {
 def validate(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     """Check a whole record; return the cleaned values or raise ValidationError for the first
     problem found, naming the field."""
+    return validate_with(INPUTS[kind], data, kind)
+
+
+def validate_settings(data: dict[str, Any]) -> dict[str, Any]:
+    """Check the practice settings (fields not given take their defaults)."""
+    return validate_with(SettingsInput, data, "practice_settings")
+
+
+def validate_with(model_type: type[_Input], data: dict[str, Any], kind: str) -> dict[str, Any]:
     try:
-        model = INPUTS[kind].model_validate(data)
+        model = model_type.model_validate(data)
     except _FieldProblem as problem:
         raise ValidationError(problem.field, str(problem)) from None
     except PydanticError as error:

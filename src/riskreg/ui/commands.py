@@ -72,6 +72,12 @@ def action_commands(app: RiskRegApp) -> Iterator[SystemCommand]:
     yield SystemCommand("Write the risk analysis report…",
                         "The documented risk analysis as of today, as HTML or Markdown",
                         partial(open_risk_analysis_dialog, app))
+    from riskreg.ui.dialogs.settings import open_settings_dialog
+
+    yield SystemCommand("Practice settings…",
+                        "Practice name, practitioner, home state, internal target, calendar "
+                        "alarms, last risk analysis review",
+                        partial(open_settings_dialog, app))
     from riskreg.ui.incidents.commands import incident_commands
 
     yield from incident_commands(app)

@@ -23,6 +23,8 @@ EXTRA = {
     "Forms": [("tab / shift+tab", "Next / previous field"),
               ("enter or space", "Open a choice list")],
     "Link picker": [("space / enter", "Tick (link) or untick (unlink) the highlighted record")],
+    "Practice settings": [("ctrl+p", "Open them: “Practice settings…” in the command palette"),
+                          ("enter", "Next field")],
 }
 
 
@@ -32,6 +34,7 @@ def _groups() -> list[tuple[str, list[Binding]]]:
     from riskreg.ui.dialogs.form import RecordForm
     from riskreg.ui.dialogs.picker import LinkPicker
     from riskreg.ui.dialogs.review import ReviewDialog
+    from riskreg.ui.dialogs.settings import SettingsDialog
     from riskreg.ui.incidents.area import IncidentsArea
     from riskreg.ui.incidents.screen import IncidentScreen
     from riskreg.ui.screens.main import MainScreen
@@ -53,6 +56,7 @@ def _groups() -> list[tuple[str, list[Binding]]]:
         ("Forms", of(RecordForm)),
         ("Link picker", of(LinkPicker)),
         ("Mark reviewed", of(ReviewDialog)),
+        ("Practice settings", of(SettingsDialog)),
         ("Questions", of(ConfirmDialog)),
     ]
 

@@ -1,0 +1,284 @@
+"""The practice settings: name, practitioner, home state, internal target, calendar alarms and the
+last review of the whole risk analysis. ctrl+s saves, escape cancels (asking first when something
+was changed). A bad value is shown beside its field and nothing is saved; settings changed in
+another window since the dialog opened are never overwritten: the dialog says so and offers to
+reload them.
+
+`open_settings_dialog(app)` is the entry point (the command palette: "Practice settings…").
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from riskreg.ui.dialogs.confirm import ConfirmDialog
+
+# field, label, input width (0: the rest of the row), the most characters, hint
+ROWS: tuple[tuple[str, str, int, int, str], ...] = (
+    ("practice_name", "Practice name", 0, 200, ""),
+    ("practitioner", "Practitioner", 0, 200, ""),
+    ("home_state", "Home state", 6, 2, "2-letter code, e.g. CA"),
+    ("internal_target_days", "Internal target", 6, 2, "days after discovery (0-59)"),
+    ("alarm_days", "Calendar alarms", 14, 40, "days before, e.g. 14,7,1, or none"),
+    ("risk_analysis_reviewed_on", "Risk analysis reviewed", 12, 10, "YYYY-MM-DD"),
+    ("risk_analysis_cadence_months", "Review it every", 6, 2, "months (1-36)"),
+)
+FIELDS = tuple(row[0] for row in ROWS)
+LABEL = {row[0]: row[1] for row in ROWS}
+
+
+def as_text(field: str, value: Any) -> str:
+    """A stored value as it is typed."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+class SettingsDialog(ModalScreen["dict[str, Any] | None"]):
+    DEFAULT_CSS = """
+    SettingsDialog {
+        align: center middle;
+        & > Vertical {
+            width: 80;
+            max-width: 100%;
+            height: auto;
+            max-height: 100%;
+            border: thick $primary;
+            background: $surface;
+            padding: 0 1;
+        }
+        #heading { text-style: bold; }
+        #about { color: $text-muted; margin-bottom: 1; }
+        #settings-fields { height: auto; max-height: 1fr; scrollbar-size-vertical: 1; }
+        .row { height: auto; }
+        .label { width: 24; color: $text-muted; }
+        .label.-invalid { color: $text-error; }
+        .row Input { width: 1fr; }
+        .hint { color: $text-muted; width: 1fr; padding-left: 1; }
+        .field-error { color: $text-error; padding-left: 24; height: auto; display: none; }
+        .field-error.-on { display: block; }
+        #settings-problem { color: $text-error; height: auto; display: none; }
+        #settings-problem.-on { display: block; }
+        #buttons { height: auto; align-horizontal: right; margin-top: 1; }
+        Button { margin-left: 2; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="settings-save", priority=True),
+        Binding("escape", "cancel", "Cancel (asks first if changed)", id="settings-cancel"),
+    ]
+
+    AUTO_FOCUS = "#s-practice_name"
+
+    def __init__(self, service: Any, settings: dict[str, Any]) -> None:
+        """`service` is a `SettingsService`; `settings` what its `get` returned."""
+        super().__init__()
+        self.service = service
+        self.settings = settings
+        self.initial = {f: as_text(f, settings[f]) for f in FIELDS}
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Practice settings", id="heading")
+            yield Static(
+                "Printed on the risk analysis and the notices; the incident plan, the calendar "
+                "alarms and the yearly risk analysis review event come from here.",
+                id="about", markup=False,
+            )
+            with VerticalScroll(id="settings-fields"):
+                for field, label, width, most, hint in ROWS:
+                    with Horizontal(classes="row"):
+                        yield Static(label, id=f"label-{field}", classes="label", markup=False)
+                        box = Input(self.initial[field], id=f"s-{field}", compact=True,
+                                    max_length=most)
+                        if width:
+                            box.styles.width = width
+                        yield box
+                        if hint:
+                            yield Static(self._hint(field, hint), id=f"hint-{field}",
+                                         classes="hint", markup=False)
+                    yield Static("", id=f"err-{field}", classes="field-error", markup=False)
+            yield Static("", id="settings-problem", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+
+    def _hint(self, field: str, hint: str) -> str:
+        due = self.settings.get("next_risk_analysis_review_on")
+        if field == "risk_analysis_reviewed_on" and due is not None:
+            return f"{hint}; next review {due.isoformat()}"
+        return hint
+
+    # -- values and problems -------------------------------------------------------------------
+
+    def values(self) -> dict[str, str]:
+        return {f: self.query_one(f"#s-{f}", Input).value for f in FIELDS}
+
+    def changes(self) -> dict[str, str]:
+        return {f: v for f, v in self.values().items() if v.strip() != self.initial[f].strip()}
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.changes())
+
+    def mark(self, field: str, problem: str | None) -> None:
+        """Show (or clear) a problem under a field."""
+        error = self.query_one(f"#err-{field}", Static)
+        error.update(problem or "")
+        error.set_class(bool(problem), "-on")
+        self.query_one(f"#label-{field}").set_class(bool(problem), "-invalid")
+
+    def problem_text(self, field: str) -> str:
+        """The problem shown beside a field, or "" (for tests)."""
+        error = self.query_one(f"#err-{field}", Static)
+        return str(error.content) if error.has_class("-on") else ""
+
+    def show_problem(self, field: str, problem: str) -> None:
+        if field in FIELDS:
+            self.mark(field, problem)
+            box = self.query_one(f"#s-{field}", Input)
+            box.focus()
+            self.call_after_refresh(box.scroll_visible, animate=False)
+        else:
+            top = self.query_one("#settings-problem", Static)
+            top.update(f"{field}: {problem}" if field else problem)
+            top.add_class("-on")
+
+    def clear_problems(self) -> None:
+        for field in FIELDS:
+            self.mark(field, None)
+        self.query_one("#settings-problem").remove_class("-on")
+
+    @on(Input.Blurred)
+    def _check_field(self, event: Input.Blurred) -> None:
+        """A field is checked as soon as it is left, not only at save."""
+        from riskreg.errors import ValidationError
+
+        field = (event.input.id or "").removeprefix("s-")
+        if field not in FIELDS or not self.is_attached or self.saving:
+            return
+        try:
+            self.service.clean({field: event.value}, before={field: self.settings[field]})
+        except ValidationError as error:
+            if error.field == field:
+                self.mark(field, error.problem)
+        else:
+            self.mark(field, None)
+
+    # -- saving and leaving --------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        from riskreg.errors import ConflictError, UserError, ValidationError
+
+        if self.saving:
+            return
+        self.clear_problems()
+        changes = self.changes()
+        if not changes:
+            self.saving = True
+            self.dismiss(None)
+            self.notify("No changes to save.", timeout=3)
+            return
+        try:
+            saved = self.service.update(changes, self.settings["revision"])
+        except ValidationError as error:
+            self.show_problem(error.field, error.problem)
+            return
+        except ConflictError as error:
+            self._conflict(str(error))
+            return
+        except UserError as error:
+            self.show_problem("", str(error))
+            return
+        self.saving = True
+        names = ", ".join(LABEL[f].lower() for f in saved.changed) or "nothing changed"
+        self.app.notify(f"Practice settings saved: {names}.", title="Practice settings",
+                        markup=False, timeout=6)
+        self.dismiss(saved.settings)
+
+    def _conflict(self, message: str) -> None:
+        def answered(reload: bool | None) -> None:
+            if reload:
+                self.reload()
+
+        self.app.push_screen(ConfirmDialog(
+            "Changed elsewhere",
+            f"{message[0].upper()}{message[1:]}.\n\nReload shows the saved settings and discards "
+            "your edits here. Keep editing lets you copy them first; saving again will still be "
+            "refused until you reload.",
+            yes="Reload", no="Keep editing",
+        ), answered)
+
+    def reload(self) -> None:
+        from riskreg.errors import UserError
+
+        try:
+            settings = self.service.get()
+        except UserError as error:
+            self.show_problem("", str(error))
+            return
+        self.settings = settings
+        self.initial = {f: as_text(f, settings[f]) for f in FIELDS}
+        self.clear_problems()
+        for field, hint in ((r[0], r[4]) for r in ROWS):
+            self.query_one(f"#s-{field}", Input).value = self.initial[field]
+            if hint:
+                self.query_one(f"#hint-{field}", Static).update(self._hint(field, hint))
+        self.notify("Reloaded the saved settings.", timeout=3)
+
+    def action_cancel(self) -> None:
+        if not self.dirty:
+            self.saving = True
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.saving = True
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(
+            "Discard changes?", "The practice settings have unsaved changes.",
+            yes="Discard", no="Keep editing", danger=True, default_yes=False,
+        ), answered)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        """Enter moves to the next field (ctrl+s saves)."""
+        self.focus_next()
+
+
+def open_settings_dialog(app: App) -> None:
+    """Push the dialog on `app` (a RiskRegApp: its `register` and `today`)."""
+    register = getattr(app, "register", None)
+    if register is None:
+        app.notify("The register is still opening.", severity="warning")
+        return
+    from riskreg.errors import UserError
+    from riskreg.services.settings import SettingsService
+
+    service = SettingsService(register.db, today=app.today)  # type: ignore[attr-defined]
+    try:
+        settings = service.get()
+    except UserError as error:
+        app.notify(str(error), title="Practice settings", severity="error", markup=False)
+        return
+    app.push_screen(SettingsDialog(service, settings))
