@@ -2,7 +2,7 @@
 
 import os
 from argparse import Namespace
-from datetime import date
+from datetime import date, timedelta
 
 from riskreg.errors import BadInput
 
@@ -56,11 +56,20 @@ def run(args: Namespace) -> int:
     from riskreg.services.demo import build_demo
     from riskreg.services.register import RegisterService
 
+    from riskreg.services.settings import SettingsService
+
     today = today_from_env()
     db = open_db(args)
     try:
         counts = build_demo(RegisterService(db, today=lambda: today), today=today,
                             seed=args.seed, hazards=args.hazards)
+        # A made-up practice, so the report and the calendar show what the settings do.
+        SettingsService(db, today=lambda: today).update({
+            "practice_name": "Riverbend Counseling (demo)",
+            "practitioner": "Dr. Sam Rivera (demo)",
+            "home_state": "CA",
+            "risk_analysis_reviewed_on": today - timedelta(days=300),
+        }, expected_revision=None)
     finally:
         db.close()
     print(f"Demo practice built in {db.path}: " + ", ".join(
