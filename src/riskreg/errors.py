@@ -1,6 +1,17 @@
 """Errors a user can cause. Each carries a message they can act on; the CLI prints it as one line
 and the TUI shows it as a notification. Never a traceback for these."""
 
+import re
+
+# Line breaks and terminal control characters in what the user gave (a path, a reference) would
+# split the CLI's one-line message or drive the terminal: they are shown escaped instead.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with control characters and line breaks escaped (a newline shows as \\n)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 class UserError(Exception):
     """A problem with what the user asked for or gave us. `exit_code` is what the CLI returns."""
@@ -8,7 +19,7 @@ class UserError(Exception):
     exit_code = 1
 
     def __init__(self, message: str, exit_code: int | None = None) -> None:
-        super().__init__(message)
+        super().__init__(one_line(message))
         if exit_code is not None:
             self.exit_code = exit_code
 

@@ -101,7 +101,8 @@ def _ics_options(args: Namespace):
         groups = parse_groups(args.only) if args.only is not None else None
     except ValueError as error:
         raise BadInput(f"--only: {error}") from None
-    incident = args.incident.strip().upper() if args.incident else None
+    # `is not None`: an empty --incident "" is refused below, not read as "every incident".
+    incident = args.incident.strip().upper() if args.incident is not None else None
     if incident is not None:
         if not incident:
             raise BadInput("--incident: give a reference such as INC-2026-003")

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import URL, Engine, create_engine, event, exc
 from sqlmodel import Session
 
 from riskreg.errors import DatabaseError
@@ -119,7 +119,11 @@ def _check_file(path: Path, encrypted: bool) -> bool:
 def make_engine(path: Path, passphrase: str | None = None) -> Engine:
     """An engine on `path`; with a passphrase, through SQLCipher with the key applied first."""
     if passphrase is None:
-        return create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        # URL.create, not f"sqlite:///{path}": a URL string would read a "?" or "#" in the file
+        # name as the start of a query or fragment and decode "%41" as "A", so another file than
+        # the one named would be opened (issue 8: bad input everywhere).
+        url = URL.create("sqlite", database=str(path))
+        return create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     from riskreg.storage import cipher
 
     return create_engine(
