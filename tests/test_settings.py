@@ -163,7 +163,7 @@ def test_the_command_shows_sets_and_shows_again(tmp_path):
         "Changed practice name: (not set) -> Rivera Counseling",
         "Changed practitioner: (not set) -> Dr. Sam Rivera",
         "Changed home state: (not set) -> CA",
-        "Changed internal target (days): 15 -> 10",
+        "Changed internal target (days before due): 15 -> 10",
         "Changed risk analysis last reviewed: (not set) -> 2026-11-01",
         "Changed risk analysis cadence (months): 12 -> 6",
     ]

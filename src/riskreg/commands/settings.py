@@ -38,8 +38,8 @@ HELP = {
     "practice_name": ("TEXT", "the practice's name (on the risk analysis and the notices)"),
     "practitioner": ("TEXT", "the practitioner (privacy and security official)"),
     "home_state": ("XX", "the practice's state: a 2-letter USPS code, e.g. CA (\"\" clears)"),
-    "internal_target_days": ("DAYS", "internal target for notices, days after discovery "
-                             "(0-59; default 15)"),
+    "internal_target_days": ("DAYS", "internal target for notices: this many days before each "
+                             "legal due date (0-59; default 15)"),
     "alarm_days": ("LIST", "calendar alarms, days before each event: e.g. 14,7,1 or none"),
     "risk_analysis_reviewed_on": ("DATE", "when the whole risk analysis was last reviewed "
                                   "(YYYY-MM-DD, not in the future; none clears)"),

@@ -25,7 +25,7 @@ ROWS: tuple[tuple[str, str, int, int, str], ...] = (
     ("practice_name", "Practice name", 0, 200, ""),
     ("practitioner", "Practitioner", 0, 200, ""),
     ("home_state", "Home state", 6, 2, "2-letter code, e.g. CA"),
-    ("internal_target_days", "Internal target", 6, 2, "days after discovery (0-59)"),
+    ("internal_target_days", "Internal target", 6, 2, "days before each legal due date (0-59)"),
     ("alarm_days", "Calendar alarms", 14, 40, "days before, e.g. 14,7,1, or none"),
     ("risk_analysis_reviewed_on", "Risk analysis reviewed", 12, 10, "YYYY-MM-DD"),
     ("risk_analysis_cadence_months", "Review it every", 6, 2, "months (1-36)"),
