@@ -371,10 +371,6 @@ def test_encrypt_out_writes_a_verified_copy_or_refuses_writing_nothing(
 LONG = "x" * 300  # one path component longer than NAME_MAX (255 bytes): ENAMETOOLONG
 
 
-@pytest.mark.xfail(strict=True, raises=OSError, reason=(
-    "issue 8 bug, not fixed here: a path component longer than 255 bytes raises OSError "
-    "(ENAMETOOLONG) from Path.is_dir()/exists()/open, which nothing turns into a message; "
-    "the one-place fix is an `except OSError` in cli.main, a file others are editing now"))
 @pytest.mark.parametrize("argv", [
     ["list", "hazards", "--db", "{dir}/" + LONG],
     ["backup", "--out", "{dir}/" + LONG + ".db", "--db", "{db}"],

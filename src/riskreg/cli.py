@@ -100,5 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `riskreg list --json | head` closing the pipe is not an error worth a traceback.
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        # A refusal by the operating system that no command turned into its own message (a
+        # file name longer than the file system allows, ...): one line, never a traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"riskreg: {UserError(where + (exc.strerror or str(exc)))}", file=sys.stderr)
+        return 1
     finally:
         collector.command_done()

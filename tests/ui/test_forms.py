@@ -182,3 +182,21 @@ async def test_a_record_changed_elsewhere_is_not_overwritten_and_can_be_reloaded
         saved = register.get("hazard", laptop["public_id"])
         assert (saved["title"], saved["threat_source"]) == (
             "Laptop stolen (other window)", "Car thieves")
+
+
+async def test_a_months_field_holding_a_superscript_digit_is_a_problem_not_a_crash(
+        make_app, register, small_register):
+    """'²' passes str.isdigit() but not int(): pasted or set, it must be refused cleanly."""
+    laptop = small_register["laptop"]
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        form.query_one("#f-review_cadence_months", Input).value = "²"
+        await pilot.press("ctrl+s")
+        await settle(pilot, 1)
+        assert app.screen is form
+        assert form.problem_text("review_cadence_months")
+        assert register.get("hazard", laptop["public_id"])["revision"] == laptop["revision"]

@@ -55,7 +55,6 @@ def run(args: Namespace) -> int:
     from riskreg.commands._db import open_db
     from riskreg.services.demo import build_demo
     from riskreg.services.register import RegisterService
-
     from riskreg.services.settings import SettingsService
 
     today = today_from_env()

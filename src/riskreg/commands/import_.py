@@ -72,7 +72,7 @@ def _run_json(args: Namespace) -> int:
     db = open_db(args)
     try:
         result = import_json(db, args.file, merge=args.merge)
-    except UserError:
+    except (UserError, OSError):
         db.close()
         if not db.existed:
             _remove_new_database(db.path)

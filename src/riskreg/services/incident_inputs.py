@@ -34,7 +34,7 @@ def _count_or_none(value: Any) -> Any:
         text = value.strip().replace(",", "")
         if not text:
             return None
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # isdigit() alone takes '²', int() does not
             raise ValueError(f"{value.strip()!r} is not a whole number")
         return int(text)
     return value

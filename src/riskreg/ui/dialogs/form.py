@@ -436,6 +436,8 @@ def _get(widget: Widget, field: Field) -> Any:
     if isinstance(widget, Input):
         text = widget.value
         if field.type == "months":
-            return int(text) if text.strip().isdigit() else text
+            # ASCII digits only: str.isdigit() also accepts '²', which int() refuses.
+            digits = text.strip()
+            return int(digits) if digits.isascii() and digits.isdigit() else text
         return text
     raise TypeError(widget)
