@@ -10,8 +10,6 @@ longer name is the known ENAMETOOLONG crash, pinned by the xfail tests at the en
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import re
 import shutil
@@ -23,8 +21,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_bad_input import _run  # main() in-process: (exit code, stdout, stderr)
 
-from riskreg.cli import main
 from riskreg.errors import ValidationError
 from riskreg.services.incidents import IncidentService
 from riskreg.storage import audit
@@ -55,16 +53,6 @@ SUFFIX = st.sampled_from(["", ".md", ".html", ".ics", ".json", ".csv", ".db", ".
 
 CLI = settings(max_examples=30, deadline=None,
                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-
-
-def _run(argv):
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(argv)
-        except SystemExit as exit_:
-            code = exit_.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def _clean(code, out, err) -> None:
@@ -542,6 +530,9 @@ TEXT = {"title", "description", "discovered_by", "phi_reason", "secured_basis", 
         "rationale", "official", "agency", "reference", "lessons_learned", "notice_steps",
         "notice_actions", "contact_toll_free", "contact_email", "contact_website",
         "contact_postal", "obligation_id"}
+BLANK_IS_TODAY = {"decided_on"}
+"""Dates the service fills with today when left blank (IncidentService.save_determination)."""
+
 INTAKE = {"title": "Laptop stolen", "description": "Taken from the car.",
           "discovered_on": "2026-11-02", "occurred_on": "", "occurred_until": "",
           "discovered_by": "", "ba_involved": False, "ba_tool": None, "ba_discovered_on": "",
@@ -554,6 +545,9 @@ def _steps(obligation: str):
     return {
         "intake": ("save_intake", INTAKE, {
             **{f: (f, {"occurred_on"}) for f in INTAKE},
+            # Kept only when a business associate is involved (IntakeInput clears it otherwise,
+            # and INTAKE has none): a valid date is saved, but does not read back.
+            "ba_discovered_on": (None, set()),
             "hazards": ("hazards", set()),
         }),
         "phi": ("save_phi", {"phi_involved": True, "phi_types": ["name"], "phi_reason": ""}, {
@@ -715,7 +709,10 @@ def test_every_incident_step_field_saves_exactly_or_is_refused_leaving_the_incid
         if field.rsplit(".", 1)[-1] in TEXT:
             assert stored == value.strip()
         elif where.endswith("_on") or where.endswith("occurred_until"):
-            assert (stored.isoformat() if stored else "") == value.strip()
+            if where in BLANK_IS_TODAY and not value.strip():
+                assert stored == TODAY  # a documented default, not a lost value
+            else:
+                assert (stored.isoformat() if stored else "") == value.strip()
     if step == "intake" and field == "title":
         # A new incident from the same intake: saved exactly as well, or refused unchanged.
         assert svc.create({**INTAKE, "title": value})["title"] == value.strip()

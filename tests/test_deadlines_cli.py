@@ -215,6 +215,11 @@ def test_today_comes_from_the_clock_when_riskreg_today_is_unset():
             ["--discovered", "2026-03-10", "--affected", "3", "--hold", "written:2026-04-01:-4"],
             "'-4' is not a whole number of days",
         ),
+        (  # dates computed from it would run past the year 9999
+            ["--discovered", "2026-03-10", "--affected", "3", "--hold",
+             "written:2026-04-01:99999999"],
+            "more than 3,650 (ten years)",
+        ),
         (
             ["--discovered", "2026-03-10", "--affected", "3", "--hold", "oral:2026-04-31"],
             "not a date",

@@ -19,6 +19,10 @@ from riskreg.errors import ValidationError
 ORAL_HOLD_DAYS = 30
 HoldKind = Literal["oral", "written"]
 
+MAX_HOLD_DAYS = 3650
+"""The longest written delay taken (ten years): a longer one is surely a typo, and dates computed
+from it would run off the calendar (Python's dates end in 9999)."""
+
 
 @dataclass(frozen=True)
 class Hold:
@@ -34,6 +38,11 @@ class Hold:
         if self.kind == "written" and (self.days is None or self.days < 1):
             raise ValidationError(
                 "holds", "a written law-enforcement statement needs a delay of at least 1 day"
+            )
+        if self.kind == "written" and self.days > MAX_HOLD_DAYS:
+            raise ValidationError(
+                "holds", f"a delay of {self.days:,} days is more than {MAX_HOLD_DAYS:,} "
+                "(ten years): check the written statement's period"
             )
         if self.kind == "oral" and self.days is not None:
             raise ValidationError(

@@ -13,6 +13,7 @@ from pydantic import ValidationError as PydanticError
 
 from riskreg.domain.dates import parse_date
 from riskreg.domain.determination import EXCEPTION_IDS, FACTOR_IDS, Rating
+from riskreg.domain.holds import MAX_HOLD_DAYS
 from riskreg.domain.incident_steps import NOTICE_METHODS, PHI_TYPES, SECURED_BY, STATEMENT_KINDS
 from riskreg.errors import ValidationError
 
@@ -220,6 +221,9 @@ class StatementInput(_Input):
     def _period(self) -> "StatementInput":
         if self.kind == "written" and not self.days:
             raise _FieldProblem("days", "a written statement specifies a delay: give it in days")
+        if self.kind == "written" and self.days > MAX_HOLD_DAYS:
+            raise _FieldProblem("days", f"more than {MAX_HOLD_DAYS:,} days (ten years): check the "
+                                "statement's period")
         if self.kind == "oral":
             self.days = None
             if not self.official:

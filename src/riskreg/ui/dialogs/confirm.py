@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -68,3 +69,25 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_switch(self) -> None:
         self.focus_next(Button)
+
+
+def changed_elsewhere(message: str, what: str) -> ConfirmDialog:
+    """The question a form asks when its record was saved in another window since it opened:
+    reload (losing the edits made here) or keep editing (saving stays refused until a reload).
+    `message` is the ConflictError's text; `what` names the saved thing and where the edits are,
+    e.g. "the saved version and discards your edits in this form"."""
+    return ConfirmDialog(
+        "Changed elsewhere",
+        f"{message[0].upper()}{message[1:]}.\n\nReload shows {what}. Keep editing lets you copy "
+        "them first; saving again will still be refused until you reload.",
+        yes="Reload", no="Keep editing",
+    )
+
+
+def reload_if_yes(reload: Callable[[], None]) -> Callable[[bool | None], None]:
+    """A callback for `changed_elsewhere` that reloads when the answer is yes."""
+    def answered(yes: bool | None) -> None:
+        if yes:
+            reload()
+
+    return answered

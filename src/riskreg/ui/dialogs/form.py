@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Static, TextArea
 
-from riskreg.ui.dialogs.confirm import ConfirmDialog
+from riskreg.ui.dialogs.confirm import ConfirmDialog, changed_elsewhere, reload_if_yes
 from riskreg.ui.dialogs.fields import DEFAULTS, FORMS, Field, all_fields
 from riskreg.ui.kinds import KINDS
 from riskreg.ui.render import plain
@@ -339,17 +339,9 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         self.dismiss(saved)
 
     def _conflict(self, message: str) -> None:
-        def answered(reload: bool | None) -> None:
-            if reload:
-                self.reload()
-
-        self.app.push_screen(ConfirmDialog(
-            "Changed elsewhere",
-            f"{message[0].upper()}{message[1:]}.\n\nReload shows the saved version and discards "
-            "your edits in this form. Keep editing lets you copy them first; saving again will "
-            "still be refused until you reload.",
-            yes="Reload", no="Keep editing",
-        ), answered)
+        self.app.push_screen(
+            changed_elsewhere(message, "the saved version and discards your edits in this form"),
+            reload_if_yes(self.reload))
 
     def reload(self) -> None:
         if self.reload_record is None:

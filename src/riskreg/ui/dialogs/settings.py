@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from riskreg.ui.dialogs.confirm import ConfirmDialog
+from riskreg.ui.dialogs.confirm import ConfirmDialog, changed_elsewhere, reload_if_yes
 
 # field, label, input width (0: the rest of the row), the most characters, hint
 ROWS: tuple[tuple[str, str, int, int, str], ...] = (
@@ -208,17 +208,9 @@ class SettingsDialog(ModalScreen["dict[str, Any] | None"]):
         self.dismiss(saved.settings)
 
     def _conflict(self, message: str) -> None:
-        def answered(reload: bool | None) -> None:
-            if reload:
-                self.reload()
-
-        self.app.push_screen(ConfirmDialog(
-            "Changed elsewhere",
-            f"{message[0].upper()}{message[1:]}.\n\nReload shows the saved settings and discards "
-            "your edits here. Keep editing lets you copy them first; saving again will still be "
-            "refused until you reload.",
-            yes="Reload", no="Keep editing",
-        ), answered)
+        self.app.push_screen(
+            changed_elsewhere(message, "the saved settings and discards your edits here"),
+            reload_if_yes(self.reload))
 
     def reload(self) -> None:
         from riskreg.errors import UserError
