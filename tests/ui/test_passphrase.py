@@ -119,7 +119,9 @@ async def test_a_given_passphrase_opens_without_the_prompt(make_app, encrypted_d
 async def test_a_wrong_given_passphrase_stops_with_the_reason(make_app, encrypted_db):
     app = make_app(passphrase="not it")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, ErrorScreen), "the error")
+        # The screen is pushed before its widgets are mounted: wait for the message itself.
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorScreen)
+                       and bool(app.screen.query("#error-message")), "the error")
         assert "wrong passphrase" in str(app.screen.query_one("#error-message").content)
         await pilot.press("enter")
         await pilot.pause()
