@@ -295,6 +295,19 @@ def test_example_4_more_than_500_in_one_state_brings_media_and_hhs_with_the_noti
     assert status["media:FL"]["citation"] == "45 CFR 164.406(b)"
 
 
+def test_the_internal_target_follows_the_practice_settings(db):
+    from riskreg.services.settings import SettingsService
+
+    svc = service(db, date(2026, 9, 10))
+    r = notified(svc, new(svc, discovered="2026-09-01"), {"affected": 3})
+    individuals = svc.plan(r["reference"]).obligation("individuals")
+    assert (individuals.due, individuals.internal_target) == (date(2026, 10, 31),
+                                                               date(2026, 10, 16))  # 15 before
+    SettingsService(db, today=lambda: date(2026, 9, 10)).update(
+        {"internal_target_days": 30}, expected_revision=0)
+    assert svc.plan(r["reference"]).obligation("individuals").internal_target == date(2026, 10, 1)
+
+
 def test_example_3_exactly_500_in_one_state_brings_no_media_notice(db):
     svc = service(db, date(2026, 9, 10))
     r = notified(svc, new(svc, discovered="2026-09-01"), {"affected": 500, "residents": {"CA": 500}})
