@@ -4,8 +4,8 @@ given: a clear message (one `riskreg: ` line, or argparse's usage and error) or 
 never a traceback, never a half-written record or file (Hypothesis).
 
 NUL and lone surrogates are not generated for argv: a real command line cannot hold NUL, and the
-brief keeps surrogates out. Path names stay within one folder of tmp_path and under 255 bytes (a
-longer name is the known ENAMETOOLONG crash, pinned by the xfail tests at the end of the CLI part).
+brief keeps surrogates out. Generated path names stay within one folder of tmp_path and under
+255 bytes; longer names (ENAMETOOLONG) have a test of their own at the end of the CLI part.
 """
 
 from __future__ import annotations
