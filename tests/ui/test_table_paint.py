@@ -77,3 +77,67 @@ def test_a_styled_cell_keeps_its_spans_and_pads_to_the_width():
     assert "".join(s.text for s in line) == " ! Laptop" + " " * 4 + " "
     assert sum(len(s.text) for s in line) == 14
     assert line[1].style.color.name == "red" and line[2].style.bold
+
+
+async def test_the_same_rows_again_leave_the_table_alone_and_other_rows_rebuild_it(
+        make_app, small_register):
+    app = make_app(area="hazards")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot)
+        table = area(app, "hazard").table
+        fills = []
+        original_fill = table._fill
+        table._fill = lambda: (fills.append(1), original_fill())[1]
+        records = [dict(r) for r in table.records]
+        table.move_cursor(row=1, animate=False)
+        kept = table.current_id()
+
+        def show(rows):
+            table.show(rows, append=False, has_more=False, palette=table.palette,
+                       sort=table.sort, descending=table.descending)
+
+        show([dict(r) for r in records])  # equal records, new dicts (as a query returns them)
+        assert fills == [] and table.current_id() == kept
+        assert table.records == records
+        changed = [dict(r) for r in records]
+        changed[2]["title"] = "Renamed elsewhere"
+        show(changed)  # a field changed: rebuilt, the cursor stays on its record
+        assert fills == [1] and table.current_id() == kept
+        assert "Renamed elsewhere" in table.get_row(changed[2]["public_id"])[0].plain
+        show(changed[::-1])  # another order: rebuilt
+        assert fills == [1, 1] and table.current_id() == kept
+        assert [r["public_id"] for r in table.records] == [r["public_id"] for r in changed[::-1]]
+        table.show(changed[::-1], append=False, has_more=False, palette=table.palette,
+                   sort="score", descending=True)  # another sort: the header changes
+        assert len(fills) == 3 and str(table.columns["score"].label) == "Level ▼"
+
+
+async def test_a_count_line_of_the_same_width_is_repainted_without_a_layout(
+        make_app, small_register):
+    app = make_app(area="hazards")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot)
+        bar = area(app, "hazard").filter_bar
+        shown = bar.query_one("#shown")
+        layouts = []
+        original_refresh = shown.refresh
+
+        def refresh(*regions, **kwargs):
+            layouts.append(kwargs.get("layout", False))
+            return original_refresh(*regions, **kwargs)
+
+        shown.refresh = refresh
+        bar.set_shown("500 of 10,000 hazards · first 50 loaded", limited=True)
+        assert True in layouts  # wider than before: laid out again
+        layouts.clear()
+        bar.set_shown("… of 10,000 hazards", keep_width=True)
+        text = str(shown.content)
+        assert text.strip() == "… of 10,000 hazards"
+        assert len(text) == len("500 of 10,000 hazards · first 50 loaded")  # padded on the left
+        assert True not in layouts and not shown.has_class("-limited")
+        bar.set_shown("… of 10,000 archived hazards, and a much longer text than before",
+                      keep_width=True)
+        assert True in layouts  # longer: it grows
+        layouts.clear()
+        bar.set_shown("3 of 10,000 hazards")  # the count: exactly its text
+        assert str(shown.content) == "3 of 10,000 hazards" and True in layouts

@@ -144,3 +144,54 @@ async def test_the_detail_pane_shows_links_reviews_and_history(
         assert "Reviews (1)\n  2026-11-20  3×5 → residual 2×2  checked the car" in text
         assert "History (latest first)" in text and "create" in text and "update" in text
         assert register.list("hazard", ListQuery(text="laptop")).rows[0]["last_reviewed_on"]
+
+
+async def test_typing_on_keeps_rows_and_count_line_right_when_the_window_stays_the_same(
+        make_app, register, monkeypatch):
+    import riskreg.ui.widgets.register_area as module
+
+    monkeypatch.setattr(module, "FIRST_WINDOW", 30)
+    with register.db.writing() as session:
+        for n in range(75):
+            register.create_in(session, "owner", {"name": f"Owner {n:03d}"})
+    app = make_app(area="owners")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        owners = area(app, "owner")
+        shown = owners.filter_bar.query_one("#shown")
+        first_window = table_titles(app, "owner")
+        await pilot.press("slash")
+        for key in "Owner 0":  # every key matches all 75: the same first window each time
+            await pilot.press("space" if key == " " else key)
+            await settle(pilot)
+            assert table_titles(app, "owner") == first_window
+            assert str(shown.content) == "75 of 75 owners · first 30 loaded"
+        await pilot.press("7")
+        await settle(pilot)
+        assert table_titles(app, "owner") == [f"Owner 07{n}" for n in range(5)]
+        assert str(shown.content) == "5 of 75 owners"
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert table_titles(app, "owner") == first_window
+        assert str(shown.content) == "75 of 75 owners · first 30 loaded"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert str(shown.content) == "75 owners · first 30 loaded"
+
+
+async def test_the_filter_box_scrolls_a_text_longer_than_itself(make_app, small_register):
+    # FilterInput repaints instead of laying the screen out when its text grows: the text
+    # must still scroll to keep the cursor in view, and come back when it is cleared.
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        field = area(app, "hazard").filter_bar.input
+        await pilot.press("slash", *("x" * 70))
+        await settle(pilot)
+        assert field.value == "x" * 70
+        assert field.virtual_size.width > field.size.width
+        assert field.scroll_x > 0
+        assert field.scroll_x + field.size.width >= field.virtual_size.width - 1  # the cursor end
+        await pilot.press("escape")
+        await settle(pilot)
+        assert field.value == "" and field.scroll_x == 0

@@ -66,6 +66,13 @@ class RecordTable(DataTable[Text]):
     ) -> None:
         """Show a window of records (or add the next window), keeping the cursor on the same
         record when it is still there."""
+        if not append and self._shows(records, palette, sort, descending):
+            # The same rows as shown (most keystrokes that narrow a filter past its first
+            # window, or widen it back): nothing to rebuild or repaint, and the cursor is
+            # already on the same record.
+            self.records = list(records)
+            self.has_more = has_more
+            return
         keep = self.current_id() if not append else None
         self.palette = palette
         self.sort, self.descending = sort, descending
@@ -80,10 +87,22 @@ class RecordTable(DataTable[Text]):
                 self.move_to(keep)
         self.has_more = has_more
 
-    def _fill(self) -> None:
+    def _shows(self, records: list[dict[str, Any]], palette: Palette, sort: str | None,
+               descending: bool) -> bool:
+        """The table already shows exactly these records, with these columns, sort and colours."""
+        return (
+            palette is self.palette and self.row_count == len(self.records) == len(records)
+            and self._header(sort, descending)[1] == self._header_state and records == self.records
+        )
+
+    def _header(self, sort: str | None, descending: bool) -> tuple[Any, tuple[Any, ...]]:
+        """The columns that fit now, and what the header shows (columns, sorted one, order)."""
         layout = fit_columns(self.kind, max(self.size.width, 40))
-        header = (tuple((c.key, w) for c, w in layout), self.sort or self.kind.columns[0].key,
-                  self.descending)
+        return layout, (tuple((c.key, w) for c, w in layout), sort or self.kind.columns[0].key,
+                        descending)
+
+    def _fill(self) -> None:
+        layout, header = self._header(self.sort, self.descending)
         if header != self._header_state:
             self.clear(columns=True)
             self._layout = layout

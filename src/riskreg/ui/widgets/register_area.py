@@ -114,6 +114,7 @@ class RegisterArea(AreaWidget):
         # A plain line rather than a spinner: an animation would take turns with the worker
         # that is opening the database, and slow it down several times over.
         self._update_scope()
+        self.watch(self.filter_bar.input, "value", self._filter_text, init=False)
         if self.riskreg.register is None:
             self.filter_bar.set_shown("opening the register…")
 
@@ -235,7 +236,8 @@ class RegisterArea(AreaWidget):
             shown = plural(total, prefix + self.spec.singular, prefix + self.spec.plural)
         if total is not None and loaded < total:
             shown += f" · first {loaded:,} loaded"
-        self.filter_bar.set_shown(shown, limited=total is not None and loaded < total)
+        self.filter_bar.set_shown(shown, limited=total is not None and loaded < total,
+                                  keep_width=total is None)
 
     def _show_empty(self, all_total: int) -> None:
         q = self.query_state
@@ -294,12 +296,18 @@ class RegisterArea(AreaWidget):
 
     # -- filter, sort, archived ----------------------------------------------------------------
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.query_state = replace(self.query_state, text=event.value)
+    def _filter_text(self, text: str) -> None:
+        """The filter's text changed (typed, or cleared by escape): query it. Called as the
+        value changes (a watcher, see on_mount), not on Input.Changed: that message reaches this
+        widget only after the screen has repainted the input, which would hold the query back
+        by that paint (5-10 ms); started now, the query runs in its thread during the paint."""
+        self.query_state = replace(self.query_state, text=text)
         if self.riskreg.register is not None:
             self._request(0)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()  # handled as the value changed (`_filter_text`)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
