@@ -24,6 +24,11 @@ COMMANDS: tuple[str, ...] = ("init", "demo", "list", "audit", "deadlines", "encr
                              "restore")
 
 
+AREAS = ("dashboard", "tools", "hazards", "safeguards", "owners", "consents", "incidents")
+"""The app's areas, for --area (the ids of `riskreg.ui.areas.AREAS`, which a test compares:
+listed here so that the parser does not import Textual)."""
+
+
 def _common_options(suppress_defaults: bool) -> argparse.ArgumentParser:
     """Options accepted before or after any subcommand (`riskreg --db X list` = `riskreg list --db X`).
 
@@ -56,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[_common_options(suppress_defaults=False)],
     )
     parser.add_argument("--version", action="version", version=f"riskreg {__version__}")
+    parser.add_argument(
+        "--area", choices=AREAS, metavar="AREA",
+        help="the full-screen app opens on this area instead of the dashboard: "
+        + ", ".join(AREAS),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(suppress_defaults=True)
     for name in COMMANDS:
@@ -83,6 +93,8 @@ def passphrase_wanted(args: argparse.Namespace) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is not None and args.area is not None:
+        parser.error("--area is for the full-screen app (riskreg without a command)")
     try:
         if args.command is None:
             from riskreg.commands.tui import run_tui

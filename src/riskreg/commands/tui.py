@@ -23,8 +23,9 @@ def _today() -> date | None:
 
 
 def run_tui(args: Namespace) -> int:
-    """Run the app on the database named by --db / $RISKREG_DB / the default; a database that
-    cannot be opened is shown in the app and printed here on exit (status 1).
+    """Run the app on the database named by --db / $RISKREG_DB / the default, on the --area
+    given (default: the dashboard); a database that cannot be opened is shown in the app and
+    printed here on exit (status 1).
 
     An encrypted database (--encrypted, $RISKREG_ENCRYPTED=1) is opened with
     $RISKREG_PASSPHRASE when set (scripts), else with the passphrase the app asks for."""
@@ -33,7 +34,8 @@ def run_tui(args: Namespace) -> int:
 
     encrypted = passphrase_wanted(args)
     passphrase = (os.environ.get("RISKREG_PASSPHRASE") or None) if encrypted else None
-    app = make_app(resolve_db(args), today=_today(), encrypted=encrypted, passphrase=passphrase)
+    app = make_app(resolve_db(args), today=_today(), area=getattr(args, "area", None),
+                   encrypted=encrypted, passphrase=passphrase)
     del passphrase
     app.run()
     if app.problem:

@@ -4,6 +4,11 @@ Stored as the values (left), shown as the labels (right). The catalog's own voca
 categories, BAA statuses, safeguard categories, requirement, treatment) is in domain/catalog.py.
 """
 
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
 HAZARD_STATUSES = {
     "open": "Open",
     "mitigating": "Being mitigated",
@@ -54,3 +59,37 @@ def baa_gap(handles_phi: bool, baa_status: str, baa_expires_on, today) -> str:
     if baa_expires_on is not None and baa_expires_on < today:
         return f"handles PHI; BAA expired on {baa_expires_on.isoformat()}"
     return ""
+
+
+def review_now_text(reason: str, tool_name: str | None) -> str:
+    """Why a hazard needs a review before its date, or "" (DESIGN.md: a linked tool's BAA lapsed
+    or is missing while it handles PHI, or an incident was linked). `tool_name` is the first (by
+    name) active linked tool that handles PHI without a signed, current BAA, if any."""
+    if reason:
+        return reason
+    if tool_name:
+        return f"linked tool {tool_name!r} handles PHI without a signed, current BAA"
+    return ""
+
+
+def derived_fields(kind: str, record: dict[str, Any], today: date) -> dict[str, Any]:
+    """What a record shows beside its stored fields: a hazard's levels and overdue flag, a tool's
+    BAA gap, a safeguard's overdue flag. One function for both of the ways records are read (the
+    services' ORM path and the app's first page, `services.first_page`)."""
+    from riskreg.domain.review import is_overdue
+    from riskreg.domain.scoring import level
+
+    if kind == "hazard":
+        return {
+            "level": level(record["score"]).value,
+            "residual_level": level(record["residual_score"]).value,
+            "overdue": is_overdue(record["next_review_on"], today),
+        }
+    if kind == "tool":
+        return {"baa_gap": baa_gap(record["handles_phi"], record["baa_status"],
+                                   record["baa_expires_on"], today)}
+    if kind == "safeguard":
+        return {"overdue": bool(
+            record["status"] in ("planned", "in_progress") and is_overdue(record["due_on"], today)
+        ) or is_overdue(record["next_verification_on"], today)}
+    return {}

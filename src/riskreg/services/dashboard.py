@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from riskreg.domain.register import baa_gap
+from riskreg.domain.register import baa_gap, review_now_text
 from riskreg.domain.review import days_until
-from riskreg.services.register import baa_gap_clause, review_now_text, review_now_tool
+from riskreg.services.register import baa_gap_clause, review_now_tool
 from riskreg.storage.database import Database
 from riskreg.storage.models import Hazard, Safeguard, Tool
 

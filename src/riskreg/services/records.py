@@ -7,9 +7,7 @@ owner or tool reference by the other record's public id plus its name for displa
 from datetime import date
 from typing import Any
 
-from riskreg.domain.register import baa_gap
-from riskreg.domain.review import is_overdue
-from riskreg.domain.scoring import level
+from riskreg.domain.register import derived_fields
 from riskreg.storage.models import Consent, Hazard, Owner, Safeguard, Tool, Tracked
 
 HIDDEN = {"id", "owner_id", "tool_id", "hazard_id", "safeguard_id"}
@@ -19,16 +17,7 @@ def to_record(row: Tracked, today: date, refs: dict[str, Any] | None = None) -> 
     """A record's fields plus what is derived from them (level, overdue, BAA gap)."""
     record = row.model_dump(exclude=HIDDEN)
     record.update(refs or {})
-    if isinstance(row, Hazard):
-        record["level"] = level(row.score).value
-        record["residual_level"] = level(row.residual_score).value
-        record["overdue"] = is_overdue(row.next_review_on, today)
-    elif isinstance(row, Tool):
-        record["baa_gap"] = baa_gap(row.handles_phi, row.baa_status, row.baa_expires_on, today)
-    elif isinstance(row, Safeguard):
-        record["overdue"] = bool(
-            row.status in ("planned", "in_progress") and is_overdue(row.due_on, today)
-        ) or is_overdue(row.next_verification_on, today)
+    record.update(derived_fields(KIND_OF.get(type(row), ""), record, today))
     return record
 
 

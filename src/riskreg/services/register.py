@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from riskreg.domain.register import review_now_text
 from riskreg.domain.review import next_due
 from riskreg.domain.scoring import score
 from riskreg.errors import ConflictError, NotFound, ValidationError
@@ -528,16 +529,6 @@ def review_now_tool(today: date) -> Any:
         .correlate(Hazard)
         .scalar_subquery()
     )
-
-
-def review_now_text(reason: str, tool_name: str | None) -> str:
-    """Why a hazard needs a review before its date, or "" (DESIGN.md: a linked tool's BAA lapsed
-    or is missing while it handles PHI, or an incident was linked)."""
-    if reason:
-        return reason
-    if tool_name:
-        return f"linked tool {tool_name!r} handles PHI without a signed, current BAA"
-    return ""
 
 
 def _add_review_now(

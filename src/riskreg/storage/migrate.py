@@ -14,15 +14,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 
 from riskreg.errors import DatabaseError
+from riskreg.storage.schema import HEAD
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
-HEAD = "0002_incidents"
-"""The newest revision in migrations/versions (a test checks it against Alembic's own answer):
-update it with every new migration."""
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -118,6 +118,17 @@ class RegisterArea(AreaWidget):
         if self.riskreg.register is None:
             self.filter_bar.set_shown("opening the register…")
 
+    def show_first_page(self) -> None:
+        """While the register is still opening: the table's first rows, read without the
+        services (see `RiskRegApp.first_page`). The services' own read replaces them once the
+        register is open; until then a key that acts on a record says that it is still opening."""
+        if self.riskreg.register is not None or self.table.records or self.generation:
+            return
+        rows = self.riskreg.first_page(self.spec.kind, FIRST_WINDOW)
+        if rows and self.query_state == TableQuery(self.spec.kind):
+            self.table.show(rows, append=False, has_more=False, palette=self.riskreg.palette,
+                            sort=None, descending=False)
+
     def focus_main(self) -> None:
         if not self.filter_bar.input.has_focus:
             self.table.focus()

@@ -1,0 +1,148 @@
+"""The first rows of a register table, read with Python's own sqlite3 module while the app is
+still loading SQLAlchemy and SQLModel.
+
+Why a second way to read: the app's first frame is painted about half a second after launch, and
+the services' stack (SQLAlchemy, SQLModel, pydantic, the models) takes most of another second of
+imports before its first query can run. When the app opens straight on a register table
+(`riskreg --area hazards`), this module reads that table's first window in a few milliseconds, so
+the rows are on screen while the rest loads; the services then read the same window again and
+take over (filtering, sorting, paging, counting, every write).
+
+It reads only what `RegisterService.list(kind, ListQuery(limit=N))` returns for the table's
+default view (not archived, no filter, the default sort) and gives the same records: the same
+fields, the same Python types, the same derived fields (`domain.register.derived_fields`); a
+test compares the two on varied registers for every kind. It declines (returns None) whenever it
+cannot be sure of that: an encrypted file, a database at another schema revision than this
+riskreg's, a column type it does not know, a locked or unreadable file. Nothing is written: the
+connection is query-only. (It is not opened read-only: the last connection to close folds and
+removes SQLite's -wal and -shm files, which a read-only one would leave behind.)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from riskreg.domain.register import derived_fields, review_now_text
+from riskreg.storage.schema import HEAD
+
+HIDDEN = frozenset({"id", "owner_id", "tool_id", "hazard_id", "safeguard_id"})
+"""Internal ids, never in records (as `services.records.HIDDEN`; a test checks they agree)."""
+
+DEFAULT_SORT = {"owner": "name", "tool": "name", "hazard": "title", "safeguard": "title",
+                "consent": "client_code"}
+"""Each table's default sort: the first of `services.register.SORTABLE[kind]` (a test checks)."""
+
+REFERENCE = {"tool": ("owner", "owner_id"), "hazard": ("owner", "owner_id"),
+             "safeguard": ("owner", "owner_id"), "consent": ("tool", "tool_id")}
+"""The record a kind names, shown by name and public id (`services.records.owner_ref`)."""
+
+# The declared types SQLAlchemy's SQLite dialect gives riskreg's columns, and how its result
+# processing turns the stored values into Python ones: dates are ISO text, timestamps are UTC
+# text without an offset (`storage.types.UTCDateTime`), booleans are 0 or 1.
+_CONVERT = {
+    "INTEGER": None,
+    "VARCHAR": None,
+    "DATE": date.fromisoformat,
+    "DATETIME": lambda text: datetime.fromisoformat(text).replace(tzinfo=UTC),
+    "BOOLEAN": bool,
+}
+
+BUSY_TIMEOUT_S = 0.2
+"""A database another window is writing is left to the services (which wait for it)."""
+
+
+def read_first_page(path: Path, kind: str, today: date, limit: int) -> list[dict[str, Any]] | None:
+    """The first `limit` records of `kind` in the table's default view, or None when this reader
+    cannot vouch for them (see the module's docstring)."""
+    if kind not in DEFAULT_SORT:
+        return None
+    try:
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return None  # missing, empty, encrypted or not a database: the services say why
+        connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True,
+                                     timeout=BUSY_TIMEOUT_S)
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        connection.execute("PRAGMA query_only = ON")
+        return _read(connection, kind, today, limit)
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+
+
+def _read(connection: sqlite3.Connection, kind: str, today: date,
+          limit: int) -> list[dict[str, Any]] | None:
+    version = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).fetchone()
+    if version is None or connection.execute(
+        "SELECT version_num FROM alembic_version"
+    ).fetchall() != [(HEAD,)]:
+        return None
+    columns = _columns(connection, kind)
+    if columns is None:
+        return None
+    selected = ["t.id"] + [f't."{name}"' for name, _ in columns]
+    joins = ""
+    reference = REFERENCE.get(kind)
+    if reference is not None:
+        table, key = reference
+        selected += ["ref.name", "ref.public_id"]
+        joins = f'LEFT OUTER JOIN "{table}" AS ref ON t."{key}" = ref.id'
+    sql = (f'SELECT {", ".join(selected)} FROM "{kind}" AS t {joins} '
+           f'WHERE t.archived_at IS NULL ORDER BY t."{DEFAULT_SORT[kind]}" ASC, t.id ASC LIMIT ?')
+    records = []
+    ids = []
+    for row in connection.execute(sql, (limit,)):
+        ids.append(row[0])
+        record = {}
+        for (name, convert), value in zip(columns, row[1:], strict=False):
+            if name not in HIDDEN:
+                record[name] = convert(value) if convert is not None and value is not None else value
+        if reference is not None:
+            ref_name, ref_public_id = row[1 + len(columns):]
+            record[reference[0]] = ref_name if ref_name is not None else ""
+            record[f"{reference[0]}_public_id"] = ref_public_id
+        record.update(derived_fields(kind, record, today))
+        records.append(record)
+    if kind == "hazard" and ids:
+        # As `services.register._add_review_now`: one query for the page's hazards only (in the
+        # main query SQLite would work it out for every hazard before sorting them).
+        marks = ", ".join("?" * len(ids))
+        names = dict(connection.execute(
+            f"SELECT t.id, ({_REVIEW_NOW_TOOL}) FROM hazard AS t WHERE t.id IN ({marks})",
+            [today.isoformat(), *ids]))
+        for record, hazard_id in zip(records, ids, strict=True):
+            record["review_now"] = review_now_text(record["review_now_reason"], names.get(hazard_id))
+    return records
+
+
+def _columns(connection: sqlite3.Connection, kind: str) -> list[tuple[str, Any]] | None:
+    """The table's columns with the conversion of each, or None if a type is not one this reader
+    knows (a column added by a later riskreg: leave the table to the services)."""
+    columns = []
+    for _cid, name, declared, *_ in connection.execute(f'PRAGMA table_info("{kind}")'):
+        base = declared.split("(")[0].strip().upper()
+        if base not in _CONVERT:
+            return None
+        columns.append((name, _CONVERT[base]))
+    return columns or None
+
+
+# `services.register.review_now_tool`: the first (by name) active linked tool that handles PHI
+# without a signed, unexpired BAA (`baa_gap_clause`).
+_REVIEW_NOW_TOOL = """
+    SELECT tool.name FROM tool JOIN hazard_tool ON hazard_tool.tool_id = tool.id
+    WHERE hazard_tool.hazard_id = t.id
+      AND hazard_tool.archived_at IS NULL AND tool.archived_at IS NULL
+      AND tool.handles_phi IS 1
+      AND (tool.baa_status != 'signed'
+           OR (tool.baa_expires_on IS NOT NULL AND tool.baa_expires_on < ?))
+    ORDER BY tool.name LIMIT 1
+"""

@@ -1,0 +1,233 @@
+"""`services.first_page`: the first rows of a register table read with plain sqlite3 before the
+services load. They must be exactly the records the services give for that view, or nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+from riskreg.services.first_page import DEFAULT_SORT, HIDDEN, read_first_page
+from riskreg.services.register import SORTABLE, ListQuery
+
+TODAY = date(2026, 11, 26)
+KINDS = ("hazard", "tool", "safeguard", "owner", "consent")
+
+
+def services_page(register, kind: str, limit: int) -> list[dict]:
+    return register.list(kind, ListQuery(limit=limit, count=False)).rows
+
+
+def test_the_reader_s_constants_follow_the_services():
+    from riskreg.services import records
+
+    assert DEFAULT_SORT == {kind: SORTABLE[kind][0] for kind in KINDS}
+    assert HIDDEN == records.HIDDEN
+
+
+def test_the_first_page_of_the_demo_register_is_what_the_services_list(register, db):
+    from riskreg.services.demo import build_demo
+
+    build_demo(register, today=TODAY, hazards=120)
+    for kind in KINDS:
+        for limit in (1, 7, 50, 10_000):
+            page = read_first_page(db.path, kind, TODAY, limit)
+            assert page == services_page(register, kind, limit), (kind, limit)
+        assert page, kind  # every kind has records in the demo
+
+
+def test_the_first_page_agrees_on_the_awkward_cases(register, db, small_register):
+    """Archived records, a missing owner, ties in the sort, each reason for "review now", an
+    expired BAA, checklist answers left open, dates left empty."""
+    owner = small_register["owner"]
+    for title in ("Same title", "Same title", "Same title"):
+        register.create("hazard", {"title": title, "likelihood": 5, "impact": 5,
+                                   "residual_likelihood": 4, "residual_impact": 5})
+    gone = register.create("hazard", {"title": "A hazard archived", "likelihood": 1, "impact": 1,
+                                      "residual_likelihood": 1, "residual_impact": 1})
+    register.archive("hazard", gone["public_id"])
+    lapsed = register.create("tool", {"name": "Lapsed BAA", "category": "ehr",
+                                      "baa_status": "signed", "baa_signed_on": "2024-01-01",
+                                      "baa_expires_on": "2026-11-25", "owner": owner["public_id"],
+                                      "check_signs_baa": True, "check_no_sale_or_sharing": False})
+    unlinked = register.create("tool", {"name": "A tool unlinked", "category": "ehr",
+                                        "baa_status": "missing"})
+    zeta = register.create("tool", {"name": "Zeta notes", "category": "ehr",
+                                    "baa_status": "requested"})
+    hazard = register.create("hazard", {"title": "Lapsed vendor", "likelihood": 2, "impact": 3,
+                                        "residual_likelihood": 1, "residual_impact": 3})
+    register.link(hazard["public_id"], "tool", zeta["public_id"])  # linked first, named last
+    register.link(hazard["public_id"], "tool", lapsed["public_id"])
+    register.link(hazard["public_id"], "tool", unlinked["public_id"])
+    register.unlink(hazard["public_id"], "tool", unlinked["public_id"])
+    archived_tool = register.create("tool", {"name": "Archived scribe", "category": "ai_scribe",
+                                             "baa_status": "missing"})
+    other = register.create("hazard", {"title": "Archived tool's hazard", "likelihood": 2,
+                                       "impact": 2, "residual_likelihood": 1,
+                                       "residual_impact": 1})
+    register.link(other["public_id"], "tool", archived_tool["public_id"])
+    register.archive("tool", archived_tool["public_id"])
+    register.create("consent", {"client_code": "C-0007", "disclosed_on": "2026-09-01",
+                                "decision": "declined", "written": True})
+
+    for kind in KINDS:
+        page = read_first_page(db.path, kind, TODAY, 50)
+        assert page == services_page(register, kind, 50), kind
+    hazards = {row["title"]: row for row in read_first_page(db.path, "hazard", TODAY, 50)}
+    assert hazards["Lapsed vendor"]["review_now"] == (
+        "linked tool 'Lapsed BAA' handles PHI without a signed, current BAA")
+    assert hazards["Archived tool's hazard"]["review_now"] == ""
+    assert "A hazard archived" not in hazards
+    assert hazards["Misdirected fax"]["owner"] == "" and hazards["Misdirected fax"]["owner_public_id"] is None
+
+
+def test_an_encrypted_missing_or_empty_file_gives_no_page_and_is_not_created(tmp_path):
+    for name, content in (("encrypted.db", b"\x8f" * 4096), ("empty.db", b"")):
+        (tmp_path / name).write_bytes(content)
+        assert read_first_page(tmp_path / name, "hazard", TODAY, 50) is None
+    assert read_first_page(tmp_path / "missing.db", "hazard", TODAY, 50) is None
+    assert read_first_page(tmp_path / "a-folder", "hazard", TODAY, 50) is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db", "encrypted.db"]
+
+
+def test_a_database_at_another_schema_gives_no_page(register, db):
+    register.create("owner", {"name": "Dr. Rivera"})
+    db.close()
+    with sqlite3.connect(db.path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0001_register'")
+    assert read_first_page(db.path, "owner", TODAY, 50) is None
+
+
+def test_a_column_of_a_type_the_reader_does_not_know_gives_no_page(register, db):
+    register.create("owner", {"name": "Dr. Rivera"})
+    db.close()
+    with sqlite3.connect(db.path) as connection:
+        connection.execute("ALTER TABLE owner ADD COLUMN extra JSON")
+    assert read_first_page(db.path, "owner", TODAY, 50) is None
+
+
+def test_a_database_locked_by_a_writer_gives_no_page(register, db):
+    register.create("owner", {"name": "Dr. Rivera"})
+    db.close()
+    writer = sqlite3.connect(db.path, isolation_level=None)
+    try:
+        writer.execute("PRAGMA journal_mode=DELETE")
+        writer.execute("BEGIN EXCLUSIVE")
+        assert read_first_page(db.path, "owner", TODAY, 50) is None
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_reading_writes_nothing_and_leaves_no_files_behind(register, db):
+    register.create("owner", {"name": "Dr. Rivera"})
+    db.close()
+    folder = db.path.parent
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    assert read_first_page(db.path, "owner", TODAY, 50)
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+
+
+def test_a_file_name_with_url_characters_is_read_as_named(tmp_path):
+    from riskreg.services.register import RegisterService
+    from riskreg.storage.database import open_database
+
+    odd = tmp_path / "a?b#c%41 d.db"
+    database = open_database(odd)
+    RegisterService(database, today=lambda: TODAY).create("owner", {"name": "Dr. Rivera"})
+    database.close()
+    assert [row["name"] for row in read_first_page(odd, "owner", TODAY, 50)] == ["Dr. Rivera"]
+    assert read_first_page(tmp_path / "a", "owner", TODAY, 50) is None
+
+
+def test_an_unknown_kind_gives_no_page(register, db):
+    assert read_first_page(db.path, "incident", TODAY, 50) is None
+
+
+# -- in the app ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def opening_held(monkeypatch):
+    """The register's opening waits until the test lets it go (the services still loading)."""
+    import threading
+
+    import riskreg.storage.database as database
+
+    gate = threading.Event()
+    opener = database.open_database
+
+    def held(*args, **kwargs):
+        gate.wait(timeout=30)
+        return opener(*args, **kwargs)
+
+    monkeypatch.setattr(database, "open_database", held)
+    yield gate
+    gate.set()
+
+
+async def test_the_app_opened_on_hazards_shows_rows_before_the_register_is_open(
+        make_app, register, small_register, opening_held):
+    from pilot_helpers import area, ready
+
+    expected = [row["public_id"] for row in services_page(register, "hazard", 50)]
+    register.db.close()
+    app = make_app(area="hazards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = area(app, "hazard").table
+        for _ in range(100):
+            if table.row_count:
+                break
+            await pilot.pause(0.02)
+        assert app.register is None
+        assert [row["public_id"] for row in table.records] == expected
+        assert str(area(app, "hazard").filter_bar.query_one("#shown").content) == (
+            "opening the register…")
+        await pilot.press("enter")  # a record cannot be opened yet: said, not ignored
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["The register is still opening."]
+
+        opening_held.set()
+        await ready(pilot)
+        assert app.register is not None
+        assert [row["public_id"] for row in table.records] == expected
+        assert str(area(app, "hazard").filter_bar.query_one("#shown").content) == "3 hazards"
+
+
+async def test_the_first_rows_wait_for_a_filter_typed_before_the_register_opened(
+        make_app, register, small_register, opening_held):
+    from pilot_helpers import area, ready
+
+    register.db.close()
+    app = make_app(area="hazards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        hazards = area(app, "hazard")
+        for _ in range(100):
+            if hazards.table.row_count:
+                break
+            await pilot.pause(0.02)
+        await pilot.press("slash", *"phish")
+        opening_held.set()
+        await ready(pilot)
+        assert [row["title"] for row in hazards.table.records] == ["Phishing email"]
+
+
+async def test_the_dashboard_and_an_encrypted_register_read_no_first_page(make_app, register,
+                                                                       monkeypatch):
+    from pilot_helpers import ready
+
+    import riskreg.services.first_page as first_page
+
+    register.create("owner", {"name": "Dr. Rivera"})
+    register.db.close()
+    calls = []
+    monkeypatch.setattr(first_page, "read_first_page", lambda *a: calls.append(a))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("5")  # the owners' table, once the register is open: the services
+        await ready(pilot)
+    assert calls == []
+    assert make_app(area="owners", encrypted=True).first_page("owner", 50) is None
+    assert calls == []
