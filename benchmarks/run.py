@@ -85,15 +85,15 @@ if MODE == "bare":
 
     app = Bare()
 else:
-    # As `riskreg --db DB --area hazards` starts: the CLI's parser (every subcommand
-    # registered), then the app as `commands.tui.run_tui` makes it, opened on the Hazards area.
-    from riskreg.cli import build_parser, resolve_db
+    # As `riskreg --db DB --area hazards` starts: the CLI reads its command line, then makes
+    # the app as `commands.tui.run_tui` does, opened on the Hazards area.
+    from riskreg.cli import parse_args, resolve_db
     from riskreg.commands.tui import _today
     from riskreg.ui.app import make_app
 
     from riskreg.ui.widgets.record_table import RecordTable
 
-    args = build_parser().parse_args(["--db", sys.argv[2], "--area", "hazards"])
+    args = parse_args(["--db", sys.argv[2], "--area", "hazards"])
     app = make_app(resolve_db(args), today=_today(), area=args.area)
 
     # The first rows may be shown before the register has opened (services.first_page): the

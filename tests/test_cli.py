@@ -33,6 +33,38 @@ def test_version_and_help_answer_without_loading_textual_or_sqlmodel():
     assert out.stdout.strip() == "[]"
 
 
+@pytest.mark.parametrize("argv", [
+    [], ["--db", "x.db"], ["--db=x.db", "--area", "hazards"], ["--area", "tools", "--encrypted"],
+    ["--are", "owners"], ["--encrypted", "--db", "list"], ["--db", "x.db", "list", "owners"],
+    ["list", "hazards", "--db", "x.db"], ["--area=incidents"],
+])
+def test_the_app_s_command_line_is_read_as_the_full_parser_reads_it(argv):
+    """Starting the app skips building every command's options; it must read the same."""
+    from riskreg.cli import build_parser, parse_args
+
+    quick, full = vars(parse_args(argv)), vars(build_parser().parse_args(argv))
+    assert {k: quick.get(k) for k in ("db", "area", "encrypted", "command")} == (
+        {k: full.get(k) for k in ("db", "area", "encrypted", "command")})
+
+
+def test_starting_the_app_does_not_load_the_commands_and_mistakes_get_the_full_usage(tmp_path):
+    code = (
+        "import sys\n"
+        "from riskreg.cli import parse_args\n"
+        "args = parse_args(['--db', 'x.db', '--area', 'hazards'])\n"
+        "print(args.command, args.area, [m for m in sys.modules if m.startswith('riskreg.commands.')])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "None hazards []"
+    for argv, said in ((["--area", "nope"], "argument --area: invalid choice: 'nope'"),
+                       (["--db"], "argument --db: expected one argument"),
+                       (["--db", "x.db", "frobnicate"], "invalid choice: 'frobnicate'")):
+        result = riskreg(*argv, cwd=tmp_path)
+        assert result.returncode == 2 and said in result.stderr
+        assert result.stderr.startswith("usage: riskreg [-h] [--db PATH] [--encrypted] [--version]")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_version_prints_the_package_version():
     from riskreg import __version__
 

@@ -90,11 +90,41 @@ def passphrase_wanted(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "encrypted", False)) or os.environ.get("RISKREG_ENCRYPTED") == "1"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _app_parser() -> argparse.ArgumentParser:
+    """The options of `riskreg` without a command (the app), without the subcommands: see
+    `parse_args`."""
+    parser = argparse.ArgumentParser(prog="riskreg", add_help=False, exit_on_error=False,
+                                     parents=[_common_options(suppress_defaults=False)])
+    parser.add_argument("--area", choices=AREAS)
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line, read as `build_parser()` reads it.
+
+    Starting the app (no command) is the common case, and the full parser imports every
+    command's module to register its options (about 25 ms before the app's first frame): a
+    command line the app's own options cover entirely is read with those alone. Anything else
+    (a command, --help, --version, a mistake) goes to the full parser, which also words every
+    error."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not any(arg.startswith(("-h", "--h", "--v")) for arg in args_list):
+        try:
+            args, rest = _app_parser().parse_known_args(args_list)
+        except argparse.ArgumentError:
+            rest = ["(an error: the full parser says which)"]
+        if not rest:
+            args.command = None
+            return args
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_list)
     if args.command is not None and args.area is not None:
         parser.error("--area is for the full-screen app (riskreg without a command)")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
     try:
         if args.command is None:
             from riskreg.commands.tui import run_tui
