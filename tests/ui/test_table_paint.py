@@ -141,3 +141,27 @@ async def test_a_count_line_of_the_same_width_is_repainted_without_a_layout(
         layouts.clear()
         bar.set_shown("3 of 10,000 hazards")  # the count: exactly its text
         assert str(shown.content) == "3 of 10,000 hazards" and True in layouts
+
+
+async def test_a_paint_with_its_looked_up_once_styles_and_size_is_the_plain_paint(
+        make_app, small_register):
+    from textual.geometry import Region
+
+    app = make_app(area="hazards")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot)
+        table = area(app, "hazard").table
+        table.move_cursor(row=1, animate=False)
+        await settle(pilot)
+        crop = Region(0, 0, table.size.width, table.size.height)
+
+        def fresh():
+            table._clear_caches()
+            table.refresh()
+
+        fresh()
+        ours = [list(strip) for strip in table.render_lines(crop)]
+        fresh()
+        plain = [list(strip) for strip in DataTable.render_lines(table, crop)]  # no _painting
+        assert ours == plain
+        assert table._painting is None

@@ -8,6 +8,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
@@ -158,6 +159,29 @@ class RecordTable(DataTable[Text]):
         if style is None:
             style = painting["widget"] = super().rich_style
         return style
+
+    @property
+    def background_colors(self) -> tuple[Any, Any]:
+        # A walk up the DOM, asked for once per line by DataTable.
+        painting = self._painting
+        if painting is None:
+            return super().background_colors
+        colors = painting.get("background")
+        if colors is None:
+            colors = painting["background"] = super().background_colors
+        return colors
+
+    @property
+    def size(self) -> Size:
+        # Worked out from the region (a look-up through the screen), asked for several times a
+        # line while painting; it cannot change during a paint.
+        painting = self._painting
+        if painting is None:
+            return super().size
+        size = painting.get("size")
+        if size is None:
+            size = painting["size"] = super().size
+        return size
 
     def get_component_styles(self, *names: str) -> Any:
         painting = self._painting
