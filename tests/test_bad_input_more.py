@@ -55,12 +55,18 @@ CLI = settings(max_examples=30, deadline=None,
                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _clean(code, out, err) -> None:
     """Exit 0, 1 or 2; no traceback; an error is one `riskreg: ` line (or argparse's usage and
     error line, exit 2)."""
     assert code in (0, 1, 2), (code, out, err)
     assert "Traceback" not in err and "Traceback" not in out
-    lines = err.splitlines()
+    # What the user gave (a path, a name) is echoed escaped: no control character reaches the
+    # terminal, and every line break is one riskreg made.
+    assert not CONTROL.search(out + err), (out, err)
+    lines = err.split("\n")[:-1] if err.endswith("\n") else err.split("\n") if err else []
     if code != 0 and err.startswith("usage: "):
         assert code == 2 and out == ""
         assert any(re.match(r"riskreg[\w -]*: error: ", line) for line in lines), err

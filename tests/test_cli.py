@@ -179,3 +179,18 @@ def test_demo_rejects_a_hazard_count_with_a_typo_s_extra_zeros(tmp_path):
     result = riskreg("demo", "--hazards", "1000000", "--db", str(tmp_path / "x.db"))
     assert result.returncode == 2 and "at most 100,000" in result.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_what_the_user_typed_is_echoed_escaped_never_as_terminal_control(tmp_path):
+    """argparse repeats unrecognized arguments as typed, and the import check named its file
+    as given: an escape sequence there would drive the terminal."""
+    (tmp_path / "a\x1eb.json").write_text("[]", encoding="utf-8")
+    for argv, said in (
+        (["list", "hazards", "\x1b[31mX"], "unrecognized arguments: \\x1b[31mX"),
+        (["import", "json", str(tmp_path / "a\x1eb.json"), "--check"], "a\\x1eb.json"),
+        (["import", "json", str(tmp_path / "a\x1eb.json")], "a\\x1eb.json"),
+    ):
+        result = riskreg("--db", str(tmp_path / "r.db"), *argv)
+        assert result.returncode == 2, result.stderr
+        assert said in result.stderr
+        assert not any(ch in result.stdout + result.stderr for ch in "\x1b\x1e\r")

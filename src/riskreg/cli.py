@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from riskreg import __version__, collector
-from riskreg.errors import UserError
+from riskreg.errors import UserError, one_line
 
 atexit.register(collector.freeze_at_exit)
 
@@ -29,12 +29,20 @@ AREAS = ("dashboard", "tools", "hazards", "safeguards", "owners", "consents", "i
 listed here so that the parser does not import Textual)."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose errors show what the user typed escaped (`errors.one_line`):
+    "unrecognized arguments: ..." repeats it as it was, control characters included."""
+
+    def error(self, message: str):  # type: ignore[override]
+        super().error(one_line(message))
+
+
 def _common_options(suppress_defaults: bool) -> argparse.ArgumentParser:
     """Options accepted before or after any subcommand (`riskreg --db X list` = `riskreg list --db X`).
 
     On subparsers the default is SUPPRESS, so a value given before the subcommand is not reset.
     """
-    parent = argparse.ArgumentParser(add_help=False)
+    parent = Parser(add_help=False)
     default = argparse.SUPPRESS if suppress_defaults else None
     parent.add_argument(
         "--db",
@@ -53,7 +61,7 @@ def _common_options(suppress_defaults: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="riskreg",
         description="A living HIPAA risk register and breach-notification workflow for a solo "
         "practice. Without a subcommand, starts the full-screen app.",
@@ -93,7 +101,7 @@ def passphrase_wanted(args: argparse.Namespace) -> bool:
 def _app_parser() -> argparse.ArgumentParser:
     """The options of `riskreg` without a command (the app), without the subcommands: see
     `parse_args`."""
-    parser = argparse.ArgumentParser(prog="riskreg", add_help=False, exit_on_error=False,
+    parser = Parser(prog="riskreg", add_help=False, exit_on_error=False,
                                      parents=[_common_options(suppress_defaults=False)])
     parser.add_argument("--area", choices=AREAS)
     return parser

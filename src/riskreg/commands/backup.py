@@ -5,6 +5,8 @@ from __future__ import annotations
 from argparse import Namespace
 from pathlib import Path
 
+from riskreg.errors import one_line
+
 
 def register(sub, common) -> None:
     p = sub.add_parser(
@@ -47,7 +49,7 @@ def run(args: Namespace) -> int:
 
     backup_file(source, out, passphrase)
     info = check_backup(out, passphrase)
-    print(f"Backup written to {out} (mode 600): {info.summary()}.")
+    print(f"Backup written to {one_line(str(out))} (mode 600): {info.summary()}.")
     return 0
 
 

@@ -4,7 +4,7 @@ import os
 from argparse import Namespace
 from datetime import date, timedelta
 
-from riskreg.errors import BadInput
+from riskreg.errors import BadInput, one_line
 
 MAX_HAZARDS = 100_000
 
@@ -71,6 +71,6 @@ def run(args: Namespace) -> int:
         }, expected_revision=None)
     finally:
         db.close()
-    print(f"Demo practice built in {db.path}: " + ", ".join(
+    print(f"Demo practice built in {one_line(str(db.path))}: " + ", ".join(
         f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items()) + ".")
     return 0

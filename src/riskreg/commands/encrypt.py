@@ -3,7 +3,7 @@
 from argparse import Namespace
 from pathlib import Path
 
-from riskreg.errors import UserError
+from riskreg.errors import UserError, one_line
 
 
 def register(sub, common) -> None:
@@ -45,7 +45,7 @@ def run(args: Namespace) -> int:
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    print(f"Encrypted copy written to {target} and verified (every record and the audit chain).")
+    print(f"Encrypted copy written to {one_line(str(target))} and verified (every record and the audit chain).")
     print(f"The original {source} is unchanged: once you have opened the copy with "
           "--encrypted, remove the original securely.")
     return 0

@@ -13,6 +13,8 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+from riskreg.errors import one_line
+
 ICS_DESCRIPTION = """\
 Write every deadline and review date to an iCalendar (.ics) file that Google Calendar, Apple
 Calendar, Outlook and Thunderbird import: incident obligations with their internal targets and
@@ -140,7 +142,7 @@ def _run_ics(args: Namespace) -> int:
     finally:
         db.close()
     noun = "event" if count == 1 else "events"
-    print(f"{count} {noun} written to {Path(args.out).expanduser()}")
+    print(f"{count} {noun} written to {one_line(str(Path(args.out).expanduser()))}")
     return 0
 
 
@@ -187,7 +189,7 @@ def _run_json(args: Namespace) -> int:
         summary = export_json(db, args.out)
     finally:
         db.close()
-    print(f"{summary.records} records and {summary.events} audit events written to {summary.path}")
+    print(f"{summary.records} records and {summary.events} audit events written to {one_line(str(summary.path))}")
     return 0
 
 
@@ -223,7 +225,7 @@ def _run_csv(args: Namespace) -> int:
     finally:
         db.close()
     print(f"{count} {args.what if count != 1 else args.what.removesuffix('s')} written to "
-          f"{Path(args.out).expanduser()}")
+          f"{one_line(str(Path(args.out).expanduser()))}")
     return 0
 
 

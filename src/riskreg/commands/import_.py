@@ -66,7 +66,7 @@ def _run_json(args: Namespace) -> int:
     if args.check:
         return _check(args)
     from riskreg.commands._db import open_db
-    from riskreg.errors import UserError
+    from riskreg.errors import UserError, one_line
     from riskreg.services.transfer import import_json
 
     db = open_db(args)
@@ -79,7 +79,7 @@ def _run_json(args: Namespace) -> int:
         raise
     finally:
         db.close()
-    print(describe(result, args.file, str(db.path)))
+    print(describe(result, one_line(args.file), one_line(str(db.path))))
     return 0 if result.audit is None or result.audit.ok else 1
 
 
@@ -93,6 +93,7 @@ def _remove_new_database(path) -> None:
 
 
 def _check(args: Namespace) -> int:
+    from riskreg.errors import one_line
     from riskreg.services.transfer import check_file
     from riskreg.services.transfer_check import FileProblems
 
@@ -100,12 +101,12 @@ def _check(args: Namespace) -> int:
         checked = check_file(args.file)
     except FileProblems as problems:
         for line in problems.problems:
-            print(line)
-        print(f"riskreg: {args.file} cannot be imported: {len(problems.problems)} "
+            print(one_line(line))  # a problem may quote the file's own text
+        print(f"riskreg: {one_line(args.file)} cannot be imported: {len(problems.problems)} "
               f"problem{'s' if len(problems.problems) != 1 else ''} listed above", file=sys.stderr)
         return 2
     records = sum(len(rows) for rows in checked.tables.values())
-    print(f"{args.file} is a valid riskreg export: {records} records, {len(checked.audit_log)} "
+    print(f"{one_line(args.file)} is a valid riskreg export: {records} records, {len(checked.audit_log)} "
           f"audit events (exported {checked.exported_at}). Its audit log verifies.")
     return 0
 

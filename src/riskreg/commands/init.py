@@ -2,6 +2,8 @@
 
 from argparse import Namespace
 
+from riskreg.errors import one_line
+
 
 def register(sub, common) -> None:
     p = sub.add_parser(
@@ -21,14 +23,14 @@ def run(args: Namespace) -> int:
     db = open_db(args)
     try:
         if not args.starter:
-            print(f"Database ready: {db.path}")
+            print(f"Database ready: {one_line(str(db.path))}")
             return 0
         from riskreg.services.starter import load_starter
 
         counts = load_starter(RegisterService(db))
     finally:
         db.close()
-    print(f"Starter register loaded into {db.path}: " + ", ".join(
+    print(f"Starter register loaded into {one_line(str(db.path))}: " + ", ".join(
         f"{n} {kind if n != 1 else kind.removesuffix('s')}" for kind, n in counts.items()) + ".")
     print("Archive what your practice does not use, and fill in your BAAs and owners.")
     return 0

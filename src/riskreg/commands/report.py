@@ -7,6 +7,8 @@ import argparse
 import sys
 from argparse import Namespace
 
+from riskreg.errors import one_line
+
 EPILOG = """\
 The format follows the file's extension: .html (self-contained, prints cleanly) or .md.
 The file is written atomically and readable by you only (mode 600).
@@ -80,7 +82,7 @@ def _run_risk_analysis(args: Namespace) -> int:
         path = write_risk_analysis(db, out, today)
     finally:
         db.close()
-    print(f"Risk analysis as of {today.isoformat()} written to {path}")
+    print(f"Risk analysis as of {today.isoformat()} written to {one_line(str(path))}")
     return 0
 
 
@@ -96,5 +98,5 @@ def _run_incident(args: Namespace) -> int:
         path, reference = write_incident_report(db, args.ref, out, today)
     finally:
         db.close()
-    print(f"Incident dossier for {reference} written to {path}")
+    print(f"Incident dossier for {reference} written to {one_line(str(path))}")
     return 0
