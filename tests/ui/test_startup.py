@@ -242,3 +242,29 @@ def test_area_opens_the_app_on_that_area_and_is_refused_with_a_command(monkeypat
     assert "--area is for the full-screen app (riskreg without a command)" in err
     assert "invalid choice: 'heat-map'" in err
     assert not (tmp_path / "x.db").exists()
+
+
+async def test_the_width_class_is_set_from_the_start_and_follows_a_resize(make_app, register,
+                                                                          monkeypatch):
+    """Textual adds it on the screen's first resize; set before the widgets mount, they are
+    styled once with it instead of twice."""
+    from pilot_helpers import ready
+
+    from riskreg.ui.widgets.register_area import RegisterArea
+
+    register.create("owner", {"name": "Dr. Rivera"})
+    seen = []
+    mounted = RegisterArea.on_mount
+
+    def on_mount(area):
+        seen.append(sorted(area.screen.classes & {"-wide", "-narrow"}))
+        mounted(area)
+
+    monkeypatch.setattr(RegisterArea, "on_mount", on_mount)
+    app = make_app(area="owners")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert seen == [["-wide"]]
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.main_screen.has_class("-narrow") and not app.main_screen.has_class("-wide")

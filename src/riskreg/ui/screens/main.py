@@ -32,6 +32,7 @@ class MainScreen(Screen[None]):
         self.initial_area = initial_area or AREAS[0].id
 
     def compose(self) -> ComposeResult:
+        self._set_breakpoint_classes()
         # Only the first area is built for the first frame; each other one when first shown.
         with TabbedContent(initial=self.initial_area, id="areas"):
             for a in AREAS:
@@ -39,6 +40,19 @@ class MainScreen(Screen[None]):
                     if a.id == self.initial_area:
                         yield a.make()
         yield Footer(compact=True)
+
+    def _set_breakpoint_classes(self) -> None:
+        """The width class (-narrow, -wide: the app's HORIZONTAL_BREAKPOINTS) from the start.
+        Textual adds it on the screen's first resize, after its widgets were styled once
+        without it, so every widget was styled again: about a third of the styling before the
+        first frame. Set now, the resize finds it in place."""
+        width = self.app.size.width
+        classes = {name: False for _, name in self.app.HORIZONTAL_BREAKPOINTS or []}
+        for threshold, name in sorted(self.app.HORIZONTAL_BREAKPOINTS or [], reverse=True):
+            if width >= threshold:
+                classes[name] = True
+                break
+        self.update_classes(classes, animate=False)
 
     # -- areas ---------------------------------------------------------------------------------
 
