@@ -51,3 +51,27 @@ def small_register(register):
     register.link(phishing["public_id"], "tool", scribe["public_id"])
     return {"owner": owner, "scribe": scribe, "ehr": ehr, "laptop": laptop,
             "phishing": phishing, "encryption": encryption}
+
+
+@pytest.fixture
+def app_made_by_cli(monkeypatch):
+    """The app factory replaced by a recorder: `cli.main()` then records the keyword arguments
+    it would build the app with (area, encrypted, passphrase...) and runs nothing."""
+    import riskreg.ui.app as ui_app
+
+    made: dict = {}
+
+    class Recorded:
+        problem = None
+        return_code = 0
+
+        def run(self):
+            pass
+
+    def factory(db_path, today=None, **kwargs):
+        made.clear()
+        made.update(kwargs)
+        return Recorded()
+
+    monkeypatch.setattr(ui_app, "make_app", factory)
+    return made

@@ -162,29 +162,14 @@ def test_a_secret_never_shows_itself():
     ([], {"RISKREG_PASSPHRASE": PASSPHRASE}, (False, None)),
 ])
 def test_the_cli_passes_encryption_and_the_passphrase_from_the_environment(
-        monkeypatch, tmp_path, argv, env, expected):
-    import riskreg.ui.app as ui_app
+        monkeypatch, tmp_path, app_made_by_cli, argv, env, expected):
     from riskreg.cli import main
-
-    built = {}
-
-    class Stub:
-        problem = None
-        return_code = 0
-
-        def run(self):
-            pass
-
-    def factory(db_path, today=None, **kwargs):
-        built.update(kwargs)
-        return Stub()
 
     monkeypatch.delenv("RISKREG_ENCRYPTED", raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(ui_app, "make_app", factory)
     assert main([*argv, "--db", str(tmp_path / "x.db")]) == 0
-    assert (built["encrypted"], built["passphrase"]) == expected
+    assert (app_made_by_cli["encrypted"], app_made_by_cli["passphrase"]) == expected
 
 
 def test_escape_at_the_prompt_is_one_line_and_status_1(monkeypatch, tmp_path, capsys):

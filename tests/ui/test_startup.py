@@ -207,33 +207,18 @@ async def test_quitting_leaves_everything_in_the_database_file_alone(make_app, d
         assert con.execute("select count(*) from hazard").fetchone()[0] == 40
 
 
-def test_area_opens_the_app_on_that_area_and_is_refused_with_a_command(monkeypatch, tmp_path,
-                                                                        capsys):
+def test_area_opens_the_app_on_that_area_and_is_refused_with_a_command(tmp_path, capsys,
+                                                                        app_made_by_cli):
     import pytest
 
-    import riskreg.ui.app as ui_app
     from riskreg.cli import AREAS, main
     from riskreg.ui.areas import AREAS as APP_AREAS
 
     assert AREAS == tuple(a.id for a in APP_AREAS)
-    built = {}
-
-    class Stub:
-        problem = None
-        return_code = 0
-
-        def run(self):
-            pass
-
-    def factory(db_path, today=None, **kwargs):
-        built.update(kwargs)
-        return Stub()
-
-    monkeypatch.setattr(ui_app, "make_app", factory)
     assert main(["--db", str(tmp_path / "x.db"), "--area", "hazards"]) == 0
-    assert built["area"] == "hazards"
+    assert app_made_by_cli["area"] == "hazards"
     assert main(["--db", str(tmp_path / "x.db")]) == 0
-    assert built["area"] is None  # the dashboard
+    assert app_made_by_cli["area"] is None  # the dashboard
     for argv in (["--area", "hazards", "list", "owners"], ["--area", "heat-map"]):
         with pytest.raises(SystemExit) as stopped:
             main(["--db", str(tmp_path / "x.db"), *argv])

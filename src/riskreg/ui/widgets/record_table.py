@@ -150,47 +150,37 @@ class RecordTable(DataTable[Text]):
         finally:
             self._painting = None
 
-    @property
-    def rich_style(self) -> Style:
+    def _once_per_paint(self, key: Any, compute: Any) -> Any:
+        """`compute()`, worked out once per paint (every time between paints)."""
         painting = self._painting
         if painting is None:
-            return super().rich_style
-        style = painting.get("widget")
-        if style is None:
-            style = painting["widget"] = super().rich_style
-        return style
+            return compute()
+        value = painting.get(key)
+        if value is None:
+            value = painting[key] = compute()
+        return value
+
+    @property
+    def rich_style(self) -> Style:
+        return self._once_per_paint("widget", lambda: super(RecordTable, self).rich_style)
 
     @property
     def background_colors(self) -> tuple[Any, Any]:
         # A walk up the DOM, asked for once per line by DataTable.
-        painting = self._painting
-        if painting is None:
-            return super().background_colors
-        colors = painting.get("background")
-        if colors is None:
-            colors = painting["background"] = super().background_colors
-        return colors
+        return self._once_per_paint(
+            "background", lambda: super(RecordTable, self).background_colors)
 
     @property
     def size(self) -> Size:
         # Worked out from the region (a look-up through the screen), asked for several times a
         # line while painting; it cannot change during a paint.
-        painting = self._painting
-        if painting is None:
-            return super().size
-        size = painting.get("size")
-        if size is None:
-            size = painting["size"] = super().size
-        return size
+        return self._once_per_paint("size", lambda: super(RecordTable, self).size)
 
     def get_component_styles(self, *names: str) -> Any:
-        painting = self._painting
-        if painting is None:
+        if self._painting is None:
             return super().get_component_styles(*names)
-        styles = painting.get(names)
-        if styles is None:
-            styles = painting[names] = _PaintStyles(super().get_component_styles(*names))
-        return styles
+        return self._once_per_paint(names, lambda: _PaintStyles(
+            super(RecordTable, self).get_component_styles(*names)))
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False) -> Any:
