@@ -2,7 +2,9 @@
 
 This module is the only place that opens sessions. Write transactions start with BEGIN
 IMMEDIATE, so two windows never both read the audit chain's head and then both append to it,
-and a busy database waits (busy timeout) instead of failing at commit.
+and a busy database waits (busy timeout) instead of failing at commit. (One reader works without
+it: `services.first_page`, a query-only sqlite3 connection for the app's first rows, before
+SQLAlchemy has loaded.)
 """
 
 import os
