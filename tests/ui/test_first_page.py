@@ -192,6 +192,25 @@ async def test_the_app_opened_on_hazards_shows_rows_before_the_register_is_open(
         assert str(area(app, "hazard").filter_bar.query_one("#shown").content) == "3 hazards"
 
 
+async def test_a_table_shown_while_the_register_opens_gets_its_first_rows_too(
+        make_app, register, small_register, opening_held):
+    from pilot_helpers import area
+
+    register.db.close()
+    app = make_app()  # the dashboard
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("2")
+        tools = area(app, "tool")
+        for _ in range(100):
+            if tools.table.row_count:
+                break
+            await pilot.pause(0.02)
+        assert app.register is None
+        assert [row["name"] for row in tools.table.records] == ["Practice EHR", "Scribe AI"]
+        opening_held.set()
+
+
 async def test_the_first_rows_wait_for_a_filter_typed_before_the_register_opened(
         make_app, register, small_register, opening_held):
     from pilot_helpers import area, ready
