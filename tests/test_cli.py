@@ -58,7 +58,8 @@ def test_starting_the_app_does_not_load_the_commands_and_mistakes_get_the_full_u
     assert out.stdout.strip() == "None hazards []"
     for argv, said in ((["--area", "nope"], "argument --area: invalid choice: 'nope'"),
                        (["--db"], "argument --db: expected one argument"),
-                       (["--db", "x.db", "frobnicate"], "invalid choice: 'frobnicate'")):
+                       (["--db", "x.db", "frobnicate"], "invalid choice: 'frobnicate'"),
+                       (["--=x"], "ambiguous option: --=x")):
         result = riskreg(*argv, cwd=tmp_path)
         assert result.returncode == 2 and said in result.stderr
         assert result.stderr.startswith("usage: riskreg [-h] [--db PATH] [--encrypted] [--version]")
@@ -194,3 +195,12 @@ def test_what_the_user_typed_is_echoed_escaped_never_as_terminal_control(tmp_pat
         assert result.returncode == 2, result.stderr
         assert said in result.stderr
         assert not any(ch in result.stdout + result.stderr for ch in "\x1b\x1e\r")
+    # A restore that succeeds names both files, escaped.
+    assert riskreg("--db", str(tmp_path / "r.db"), "init").returncode == 0
+    assert riskreg("--db", str(tmp_path / "r.db"), "backup", "--out",
+                   str(tmp_path / "b\x1ek.db")).returncode == 0
+    result = riskreg("--db", str(tmp_path / "r.db"), "restore", str(tmp_path / "b\x1ek.db"),
+                     "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "b\\x1ek.db" in result.stdout
+    assert not any(ch in result.stdout + result.stderr for ch in "\x1b\x1e\r")

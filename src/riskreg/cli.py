@@ -98,11 +98,20 @@ def passphrase_wanted(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "encrypted", False)) or os.environ.get("RISKREG_ENCRYPTED") == "1"
 
 
+class _QuietParser(argparse.ArgumentParser):
+    """A parser whose every error is raised, never printed: `parse_args` then hands the command
+    line to the full parser, which says what is wrong. (exit_on_error=False alone does not cover
+    every error: "ambiguous option" still prints and exits.)"""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise argparse.ArgumentError(None, message)
+
+
 def _app_parser() -> argparse.ArgumentParser:
     """The options of `riskreg` without a command (the app), without the subcommands: see
     `parse_args`."""
-    parser = Parser(prog="riskreg", add_help=False, exit_on_error=False,
-                                     parents=[_common_options(suppress_defaults=False)])
+    parser = _QuietParser(prog="riskreg", add_help=False, exit_on_error=False,
+                          parents=[_common_options(suppress_defaults=False)])
     parser.add_argument("--area", choices=AREAS)
     return parser
 

@@ -104,6 +104,26 @@ def test_a_schema_the_reader_cannot_vouch_for_gives_no_page(register, db, change
     assert read_first_page(db.path, "owner", TODAY, 50) is None
 
 
+def test_a_stored_value_the_services_would_refuse_gives_no_page(register, db):
+    """A date edited to text in another tool: the services say "Could not load"; the reader
+    steps aside rather than stop the app."""
+    register.create("hazard", {"title": "Laptop stolen", "likelihood": 3, "impact": 5,
+                               "residual_likelihood": 2, "residual_impact": 2})
+    db.close()
+    with sqlite3.connect(db.path) as connection:
+        connection.execute("UPDATE hazard SET next_review_on = 'soon'")
+    assert read_first_page(db.path, "hazard", TODAY, 50) is None
+
+
+def test_a_timestamp_stored_with_an_offset_reads_as_the_services_read_it(register, db):
+    register.create("owner", {"name": "Dr. Rivera"})
+    with sqlite3.connect(db.path) as connection:
+        connection.execute("UPDATE owner SET updated_at = '2026-01-01 12:00:00+02:00'")
+    page = read_first_page(db.path, "owner", TODAY, 50)
+    assert page == services_page(register, "owner", 50)
+    assert page[0]["updated_at"].hour == 10
+
+
 def test_a_database_locked_by_a_writer_gives_no_page(register, db):
     register.create("owner", {"name": "Dr. Rivera"})
     db.close()
@@ -147,7 +167,8 @@ def test_an_unknown_kind_gives_no_page(register, db):
 
 @pytest.fixture
 def opening_held(monkeypatch):
-    """The register's opening waits until the test lets it go (the services still loading)."""
+    """The register's opening waits until the test lets it go (the services still loading).
+    Let it go before waiting for workers (`ready`, `settle`): they would wait for it."""
     import threading
 
     import riskreg.storage.database as database
@@ -227,6 +248,27 @@ async def test_the_first_rows_wait_for_a_filter_typed_before_the_register_opened
         opening_held.set()
         await ready(pilot)
         assert [row["title"] for row in hazards.table.records] == ["Phishing email"]
+
+
+async def test_a_sort_asked_for_before_the_register_opens_is_done_once_it_is(
+        make_app, register, small_register, opening_held):
+    from pilot_helpers import area, ready
+
+    register.db.close()
+    app = make_app(area="hazards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        hazards = area(app, "hazard")
+        for _ in range(100):
+            if hazards.table.row_count:
+                break
+            await pilot.pause(0.02)
+        hazards.action_sort_reverse()  # S: title, Z to A
+        await pilot.pause()
+        opening_held.set()
+        await ready(pilot)
+        assert [n.message for n in app._notifications if n.severity == "error"] == []
+        assert [row["title"] for row in hazards.table.records] == [
+            "Phishing email", "Misdirected fax", "Laptop stolen from the car"]
 
 
 async def test_the_dashboard_and_an_encrypted_register_read_no_first_page(make_app, register,

@@ -4,7 +4,7 @@ import os
 import sys
 from argparse import Namespace
 
-from riskreg.errors import UserError
+from riskreg.errors import UserError, one_line
 
 
 def ask_passphrase(prompt: str = "Passphrase: ", confirm: bool = False) -> str:
@@ -33,7 +33,7 @@ def open_db(args: Namespace):
     # daily_backup: the first command of the day also takes the day's rolling copy (backups/).
     db = open_database(resolve_db(args), passphrase=passphrase, daily_backup=True)
     for notice in db.notices:
-        print(f"riskreg: {notice}", file=sys.stderr)
+        print(f"riskreg: {one_line(notice)}", file=sys.stderr)  # notices may name a path
     from riskreg import collector
 
     collector.resume()  # the imports are done; the command's own work begins

@@ -46,6 +46,6 @@ def run(args: Namespace) -> int:
         target.unlink(missing_ok=True)
         raise
     print(f"Encrypted copy written to {one_line(str(target))} and verified (every record and the audit chain).")
-    print(f"The original {source} is unchanged: once you have opened the copy with "
+    print(f"The original {one_line(str(source))} is unchanged: once you have opened the copy with "
           "--encrypted, remove the original securely.")
     return 0

@@ -6,6 +6,8 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+from riskreg.errors import one_line
+
 
 def register(sub, common) -> None:
     p = sub.add_parser(
@@ -47,11 +49,12 @@ def run(args: Namespace) -> int:
     source = Path(args.file).expanduser().absolute()
     passphrase = ask_passphrase() if passphrase_wanted(args) else None
     info = check_backup(source, passphrase)
-    print(f"{source}: {info.summary()}.")
+    print(f"{one_line(str(source))}: {info.summary()}.")
     if not args.yes:
-        question = f"Replace {db_path} with this backup?"
+        question = f"Replace {one_line(str(db_path))} with this backup?"
         if db_path.exists():
-            question += f" (A copy of the current database is kept in {backups_dir(db_path)}.)"
+            question += (f" (A copy of the current database is kept in "
+                         f"{one_line(str(backups_dir(db_path)))}.)")
         if not confirm(question):
             print("Nothing was changed.")
             return 1
@@ -62,9 +65,9 @@ def run(args: Namespace) -> int:
     # Brings an older backup's schema up to date (after its own pre-migration copy).
     db = open_database(db_path, passphrase=passphrase)
     for notice in db.notices:
-        print(f"riskreg: {notice}", file=sys.stderr)
+        print(f"riskreg: {one_line(notice)}", file=sys.stderr)
     db.close()
-    print(f"Restored {db_path} from {source}.")
+    print(f"Restored {one_line(str(db_path))} from {one_line(str(source))}.")
     if kept:
-        print(f"The database as it was before is kept as {kept}.")
+        print(f"The database as it was before is kept as {one_line(str(kept))}.")
     return 0

@@ -7,6 +7,8 @@ import sys
 from argparse import Namespace
 from datetime import date
 
+from riskreg.errors import one_line
+
 
 def _today() -> date | None:
     """$RISKREG_TODAY (YYYY-MM-DD) fixes the app's clock, for screenshots and demos."""
@@ -39,6 +41,6 @@ def run_tui(args: Namespace) -> int:
     del passphrase
     app.run()
     if app.problem:
-        print(f"riskreg: {app.problem}", file=sys.stderr)
+        print(f"riskreg: {one_line(app.problem)}", file=sys.stderr)
         return app.return_code or 1
     return app.return_code or 0

@@ -46,7 +46,7 @@ _CONVERT = {
     "INTEGER": None,
     "VARCHAR": None,
     "DATE": date.fromisoformat,
-    "DATETIME": lambda text: datetime.fromisoformat(text).replace(tzinfo=UTC),
+    "DATETIME": lambda text: _utc(datetime.fromisoformat(text)),
     "BOOLEAN": bool,
 }
 
@@ -70,7 +70,7 @@ def read_first_page(path: Path, kind: str, today: date, limit: int) -> list[dict
     try:
         connection.execute("PRAGMA query_only = ON")
         return _read(connection, kind, today, limit)
-    except sqlite3.Error:
+    except Exception:  # noqa: BLE001 (a value the services would refuse too: they say why)
         return None
     finally:
         connection.close()
@@ -121,6 +121,11 @@ def _read(connection: sqlite3.Connection, kind: str, today: date,
         for record, hazard_id in zip(records, ids, strict=True):
             record["review_now"] = review_now_text(record["review_now_reason"], names.get(hazard_id))
     return records
+
+
+def _utc(value: datetime) -> datetime:
+    """As `storage.types.UTCDateTime` reads a timestamp: naive is UTC, aware is converted."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _columns(connection: sqlite3.Connection, kind: str) -> list[tuple[str, Any]] | None:

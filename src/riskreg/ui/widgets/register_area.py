@@ -152,6 +152,11 @@ class RegisterArea(AreaWidget):
         self._request(0)
 
     def _request(self, offset: int) -> None:
+        if self.riskreg.register is None:
+            # A sort or the archived view asked for before the register is open: done once it
+            # is (the area reloads when the register is ready and it is shown).
+            self.stale = True
+            return
         if offset == 0:
             self.generation += 1
         if self._in_flight:
