@@ -165,6 +165,14 @@ def test_an_unknown_kind_gives_no_page(register, db):
 # -- in the app ----------------------------------------------------------------------------------
 
 
+async def rows_shown(pilot, table) -> None:
+    """Wait (at most 2 s) until the table has rows."""
+    for _ in range(100):
+        if table.row_count:
+            return
+        await pilot.pause(0.02)
+
+
 @pytest.fixture
 def opening_held(monkeypatch):
     """The register's opening waits until the test lets it go (the services still loading).
@@ -194,10 +202,7 @@ async def test_the_app_opened_on_hazards_shows_rows_before_the_register_is_open(
     app = make_app(area="hazards")
     async with app.run_test(size=(100, 30)) as pilot:
         table = area(app, "hazard").table
-        for _ in range(100):
-            if table.row_count:
-                break
-            await pilot.pause(0.02)
+        await rows_shown(pilot, table)
         assert app.register is None
         assert [row["public_id"] for row in table.records] == expected
         assert str(area(app, "hazard").filter_bar.query_one("#shown").content) == (
@@ -223,10 +228,7 @@ async def test_a_table_shown_while_the_register_opens_gets_its_first_rows_too(
         await pilot.pause(0.1)
         await pilot.press("2")
         tools = area(app, "tool")
-        for _ in range(100):
-            if tools.table.row_count:
-                break
-            await pilot.pause(0.02)
+        await rows_shown(pilot, tools.table)
         assert app.register is None
         assert [row["name"] for row in tools.table.records] == ["Practice EHR", "Scribe AI"]
         opening_held.set()
@@ -240,10 +242,7 @@ async def test_the_first_rows_wait_for_a_filter_typed_before_the_register_opened
     app = make_app(area="hazards")
     async with app.run_test(size=(100, 30)) as pilot:
         hazards = area(app, "hazard")
-        for _ in range(100):
-            if hazards.table.row_count:
-                break
-            await pilot.pause(0.02)
+        await rows_shown(pilot, hazards.table)
         await pilot.press("slash", *"phish")
         opening_held.set()
         await ready(pilot)
@@ -258,10 +257,7 @@ async def test_a_sort_asked_for_before_the_register_opens_is_done_once_it_is(
     app = make_app(area="hazards")
     async with app.run_test(size=(100, 30)) as pilot:
         hazards = area(app, "hazard")
-        for _ in range(100):
-            if hazards.table.row_count:
-                break
-            await pilot.pause(0.02)
+        await rows_shown(pilot, hazards.table)
         hazards.action_sort_reverse()  # S: title, Z to A
         await pilot.pause()
         opening_held.set()
