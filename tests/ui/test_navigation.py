@@ -17,7 +17,7 @@ async def test_the_dashboard_comes_first_and_counts_hazards_on_the_heat_map(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        assert app.main_screen.tabs.active == "dashboard"
+        assert app.main_screen.area_shown == "dashboard"
         heat = app.main_screen.query_one(HeatMap)
         assert heat.inherent_counts == {(3, 5): 1, (4, 4): 1, (1, 3): 1}
         await pilot.press("t")
@@ -55,7 +55,7 @@ async def test_a_heat_map_cell_lists_its_hazards(make_app, small_register):
         heat.cursor = (4, 4)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.main_screen.tabs.active == "hazards"
+        assert app.main_screen.area_shown == "hazards"
         hazards = area(app, "hazard")
         assert [r["title"] for r in hazards.table.records] == ["Phishing email"]
         assert "1 of 3 hazards" in str(hazards.filter_bar.query_one("#shown").content)
@@ -73,12 +73,12 @@ async def test_number_keys_switch_areas_but_digits_typed_in_a_filter_stay_there(
                           ("6", "consents"), ("3", "hazards"), ("1", "dashboard")):
             await pilot.press(key)
             await settle(pilot, 1)
-            assert app.main_screen.tabs.active == name
+            assert app.main_screen.area_shown == name
         await pilot.press("6", "slash", "0", "0", "4", "2")
         await settle(pilot)
         consents = area(app, "consent")
         assert consents.filter_bar.input.value == "0042"
-        assert app.main_screen.tabs.active == "consents"
+        assert app.main_screen.area_shown == "consents"
         assert [r["client_code"] for r in consents.table.records] == ["C-0042"]
 
 
@@ -89,7 +89,7 @@ async def test_an_empty_register_offers_the_starter_register(make_app, db):
         assert isinstance(app.screen, WelcomeDialog)
         await pilot.press("s")
         await settle(pilot, 5)
-        assert app.main_screen.tabs.active == "dashboard"
+        assert app.main_screen.area_shown == "dashboard"
         assert not app.register.is_empty()
         assert app.main_screen.query_one(HeatMap).inherent_counts
 
@@ -100,7 +100,7 @@ async def test_starting_empty_shows_the_tools_table_with_a_hint(make_app, db):
         await ready(pilot)
         await pilot.press("e")
         await settle(pilot)
-        assert app.main_screen.tabs.active == "tools"
+        assert app.main_screen.area_shown == "tools"
         assert "No tools yet. Press n to add one." in area(app, "tool").detail.text
         assert app.register.is_empty()
 
@@ -144,7 +144,7 @@ async def test_the_command_palette_runs_actions_and_goes_to_records(make_app, sm
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.main_screen.tabs.active == "safeguards"
+        assert app.main_screen.area_shown == "safeguards"
 
         await pilot.press("ctrl+p")
         await pilot.press(*"phishing e")

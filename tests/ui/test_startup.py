@@ -11,7 +11,7 @@ def test_building_the_app_and_its_areas_loads_neither_the_services_nor_sqlmodel(
     code = (
         "import sys, riskreg.ui.app\n"
         "from riskreg.ui.areas import AREAS\n"
-        "areas = [area.make() for area in AREAS]\n"
+        "areas = [area.widget() for area in AREAS]\n"
         "slow = [m for m in ('sqlmodel', 'sqlalchemy', 'pydantic', 'alembic',"
         " 'riskreg.services.register', 'riskreg.storage.database') if m in sys.modules]\n"
         "print(','.join(slow))\n"

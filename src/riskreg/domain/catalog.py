@@ -1,9 +1,9 @@
 """The starter catalog: tool, hazard and safeguard templates shipped in `data/catalog/`.
 
-Pure Python (stdlib and `riskreg.datafiles` only). `load_catalog()` reads the three JSON files and
-checks them before anything uses them; a broken file raises `ValueError` naming the file, the key
-and the problem. The value -> label dictionaries below are the catalog's vocabulary, shared with
-validation and the UI: values are stored, labels are shown.
+Pure Python (stdlib, `riskreg.datafiles` and `riskreg.domain.vocabulary` only). `load_catalog()`
+reads the three JSON files and checks them before anything uses them; a broken file raises
+`ValueError` naming the file, the key and the problem. The catalog's vocabulary (the value ->
+label dictionaries) lives in `riskreg.domain.vocabulary` and is re-exported here.
 """
 
 import json
@@ -13,58 +13,15 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from riskreg.datafiles import load_json
-
-TOOL_CATEGORIES = {
-    "dictation_transcription": "Dictation and transcription (AI)",
-    "ai_scribe": "AI scribe",
-    "intake_communication": "Intake and communication (AI)",
-    "clinical_decision_support": "Clinical decision support (AI)",
-    "marketing_business": "Marketing and business",
-    "ehr": "EHR / practice management",
-    "email": "Email",
-    "device": "Device",
-    "cloud_storage": "Cloud storage",
-    "paper": "Paper records",
-    "other": "Other",
-}
-
-# The AI categories, listed first wherever tools are shown (DESIGN.md, "The register").
-AI_TOOL_CATEGORIES = (
-    "dictation_transcription",
-    "ai_scribe",
-    "intake_communication",
-    "clinical_decision_support",
-    "marketing_business",
+from riskreg.domain.vocabulary import (  # noqa: F401  (the catalog's vocabulary, re-exported)
+    AI_TOOL_CATEGORIES,
+    BAA_STATUSES,
+    REQUIREMENTS,
+    REVIEW_CADENCES_MONTHS,
+    SAFEGUARD_CATEGORIES,
+    TOOL_CATEGORIES,
+    TREATMENTS,
 )
-
-BAA_STATUSES = {
-    "not_needed": "Not needed",
-    "missing": "Missing",
-    "requested": "Requested",
-    "signed": "Signed",
-    "expired": "Expired",
-}
-
-SAFEGUARD_CATEGORIES = {
-    "administrative": "Administrative",
-    "physical": "Physical",
-    "technical": "Technical",
-}
-
-# Security Rule implementation specifications are required or addressable (45 CFR 164.306(d)).
-REQUIREMENTS = {
-    "required": "Required",
-    "addressable": "Addressable",
-}
-
-TREATMENTS = {
-    "mitigate": "Mitigate",
-    "accept": "Accept",
-    "transfer": "Transfer",
-    "avoid": "Avoid",
-}
-
-REVIEW_CADENCES_MONTHS = (3, 6, 12)
 
 # "45 CFR 164.308(a)(1)(ii)(A)", "45 CFR 164.312(b)", "45 CFR 164.502(b)"; "" when no HIPAA
 # provision applies (the description then says why).

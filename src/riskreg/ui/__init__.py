@@ -3,7 +3,7 @@
     app.py       the App and `make_app`, the one factory the CLI, tests and scripts share
     table_query.py  what a register table asks for (no service imports)
     app.tcss     layout and colours (theme variables only)
-    areas.py     the areas the tabs switch between (dashboard, tools, hazards, ...)
+    areas.py     the areas the area bar switches between (dashboard, tools, hazards, ...)
     flows.py     what a user does to a record: new, edit, review, link, archive
     commands.py  the command palette's commands
     kinds.py     each kind of record's names and table columns

@@ -1,4 +1,4 @@
-"""The areas of the app, in tab order. Each is one widget under the main screen's tabs.
+"""The areas of the app, in the order of the main screen's area bar. Each is one widget.
 
 To add an area (the breach workflow's Incidents, say), add an `Area` here: it gets a tab, a
 number key and a "Go to" command in the palette. Its widget subclasses `widgets.area.AreaWidget`.
@@ -18,30 +18,35 @@ class Area:
     title: str
     key: str
     """The number key that shows it."""
-    make: Callable[[], AreaWidget]
+    make: Callable[[str], AreaWidget]
+    """Builds its widget, given the widget's id."""
     kind: str | None = None
     """The kind of record it lists, if it is a register table."""
 
+    def widget(self) -> AreaWidget:
+        """A new widget for the area, with the area's id (the main screen finds it by that)."""
+        return self.make(self.id)
 
-def _dashboard() -> AreaWidget:
+
+def _dashboard(widget_id: str) -> AreaWidget:
     from riskreg.ui.widgets.dashboard import DashboardArea
 
-    return DashboardArea(id="dashboard-area")
+    return DashboardArea(id=widget_id)
 
 
-def _register(kind: str) -> Callable[[], AreaWidget]:
-    def make() -> AreaWidget:
+def _register(kind: str) -> Callable[[str], AreaWidget]:
+    def make(widget_id: str) -> AreaWidget:
         from riskreg.ui.widgets.register_area import RegisterArea
 
-        return RegisterArea(kind, id=f"{kind}-area")
+        return RegisterArea(kind, id=widget_id)
 
     return make
 
 
-def _incidents() -> AreaWidget:
+def _incidents(widget_id: str) -> AreaWidget:
     from riskreg.ui.incidents.area import IncidentsArea
 
-    return IncidentsArea(id="incidents-area")
+    return IncidentsArea(id=widget_id)
 
 
 AREAS: tuple[Area, ...] = (

@@ -14,7 +14,7 @@ from typing import Any
 from rich.style import Style
 from rich.text import Text
 
-from riskreg.domain import catalog as vocab
+from riskreg.domain import vocabulary as vocab
 from riskreg.domain.register import CONSENT_DECISIONS, HAZARD_STATUSES, SAFEGUARD_STATUSES
 
 LABELS: dict[str, dict[str, str]] = {

@@ -1,4 +1,5 @@
-"""The main screen: a tab per area (number keys switch), the footer with the keys that apply."""
+"""The main screen: the area bar (number keys switch), the area shown, the footer with the keys
+that apply."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widget import AwaitMount
+from textual.widgets import ContentSwitcher, Footer
 
 from riskreg.ui.areas import AREA_OF_KIND, AREAS, area
 from riskreg.ui.messages import ShowHazardsInCell
 from riskreg.ui.widgets.area import AreaWidget
+from riskreg.ui.widgets.area_bar import AreaBar
 
 if TYPE_CHECKING:
     from riskreg.ui.widgets.register_area import RegisterArea
@@ -22,6 +26,10 @@ AREA_KEYS = Binding.Group("Areas", compact=True)
 
 
 class MainScreen(Screen[None]):
+    AUTO_FOCUS = None
+    """The area shown focuses its own main widget when activated (focus_main), rather than
+    Textual focusing the first focusable widget, the area bar, for a frame."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(a.key, f"show_area('{a.id}')", a.title, id=f"area-{a.id}", group=AREA_KEYS)
         for a in AREAS
@@ -29,17 +37,20 @@ class MainScreen(Screen[None]):
 
     def __init__(self, initial_area: str | None = None) -> None:
         super().__init__(id="main")
-        self.initial_area = initial_area or AREAS[0].id
+        self.area_shown = initial_area or AREAS[0].id
+        """The id of the area shown."""
 
     def compose(self) -> ComposeResult:
         self._set_breakpoint_classes()
-        # Only the first area is built for the first frame; each other one when first shown.
-        with TabbedContent(initial=self.initial_area, id="areas"):
-            for a in AREAS:
-                with TabPane(f"{a.key} {a.title}", id=a.id):
-                    if a.id == self.initial_area:
-                        yield a.make()
+        yield AreaBar(self.area_shown, id="area-bar")
+        # Only the area shown first is built for the first frame; each other one when first
+        # shown (area_widget).
+        with ContentSwitcher(initial=self.area_shown, id="areas"):
+            yield area(self.area_shown).widget()
         yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._activate, self.area_shown)
 
     def _set_breakpoint_classes(self) -> None:
         """The width class (-narrow, -wide: the app's HORIZONTAL_BREAKPOINTS) from the start.
@@ -57,65 +68,68 @@ class MainScreen(Screen[None]):
     # -- areas ---------------------------------------------------------------------------------
 
     @property
-    def tabs(self) -> TabbedContent:
-        return self.query_one("#areas", TabbedContent)
+    def switcher(self) -> ContentSwitcher:
+        return self.query_one("#areas", ContentSwitcher)
 
     def area_widget(self, area_id: str) -> AreaWidget:
-        """An area's widget, built (and mounted) now if it has not been shown yet."""
-        pane = self.query_one(f"TabPane#{area_id}", TabPane)
-        built = pane.query(AreaWidget)
-        if built:
-            return built.first()
-        widget = area(area_id).make()
-        pane.mount(widget)
+        """An area's widget, built (and mounted, hidden) now if it has not been shown yet."""
+        return self._built(area_id) or self._build(area_id)[0]
+
+    async def built_area(self, area_id: str) -> AreaWidget:
+        """An area's widget, built and mounted (awaited) if it had not been shown yet."""
+        widget = self._built(area_id)
+        if widget is None:
+            widget, mounted = self._build(area_id)
+            await mounted
         return widget
+
+    def _built(self, area_id: str) -> AreaWidget | None:
+        try:
+            return self.switcher.get_child_by_id(area_id, AreaWidget)
+        except NoMatches:
+            return None
+
+    def _build(self, area_id: str) -> tuple[AreaWidget, AwaitMount]:
+        widget = area(area_id).widget()
+        widget.display = False  # until the switcher shows it
+        return widget, self.switcher.mount(widget)
 
     def register_area(self, kind: str) -> RegisterArea:
         return self.area_widget(AREA_OF_KIND[kind].id)  # type: ignore[return-value]
 
     @property
     def active_area(self) -> AreaWidget | None:
-        pane = self.tabs.active_pane
-        if pane is None:
-            return None
-        built = pane.query(AreaWidget)
-        return built.first() if built else None
+        """The widget of the area shown (None only before the screen has composed)."""
+        return self._built(self.area_shown)
 
     def action_show_area(self, area_id: str) -> None:
         self.show_area(area_id)
 
-    def show_area(self, area_id: str) -> None:
-        if self.tabs.active != area_id:
-            # Let go of the focus first: a focused widget in the pane being hidden would pass
-            # it to a sibling there, and TabbedContent follows focus back to that pane.
-            self.set_focus(None)
-            self.tabs.active = area_id  # TabActivated does the rest
-        else:
-            self.area_widget(area_id).activated()
-
-    @on(TabbedContent.TabActivated)
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.tabbed_content.id != "areas":
-            return
+    @on(AreaBar.Chosen)
+    def _chosen(self, event: AreaBar.Chosen) -> None:
         event.stop()
-        if event.pane is not None:
-            pane_id = event.pane.id
-            self.call_after_refresh(self._activate, pane_id)
+        self.show_area(event.area_id)
 
-    async def built_area(self, area_id: str) -> AreaWidget:
-        """An area's widget, built and mounted (awaited) if it had not been shown yet."""
-        pane = self.query_one(f"TabPane#{area_id}", TabPane)
-        if not pane.query(AreaWidget):
-            await pane.mount(area(area_id).make())
-        return self.area_widget(area_id)
-
-    async def _activate(self, pane_id: str | None) -> None:
-        if not pane_id or self.tabs.active != pane_id:
+    def show_area(self, area_id: str) -> None:
+        if self.area_shown == area_id:
+            self.area_widget(area_id).activated()
             return
-        widget = await self.built_area(pane_id)
+        # Let go of the focus first: a focused widget in the area being hidden would pass it to
+        # a sibling there, which could then take keys meant for the area shown.
+        self.set_focus(None)
+        self.area_widget(area_id)  # built if it had not been shown yet
+        self.area_shown = area_id
+        self.query_one(AreaBar).shown = area_id
+        self.switcher.current = area_id
+        self.call_after_refresh(self._activate, area_id)
+
+    def _activate(self, area_id: str) -> None:
+        if self.area_shown != area_id:
+            return
+        widget = self.area_widget(area_id)
 
         def activate() -> None:
-            if self.tabs.active == pane_id:
+            if self.area_shown == area_id:
                 widget.activated()
 
         if widget.is_mounted:
@@ -125,14 +139,13 @@ class MainScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from another screen: the area shown reloads if the register changed."""
-        if self.tabs.active and self.app.register is not None:  # type: ignore[attr-defined]
-            self.call_after_refresh(self._activate, self.tabs.active)
+        if self.app.register is not None:  # type: ignore[attr-defined]
+            self.call_after_refresh(self._activate, self.area_shown)
 
     def register_ready(self) -> None:
         for built in self.query(AreaWidget):
             built.register_ready()
-        if self.tabs.active:
-            self.call_later(self._activate, self.tabs.active)
+        self.call_later(self._activate, self.area_shown)
 
     def register_changed(self, kind: str) -> None:
         active = self.active_area

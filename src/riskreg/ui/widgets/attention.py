@@ -89,5 +89,5 @@ class AttentionPanel(Vertical):
     def update(self, board: Any, palette: Palette) -> None:
         sections = self.sections(board)
         waiting = sum(section.total for _, section, _, tone in sections if tone == "error")
-        self.border_subtitle = f"{waiting} need action" if waiting else "all clear"
+        self.border_subtitle = f"{waiting:,} need action" if waiting else "all clear"
         self.query_one(AttentionList).show_sections(sections, palette)

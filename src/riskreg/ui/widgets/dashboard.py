@@ -165,7 +165,7 @@ class DashboardArea(AreaWidget):
         text = Text(f"{board.today:%A} {board.today.isoformat()} · "
                     f"{plural(board.hazards, 'current hazard')} · ")
         palette = self.riskreg.palette
-        text.append(f"{needs} need action" if needs else "nothing needs action",
+        text.append(f"{needs:,} need action" if needs else "nothing needs action",
                     palette["error" if needs else "success"])
         return text
 
