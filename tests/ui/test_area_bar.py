@@ -81,18 +81,79 @@ async def test_clicking_a_title_shows_its_area(make_app, small_register):
             "Full-disk encryption", "Phishing training"]
 
 
-async def test_left_and_right_on_the_focused_bar_step_through_the_areas(
+async def test_left_and_right_on_the_focused_bar_step_through_the_areas_keeping_the_focus(
         make_app, small_register):
     app = make_app(area="tools")
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
+        bar = app.main_screen.query_one(AreaBar)
+        bar.focus()
         for key, expected in (("left", "dashboard"), ("left", "incidents"),
-                              ("right", "dashboard"), ("right", "tools")):
-            app.main_screen.query_one(AreaBar).focus()
+                              ("right", "dashboard"), ("right", "tools"), ("right", "hazards")):
             await pilot.press(key)
             await settle(pilot, 1)
             assert app.main_screen.area_shown == expected, key
-        assert marked(app) == "2 Tools"
+            assert app.focused is bar, key
+        assert marked(app) == "3 Hazards"
+
+
+async def test_a_second_request_for_an_area_still_being_built_waits_for_it(
+        make_app, small_register):
+    """`44` typed in one burst, or a double click on a title: the second request came while
+    the area was still being mounted, and focusing its table then stopped the app. (Pilot
+    waits between keys and clicks, so the burst is two calls here.)"""
+    app = make_app(area="tools")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.main_screen.show_area("safeguards")
+        app.main_screen.show_area("safeguards")
+        await settle(pilot)
+        safeguards = app.main_screen.register_area("safeguard")
+        assert app.main_screen.area_shown == "safeguards" and safeguards.is_mounted
+        assert app.focused is safeguards.table
+
+
+async def test_two_steps_in_one_burst_move_two_areas(make_app, small_register):
+    app = make_app(area="tools")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        bar = app.main_screen.query_one(AreaBar)
+        bar.focus()
+        bar.action_step(1)  # two right keys before the screen has switched
+        bar.action_step(1)
+        await settle(pilot)
+        assert app.main_screen.area_shown == "safeguards" and marked(app) == "4 Safeguards"
+        assert app.focused is bar
+
+
+async def test_a_double_click_on_a_title_shows_its_area(make_app, small_register):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        start, _ = span(app, "safeguards")
+        await pilot.click(AreaBar, offset=(start + 3, 0), times=2)
+        await settle(pilot)
+        safeguards = app.main_screen.register_area("safeguard")
+        assert app.main_screen.area_shown == "safeguards"
+        assert app.focused is safeguards.table
+
+
+@pytest.mark.parametrize("area_id,label", [("incidents", "7 Incidents"), ("tools", "2 Tools")])
+async def test_narrower_than_the_row_the_area_shown_stays_in_view(
+        make_app, small_register, area_id, label):
+    app = make_app(area=area_id)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await ready(pilot)
+        line, rule = bar_lines(app)
+        assert len(line) == len(rule) == 60
+        assert label in line and marked(app) == label
+        start, _ = span(app, area_id)
+        assert line[start:].startswith(f" {label}")
+        neighbour = "consents" if area_id == "incidents" else "hazards"
+        start, _ = span(app, neighbour)
+        await pilot.click(AreaBar, offset=(start + 2, 0))  # clicks follow the scroll
+        await settle(pilot)
+        assert app.main_screen.area_shown == neighbour
 
 
 async def test_the_title_under_the_mouse_is_brightened(make_app, small_register):
@@ -109,3 +170,18 @@ async def test_the_title_under_the_mouse_is_brightened(make_app, small_register)
         assert colours[" 2 Tools"] != colours[" 4 Safeguards"]
         await pilot.hover(AreaBar, offset=(start + 2, 1))  # on the rule: nothing brightened
         assert bar.hovered is None
+
+
+async def test_the_footer_shows_the_keys_in_the_last_line_under_the_area(make_app, small_register):
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = app.main_screen
+        footer = screen.query_one(Footer)
+        assert footer.region.y == 23 and footer.region.height == 1
+        assert screen.query_one("#areas").region.height == 24 - 2 - 1  # the bar, the footer
+        keys = [key.description for key in footer.query(FooterKey)]
+        assert {"Filter", "New", "Edit", "Archive"} <= set(keys), keys

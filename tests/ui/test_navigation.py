@@ -64,6 +64,19 @@ async def test_a_heat_map_cell_lists_its_hazards(make_app, small_register):
         assert len(hazards.table.records) == 3
 
 
+async def test_the_heat_map_command_works_from_an_area_before_the_dashboard_was_shown(
+        make_app, small_register):
+    app = make_app(area="tools")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p", *"heat map")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main_screen.area_shown == "dashboard"
+        assert app.main_screen.query_one(HeatMap).residual
+
+
 async def test_number_keys_switch_areas_but_digits_typed_in_a_filter_stay_there(
         make_app, small_register):
     app = make_app()

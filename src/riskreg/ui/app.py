@@ -369,11 +369,13 @@ class RiskRegApp(App[None]):
         else:
             self.notify("Archived records are shown in a register table (press 2-6 first).")
 
-    def toggle_heat_map(self) -> None:
+    async def toggle_heat_map(self) -> None:
         from riskreg.ui.widgets.heatmap import HeatMap
 
+        # Built (and mounted) first: from another area the dashboard may not have been shown.
+        dashboard = await self.main_screen.built_area("dashboard")
         self.show_area("dashboard")
-        self.main_screen.query_one(HeatMap).action_toggle()
+        dashboard.query_one(HeatMap).action_toggle()
 
     def action_help(self) -> None:
         from riskreg.ui.screens.help import HelpScreen

@@ -1,7 +1,8 @@
 """The areas of the app, in the order of the main screen's area bar. Each is one widget.
 
-To add an area (the breach workflow's Incidents, say), add an `Area` here: it gets a tab, a
-number key and a "Go to" command in the palette. Its widget subclasses `widgets.area.AreaWidget`.
+To add an area (the breach workflow's Incidents, say), add an `Area` here: it gets a title on
+the area bar, a number key and a "Go to" command in the palette. Its widget subclasses
+`widgets.area.AreaWidget`.
 """
 
 from __future__ import annotations

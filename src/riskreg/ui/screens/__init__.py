@@ -1,1 +1,1 @@
-"""Full screens: the main screen (tabs over the areas), a record in full, help."""
+"""Full screens: the main screen (the area bar over the areas), a record in full, help."""

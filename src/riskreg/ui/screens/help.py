@@ -15,7 +15,8 @@ from textual.widgets import Static
 
 EXTRA = {
     "Everywhere": [("ctrl+p", "Command palette: every action, and go to any record"),
-                   ("ctrl+q", "Quit"), ("tab / shift+tab", "Next / previous part of the screen")],
+                   ("ctrl+q", "Quit"), ("tab / shift+tab", "Next / previous part of the screen"),
+                   ("left / right", "On the area bar (top line): previous / next area")],
     "Dashboard": [("⏎", "In a list: open the highlighted item's record"),
                   ("up / down", "Move in a list; in the heat map, move between cells")],
     "Register tables": [("click a header", "Sort by that column (again: reverse)"),

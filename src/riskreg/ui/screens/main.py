@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import AwaitMount
@@ -47,10 +48,20 @@ class MainScreen(Screen[None]):
         # shown (area_widget).
         with ContentSwitcher(initial=self.area_shown, id="areas"):
             yield area(self.area_shown).widget()
-        yield Footer(compact=True)
+        # The footer's line, empty for the first frame: see _show_footer.
+        yield Container(id="footer-line")
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._show_footer)
         self.call_after_refresh(self._activate, self.area_shown)
+
+    def _show_footer(self) -> None:
+        """The footer's keys come a frame after the rest of the screen. Textual's Footer is
+        about 8% of the work before the first frame (counted in instructions: its styles are
+        parsed the first time one is mounted, then it is styled and laid out). The keys work
+        without it: it only shows them. It goes into a line kept for it, so nothing on the
+        screen moves when it comes."""
+        self.query_one("#footer-line").mount(Footer(compact=True))
 
     def _set_breakpoint_classes(self) -> None:
         """The width class (-narrow, -wide: the app's HORIZONTAL_BREAKPOINTS) from the start.
@@ -108,29 +119,31 @@ class MainScreen(Screen[None]):
     @on(AreaBar.Chosen)
     def _chosen(self, event: AreaBar.Chosen) -> None:
         event.stop()
-        self.show_area(event.area_id)
+        # Stepping with left/right keeps the focus on the bar, to step again.
+        self.show_area(event.area_id, focus=not event.stepped)
 
-    def show_area(self, area_id: str) -> None:
-        if self.area_shown == area_id:
-            self.area_widget(area_id).activated()
-            return
-        # Let go of the focus first: a focused widget in the area being hidden would pass it to
-        # a sibling there, which could then take keys meant for the area shown.
-        self.set_focus(None)
-        self.area_widget(area_id)  # built if it had not been shown yet
-        self.area_shown = area_id
-        self.query_one(AreaBar).shown = area_id
-        self.switcher.current = area_id
-        self.call_after_refresh(self._activate, area_id)
+    def show_area(self, area_id: str, focus: bool = True) -> None:
+        if self.area_shown != area_id:
+            # Let go of the focus first: a focused widget in the area being hidden would pass
+            # it to a sibling there, which could then take keys meant for the area shown.
+            if focus:
+                self.set_focus(None)
+            self.area_widget(area_id)  # built if it had not been shown yet
+            self.area_shown = area_id
+            self.query_one(AreaBar).shown = area_id
+            self.switcher.current = area_id
+        # After the refresh, and once the area is mounted (a second key for the same area can
+        # come before that: `44` typed fast, a double click on its title).
+        self.call_after_refresh(self._activate, area_id, focus)
 
-    def _activate(self, area_id: str) -> None:
+    def _activate(self, area_id: str, focus: bool = True) -> None:
         if self.area_shown != area_id:
             return
         widget = self.area_widget(area_id)
 
         def activate() -> None:
             if self.area_shown == area_id:
-                widget.activated()
+                widget.activated(focus)
 
         if widget.is_mounted:
             activate()

@@ -1,4 +1,4 @@
-"""The base of every area under the main screen's tabs."""
+"""The base of every area the main screen's area bar switches between."""
 
 from __future__ import annotations
 
@@ -26,12 +26,14 @@ class AreaWidget(Widget):
     def riskreg(self) -> RiskRegApp:
         return self.app  # type: ignore[return-value]
 
-    def activated(self) -> None:
-        """The area was shown: load if needed, focus its main widget."""
+    def activated(self, focus: bool = True) -> None:
+        """The area was shown: load if needed, focus its main widget (unless the user is
+        stepping through the areas on the area bar, which keeps the focus)."""
         if self.stale and self.riskreg.register is not None:
             self.stale = False
             self.reload()
-        self.focus_main()
+        if focus:
+            self.focus_main()
 
     def register_changed(self, kind: str, active: bool) -> None:
         """Something was written; reload now if shown, else when next shown."""

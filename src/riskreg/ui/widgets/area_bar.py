@@ -30,11 +30,19 @@ class AreaBar(Widget, can_focus=True):
     DEFAULT_CSS = """
     AreaBar {
         height: 2;
+        pointer: pointer;
         & > .area-bar--title { color: $foreground 50%; }
         & > .area-bar--shown { color: $foreground; }
         & > .area-bar--hover { color: $foreground; }
         & > .area-bar--rule { color: $foreground 10%; }
         & > .area-bar--mark { color: $block-cursor-background; }
+        &:ansi {
+            & > .area-bar--title { text-style: dim; }
+            & > .area-bar--shown { text-style: not dim bold; }
+            & > .area-bar--hover { text-style: not dim; }
+            & > .area-bar--rule { color: $border-blurred; }
+        }
+        /* After :ansi, so that the focused look wins there too. */
         &:focus {
             & > .area-bar--shown {
                 color: $block-cursor-foreground;
@@ -42,12 +50,6 @@ class AreaBar(Widget, can_focus=True):
                 text-style: $block-cursor-text-style;
             }
             & > .area-bar--rule { color: $foreground 30%; }
-        }
-        &:ansi {
-            & > .area-bar--title { text-style: dim; }
-            & > .area-bar--shown { text-style: not dim bold; }
-            & > .area-bar--hover { text-style: not dim; }
-            & > .area-bar--rule { color: $border-blurred; }
         }
     }
     """
@@ -66,20 +68,22 @@ class AreaBar(Widget, can_focus=True):
     hovered: reactive[str | None] = reactive(None)
 
     class Chosen(Message):
-        """The user chose an area here (a click, or left/right)."""
+        """The user chose an area here: a click, or a step with left/right (`stepped`)."""
 
-        def __init__(self, area_id: str) -> None:
+        def __init__(self, area_id: str, stepped: bool = False) -> None:
             super().__init__()
             self.area_id = area_id
+            self.stepped = stepped
 
     def __init__(self, shown: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.set_reactive(AreaBar.shown, shown)
 
     def spans(self, width: int) -> list[tuple[int, int, str, str]]:
-        """Each area's (start, end, id, label) in cells. One cell of padding on each side of a
-        title when the row fits (84 columns), else one before each, so that all seven fit
-        in 80."""
+        """Each area's (start, end, id, label) in cells, on the screen. One cell of padding on
+        each side of a title when the row fits (84 columns), else one before each, so that all
+        seven fit in 80. Narrower still, the row is cut, and scrolled left as far as needed to
+        show the area shown (as Textual's tabs scroll to the active tab)."""
         labels = [(a.id, f"{a.key} {a.title}") for a in AREAS]
         roomy = sum(len(label) + 2 for _, label in labels) <= width
         spans, x = [], 0
@@ -87,7 +91,10 @@ class AreaBar(Widget, can_focus=True):
             padded = f" {label} " if roomy else f" {label}"
             spans.append((x, x + len(padded), area_id, padded))
             x += len(padded)
-        return spans
+        shown_end = next((end for _, end, area_id, _ in spans if area_id == self.shown), 0)
+        scroll = max(0, shown_end - width)
+        return [(start - scroll, end - scroll, area_id, label)
+                for start, end, area_id, label in spans]
 
     def area_at(self, x: int) -> str | None:
         for start, end, area_id, _ in self.spans(self.size.width):
@@ -98,6 +105,7 @@ class AreaBar(Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         spans = self.spans(width)
+        scroll = -spans[0][0]
         if y == 0:
             segments = []
             for _, _, area_id, label in spans:
@@ -106,17 +114,20 @@ class AreaBar(Widget, can_focus=True):
                 segments.append(Segment(label, self.get_component_rich_style(f"area-bar--{part}")))
             line = Strip(segments)
         elif y == 1:
-            line = Strip(self._rule(spans, width))
+            line = Strip(self._rule(spans, scroll + width))
         else:
             return Strip.blank(width, self.rich_style)
-        return line.adjust_cell_length(width, self.rich_style)
+        return line.crop(scroll, scroll + width).adjust_cell_length(width, self.rich_style)
 
     def _rule(self, spans: list[tuple[int, int, str, str]], width: int) -> list[Segment]:
-        """The line under the titles, drawn as Textual's tabs draw it: the shown area's part in
-        the mark colour, with half-width ends so that the two colours meet cleanly."""
+        """The line under the titles (`width` cells from the first title), drawn as Textual's
+        tabs draw it: the shown area's part in the mark colour, with half-width ends so that
+        the two colours meet cleanly."""
         rule = self._colour_only("area-bar--rule")
         mark = self._colour_only("area-bar--mark")
-        start, end = next(((s, e) for s, e, area_id, _ in spans if area_id == self.shown), (0, 0))
+        origin = spans[0][0]
+        start, end = next(((s - origin, e - origin) for s, e, area_id, _ in spans
+                           if area_id == self.shown), (0, 0))
         end = min(end, width)
         if start >= end:
             return [Segment(RULE * width, rule)]
@@ -149,4 +160,6 @@ class AreaBar(Widget, can_focus=True):
 
     def action_step(self, step: int) -> None:
         ids = [a.id for a in AREAS]
-        self.post_message(self.Chosen(ids[(ids.index(self.shown) + step) % len(ids)]))
+        # Marked now, so that a second key before the screen has switched steps on from here.
+        self.shown = ids[(ids.index(self.shown) + step) % len(ids)]
+        self.post_message(self.Chosen(self.shown, stepped=True))

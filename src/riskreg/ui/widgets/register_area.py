@@ -129,12 +129,12 @@ class RegisterArea(AreaWidget):
             self.table.show(rows, append=False, has_more=False, palette=self.riskreg.palette,
                             sort=None, descending=False)
 
-    def activated(self) -> None:
+    def activated(self, focus: bool = True) -> None:
         # Shown while the register is still opening (a number key pressed in the first second):
         # its first rows too, as for the area the app opens on.
         if self.riskreg.register is None:
             self.show_first_page()
-        super().activated()
+        super().activated(focus)
 
     def focus_main(self) -> None:
         if not self.filter_bar.input.has_focus:
