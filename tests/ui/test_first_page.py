@@ -4,6 +4,7 @@ services load. They must be exactly the records the services give for that view,
 from __future__ import annotations
 
 import sqlite3
+from contextlib import asynccontextmanager
 from datetime import date
 
 import pytest
@@ -173,6 +174,20 @@ async def rows_shown(pilot, table) -> None:
         await pilot.pause(0.02)
 
 
+@asynccontextmanager
+async def hazards_while_opening(make_app, register):
+    """The app opened on the hazards with the register's opening held (`opening_held`), once
+    the first rows are shown: yields the pilot and the hazards area."""
+    from pilot_helpers import area
+
+    register.db.close()
+    app = make_app(area="hazards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        hazards = area(app, "hazard")
+        await rows_shown(pilot, hazards.table)
+        yield pilot, hazards
+
+
 @pytest.fixture
 def opening_held(monkeypatch):
     """The register's opening waits until the test lets it go (the services still loading).
@@ -236,13 +251,9 @@ async def test_a_table_shown_while_the_register_opens_gets_its_first_rows_too(
 
 async def test_the_first_rows_wait_for_a_filter_typed_before_the_register_opened(
         make_app, register, small_register, opening_held):
-    from pilot_helpers import area, ready
+    from pilot_helpers import ready
 
-    register.db.close()
-    app = make_app(area="hazards")
-    async with app.run_test(size=(100, 30)) as pilot:
-        hazards = area(app, "hazard")
-        await rows_shown(pilot, hazards.table)
+    async with hazards_while_opening(make_app, register) as (pilot, hazards):
         await pilot.press("slash", *"phish")
         opening_held.set()
         await ready(pilot)
@@ -251,18 +262,14 @@ async def test_the_first_rows_wait_for_a_filter_typed_before_the_register_opened
 
 async def test_a_sort_asked_for_before_the_register_opens_is_done_once_it_is(
         make_app, register, small_register, opening_held):
-    from pilot_helpers import area, ready
+    from pilot_helpers import ready
 
-    register.db.close()
-    app = make_app(area="hazards")
-    async with app.run_test(size=(100, 30)) as pilot:
-        hazards = area(app, "hazard")
-        await rows_shown(pilot, hazards.table)
+    async with hazards_while_opening(make_app, register) as (pilot, hazards):
         hazards.action_sort_reverse()  # S: title, Z to A
         await pilot.pause()
         opening_held.set()
         await ready(pilot)
-        assert [n.message for n in app._notifications if n.severity == "error"] == []
+        assert [n.message for n in pilot.app._notifications if n.severity == "error"] == []
         assert [row["title"] for row in hazards.table.records] == [
             "Phishing email", "Misdirected fax", "Laptop stolen from the car"]
 
