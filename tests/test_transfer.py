@@ -16,6 +16,7 @@ from conftest import FIXED_TODAY
 from sqlalchemy import inspect
 from sqlmodel import col, select
 
+from riskreg.domain.catalog import TOOL_CATEGORIES
 from riskreg.errors import BadInput, UserError
 from riskreg.services import transfer
 from riskreg.services.csv_export import export_csv, neutralize
@@ -247,7 +248,8 @@ BAD = {
     "unknown table": (_unknown_table, "tables.patients: is not a table of this riskreg"),
     "unknown field": (_unknown_field, "tables.hazard[0].client_name: is not a field of hazard"),
     "score not the product": (_score_not_the_product, "tables.hazard[0].score: 1 is not likelihood x impact"),
-    "register rule": (_category_not_in_catalog, "tables.tool[0].category: 'fax' is not one of"),
+    "register rule": (_category_not_in_catalog, "tables.tool[0].category: The category must be one "
+                      f"of: {', '.join(TOOL_CATEGORIES)} (not 'fax'); nothing was changed"),
     "timestamp without offset": (_naive_timestamp, "tables.owner[0].created_at: '2026-11-26T10:00:00' has no UTC offset"),
     "text too long": (_too_long, "tables.owner[0].name: is 201 characters long; at most 200 fit"),
     "negative count": (_negative_count, "tables.incident_resident[0].count: -3 is negative"),

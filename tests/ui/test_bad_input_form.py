@@ -46,7 +46,8 @@ async def test_hostile_text_in_a_hazard_form_is_refused_clearly_then_saved_exact
         await settle(pilot, 1)
 
         assert app.screen is form  # refused: the form stays, with the problem beside the field
-        assert "500" in form.problem_text("vulnerability")
+        assert form.problem_text("vulnerability") == \
+            "The vulnerability can be at most 500 characters; this one has 501."
         assert app.focused is form.query_one("#f-vulnerability")
         assert register.count("hazard") == 0  # nothing half-written
 

@@ -102,7 +102,8 @@ async def test_no_phi_ends_the_incident_with_its_reason(make_app, db):
         await at_step(pilot, "phi")
         fill(app, phi_involved=False)
         await save(pilot)
-        assert "say why no PHI was involved" in screen(app).panel.problem_text("phi_reason")
+        assert screen(app).panel.problem_text("phi_reason") == \
+            "Say why no PHI was involved (this is your record)."
         fill(app, phi_reason="Only blank intake forms; no client information.")
         await save(pilot)
         await at_step(pilot, "closeout")

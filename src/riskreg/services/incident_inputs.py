@@ -1,26 +1,29 @@
 """Validation of each breach-workflow step before anything is written.
 
 One plain pydantic model per step (table models skip validation). The first problem found becomes
-a `ValidationError(field, problem)` naming the field, so a form can show it beside the input;
-nothing is written. Checks that need the stored incident or today's date are in the service.
+a `ValidationError(field, problem)` naming the field, worded for the user by `messages`, so a form
+can show it beside the input; nothing is written. Checks that need the stored incident or today's
+date are in the service.
 """
 
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 from pydantic import ValidationError as PydanticError
+from pydantic_core import PydanticCustomError
 
 from riskreg.domain.dates import parse_date
 from riskreg.domain.determination import EXCEPTION_IDS, FACTOR_IDS, Rating
 from riskreg.domain.holds import MAX_HOLD_DAYS
 from riskreg.domain.incident_steps import NOTICE_METHODS, PHI_TYPES, SECURED_BY, STATEMENT_KINDS
-from riskreg.errors import ValidationError
+from riskreg.services.messages import FieldProblem, label, one_of, refused, shown
 
 
-def _date_or_none(value: Any) -> Any:
+def _date_or_none(value: Any, info: ValidationInfo) -> Any:
     if isinstance(value, str):
-        return parse_date(value) if value.strip() else None
+        # "The discovery date 2026-13-01 is not a date."
+        return parse_date(value, label(info.field_name or "")) if value.strip() else None
     return value
 
 
@@ -36,7 +39,7 @@ def _count_or_none(value: Any) -> Any:
         if not text:
             return None
         if not (text.isascii() and text.isdigit()):  # isdigit() alone takes '²', int() does not
-            raise ValueError(f"{value.strip()!r} is not a whole number")
+            raise PydanticCustomError("int_parsing", "not a whole number")
         return int(text)
     return value
 
@@ -44,15 +47,6 @@ def _count_or_none(value: Any) -> Any:
 def _count(value: Any) -> Any:
     value = _count_or_none(value)
     return 0 if value is None else value
-
-
-def _choice(options: Any) -> Any:
-    def check(value: Any) -> Any:
-        if value not in options:
-            raise ValueError(f"{value!r} is not one of: {', '.join(options)}")
-        return value
-
-    return BeforeValidator(check)
 
 
 OptionalDate = Annotated[date | None, BeforeValidator(_date_or_none)]
@@ -65,12 +59,6 @@ OptionalCount = Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(_c
 
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=20_000)
-
-
-class _FieldProblem(ValueError):
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(problem)
-        self.field = field
 
 
 class IntakeInput(_Input):
@@ -92,12 +80,12 @@ class IntakeInput(_Input):
     @model_validator(mode="after")
     def _dates(self) -> "IntakeInput":
         if self.occurred_until and not self.occurred_on:
-            raise _FieldProblem("occurred_on", "give the first day too (or only one day)")
+            raise FieldProblem("occurred_on", "Give the first day too (or only one day).")
         if self.occurred_on and self.occurred_until and self.occurred_until < self.occurred_on:
-            raise _FieldProblem("occurred_until", "the last day comes before the first day")
+            raise FieldProblem("occurred_until", "The last day comes before the first day.")
         if self.occurred_on and self.occurred_on > self.discovered_on:
-            raise _FieldProblem(
-                "occurred_on", "it cannot have happened after it was discovered"
+            raise FieldProblem(
+                "occurred_on", "It cannot have happened after it was discovered."
             )
         if not self.ba_involved:
             self.ba_tool = None
@@ -111,12 +99,12 @@ class PhiInput(_Input):
 
     phi_involved: bool
     phi_reason: Text = ""
-    phi_types: list[Annotated[str, _choice(PHI_TYPES)]] = []
+    phi_types: list[Annotated[str, one_of(PHI_TYPES)]] = []
 
     @model_validator(mode="after")
     def _reason(self) -> "PhiInput":
         if not self.phi_involved and not self.phi_reason:
-            raise _FieldProblem("phi_reason", "say why no PHI was involved (this is your record)")
+            raise FieldProblem("phi_reason", "Say why no PHI was involved (this is your record).")
         if not self.phi_involved:
             self.phi_types = []
         return self
@@ -125,19 +113,20 @@ class PhiInput(_Input):
 class SecuredInput(_Input):
     """Step 3: the safe harbor: encrypted with the key safe, or destroyed."""
 
-    secured_by: Annotated[str, _choice(SECURED_BY)]
+    secured_by: Annotated[str, one_of(SECURED_BY)]
     secured_basis: Text = ""
     key_compromised: bool | None = None
 
     @model_validator(mode="after")
     def _basis(self) -> "SecuredInput":
         if self.secured_by != "none" and not self.secured_basis:
-            raise _FieldProblem(
+            raise FieldProblem(
                 "secured_basis",
-                "record the basis: which encryption or destruction method, and how you know",
+                "Record the basis: which encryption or destruction method, and how you know.",
             )
         if self.secured_by == "encryption" and self.key_compromised is None:
-            raise _FieldProblem("key_compromised", "record whether the key or password was compromised")
+            raise FieldProblem("key_compromised",
+                               "Record whether the key or password was compromised.")
         if self.secured_by != "encryption":
             self.key_compromised = None
         return self
@@ -153,18 +142,19 @@ class ExceptionsInput(_Input):
     def _all_answered(self) -> "ExceptionsInput":
         for key in self.exceptions:
             if key not in EXCEPTION_IDS:
-                raise _FieldProblem("exceptions", f"{key!r} is not one of the three exceptions")
+                raise FieldProblem("exceptions",
+                                   f"There are three exceptions; {shown(key)} is not one of them.")
         for key in EXCEPTION_IDS:
             if key not in self.exceptions:
-                raise _FieldProblem(f"exceptions.{key}", "answer yes or no")
+                raise FieldProblem(f"exceptions.{key}", "Answer yes or no.")
         if any(self.exceptions.values()) and not self.notes:
-            raise _FieldProblem("notes", "record the facts that show the exception applies")
+            raise FieldProblem("notes", "Record the facts that show the exception applies.")
         self.exceptions = {key: bool(self.exceptions[key]) for key in EXCEPTION_IDS}
         return self
 
 
 class FactorInput(_Input):
-    rating: Annotated[str, _choice([r.value for r in Rating])]
+    rating: Annotated[str, one_of([r.value for r in Rating])]
     notes: Text
 
 
@@ -177,12 +167,13 @@ class FactorsInput(_Input):
     def _all_four(self) -> "FactorsInput":
         for key in self.factors:
             if key not in FACTOR_IDS:
-                raise _FieldProblem("factors", f"{key!r} is not one of the four factors")
+                raise FieldProblem("factors",
+                                   f"There are four factors; {shown(key)} is not one of them.")
         for key in FACTOR_IDS:
             if key not in self.factors:
-                raise _FieldProblem(f"factors.{key}", "rate this factor")
+                raise FieldProblem(f"factors.{key}", "Rate this factor.")
             if not self.factors[key].notes:
-                raise _FieldProblem(f"factors.{key}.notes", "note why you rated it so")
+                raise FieldProblem(f"factors.{key}.notes", "Note why you rated it so.")
         return self
 
 
@@ -210,7 +201,7 @@ class ScopeInput(_Input):
 class StatementInput(_Input):
     """Step 8: a law-enforcement statement asking for a delay (164.412)."""
 
-    kind: Annotated[str, _choice(STATEMENT_KINDS)]
+    kind: Annotated[str, one_of(STATEMENT_KINDS)]
     statement_on: RequiredDate
     days: OptionalCount = None
     official: Annotated[Text, Field(max_length=200)] = ""
@@ -220,18 +211,18 @@ class StatementInput(_Input):
     @model_validator(mode="after")
     def _period(self) -> "StatementInput":
         if self.kind == "written" and not self.days:
-            raise _FieldProblem("days", "a written statement specifies a delay: give it in days")
+            raise FieldProblem("days", "A written statement specifies a delay: give it in days.")
         if self.kind == "written" and self.days > MAX_HOLD_DAYS:
-            raise _FieldProblem("days", f"more than {MAX_HOLD_DAYS:,} days (ten years): check the "
-                                "statement's period")
+            raise FieldProblem("days", f"That is more than {MAX_HOLD_DAYS:,} days (ten "
+                                "years): check the statement's period.")
         if self.kind == "oral":
             self.days = None
             if not self.official:
-                raise _FieldProblem(
-                    "official", "document the official's identity (45 CFR 164.412(b))"
+                raise FieldProblem(
+                    "official", "Document the official's identity (45 CFR 164.412(b))."
                 )
         if not self.agency:
-            raise _FieldProblem("agency", "name the agency")
+            raise FieldProblem("agency", "Name the agency.")
         return self
 
 
@@ -251,7 +242,7 @@ class NoticeSentInput(_Input):
 
     obligation_id: Annotated[Text, Field(min_length=1, max_length=40)]
     sent_on: RequiredDate
-    method: Annotated[str, _choice(NOTICE_METHODS)]
+    method: Annotated[str, one_of(NOTICE_METHODS)]
     count: OptionalCount = None
     reference: Annotated[Text, Field(max_length=200)] = ""
     notes: Text = ""
@@ -263,32 +254,10 @@ class CloseoutInput(_Input):
     lessons_learned: Text = ""
 
 
-_FRIENDLY = {
-    "string_too_short": "is required",
-    "missing": "is required",
-    "extra_forbidden": "is not a field of this step",
-    "bool_parsing": "answer yes or no",
-    "bool_type": "answer yes or no",
-    "int_parsing": "is not a whole number",
-    "greater_than_equal": "must be at least {ge}",
-}
-
-
 def check(model: type[_Input], data: dict[str, Any]) -> dict[str, Any]:
     """Validate one step's data; return the cleaned values or raise ValidationError naming the
-    first field found wrong."""
+    first field found wrong, in a sentence for the user (see `messages`)."""
     try:
         return model.model_validate(data).model_dump()
-    except _FieldProblem as problem:
-        raise ValidationError(problem.field, str(problem)) from None
     except PydanticError as error:
-        first = error.errors()[0]
-        ctx = first.get("ctx") or {}
-        if isinstance(ctx.get("error"), _FieldProblem):
-            raise ValidationError(ctx["error"].field, str(ctx["error"])) from None
-        field = ".".join(str(part) for part in first["loc"]) or "step"
-        template = _FRIENDLY.get(first["type"])
-        message = (
-            template.format(**ctx) if template else first["msg"].removeprefix("Value error, ")
-        )
-        raise ValidationError(field, message) from None
+        raise refused(error, model) from None

@@ -309,7 +309,8 @@ def _rules(table: str, values: dict[str, Any]) -> list[tuple[str, str]]:
         try:
             validate(table, data)
         except ValidationError as error:
-            found.append((error.field, error.problem))
+            # One sentence among the file's problems, joined by "; " into one line.
+            found.append((error.field, error.problem.removesuffix(".")))
     return found
 
 
