@@ -75,3 +75,45 @@ def app_made_by_cli(monkeypatch):
 
     monkeypatch.setattr(ui_app, "make_app", factory)
     return made
+
+
+def _on_the_ui_thread() -> bool:
+    """Whether the caller is the app's own code on its event loop (a message handler, an async
+    worker), not a thread worker and not the test's own body."""
+    import asyncio
+
+    from textual.worker import active_worker
+
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:
+        return False  # a thread (a thread worker, asyncio.to_thread): where the database goes
+    if task is None:
+        return False
+    # Textual runs each widget's, screen's and the app's messages in a task of its own named
+    # "message pump ..."; an async worker's body knows its worker. The test's body is neither.
+    return task.get_name().startswith("message pump") or active_worker.get(None) is not None
+
+
+@pytest.fixture(autouse=True)
+def database_off_the_ui_thread(monkeypatch):
+    """Every pilot test checks that the app never opens a database session on its UI thread:
+    with another window holding the write lock, a session there would freeze the screen for up
+    to the busy timeout (10 s). The test's own reads and writes (seeding, checking) are fine."""
+    import traceback
+
+    from riskreg.storage.database import Database
+
+    found: list[str] = []
+    for name in ("reading", "writing"):
+        original = getattr(Database, name)
+
+        def guarded(self, *args, _original=original, _name=name, **kwargs):
+            if _on_the_ui_thread():
+                found.append(f"Database.{_name} on the UI thread:\n"
+                             + "".join(traceback.format_stack(limit=12)[:-1]))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Database, name, guarded)
+    yield found
+    assert not found, "\n\n".join(found[:3])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pilot_helpers import area, no_blink, ready, settle
 from textual.widgets import Input, TextArea
 
+from riskreg.ui.dialogs.base import UnsavedQuestion
 from riskreg.ui.dialogs.confirm import ConfirmDialog
 from riskreg.ui.dialogs.fields import DEFAULTS
 from riskreg.ui.dialogs.form import RecordForm
@@ -23,16 +24,16 @@ async def _open(pilot, key: str = "e") -> RecordForm:
 async def _close(pilot, discard: bool = False) -> None:
     await pilot.press("escape")
     if discard:
-        assert isinstance(pilot.app.screen, ConfirmDialog)
-        await pilot.press("y")
+        assert isinstance(pilot.app.screen, UnsavedQuestion)
+        await pilot.press("d")
     await settle(pilot, 1)
     assert pilot.app.screen is pilot.app.main_screen
 
 
 def _shown_problems(form: RecordForm) -> list[str]:
-    return ([str(w.content) for w in form.query(".field-error")]
+    return ([str(w.content) for w in form.query(".field-error.-on")]
             + [w.id for w in form.query(".field-label.-invalid")]
-            + (["top"] if form.query_one("#form-problem").has_class("-on") else []))
+            + (["top"] if form.query_one("#problem").has_class("-on") else []))
 
 
 async def _type(pilot, field: str, text: str) -> None:
@@ -262,13 +263,13 @@ async def test_a_theme_change_while_the_form_is_closed_shows_in_it(
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         form = await _open(pilot)
-        before = form.query_one("#form").styles.background
+        before = form.query_one("#frame").styles.background
         await _close(pilot)
         app.theme = "textual-light" if app.current_theme.dark else "textual-dark"
         await settle(pilot, 1)
         assert await _open(pilot) is form
         await pilot.pause()
-        after = form.query_one("#form").styles.background
+        after = form.query_one("#frame").styles.background
         assert after != before
         assert after.hex.lower() == app.get_css_variables()["surface"].lower()
 

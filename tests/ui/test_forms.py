@@ -7,6 +7,7 @@ from datetime import date
 from pilot_helpers import ready, settle, table_titles
 from textual.widgets import Input
 
+from riskreg.ui.dialogs.base import UnsavedQuestion
 from riskreg.ui.dialogs.confirm import ConfirmDialog
 from riskreg.ui.dialogs.form import RecordForm
 from riskreg.ui.widgets.choice import Choice
@@ -133,12 +134,12 @@ async def test_escape_on_a_changed_form_asks_before_throwing_the_changes_away(
         form = app.screen
         await pilot.press("end", *" (edited)")
         await pilot.press("escape")
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, UnsavedQuestion)
         await pilot.press("escape")  # keep editing
         assert app.screen is form
         assert form.query_one("#f-title", Input).value.endswith("(edited)")
         await pilot.press("escape")
-        await pilot.press("y")  # discard
+        await pilot.press("d")  # discard
         await settle(pilot, 1)
         assert app.screen is app.main_screen
         assert register.get("hazard", small_register["laptop"]["public_id"])["title"] == \

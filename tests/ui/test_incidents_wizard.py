@@ -23,6 +23,8 @@ from incident_pilot import (
 )
 from pilot_helpers import settle
 
+from riskreg.ui.dialogs.base import UnsavedQuestion
+
 
 async def test_one_incident_from_intake_to_close_out(make_app, db, tmp_path):
     app = make_app()
@@ -314,7 +316,8 @@ async def test_leaving_a_step_with_unsaved_answers_asks_first(make_app):
         fill(app, title="Something")
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen.title_text == "Unsaved answers"
+        assert isinstance(app.screen, UnsavedQuestion)
+        assert "answers that are not saved" in app.screen.message
         await pilot.press("escape")  # keep editing
         await settle(pilot)
         assert screen(app).panel.values()["title"] == "Something"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pilot_helpers import FIXED_TODAY, ready, settle
 
+from riskreg.ui.dialogs.base import UnsavedQuestion
 from riskreg.ui.dialogs.confirm import ConfirmDialog
 from riskreg.ui.dialogs.settings import SettingsDialog
 
@@ -93,12 +94,12 @@ async def test_escape_asks_before_discarding_changes(make_app, small_register, d
         await pilot.press(*"Rivera")
         await pilot.press("escape")
         await settle(pilot, 1)
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, UnsavedQuestion)
         await pilot.press("escape")  # keep editing
         await settle(pilot, 1)
         assert app.screen is dialog
         assert dialog.query_one("#s-practice_name").value == "Rivera"
-        await pilot.press("escape", "y")  # discard
+        await pilot.press("escape", "d")  # discard
         await settle(pilot, 1)
         assert app.screen is app.main_screen
     assert stored(db)["revision"] == 0

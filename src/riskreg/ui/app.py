@@ -82,6 +82,9 @@ class RiskRegApp(App[None]):
         self.problem: str | None = None
         """Why the app could not start (the database), printed by the CLI on exit."""
         self._flows: Flows | None = None
+        self.open_incidents: list[dict[str, Any]] = []
+        """The open incidents (read in a thread when the register opens and after each change
+        to an incident) for the command palette's "Resume" commands."""
         self._palette: Palette | None = None
         self.main_screen = MainScreen(area)
         self._gc_lock = threading.Lock()
@@ -221,6 +224,7 @@ class RiskRegApp(App[None]):
 
     def _register_opened(self, register: RegisterService, notices: list[str]) -> None:
         self.register = register
+        self._read_open_incidents()
         self._close_passphrase_dialog()
         for notice in notices:
             self.notify(notice, markup=False, timeout=8)
@@ -326,12 +330,28 @@ class RiskRegApp(App[None]):
         """Something was written: reload whatever shows the register."""
         if kind != "all":
             self.register_empty = False
+        if kind in ("incident", "all"):
+            self._read_open_incidents()
         from riskreg.ui.screens.record import RecordScreen
 
         self.main_screen.register_changed(kind)
         for screen in self.screen_stack:
             if isinstance(screen, RecordScreen):
                 screen.reload()
+
+    @work(thread=True, exclusive=True, group="open-incidents", exit_on_error=False)
+    def _read_open_incidents(self) -> None:
+        from riskreg.errors import UserError
+        from riskreg.services.incidents import IncidentService
+
+        register = self.register
+        if register is None:
+            return
+        try:
+            rows = IncidentService(register.db, today=register.today).list(include_closed=False)
+        except UserError:
+            return
+        self.call_from_thread(setattr, self, "open_incidents", rows)
 
     def current_record(self) -> tuple[str, dict[str, Any]] | None:
         """The record the user is on: the record screen's, else the table's highlighted row."""
@@ -376,6 +396,41 @@ class RiskRegApp(App[None]):
         dashboard = await self.main_screen.built_area("dashboard")
         self.show_area("dashboard")
         dashboard.query_one(HeatMap).action_toggle()
+
+    # -- quitting ------------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """ctrl+q and the palette's Quit: with unsaved typing in a form, a dialog or the
+        incident wizard, ask Save / Discard / Keep editing first (as escape there does)."""
+        self.quit_asking()
+
+    def quit_asking(self, saved: frozenset[Screen] = frozenset()) -> None:
+        """Quit, unless an editor (the topmost first) holds unsaved changes: then ask. Save
+        saves it and asks about the next one; Discard quits without saving anything."""
+        from riskreg.ui.dialogs.base import DISCARD, SAVE, Editor, UnsavedQuestion
+
+        if isinstance(self.screen, UnsavedQuestion):
+            return  # already asking
+        editors = [s for s in reversed(self.screen_stack) if isinstance(s, Editor)
+                   and s not in saved and (s.dirty or s.saving)]
+        if not editors:
+            self.exit()
+            return
+        editor = editors[0]
+        others = len(editors) - 1
+        message = editor.unsaved_message + (
+            f" {others} more {'window has' if others == 1 else 'windows have'} unsaved changes "
+            "too." if others else "") + "\n\nSave before quitting?"
+
+        def answered(answer: str | None) -> None:
+            if answer == SAVE:
+                while self.screen is not editor and len(self.screen_stack) > 1:
+                    self.pop_screen()  # what covers it holds nothing unsaved (asked top-down)
+                editor.save_then(lambda: self.quit_asking(saved | {editor}))
+            elif answer == DISCARD:
+                self.exit()
+
+        self.push_screen(UnsavedQuestion(message, title="Quit riskreg?"), answered)
 
     def action_help(self) -> None:
         from riskreg.ui.screens.help import HelpScreen

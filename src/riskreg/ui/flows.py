@@ -1,14 +1,19 @@
 """What a user does to a record, from any place that offers it (tables, the record screen,
 the command palette): add, edit, mark reviewed, link, archive, restore.
 
-Each flow opens its dialog and calls the register service from it; single-record reads and
-writes are a few milliseconds, so they run on the UI thread where their errors can be shown
-beside the field. After a write, the app tells everything showing the register to reload.
+Every read and write of the register runs in a thread, never on the UI thread: a few
+milliseconds usually, but up to the busy timeout (10 s) while another window holds the write
+lock, and the screen must answer keys meanwhile. Reads a flow needs before its dialog opens run
+in `_in_thread`; a dialog's save runs in the dialog (`dialogs.base.Editor.run_save`) so its
+problems show beside their fields. After a write, the app tells everything showing the register
+to reload.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 
@@ -23,6 +28,8 @@ if TYPE_CHECKING:
     from riskreg.ui.app import RiskRegApp
 
 PICKER_LIMIT = 100
+
+R = TypeVar("R")
 
 
 class Flows:
@@ -41,37 +48,50 @@ class Flows:
             return False
         return True
 
-    def _get(self, kind: str, public_id: str) -> dict[str, Any] | None:
-        from riskreg.errors import UserError
+    def _in_thread(self, call: Callable[[], R], then: Callable[[R], Any], *,
+                   group: str = "flow") -> None:
+        """`call` (service calls only, no widget) in a thread, then `then(result)` on the UI
+        thread; a UserError it raises is shown as a notification. One flow at a time per group:
+        a second `n` typed while the first form's reads run replaces them."""
+        async def run() -> None:
+            from riskreg.errors import UserError
 
-        try:
-            return self.register.get(kind, public_id)
-        except UserError as error:
-            self.app.notify(str(error), severity="error")
-            return None
+            try:
+                result = await asyncio.to_thread(call)
+            except UserError as error:
+                self.app.notify(str(error), severity="error", markup=False)
+                return
+            then(result)
+
+        self.app.run_worker(run(), group=group, exclusive=True, exit_on_error=False)
 
     def _choices(self, kind: str, keep: str | None = None) -> list[tuple[Text, str]]:
         """(name, public id) of the owners or tools a form can pick from, plus the record's own
-        current one even if it has been archived since."""
+        current one even if it has been archived since. Runs in a thread."""
         from riskreg.services.register import ListQuery
 
         rows = self.register.list(kind, ListQuery(limit=None)).rows
         title = KINDS[kind].title_field
         choices = [(Text(r[title]), r["public_id"]) for r in rows]
         if keep and keep not in {r["public_id"] for r in rows}:
-            choices.append((Text(f"{self._get(kind, keep)[title]} (archived)"), keep))
+            choices.append((Text(f"{self.register.get(kind, keep)[title]} (archived)"), keep))
         return choices
+
+    def form_choices(self, kind: str, record: dict[str, Any] | None) -> dict[str, Any]:
+        """The owners and tools a kind's form offers. Runs in a thread."""
+        owner = record.get("owner_public_id") if record else None
+        tool = record.get("tool_public_id") if record else None
+        return {
+            "owners": self._choices("owner", owner) if kind in ("tool", "hazard", "safeguard")
+            else [],
+            "tools": self._choices("tool", tool) if kind == "consent" else [],
+        }
 
     def _form(self, kind: str, record: dict[str, Any] | None, **kwargs: Any) -> RecordForm:
         """The form of a kind, for a record or a new one (defaults). One form per kind is built
         and kept (installed, so closing it does not remove it) and set up afresh each time it
-        opens: building and styling its widgets took 250-450 ms an opening."""
-        owner = record.get("owner_public_id") if record else None
-        tool = record.get("tool_public_id") if record else None
-        kwargs.update(
-            owners=self._choices("owner", owner) if kind in ("tool", "hazard", "safeguard") else [],
-            tools=self._choices("tool", tool) if kind == "consent" else [],
-        )
+        opens: building and styling its widgets took 250-450 ms an opening. `kwargs` carry the
+        choices read by `form_choices`."""
         form = self._forms.get(kind)
         if form is not None and form.reusable:
             form.reuse(record, **kwargs)
@@ -87,23 +107,38 @@ class Flows:
     def new(self, kind: str) -> None:
         if not self._ready():
             return
-        defaults: dict[str, Any] = {}
-        if kind == "consent":
-            defaults["disclosed_on"] = self.register.today()
-        form = self._form(kind, None, defaults=defaults,
-                          save=lambda values, _changes, _rev: self.register.create(kind, values))
-        self.app.push_screen(form, lambda record: self._saved(kind, record, "Added"))
+        register = self.register
+
+        def opened(choices: dict[str, Any]) -> None:
+            defaults: dict[str, Any] = {}
+            if kind == "consent":
+                defaults["disclosed_on"] = register.today()
+            form = self._form(kind, None, defaults=defaults, **choices,
+                              save=lambda values, _changes, _rev: register.create(kind, values))
+            self.app.push_screen(form, lambda record: self._saved(kind, record, "Added"))
+
+        self._in_thread(lambda: self.form_choices(kind, None), opened, group="open-form")
 
     def edit(self, kind: str, public_id: str) -> None:
-        if not self._ready() or (record := self._get(kind, public_id)) is None:
+        if not self._ready():
             return
-        form = self._form(
-            kind, record,
-            save=lambda _values, changes, revision: self.register.update(
-                kind, public_id, changes, revision),
-            reload=lambda: self.register.get(kind, public_id),
-        )
-        self.app.push_screen(form, lambda saved: self._saved(kind, saved, "Saved"))
+        register = self.register
+
+        def read() -> tuple[dict[str, Any], dict[str, Any]]:
+            record = register.get(kind, public_id)
+            return record, self.form_choices(kind, record)
+
+        def opened(read: tuple[dict[str, Any], dict[str, Any]]) -> None:
+            record, choices = read
+            form = self._form(
+                kind, record, **choices,
+                save=lambda _values, changes, revision: register.update(
+                    kind, public_id, changes, revision),
+                reload=lambda: register.get(kind, public_id),
+            )
+            self.app.push_screen(form, lambda saved: self._saved(kind, saved, "Saved"))
+
+        self._in_thread(read, opened, group="open-form")
 
     def _saved(self, kind: str, record: dict[str, Any] | None, verb: str) -> None:
         if not record:
@@ -116,11 +151,9 @@ class Flows:
     # -- review --------------------------------------------------------------------------------
 
     def review(self, hazard_id: str) -> None:
-        if not self._ready() or (hazard := self._get("hazard", hazard_id)) is None:
+        if not self._ready():
             return
-
-        def record(reviewed_on: Any, notes: str) -> dict[str, Any]:
-            return self.register.mark_reviewed(hazard_id, reviewed_on, notes, hazard["revision"])
+        register = self.register
 
         def done(result: dict[str, Any] | None) -> None:
             if result:
@@ -128,15 +161,26 @@ class Flows:
                                 timeout=3)
                 self.app.register_changed("hazard", hazard_id)
 
-        self.app.push_screen(ReviewDialog(hazard, self.register.today(), record), done)
+        def opened(hazard: dict[str, Any]) -> None:
+            def record(reviewed_on: Any, notes: str) -> dict[str, Any]:
+                return register.mark_reviewed(hazard_id, reviewed_on, notes, hazard["revision"])
+
+            self.app.push_screen(ReviewDialog(hazard, register.today(), record), done)
+
+        self._in_thread(lambda: register.get("hazard", hazard_id), opened, group="open-form")
 
     # -- links ---------------------------------------------------------------------------------
 
     def link(self, kind: str, public_id: str, other: str) -> None:
         """Pick the `other` records linked to a hazard, or the hazards linked to a tool or
         safeguard."""
-        if not self._ready() or (record := self._get(kind, public_id)) is None:
+        if not self._ready():
             return
+        self._in_thread(lambda: self.register.get(kind, public_id),
+                        lambda record: self._open_picker(kind, public_id, other, record),
+                        group="open-form")
+
+    def _open_picker(self, kind: str, public_id: str, other: str, record: dict[str, Any]) -> None:
         title = KINDS[kind].title_of(record)
         if kind == "hazard":
             fetch = self._hazard_fetch(public_id, other)
@@ -238,8 +282,14 @@ class Flows:
         self._archive_or_restore(kind, public_id, archive=False)
 
     def _archive_or_restore(self, kind: str, public_id: str, archive: bool) -> None:
-        if not self._ready() or (record := self._get(kind, public_id)) is None:
+        if not self._ready():
             return
+        self._in_thread(lambda: self.register.get(kind, public_id),
+                        lambda record: self._ask_archive(kind, public_id, archive, record),
+                        group="open-form")
+
+    def _ask_archive(self, kind: str, public_id: str, archive: bool,
+                     record: dict[str, Any]) -> None:
         spec = KINDS[kind]
         title = spec.title_of(record)
         if archive:
@@ -256,21 +306,21 @@ class Flows:
                 f"“{title}” comes back into the register.", yes="Restore",
             )
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            from riskreg.errors import UserError
+        register = self.register
 
-            try:
-                if archive:
-                    self.register.archive(kind, public_id)
-                else:
-                    self.register.restore(kind, public_id)
-            except UserError as error:
-                self.app.notify(str(error), severity="error")
-                return
+        def write() -> None:
+            if archive:
+                register.archive(kind, public_id)
+            else:
+                register.restore(kind, public_id)
+
+        def written(_: None) -> None:
             self.app.notify(f"{'Archived' if archive else 'Restored'} {spec.singular} “{title}”.",
                             timeout=3, markup=False)
             self.app.register_changed(kind, public_id)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._in_thread(write, written, group="archive")
 
         self.app.push_screen(question, answered)

@@ -202,7 +202,7 @@ class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
 
 def open_export_dialog(app: App, incident: str | None = None) -> None:
     """Push the dialog on `app` (a RiskRegApp: its `register` and `today`). The alarms start
-    from the practice settings."""
+    from the practice settings, read in a thread first."""
     register = getattr(app, "register", None)
     if register is None:
         app.notify("The register is still opening.", severity="warning")
@@ -211,9 +211,22 @@ def open_export_dialog(app: App, incident: str | None = None) -> None:
     from riskreg.services.calendar import CalendarService, ExportOptions
 
     service = CalendarService(db, today=today)
-    alarms = ",".join(str(n) for n in service.alarm_days(ExportOptions(), service.settings()))
 
     def export(path: Path, options: dict[str, Any]) -> int:
         return CalendarService(db, today=today).export(path, ExportOptions(**options))
 
-    app.push_screen(ExportCalendarDialog(export, incident=incident, alarms=alarms))
+    async def read_then_open() -> None:
+        import asyncio
+
+        from riskreg.errors import UserError
+
+        try:
+            days = await asyncio.to_thread(
+                lambda: service.alarm_days(ExportOptions(), service.settings()))
+        except UserError as error:
+            app.notify(str(error), title="Calendar export", severity="error", markup=False)
+            return
+        alarms = ",".join(str(n) for n in days)
+        app.push_screen(ExportCalendarDialog(export, incident=incident, alarms=alarms))
+
+    app.run_worker(read_then_open(), group="open-form", exclusive=True, exit_on_error=False)

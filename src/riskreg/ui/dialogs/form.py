@@ -1,6 +1,12 @@
-"""The form to add or edit a record: ctrl+s saves, escape cancels (asking first when there are
-unsaved changes). A problem is shown beside the field it concerns; a record changed elsewhere
-since the form opened is never overwritten: the form says so and offers to reload it.
+"""The form to add or edit a record: ctrl+s saves, escape cancels (asking Save / Discard / Keep
+editing when there are unsaved changes). Fields are checked as the user types: a problem shows
+beside its field a moment after typing stops (at once on leaving the field) and goes the moment
+its cause is gone. A record changed elsewhere since the form opened is never overwritten: the form
+says so and offers to reload it. The save itself runs in a thread (see `dialogs.base`).
+
+Every field's problem line is built with the form and only shown or hidden: a widget is never
+mounted under an id that a widget still being removed may hold (Textual removes asynchronously;
+that was the DuplicateIds crash of a second save).
 """
 
 from __future__ import annotations
@@ -12,11 +18,12 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Static, TextArea
 
-from riskreg.ui.dialogs.confirm import ConfirmDialog, changed_elsewhere, reload_if_yes
+from riskreg.ui.dialogs.base import Dialog
+from riskreg.ui.dialogs.confirm import changed_elsewhere, reload_if_yes
 from riskreg.ui.dialogs.fields import DEFAULTS, FORMS, Field, all_fields
 from riskreg.ui.kinds import KINDS
 from riskreg.ui.render import plain
@@ -28,26 +35,19 @@ FIRST_SECTIONS = 2
 CHECK = (("Yes", "yes"), ("No", "no"), ("Not checked yet", "unknown"))
 CHECK_VALUES = {"yes": True, "no": False, "unknown": None}
 
+CHECK_AFTER = 0.4
+"""Seconds without typing after which the field being typed in is checked."""
+
 Save = Callable[[dict[str, Any], dict[str, Any], "int | None"], dict[str, Any]]
-"""save(all values, changed values, revision read) -> the saved record; raises UserError."""
+"""save(all values, changed values, revision read) -> the saved record; raises UserError.
+Called in a thread: it must not touch a widget."""
 
 
-class RecordForm(ModalScreen["dict[str, Any] | None"]):
+class RecordForm(Dialog["dict[str, Any] | None"]):
     DEFAULT_CSS = """
     RecordForm {
-        align: center middle;
-        #form {
-            width: 100;
-            max-width: 100%;
-            height: 100%;
-            max-height: 44;
-            border: thick $primary;
-            background: $surface;
-            padding: 0 1;
-        }
+        & > #frame { width: 100; height: 100%; max-height: 44; }
         #heading { text-style: bold; height: auto; max-height: 2; }
-        #form-problem { color: $text-error; display: none; height: auto; }
-        #form-problem.-on { display: block; }
         #fields { height: 1fr; scrollbar-size-vertical: 1; }
         #grid {
             grid-size: 2;
@@ -69,7 +69,10 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         Input { width: 1fr; }
         TextArea { height: 3; border: none; padding: 0; background: $boost; }
         Checkbox { border: none; padding: 0; }
-        .field-error { column-span: 2; padding-left: 25; color: $text-error; height: auto; }
+        .field-error {
+            column-span: 2; padding-left: 25; color: $text-error; height: auto; display: none;
+        }
+        .field-error.-on { display: block; }
         #form-keys { height: 1; color: $text-muted; }
     }
     """
@@ -83,6 +86,8 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         Binding("escape", "cancel", "Cancel", id="form-cancel"),
     ]
 
+    unsaved_message = "This record has changes that are not saved yet."
+
     def __init__(self, kind: str, record: dict[str, Any] | None, *, save: Save,
                  reload: Callable[[], dict[str, Any]] | None = None,
                  owners: list[tuple[Any, str]] = (), tools: list[tuple[Any, str]] = (),
@@ -92,9 +97,17 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         self.spec = KINDS[kind]
         self._widgets: dict[str, Widget] = {}
         """Each field's widget, by field name (mounted or still waiting in `_later`)."""
+        self._errors: dict[str, Static] = {}
+        """Each field's problem line, shown (class -on) only when it has a problem."""
+        self._labels: dict[str, Static] = {}
+        self._shown: dict[str, str] = {}
+        """The problems shown now, by field."""
         self._later: list[Widget] = []
         self._built = False
         self._styled_with: tuple[Any, ...] | None = None
+        self._touched: set[str] = set()
+        """Fields typed in or shown wrong since the form opened: the ones checked as typed."""
+        self._check_timer: Timer | None = None
         self._set_up(record, save, reload, owners, tools, defaults)
 
     def _set_up(self, record: dict[str, Any] | None, save: Save,
@@ -110,6 +123,7 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         self.defaults = {**DEFAULTS[self.kind], **(defaults or {})}
         self.initial: dict[str, Any] = {}
         self.saving = False
+        self._touched = set()
 
     @property
     def reusable(self) -> bool:
@@ -150,9 +164,9 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
         # when there is one. The first sections are built for the first frame, the rest right
         # after it (see `_mount_rest`), so the form opens fast.
         shown = self.record or self.defaults
-        with Vertical(id="form"):
+        with Vertical(id="frame"):
             yield Static(self._heading(), id="heading", markup=False)
-            yield Static("", id="form-problem", markup=False)
+            yield self.problem_line()
             with VerticalScroll(id="fields"), Grid(id="grid"):
                 for n, section in enumerate(FORMS[self.kind]):
                     row: list[Widget] = [Static(section.title, classes="section", markup=False)]
@@ -165,7 +179,11 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
                             label.tooltip = field.help
                         widget = self._widget(field, _value(shown, field))
                         self._widgets[field.name] = widget
-                        row += [label, widget]
+                        error = Static("", id=f"err-{field.name}", classes="field-error",
+                                       markup=False)
+                        self._errors[field.name] = error
+                        self._labels[field.name] = label
+                        row += [label, widget, error]
                     if n < FIRST_SECTIONS:
                         yield from row
                     else:
@@ -257,88 +275,114 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
     # -- problems ------------------------------------------------------------------------------
 
     def clear_problems(self) -> None:
-        for error in self.query(".field-error"):
-            error.remove()
-        for label in self.query(".field-label.-invalid"):
-            label.remove_class("-invalid")
-        self.query_one("#form-problem").remove_class("-on")
+        for field in list(self._shown):
+            self._mark(field, None)
+        self.problem("")
 
     def _mark(self, field: str, problem: str | None) -> None:
-        """Show (or clear) a problem under a field."""
+        """Show (or clear) a problem under a field: its line exists from the start."""
+        if self._shown.get(field, "") == (problem or "") or field not in self._errors:
+            return
         self._mount_rest()
-        for old in self.query(f"#err-{field}"):
-            old.remove()
-        self.query_one(f"#label-{field}").set_class(bool(problem), "-invalid")
+        error = self._errors[field]
+        error.update(problem or "")
+        error.set_class(bool(problem), "-on")
+        self._labels[field].set_class(bool(problem), "-invalid")
         if problem:
-            self.query_one("#grid").mount(
-                Static(problem, id=f"err-{field}", classes="field-error", markup=False),
-                after=self._widgets[field],
-            )
+            self._shown[field] = problem
+        else:
+            self._shown.pop(field, None)
 
     def show_problem(self, field: str, problem: str) -> None:
         """Show a problem beside its field (or above the form when no field is named)."""
         names = {f.name for f in all_fields(self.kind)}
         if field in names:
+            self._touched.add(field)
             self._mark(field, problem)
             widget = self._widgets[field]
             widget.focus()
             self.call_after_refresh(widget.scroll_visible, animate=False)
         else:
-            top = self.query_one("#form-problem", Static)
-            top.update(f"{field}: {problem}" if field else problem)
-            top.add_class("-on")
+            self.problem(f"{field}: {problem}" if field else problem)
 
     def problem_text(self, field: str) -> str:
-        """The problem shown beside a field, or "" (for tests)."""
-        errors = self.query(f"#err-{field}")
-        return str(errors.first(Static).content) if errors else ""
+        """The problem shown beside a field, or ""."""
+        return self._shown.get(field, "")
+
+    # -- checked as typed ----------------------------------------------------------------------
+
+    def _field_of(self, widget: Widget | None) -> str | None:
+        name = ((widget.id if widget is not None else None) or "").removeprefix("f-")
+        return name if name in self._widgets else None
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Checkbox.Changed)
+    @on(Choice.Changed)
+    def _typed(self, event: Any) -> None:
+        name = self._field_of(event.control)
+        if name is None or not self._built or self.saving:
+            return
+        if _get(self._widgets[name], _field(self.kind, name)) != self.initial.get(name):
+            self._touched.add(name)
+        # A problem whose cause is gone goes at once; a new one waits until typing stops, so a
+        # half-typed date is not called wrong.
+        self._check(show=set())
+        if self._check_timer is not None:
+            self._check_timer.stop()
+        self._check_timer = self.set_timer(CHECK_AFTER, lambda: self._check(show={name}))
 
     @on(Input.Blurred)
-    def _check_date(self, event: Input.Blurred) -> None:
-        """Dates are checked as soon as the field is left, not only at save."""
-        name = (event.input.id or "").removeprefix("f-")
-        field = next((f for f in all_fields(self.kind) if f.name == name), None)
-        if field is None or field.type != "date":
-            return
-        from riskreg.domain.dates import parse_date
+    def _left(self, event: Input.Blurred) -> None:
+        name = self._field_of(event.input)
+        if name is not None and name in self._touched and self.is_attached and not self.saving:
+            self._check(show={name})
 
-        value = event.value.strip()
-        try:
-            if value:
-                parse_date(value, field.label.lower())
-        except ValueError as problem:
-            self._mark(name, str(problem))
-        else:
-            self._mark(name, None)
+    def _check(self, show: set[str]) -> None:
+        """Check the whole form (in memory, no database): clear every problem shown that is no
+        longer there, update those still there, and show new ones for the fields in `show`."""
+        if not self.is_attached or self.saving:
+            return
+        from riskreg.services.field_problems import problems
+
+        found = problems(self.kind, self.values())
+        for field in all_fields(self.kind):
+            name = field.name
+            shown = self.problem_text(name)
+            problem = found.get(name)
+            if problem and name in self._touched and (shown or name in show):
+                if problem != shown:
+                    self._mark(name, problem)
+            elif shown:
+                self._mark(name, None)
 
     # -- saving and leaving --------------------------------------------------------------------
 
     def action_save(self) -> None:
-        from riskreg.errors import ConflictError, UserError, ValidationError
-
         if self.saving:
             return
+        if self._check_timer is not None:
+            self._check_timer.stop()
         self.clear_problems()
         changes = self.changes()
         if self.record is not None and not changes:
             self.dismiss(None)
             self.notify("No changes to save.", timeout=3)
             return
-        try:
-            saved = self.save_record(self.values(), changes, self.revision)
-        except ValidationError as error:
-            self.show_problem(error.field, error.problem)
-            return
-        except ConflictError as error:
-            self._conflict(str(error))
-            return
-        except UserError as error:
-            self.show_problem("", str(error))
-            return
-        self.saving = True
+        values, revision = self.values(), self.revision
+        self.run_save(lambda: self.save_record(values, changes, revision), self._saved)
+
+    def _saved(self, saved: dict[str, Any]) -> None:
         self.dismiss(saved)
 
-    def _conflict(self, message: str) -> None:
+    def show_saving(self, saving: bool, *, waiting: bool) -> None:
+        if saving:
+            self.problem("Waiting for the register: another window is saving…" if waiting
+                         else "Saving…")
+        elif self.problem_shown().startswith(("Saving", "Waiting")):
+            self.problem("")
+
+    def conflict(self, message: str) -> None:
         self.app.push_screen(
             changed_elsewhere(message, "the saved version and discards your edits in this form"),
             reload_if_yes(self.reload))
@@ -346,34 +390,21 @@ class RecordForm(ModalScreen["dict[str, Any] | None"]):
     def reload(self) -> None:
         if self.reload_record is None:
             return
-        from riskreg.errors import UserError
+        self.run_save(self.reload_record, self._reloaded)
 
-        try:
-            record = self.reload_record()
-        except UserError as error:
-            self.show_problem("", str(error))
-            return
+    def _reloaded(self, record: dict[str, Any]) -> None:
         self.record = record
         self.revision = record["revision"]
         self.clear_problems()
         self.fill(record)
         self.query_one("#heading", Static).update(self._heading())
         self.initial = self.values()
+        self._touched = set()
         self.notify("Reloaded the saved version.", timeout=3)
 
-    def action_cancel(self) -> None:
-        if not self.dirty:
-            self.dismiss(None)
-            return
 
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmDialog(
-            "Discard changes?", f"This {self.spec.singular} has unsaved changes.",
-            yes="Discard", no="Keep editing", danger=True, default_yes=False,
-        ), answered)
+def _field(kind: str, name: str) -> Field:
+    return next(f for f in all_fields(kind) if f.name == name)
 
 
 def _value(record: dict[str, Any], field: Field) -> Any:

@@ -8,6 +8,7 @@ catalog and links it.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -77,6 +78,8 @@ class LinkPicker(ModalScreen[bool]):
         self.toggle = toggle
         self.changed = False
         self._filling = False
+        self._writing = asyncio.Lock()
+        """Held while a tick is written, so reads and later ticks wait for it."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -95,14 +98,23 @@ class LinkPicker(ModalScreen[bool]):
         return self.query_one("#choices", SelectionList)
 
     def refill(self) -> None:
+        """Read the choices for the filter typed (in a thread; the newest filter wins)."""
+        text = self.query_one("#picker-filter", Input).value
+        self.run_worker(self._refill(text), group="picker-fetch", exclusive=True,
+                        exit_on_error=False)
+
+    async def _refill(self, text: str) -> None:
         from riskreg.errors import UserError
 
-        text = self.query_one("#picker-filter", Input).value
         try:
-            found, total = self.fetch(text)
+            async with self._writing:  # after the ticks asked for so far have been written
+                found, total = await asyncio.to_thread(self.fetch, text)
         except UserError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             return
+        self._show(found, total)
+
+    def _show(self, found: list[Choice], total: int) -> None:
         highlighted = self.choices.highlighted
         self._filling = True
         self.choices.clear_options()
@@ -133,15 +145,20 @@ class LinkPicker(ModalScreen[bool]):
         event.stop()
         if self._filling:
             return
-        from riskreg.errors import UserError
-
         value = event.selection.value
         link = value in self.choices.selected
-        try:
-            self.toggle(value, link)
-        except UserError as error:
-            self.notify(str(error), title="Not changed", severity="error")
         self.changed = True
+        self.run_worker(self._write(value, link), group="picker-write", exit_on_error=False)
+
+    async def _write(self, value: str, link: bool) -> None:
+        """One tick or untick, written in a thread; ticks are written in the order given."""
+        from riskreg.errors import UserError
+
+        async with self._writing:
+            try:
+                await asyncio.to_thread(self.toggle, value, link)
+            except UserError as error:
+                self.notify(str(error), title="Not changed", severity="error", markup=False)
         self.refill()
 
     def action_focus_filter(self) -> None:
@@ -154,7 +171,11 @@ class LinkPicker(ModalScreen[bool]):
                 self.choices.highlighted = 0
 
     def action_close(self) -> None:
-        self.dismiss(self.changed)
+        self.run_worker(self._close(), group="picker-close", exclusive=True, exit_on_error=False)
+
+    async def _close(self) -> None:
+        async with self._writing:  # the ticks asked for are written first (the lock is FIFO)
+            self.dismiss(self.changed)
 
 
 def _prompt(choice: Choice) -> Text:

@@ -1,4 +1,6 @@
-"""Mark a hazard reviewed: the date (today unless changed) and what the review found."""
+"""Mark a hazard reviewed: the date (today unless changed) and what the review found. ctrl+s
+records it (in a thread, see `dialogs.base`); escape asks Save / Discard / Keep editing when
+something was typed."""
 
 from __future__ import annotations
 
@@ -10,36 +12,25 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
+from riskreg.ui.dialogs.base import Dialog
+
 Record = Callable[[date, str], dict[str, Any]]
-"""record(reviewed_on, notes) -> the hazard after the review; raises UserError."""
+"""record(reviewed_on, notes) -> the hazard after the review; raises UserError. Called in a
+thread: it must not touch a widget."""
 
 
-class ReviewDialog(ModalScreen["dict[str, Any] | None"]):
+class ReviewDialog(Dialog["dict[str, Any] | None"]):
     DEFAULT_CSS = """
     ReviewDialog {
-        align: center middle;
-        & > Vertical {
-            width: 72;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: thick $primary;
-            background: $surface;
-            padding: 0 1;
-        }
+        & > #frame { width: 72; }
         #heading { text-style: bold; margin-bottom: 1; }
         #about { color: $text-muted; margin-bottom: 1; }
         .row { height: auto; }
         .label { width: 12; color: $text-muted; }
         #reviewed-on { width: 14; }
         #notes { height: 5; border: none; padding: 0; }
-        #review-problem { color: $text-error; height: auto; display: none; }
-        #review-problem.-on { display: block; }
-        #buttons { height: auto; align-horizontal: right; margin-top: 1; }
-        Button { margin-left: 2; }
     }
     """
 
@@ -47,6 +38,8 @@ class ReviewDialog(ModalScreen["dict[str, Any] | None"]):
         Binding("ctrl+s", "save", "Record review", id="review-save", priority=True),
         Binding("escape", "cancel", "Cancel", id="review-cancel"),
     ]
+
+    unsaved_message = "This review is not recorded yet."
 
     def __init__(self, hazard: dict[str, Any], today: date, record: Record) -> None:
         super().__init__()
@@ -56,7 +49,7 @@ class ReviewDialog(ModalScreen["dict[str, Any] | None"]):
 
     def compose(self) -> ComposeResult:
         h = self.hazard
-        with Vertical():
+        with Vertical(id="frame"):
             yield Static(f"Mark reviewed: {h['title']}", id="heading", markup=False)
             yield Static(
                 f"Scores now: inherent {h['likelihood']}×{h['impact']} ({h['level']}), residual "
@@ -73,41 +66,56 @@ class ReviewDialog(ModalScreen["dict[str, Any] | None"]):
                 yield Static("Notes", classes="label")
                 yield TextArea("", id="notes", compact=True, tab_behavior="focus",
                                placeholder="what was checked, what changed")
-            yield Static("", id="review-problem", markup=False)
-            with Horizontal(id="buttons"):
+            yield self.problem_line()
+            with Horizontal(classes="buttons"):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
                 yield Button("Record review (ctrl+s)", id="save", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#notes").focus()
 
-    def problem(self, text: str) -> None:
-        shown = self.query_one("#review-problem", Static)
-        shown.update(text)
-        shown.set_class(bool(text), "-on")
+    @property
+    def dirty(self) -> bool:
+        return bool(self.query_one("#notes", TextArea).text.strip()) or \
+            self.query_one("#reviewed-on", Input).value.strip() != self.today.isoformat()
+
+    def show_problem(self, field: str, problem: str) -> None:
+        self.problem(problem)
+        if field == "reviewed_on":
+            self.query_one("#reviewed-on").focus()
+
+    @on(Input.Changed, "#reviewed-on")
+    def _date_typed(self, event: Input.Changed) -> None:
+        """A problem with the date goes the moment the date reads."""
+        from riskreg.domain.dates import parse_date
+
+        if not self.problem_shown() or self.saving:
+            return
+        try:
+            parse_date(event.value, "review date")
+        except ValueError:
+            return
+        self.problem("")
 
     def action_save(self) -> None:
         from riskreg.domain.dates import parse_date
-        from riskreg.errors import UserError, ValidationError
 
+        if self.saving:
+            return
         try:
             reviewed_on = parse_date(self.query_one("#reviewed-on", Input).value, "review date")
         except ValueError as error:
-            self.problem(str(error))
-            self.query_one("#reviewed-on").focus()
+            self.show_problem("reviewed_on", str(error))
             return
-        try:
-            hazard = self.record_review(reviewed_on, self.query_one("#notes", TextArea).text)
-        except ValidationError as error:
-            self.problem(error.problem)
-            return
-        except UserError as error:
-            self.problem(str(error))
-            return
-        self.dismiss(hazard)
+        self.problem("")
+        notes = self.query_one("#notes", TextArea).text
+        self.run_save(lambda: self.record_review(reviewed_on, notes), self.dismiss)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def show_saving(self, saving: bool, *, waiting: bool) -> None:
+        button = self.query_one("#save", Button)
+        button.disabled = saving
+        button.label = ("Waiting for the register…" if waiting else "Recording…") if saving \
+            else "Record review (ctrl+s)"
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

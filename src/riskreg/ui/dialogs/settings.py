@@ -1,24 +1,30 @@
 """The practice settings: name, practitioner, home state, internal target, calendar alarms and the
-last review of the whole risk analysis. ctrl+s saves, escape cancels (asking first when something
-was changed). A bad value is shown beside its field and nothing is saved; settings changed in
-another window since the dialog opened are never overwritten: the dialog says so and offers to
-reload them.
+last review of the whole risk analysis. ctrl+s saves, escape cancels (asking Save / Discard / Keep
+editing when something was changed). Each field is checked as it is typed (a moment after typing
+stops, at once on leaving it); a bad value is shown beside its field and nothing is saved;
+settings changed in another window since the dialog opened are never overwritten: the dialog says
+so and offers to reload them. Reading and saving run in a thread (see `dialogs.base`).
 
 `open_settings_dialog(app)` is the entry point (the command palette: "Practice settings…").
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Button, Input, Static
 
-from riskreg.ui.dialogs.confirm import ConfirmDialog, changed_elsewhere, reload_if_yes
+from riskreg.ui.dialogs.base import Dialog
+from riskreg.ui.dialogs.confirm import changed_elsewhere, reload_if_yes
+
+CHECK_AFTER = 0.4
+"""Seconds without typing after which the field being typed in is checked."""
 
 # field, label, input width (0: the rest of the row), the most characters, hint
 ROWS: tuple[tuple[str, str, int, int, str], ...] = (
@@ -43,19 +49,10 @@ def as_text(field: str, value: Any) -> str:
     return str(value)
 
 
-class SettingsDialog(ModalScreen["dict[str, Any] | None"]):
+class SettingsDialog(Dialog["dict[str, Any] | None"]):
     DEFAULT_CSS = """
     SettingsDialog {
-        align: center middle;
-        & > Vertical {
-            width: 80;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: thick $primary;
-            background: $surface;
-            padding: 0 1;
-        }
+        & > #frame { width: 80; }
         #heading { text-style: bold; }
         #about { color: $text-muted; margin-bottom: 1; }
         #settings-fields { height: auto; max-height: 1fr; scrollbar-size-vertical: 1; }
@@ -66,10 +63,6 @@ class SettingsDialog(ModalScreen["dict[str, Any] | None"]):
         .hint { color: $text-muted; width: 1fr; padding-left: 1; }
         .field-error { color: $text-error; padding-left: 24; height: auto; display: none; }
         .field-error.-on { display: block; }
-        #settings-problem { color: $text-error; height: auto; display: none; }
-        #settings-problem.-on { display: block; }
-        #buttons { height: auto; align-horizontal: right; margin-top: 1; }
-        Button { margin-left: 2; }
     }
     """
 
@@ -80,6 +73,8 @@ class SettingsDialog(ModalScreen["dict[str, Any] | None"]):
 
     AUTO_FOCUS = "#s-practice_name"
 
+    unsaved_message = "The practice settings have changes that are not saved yet."
+
     def __init__(self, service: Any, settings: dict[str, Any]) -> None:
         """`service` is a `SettingsService`; `settings` what its `get` returned."""
         super().__init__()
@@ -87,9 +82,10 @@ class SettingsDialog(ModalScreen["dict[str, Any] | None"]):
         self.settings = settings
         self.initial = {f: as_text(f, settings[f]) for f in FIELDS}
         self.saving = False
+        self._check_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(id="frame"):
             yield Static("Practice settings", id="heading")
             yield Static(
                 "Printed on the risk analysis and the notices; the incident plan, the calendar "
@@ -109,8 +105,8 @@ class SettingsDialog(ModalScreen["dict[str, Any] | None"]):
                             yield Static(self._hint(field, hint), id=f"hint-{field}",
                                          classes="hint", markup=False)
                     yield Static("", id=f"err-{field}", classes="field-error", markup=False)
-            yield Static("", id="settings-problem", markup=False)
-            with Horizontal(id="buttons"):
+            yield self.problem_line()
+            with Horizontal(classes="buttons"):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
 
@@ -151,75 +147,84 @@ class SettingsDialog(ModalScreen["dict[str, Any] | None"]):
             box.focus()
             self.call_after_refresh(box.scroll_visible, animate=False)
         else:
-            top = self.query_one("#settings-problem", Static)
-            top.update(f"{field}: {problem}" if field else problem)
-            top.add_class("-on")
+            self.problem(f"{field}: {problem}" if field else problem)
 
     def clear_problems(self) -> None:
         for field in FIELDS:
             self.mark(field, None)
-        self.query_one("#settings-problem").remove_class("-on")
+        self.problem("")
 
-    @on(Input.Blurred)
-    def _check_field(self, event: Input.Blurred) -> None:
-        """A field is checked as soon as it is left, not only at save."""
+    def _problem_of(self, field: str, value: str) -> str | None:
+        """The problem with one field's value (checked in memory: no database), or None."""
         from riskreg.errors import ValidationError
 
+        try:
+            self.service.clean({field: value}, before={field: self.settings[field]})
+        except ValidationError as error:
+            return error.problem if error.field == field else None
+        return None
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        """A problem whose cause is gone goes at once; a new one shows once typing stops."""
         field = (event.input.id or "").removeprefix("s-")
         if field not in FIELDS or not self.is_attached or self.saving:
             return
-        try:
-            self.service.clean({field: event.value}, before={field: self.settings[field]})
-        except ValidationError as error:
-            if error.field == field:
-                self.mark(field, error.problem)
-        else:
+        if self.problem_text(field) and self._problem_of(field, event.value) is None:
             self.mark(field, None)
+        if self._check_timer is not None:
+            self._check_timer.stop()
+        if event.value.strip() != self.initial[field].strip():
+            self._check_timer = self.set_timer(CHECK_AFTER, lambda: self._check_field(field))
+
+    @on(Input.Blurred)
+    def _left(self, event: Input.Blurred) -> None:
+        field = (event.input.id or "").removeprefix("s-")
+        if field in FIELDS and event.value.strip() != self.initial[field].strip():
+            self._check_field(field)
+
+    def _check_field(self, field: str) -> None:
+        if not self.is_attached or self.saving:
+            return
+        self.mark(field, self._problem_of(field, self.query_one(f"#s-{field}", Input).value))
 
     # -- saving and leaving --------------------------------------------------------------------
 
     def action_save(self) -> None:
-        from riskreg.errors import ConflictError, UserError, ValidationError
-
         if self.saving:
             return
+        if self._check_timer is not None:
+            self._check_timer.stop()
         self.clear_problems()
         changes = self.changes()
         if not changes:
-            self.saving = True
             self.dismiss(None)
             self.notify("No changes to save.", timeout=3)
             return
-        try:
-            saved = self.service.update(changes, self.settings["revision"])
-        except ValidationError as error:
-            self.show_problem(error.field, error.problem)
-            return
-        except ConflictError as error:
-            self._conflict(str(error))
-            return
-        except UserError as error:
-            self.show_problem("", str(error))
-            return
-        self.saving = True
+        revision = self.settings["revision"]
+        self.run_save(lambda: self.service.update(changes, revision), self._saved)
+
+    def _saved(self, saved: Any) -> None:
         names = ", ".join(LABEL[f].lower() for f in saved.changed) or "nothing changed"
         self.app.notify(f"Practice settings saved: {names}.", title="Practice settings",
                         markup=False, timeout=6)
         self.dismiss(saved.settings)
 
-    def _conflict(self, message: str) -> None:
+    def show_saving(self, saving: bool, *, waiting: bool) -> None:
+        button = self.query_one("#save", Button)
+        button.disabled = saving
+        button.label = ("Waiting for the register…" if waiting else "Saving…") if saving \
+            else "Save (ctrl+s)"
+
+    def conflict(self, message: str) -> None:
         self.app.push_screen(
             changed_elsewhere(message, "the saved settings and discards your edits here"),
             reload_if_yes(self.reload))
 
     def reload(self) -> None:
-        from riskreg.errors import UserError
+        self.run_save(self.service.get, self._reloaded)
 
-        try:
-            settings = self.service.get()
-        except UserError as error:
-            self.show_problem("", str(error))
-            return
+    def _reloaded(self, settings: dict[str, Any]) -> None:
         self.settings = settings
         self.initial = {f: as_text(f, settings[f]) for f in FIELDS}
         self.clear_problems()
@@ -228,22 +233,6 @@ class SettingsDialog(ModalScreen["dict[str, Any] | None"]):
             if hint:
                 self.query_one(f"#hint-{field}", Static).update(self._hint(field, hint))
         self.notify("Reloaded the saved settings.", timeout=3)
-
-    def action_cancel(self) -> None:
-        if not self.dirty:
-            self.saving = True
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.saving = True
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmDialog(
-            "Discard changes?", "The practice settings have unsaved changes.",
-            yes="Discard", no="Keep editing", danger=True, default_yes=False,
-        ), answered)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -259,18 +248,24 @@ class SettingsDialog(ModalScreen["dict[str, Any] | None"]):
 
 
 def open_settings_dialog(app: App) -> None:
-    """Push the dialog on `app` (a RiskRegApp: its `register` and `today`)."""
+    """Push the dialog on `app` (a RiskRegApp: its `register` and `today`), once the settings
+    have been read in a thread."""
     register = getattr(app, "register", None)
     if register is None:
         app.notify("The register is still opening.", severity="warning")
         return
-    from riskreg.errors import UserError
     from riskreg.services.settings import SettingsService
 
     service = SettingsService(register.db, today=app.today)  # type: ignore[attr-defined]
-    try:
-        settings = service.get()
-    except UserError as error:
-        app.notify(str(error), title="Practice settings", severity="error", markup=False)
-        return
-    app.push_screen(SettingsDialog(service, settings))
+
+    async def read_then_open() -> None:
+        from riskreg.errors import UserError
+
+        try:
+            settings = await asyncio.to_thread(service.get)
+        except UserError as error:
+            app.notify(str(error), title="Practice settings", severity="error", markup=False)
+            return
+        app.push_screen(SettingsDialog(service, settings))
+
+    app.run_worker(read_then_open(), group="open-form", exclusive=True, exit_on_error=False)

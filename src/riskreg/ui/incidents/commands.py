@@ -25,14 +25,9 @@ def incident_commands(app: Any) -> Iterator[SystemCommand]:
         yield SystemCommand(f"Write the dossier for {ref}…",
                             "Its timeline, determination, deadlines, notices and audit trail, "
                             "as HTML or Markdown", partial(open_dossier_dialog, app, ref))
-    from riskreg.errors import UserError
-    from riskreg.services.incidents import IncidentService
-
-    try:
-        rows = IncidentService(register.db, today=register.today).list(include_closed=False)
-    except UserError:
-        return
-    for row in rows:
+    # Read in a thread by the app whenever incidents change: the palette asks for its commands
+    # on the UI thread, where no database session is opened.
+    for row in getattr(app, "open_incidents", ()):
         yield SystemCommand(f"Resume {row['reference']}: {row['title']}",
                             f"at step: {row['step_title']}", partial(open_incident, app,
                                                                      row["reference"]))

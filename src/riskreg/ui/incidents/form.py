@@ -61,8 +61,12 @@ def text_input(name: str, placeholder: str = "", max_length: int = 0) -> Input:
     return Input(id=f"f-{key(name)}", placeholder=placeholder, compact=True, max_length=max_length)
 
 
+DATE_PLACEHOLDER = "YYYY-MM-DD"
+"""The placeholder of every date field (how a panel knows a field holds a date)."""
+
+
 def date_input(name: str) -> Input:
-    return Input(id=f"f-{key(name)}", placeholder="YYYY-MM-DD", compact=True, max_length=10)
+    return Input(id=f"f-{key(name)}", placeholder=DATE_PLACEHOLDER, compact=True, max_length=10)
 
 
 def long_input(name: str) -> TextArea:

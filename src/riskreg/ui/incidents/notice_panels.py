@@ -88,7 +88,7 @@ class NoticesPanel(StepPanel):
                         timeout=6, markup=False)
             return service.get(record["reference"])
 
-        self.wizard.run_save(write, stay=True)
+        self.wizard.run_save_step(write, stay=True)
 
 
 class TrackingPanel(StepPanel):
@@ -148,7 +148,7 @@ class TrackingPanel(StepPanel):
 
     @on(Button.Pressed, "#record-notice")
     def _record(self) -> None:
-        self.wizard.run_save(lambda service: service.record_notice_sent(
+        self.wizard.run_save_step(lambda service: service.record_notice_sent(
             self.ref, self._notice(), self.revision), stay=True)
 
     @on(Button.Pressed, "#withdraw-notice")
@@ -156,7 +156,7 @@ class TrackingPanel(StepPanel):
         notices = (self.record or {}).get("notices") or []
         if notices:
             last = notices[-1]["public_id"]
-            self.wizard.run_save(lambda service: service.archive_notice(self.ref, last,
+            self.wizard.run_save_step(lambda service: service.archive_notice(self.ref, last,
                                                                         self.revision), stay=True)
 
 
@@ -252,8 +252,8 @@ class CloseoutPanel(StepPanel):
         def done(saved: dict[str, Any] | None) -> None:
             if saved:
                 self.notify(f"Added to the register: {saved.get('title', '')}", markup=False)
-                self.wizard.reload()
-                self.after_fill(self.wizard.record)  # the list; typed lessons stay as they are
+                # the list; typed lessons stay as they are
+                self.wizard.reload(then=lambda: self.after_fill(self.wizard.record))
                 self.wizard.riskreg.register_changed(kind)
 
         self.app.push_screen(RecordForm(kind, None, save=save, owners=self.wizard.owners), done)
@@ -278,10 +278,10 @@ class CloseoutPanel(StepPanel):
                     current = service.save_closeout(self.ref, self.values(), self.revision)
                 return service.close(self.ref, current["revision"])
 
-            self.wizard.run_save(close, stay=True)
+            self.wizard.run_save_step(close, stay=True)
 
         self.app.push_screen(ConfirmDialog(f"Close {self.ref}", message, yes="Close"), answered)
 
     @on(Button.Pressed, "#reopen-incident")
     def _reopen(self) -> None:
-        self.wizard.run_save(lambda service: service.reopen(self.ref, self.revision), stay=True)
+        self.wizard.run_save_step(lambda service: service.reopen(self.ref, self.revision), stay=True)

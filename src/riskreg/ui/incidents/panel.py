@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from riskreg.domain import incident_steps as steps
-from riskreg.ui.incidents.form import FORM_CSS, get_value, key, set_value
+from riskreg.ui.incidents.form import DATE_PLACEHOLDER, FORM_CSS, get_value, key, set_value
+
+CHECK_AFTER = 0.4
+"""Seconds without typing after which a date being typed is checked."""
 
 if TYPE_CHECKING:
     from riskreg.ui.incidents.screen import IncidentScreen
@@ -31,6 +36,11 @@ class StepPanel(VerticalScroll):
         super().__init__(id=f"panel-{self.step_id}", classes="step-panel")
         self.wizard = wizard
         self.snapshot: dict[str, Any] = {}
+        self._frozen: dict[str, Any] | None = None
+        """The values as they were when a save started (see `freeze`)."""
+        self._check_timer: Timer | None = None
+        self._unreadable: set[str] = set()
+        """Date fields whose problem the check as typed put there (and takes away)."""
 
     @property
     def record(self) -> dict[str, Any] | None:
@@ -80,7 +90,18 @@ class StepPanel(VerticalScroll):
         return value
 
     def values(self) -> dict[str, Any]:
+        if self._frozen is not None:
+            return dict(self._frozen)
         return {name: get_value(self.widget(name)) for name in self.fields}
+
+    def freeze(self) -> None:
+        """Read the widgets now, on the UI thread: until `thaw`, `values` (and `dirty`, and
+        `save`, which runs in a thread and must not touch a widget) use these values."""
+        self._frozen = None
+        self._frozen = self.values()
+
+    def thaw(self) -> None:
+        self._frozen = None
 
     @property
     def dirty(self) -> bool:
@@ -89,6 +110,64 @@ class StepPanel(VerticalScroll):
     def save(self, service: Any) -> dict[str, Any] | None:
         """Write this step through the service; return the saved incident (None: nothing to do)."""
         raise NotImplementedError
+
+    # -- checked as typed ----------------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _typed(self, event: Any) -> None:
+        """A problem shown beside a field goes the moment the field changes (the value it was
+        about is gone; saving checks the new one). A date is checked once typing stops."""
+        widget = event.control
+        fragment = (widget.id or "").removeprefix("f-")
+        if not fragment or self._frozen is not None:
+            return
+        error = self.query(f"#err-{fragment}")
+        if error and error.first().has_class("-on"):
+            self._mark(fragment, None)
+        if isinstance(widget, Input) and widget.placeholder == DATE_PLACEHOLDER:
+            if self._check_timer is not None:
+                self._check_timer.stop()
+            self._check_timer = self.set_timer(CHECK_AFTER, lambda: self._check_date(widget))
+
+    @on(Input.Blurred)
+    def _left(self, event: Input.Blurred) -> None:
+        if event.input.placeholder == DATE_PLACEHOLDER and self._frozen is None:
+            self._check_date(event.input)
+
+    def _check_date(self, widget: Input) -> None:
+        from riskreg.domain.dates import parse_date
+
+        if not self.is_attached or self._frozen is not None:
+            return
+        fragment = (widget.id or "").removeprefix("f-")
+        text = widget.value.strip()
+        try:
+            if text:
+                parse_date(text, "date")
+        except ValueError as problem:
+            self._mark(fragment, f"{str(problem)[0].upper()}{str(problem)[1:]}.")
+            self._unreadable.add(fragment)
+        else:
+            if fragment in self._unreadable:
+                self._mark(fragment, None)
+
+    def _mark(self, fragment: str, problem: str | None) -> None:
+        """Show (or clear) the problem line of the field whose id fragment this is."""
+        found = self.query(f"#err-{fragment}")
+        if not found:
+            return
+        if not problem:
+            self._unreadable.discard(fragment)
+        error = found.first(Static)
+        error.update(problem or "")
+        error.set_class(bool(problem), "-on")
+        row = self.query(f"#row-{fragment}")
+        if row:
+            row.first().set_class(bool(problem), "-invalid")
 
     # -- problems ------------------------------------------------------------------------------
 

@@ -130,7 +130,7 @@ class LawEnforcementPanel(StepPanel):
 
     @on(Button.Pressed, "#add-statement")
     def _add(self) -> None:
-        self.wizard.run_save(lambda service: service.add_statement(self.ref, self.values(),
+        self.wizard.run_save_step(lambda service: service.add_statement(self.ref, self.values(),
                                                                    self.revision), stay=True)
 
     @on(Button.Pressed, "#withdraw-statement")
@@ -138,7 +138,7 @@ class LawEnforcementPanel(StepPanel):
         statements = (self.record or {}).get("statements") or []
         if statements:
             last = statements[-1]["public_id"]
-            self.wizard.run_save(lambda service: service.archive_statement(self.ref, last,
+            self.wizard.run_save_step(lambda service: service.archive_statement(self.ref, last,
                                                                            self.revision), stay=True)
 
 

@@ -1,6 +1,11 @@
 """One incident, step by step: the steps on the left (done, current, skipped, not yet), the step's
 panel on the right, and ctrl+s to save it and move on. Every step is saved as it is completed, so
-the practitioner can leave at any step and resume there later.
+the practitioner can leave at any step and resume there later; leaving a step with answers not
+saved yet (another step, escape, quitting the app) asks Save / Discard / Keep editing first.
+
+The incident, its plan and the register's tools, hazards and owners the steps offer are read in
+a thread, and each step is saved in one (`dialogs.base.Editor.run_save`): the screen answers keys
+while another window holds the database's write lock.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from riskreg.domain import incident_steps as steps
+from riskreg.ui.dialogs.base import Editor
 from riskreg.ui.incidents.decision_panels import (
     DeterminationPanel,
     ExceptionsPanel,
@@ -67,7 +73,7 @@ def skipped(step_id: str, record: dict[str, Any]) -> bool:
     return False
 
 
-class IncidentScreen(Screen[None]):
+class IncidentScreen(Editor, Screen[None]):
     """The breach workflow for one incident (or a new one when `ref` is None)."""
 
     DEFAULT_CSS = """
@@ -102,6 +108,8 @@ class IncidentScreen(Screen[None]):
                 tooltip="Write this incident's dossier as HTML or Markdown"),
     ]
 
+    unsaved_message = "This step has answers that are not saved yet."
+
     def __init__(self, ref: str | None) -> None:
         super().__init__(classes="incident-screen")
         self.ref = ref
@@ -111,6 +119,8 @@ class IncidentScreen(Screen[None]):
         self.hazards: list[tuple[str, str]] = []
         self.owners: list[tuple[Text, str]] = []
         self.shown: str = "intake"
+        self.loaded = False
+        """The first read has landed (until then no step is shown and nothing can be saved)."""
 
     @property
     def riskreg(self) -> RiskRegApp:
@@ -129,8 +139,8 @@ class IncidentScreen(Screen[None]):
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        self._load_choices()
-        yield Static("", id="incident-head")
+        yield Static("Reading the incident…" if self.ref else "New incident", id="incident-head",
+                     markup=False)
         with Horizontal(id="incident-body"):
             yield OptionList(id="steps")
             # Panels are mounted when first shown: all twelve at once is ~700 widgets.
@@ -138,42 +148,64 @@ class IncidentScreen(Screen[None]):
         yield Static(NOT_LEGAL_ADVICE, id="not-legal-advice", markup=False)
         yield Footer(compact=True)
 
-    def _load_choices(self) -> None:
-        from riskreg.services.register import ListQuery
-
-        register = self.riskreg.register
-        tools = register.list("tool", ListQuery(limit=None)).rows
-        self.tools = [(Text(t["name"]), t["public_id"]) for t in tools]
-        hazards = register.list("hazard", ListQuery(limit=None)).rows
-        self.hazards = [(h["title"], h["public_id"]) for h in hazards]
-        owners = register.list("owner", ListQuery(limit=None)).rows
-        self.owners = [(Text(o["name"]), o["public_id"]) for o in owners]
-
     def on_mount(self) -> None:
-        self.reload()
-        if self.record is None:
-            self.show_step("intake", force=True)
-        else:
-            self.show_step(self.resume_step, force=True)
+        self.run_worker(self._load(), group="incident-load", exclusive=True, exit_on_error=False)
+
+    async def _load(self) -> None:
+        """The first read: the register's choices, and the incident with its plan."""
+        import asyncio
+
+        from riskreg.errors import UserError
+
+        register, service, ref = self.riskreg.register, self.service, self.ref
+
+        def read() -> tuple[Any, ...]:
+            from riskreg.services.register import ListQuery
+
+            def rows(kind: str) -> list[dict[str, Any]]:
+                return register.list(kind, ListQuery(limit=None)).rows
+
+            return rows("tool"), rows("hazard"), rows("owner"), _read(service, ref)
+
+        try:
+            tools, hazards, owners, (record, plan, problem) = await asyncio.to_thread(read)
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            self.dismiss()
+            return
+        self.tools = [(Text(t["name"]), t["public_id"]) for t in tools]
+        self.hazards = [(h["title"], h["public_id"]) for h in hazards]
+        self.owners = [(Text(o["name"]), o["public_id"]) for o in owners]
+        self._apply(record, plan, problem)
+        self.loaded = True
+        self.show_step("intake" if self.record is None else self.resume_step, force=True)
 
     @property
     def resume_step(self) -> str:
         step = (self.record or {}).get("step", "intake")
         return "closeout" if step == steps.CLOSED else step
 
-    def reload(self) -> None:
-        """Read the incident again (after a write here, or elsewhere)."""
-        from riskreg.errors import UserError
+    def reload(self, then: Callable[[], Any] | None = None) -> None:
+        """Read the incident again (after a write elsewhere), in a thread; then `then()`."""
+        import asyncio
 
-        if self.ref is not None:
-            service = self.service
-            try:
-                self.record = service.get(self.ref)
-                self.plan = service.plan(self.ref)
-            except UserError as error:
-                self.plan = None
-                if self.record is None:
-                    self.notify(str(error), severity="error", markup=False)
+        service, ref = self.service, self.ref
+
+        async def run() -> None:
+            self._apply(*await asyncio.to_thread(_read, service, ref))
+            if then is not None:
+                then()
+
+        self.run_worker(run(), group="incident-load", exclusive=True, exit_on_error=False)
+
+    def _apply(self, record: dict[str, Any] | None, plan: Any, problem: str | None) -> None:
+        """Show what `_read` read."""
+        if problem is not None:
+            self.plan = None
+            if self.record is None:
+                self.notify(problem, severity="error", markup=False)
+        elif record is not None:
+            self.record, self.plan = record, plan
         self._show_head()
         self._show_steps()
 
@@ -234,12 +266,14 @@ class IncidentScreen(Screen[None]):
         """Show a step's panel, filled from the record (asking first about unsaved changes)."""
         panel = self.panel
         if not force and step_id != self.shown and panel is not None and panel.dirty:
-            self._confirm_leave(lambda: self.show_step(step_id, force=True))
+            self.ask_unsaved(lambda: self.show_step(step_id, force=True))
             return
         self._show(step_id)
 
     @work(exclusive=True, group="incident-step")
     async def _show(self, step_id: str) -> None:
+        if self not in self.app.screen_stack:
+            return
         switcher = self.query_one("#step-panels", ContentSwitcher)
         found = switcher.query(f"#panel-{step_id}")
         if found:
@@ -247,6 +281,8 @@ class IncidentScreen(Screen[None]):
         else:
             panel = PANEL_OF[step_id](self)
             await switcher.mount(panel)
+        if self not in self.app.screen_stack or not panel.is_mounted:
+            return  # the screen was closed meanwhile (a save, then leaving)
         self.shown = step_id
         switcher.current = panel.id
         panel.clear_problems()
@@ -270,68 +306,74 @@ class IncidentScreen(Screen[None]):
         open_dossier_dialog(self.app, self.ref)
 
     def action_back(self) -> None:
-        if self.panel is not None and self.panel.dirty:
-            self._confirm_leave(self.dismiss)
-            return
+        self.leave()
+
+    @property
+    def dirty(self) -> bool:
+        return self.panel is not None and self.panel.dirty
+
+    def close_editor(self) -> None:
         self.dismiss()
-
-    def _confirm_leave(self, then: Callable[[], Any]) -> None:
-        from riskreg.ui.dialogs.confirm import ConfirmDialog
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                then()
-
-        self.app.push_screen(ConfirmDialog(
-            "Unsaved answers", "This step has answers that are not saved yet.",
-            yes="Discard them", no="Keep editing", danger=True, default_yes=False,
-        ), answered)
 
     # -- saving --------------------------------------------------------------------------------
 
     def action_save(self) -> None:
         if self.panel is not None:
-            self.run_save(self.panel.save)
+            self.run_save_step(self.panel.save)
 
-    def run_save(self, write: Callable[[Any], dict[str, Any] | None], *, stay: bool = False) -> None:
-        """Call the service; show a problem beside its field, a conflict as a choice to reload;
-        after a write, show the step the incident is at now (or stay on this one)."""
-        from riskreg.errors import ConflictError, UserError, ValidationError
-
+    def run_save_step(self, write: Callable[[Any], dict[str, Any] | None], *,
+                      stay: bool = False) -> None:
+        """Call the service in a thread (the panel's values read first, here); show a problem
+        beside its field, a conflict as a choice to reload; after a write, show the step the
+        incident is at now (or stay on this one)."""
         panel = self.panel
-        if self.riskreg.register is None or panel is None:
+        if self.riskreg.register is None or panel is None or not self.loaded or self.saving:
             return
         panel.clear_problems()
-        try:
-            saved = write(self.service)
-        except ValidationError as error:
-            panel.show_problem(error.field, error.problem)
-            return
-        except ConflictError as error:
-            self._conflict(str(error))
-            return
-        except UserError as error:
-            panel.show_problem("", str(error))
-            return
-        if saved is None:
-            return
-        self.ref = saved["reference"]
-        self.reload()
-        self.riskreg.register_changed("incident")
-        target = panel.step_id if stay else self.resume_step
-        self.show_step(target, force=True)
-        if not stay:
-            where = steps.title(target)
-            self.notify(f"Saved. {'Now: ' + where if target != panel.step_id else ''}".strip(),
-                        timeout=3, markup=False)
+        panel.freeze()
+        service = self.service
 
-    def _conflict(self, message: str) -> None:
+        def call() -> tuple[dict[str, Any] | None, Any]:
+            saved = write(service)
+            if saved is None:
+                return None, None
+            return saved, _read(service, saved["reference"])
+
+        def done(result: tuple[dict[str, Any] | None, Any]) -> None:
+            saved, read = result
+            if saved is None:
+                return
+            self.ref = saved["reference"]
+            self._apply(*read)
+            self.riskreg.register_changed("incident")
+            target = panel.step_id if stay else self.resume_step
+            self.show_step(target, force=True)
+            if not stay:
+                where = steps.title(target)
+                self.notify(f"Saved. {'Now: ' + where if target != panel.step_id else ''}".strip(),
+                            timeout=3, markup=False)
+
+        self.run_save(call, done)
+
+    def show_saving(self, saving: bool, *, waiting: bool) -> None:
+        panel = self.panel
+        if not saving and panel is not None:
+            panel.thaw()
+        if saving and waiting:
+            self.notify("Waiting for the register: another window is saving…", timeout=3)
+
+    def show_problem(self, field: str, problem: str) -> None:
+        if self.panel is not None:
+            self.panel.show_problem(field, problem)
+        else:
+            self.notify(problem, severity="error", markup=False)
+
+    def conflict(self, message: str) -> None:
         from riskreg.ui.dialogs.confirm import ConfirmDialog
 
         def answered(reload: bool | None) -> None:
             if reload:
-                self.reload()
-                self.show_step(self.shown, force=True)
+                self.reload(then=lambda: self.show_step(self.shown, force=True))
 
         self.app.push_screen(ConfirmDialog(
             "Changed elsewhere",
@@ -339,3 +381,15 @@ class IncidentScreen(Screen[None]):
             "answers on this step are discarded.",
             yes="Reload", no="Keep editing",
         ), answered)
+
+
+def _read(service: Any, ref: str | None) -> tuple[dict[str, Any] | None, Any, str | None]:
+    """(incident, plan, None), or (None, None, the problem); in a thread."""
+    from riskreg.errors import UserError
+
+    if ref is None:
+        return None, None, None
+    try:
+        return service.get(ref), service.plan(ref), None
+    except UserError as error:
+        return None, None, str(error)
