@@ -203,7 +203,7 @@ def test_a_bad_value_is_one_line_exit_2_and_nothing_changes(tmp_path, args, flag
     assert bad.stdout == ""
     lines = bad.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"riskreg: {flag}: ")
-    assert "nothing was changed" in lines[0]
+    assert "Nothing was changed." in lines[0]
     assert riskreg("settings", "--json", "--db", db).stdout == before
 
 

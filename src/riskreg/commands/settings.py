@@ -100,8 +100,8 @@ def run(args: Namespace) -> int:
             try:
                 saved = service.update(changes, expected_revision=None)
             except ValidationError as error:
-                raise BadInput(f"{FLAG_OF.get(error.field, error.field)}: {error.problem}; "
-                               "nothing was changed") from None
+                raise BadInput(f"{FLAG_OF.get(error.field, error.field)}: {error.problem} "
+                               "Nothing was changed.") from None
             settings, changed = saved.settings, saved.changed
         else:
             settings, changed = service.get(), {}

@@ -357,7 +357,8 @@ class Determination:
             if self.exception_id not in EXCEPTION_IDS:
                 raise ValidationError(
                     "exception_id",
-                    f"name the exception that applies: one of {', '.join(EXCEPTION_IDS)}",
+                    "name the exception that applies: "
+                    + "; ".join(f"{e.title} ({e.id})" for e in EXCEPTIONS),
                 )
         elif self.exception_id is not None:
             raise ValidationError(

@@ -38,6 +38,16 @@ DISCARD = "discard"
 KEEP = "keep"
 
 
+def sentence(text: str) -> str:
+    """A problem as a sentence: some rules of the domain word theirs as a fragment ("a review
+    cannot be dated in the future"), written to follow a field name on the command line."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?)" else text + "."
+
+
 class UnsavedQuestion(ModalScreen[str]):
     """Unsaved changes: Save, Discard or Keep editing (escape). Answers SAVE, DISCARD or KEEP."""
 
@@ -163,11 +173,11 @@ class Editor:
         from riskreg.errors import ConflictError, ValidationError
 
         if isinstance(error, ValidationError):
-            self.show_problem(error.field, error.problem)
+            self.show_problem(error.field, sentence(error.problem))
         elif isinstance(error, ConflictError):
             self.conflict(str(error))
         else:
-            self.show_problem("", str(error))
+            self.show_problem("", sentence(str(error)))
 
     @property
     def _after_save(self) -> list[Callable[[], Any]]:

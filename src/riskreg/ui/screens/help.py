@@ -15,7 +15,8 @@ from textual.widgets import Static
 
 EXTRA = {
     "Everywhere": [("ctrl+p", "Command palette: every action, and go to any record"),
-                   ("ctrl+q", "Quit"), ("tab / shift+tab", "Next / previous part of the screen"),
+                   ("ctrl+q", "Quit (asks first when something typed is not saved)"),
+                   ("tab / shift+tab", "Next / previous part of the screen"),
                    ("left / right", "On the area bar (top line): previous / next area")],
     "Dashboard": [("⏎", "In a list: open the highlighted item's record"),
                   ("up / down", "Move in a list; in the heat map, move between cells")],
@@ -31,6 +32,7 @@ EXTRA = {
 
 def _groups() -> list[tuple[str, list[Binding]]]:
     from riskreg.ui.app import RiskRegApp
+    from riskreg.ui.dialogs.base import UnsavedQuestion
     from riskreg.ui.dialogs.confirm import ConfirmDialog
     from riskreg.ui.dialogs.form import RecordForm
     from riskreg.ui.dialogs.picker import LinkPicker
@@ -59,6 +61,7 @@ def _groups() -> list[tuple[str, list[Binding]]]:
         ("Mark reviewed", of(ReviewDialog)),
         ("Practice settings", of(SettingsDialog)),
         ("Questions", of(ConfirmDialog)),
+        ("Unsaved changes", of(UnsavedQuestion)),
     ]
 
 
