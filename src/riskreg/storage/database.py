@@ -8,6 +8,9 @@ SQLAlchemy has loaded.)
 """
 
 import os
+import re
+import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,10 +19,11 @@ from pathlib import Path
 from sqlalchemy import URL, Engine, create_engine, event, exc
 from sqlmodel import Session
 
-from riskreg.errors import DatabaseError
+from riskreg.errors import DatabaseError, UserError, one_line
 from riskreg.storage.files import FILE_MODE, ensure_private_dir, tighten
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+BACKUPS_FOLDER = "backups"  # storage/backup.py: the rolling copies beside the database
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -92,30 +96,78 @@ class Database:
         self.engine.dispose()
 
 
-def _check_file(path: Path, encrypted: bool) -> bool:
-    """Check what is at `path` before SQLite touches it; return True when it already holds data."""
-    if path.is_dir():
-        raise DatabaseError(f"{path} is a folder, not a database file")
-    if not path.exists():
-        return False
+_ODD_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+_HEADER_BYTES = 100
+"""SQLite's file header; bytes 18-19 say whether the file is in WAL mode."""
+
+
+def _kind_of(path: Path) -> os.stat_result | None:
+    """What is at `path`, read with lstat/stat only (reliability review D6, D15): None when
+    nothing is there; DatabaseError (one line) for what can never be a database file. A FIFO
+    opened for reading waits forever for a writer, so nothing here opens the file."""
+    shown = one_line(str(path))
     try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:  # a file where a folder should be, a folder we may not read
+        raise DatabaseError(f"cannot use {shown}: {error.strerror}") from None
+    if stat.S_ISLNK(info.st_mode):
+        target = one_line(os.path.realpath(path))
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            # SQLite would create the database at the link's target, outside the folder named.
+            raise DatabaseError(f"{shown} is a symbolic link to {target}, which does not "
+                                "exist; give the real file's path") from None
+        except OSError as error:
+            raise DatabaseError(f"cannot use {shown} (a symbolic link to {target}): "
+                                f"{error.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DatabaseError(f"{shown} is a folder, not a database file")
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _ODD_KINDS if test(info.st_mode)), "not a file")
+        raise DatabaseError(f"{shown} is not a regular file ({kind}), not a database file; "
+                            "nothing was changed")
+    return info
+
+
+def _read_header(path: Path, encrypted: bool) -> bytes:
+    """The file's first bytes, read without following a swap to a FIFO (O_NONBLOCK, then fstat);
+    DatabaseError for an empty file, a file that is not SQLite, or a plain one opened encrypted."""
+    shown = one_line(str(path))
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as error:
-        raise DatabaseError(f"cannot read {path}: {error.strerror}") from None
+        raise DatabaseError(f"cannot read {shown}: {error.strerror}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced since the check: never read it
+            raise DatabaseError(f"{shown} is not a regular file, not a database file; "
+                                "nothing was changed")
+        header = os.read(fd, _HEADER_BYTES)
+    except OSError as error:
+        raise DatabaseError(f"cannot read {shown}: {error.strerror}") from None
+    finally:
+        os.close(fd)
     if not header:
-        return False
-    if encrypted and header == SQLITE_HEADER:
+        raise DatabaseError(f"{shown} is empty (0 bytes): not a riskreg database; remove it or "
+                            "choose another path")
+    if encrypted and header.startswith(SQLITE_HEADER):
         raise DatabaseError(
-            f"{path} is not encrypted: open it without --encrypted, or make an encrypted copy "
+            f"{shown} is not encrypted: open it without --encrypted, or make an encrypted copy "
             "with `riskreg encrypt`"
         )
-    if not encrypted and header != SQLITE_HEADER:
+    if not encrypted and not header.startswith(SQLITE_HEADER):
         raise DatabaseError(
-            f"{path} is not a riskreg database (not an SQLite file; if it is encrypted, "
+            f"{shown} is not a riskreg database (not an SQLite file; if it is encrypted, "
             "use --encrypted); nothing was changed"
         )
-    return True
+    return header
 
 
 def make_engine(path: Path, passphrase: str | None = None) -> Engine:
@@ -135,12 +187,149 @@ def make_engine(path: Path, passphrase: str | None = None) -> Engine:
     )
 
 
-def _create_file(path: Path) -> None:
-    ensure_private_dir(path.parent)
+# -- a new database: built under a temporary name, renamed into place when complete -------------
+# Reliability review D4: a kill while a database was being created left a file with part of a
+# schema that every later command refused. Now the name the user gave only ever holds a
+# complete database; what a kill leaves is our temporary file, removed at the next open.
+
+def _new_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.new-{os.getpid()}.tmp")
+
+
+def _fsync_folder(folder: Path) -> None:
     try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return  # a platform or file system without folder handles: nothing more to flush
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _publish(tmp: Path, path: Path) -> bool:
+    """Give the complete database at `tmp` the name `path`; False when another process created
+    `path` meanwhile (its database is kept and ours dropped). A hard link, unlike a rename,
+    never replaces a file that appeared since the check, so two windows creating the same
+    register both end up in one file."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links
+        if os.path.lexists(path):
+            return False
+        os.replace(tmp, path)
+    else:
+        os.unlink(tmp)
+    _fsync_folder(path.parent)
+    return True
+
+
+def _remove_quietly(*paths: Path) -> None:
+    for candidate in paths:
+        try:
+            os.unlink(candidate)
+        except OSError:
+            pass
+
+
+def _create(path: Path, passphrase: str | None) -> bool:
+    """Create the database at `path` complete (every migration in one transaction) or not at
+    all; False when another process created it first."""
+    from riskreg.storage import migrate
+
+    try:
+        ensure_private_dir(path.parent)
+    except UserError as error:
+        raise DatabaseError(str(error)) from None
+    tmp = _new_name(path)
+    journal = Path(f"{tmp}-journal")
+    _remove_quietly(tmp, journal)  # only ever ours: the name carries this process's id
+    try:
+        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE)
     except OSError as error:
-        raise DatabaseError(f"cannot create {path}: {error.strerror}") from None
+        raise DatabaseError(f"cannot create {one_line(str(path))}: {error.strerror}") from None
+    os.close(fd)
+    try:
+        migrate.run_migrations(tmp, passphrase)  # rollback journal: one file, nothing beside it
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        published = _publish(tmp, path)
+    except exc.DBAPIError as error:
+        raise _explain(path, error) from None
+    except OSError as error:
+        raise DatabaseError(f"cannot create {one_line(str(path))}: {error.strerror}") from None
+    finally:
+        _remove_quietly(tmp, journal)
+    return published
+
+
+# -- temporary files a kill left behind (reliability review D20) ---------------------------------
+_TEMP = re.compile(r"^\..+\.tmp(?:-journal|-wal|-shm)?$")
+"""riskreg's temporary names: `.<name>.<8 random>.tmp` (atomic writes, backup copies),
+`.<name>.tmp` (older backup copies), `.<name>.new-<pid>.tmp` (a database being created), and
+SQLite's companions of each."""
+_CREATING = re.compile(r"\.new-(?P<pid>\d+)\.tmp(?:-journal|-wal|-shm)?$")
+STALE_AFTER_S = 60
+"""A temporary file untouched this long belongs to no live writer (each writes continuously)."""
+
+
+def _process_gone(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, someone else's
+        return False
+    return False
+
+
+def remove_stale_temp_files(path: Path, now: float | None = None) -> list[str]:
+    """Remove riskreg's own temporary files left by a killed run beside the database at `path`
+    and in its backups/ folder (complete copies of the data, some in plain text); the notices to
+    show. Only files of our naming pattern, owned by this user and private (0600), and either
+    older than a minute or made by a process that has gone; never the database or a link."""
+    now = time.time() if now is None else now
+    own = {path.name, *(path.name + suffix for suffix in ("-wal", "-shm", "-journal"))}
+    removed = []
+    for folder in (path.parent, path.parent / BACKUPS_FOLDER):
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            if (folder == path.parent and name in own) or not _TEMP.match(name):
+                continue
+            candidate = folder / name
+            try:
+                info = os.lstat(candidate)
+            except OSError:
+                continue
+            if (not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid()
+                    or stat.S_IMODE(info.st_mode) & 0o077):
+                continue
+            creating = _CREATING.search(name)
+            if not (now - info.st_mtime > STALE_AFTER_S
+                    or (creating and _process_gone(int(creating["pid"])))):
+                continue
+            try:
+                os.unlink(candidate)
+            except OSError:
+                continue
+            removed.append(name if folder == path.parent else f"{BACKUPS_FOLDER}/{name}")
+    if not removed:
+        return []
+    files = "file" if len(removed) == 1 else "files"
+    return [f"Removed {len(removed)} temporary {files} an interrupted run left beside the "
+            f"database: {', '.join(removed)}."]
 
 
 def open_database(
@@ -152,7 +341,9 @@ def open_database(
     With a passphrase the file is encrypted with SQLCipher. A copy is taken before any migration
     runs, and with `daily_backup` (the app's and the CLI's start-up) once a day into backups/,
     keeping the last seven. Errors a user can cause raise DatabaseError with one clear line and
-    leave the file as it was.
+    leave the file as it was: what is at `path` is checked with stat and a read-only connection
+    before anything writes to it or changes its mode (reliability review D6, D7, D15). A new
+    database appears complete or not at all (D4).
     """
     from riskreg.storage import migrate
 
@@ -164,22 +355,40 @@ def open_database(
         cipher.driver()  # a clear message now if the extra is missing, before any file is made
         if not passphrase:
             raise DatabaseError("the passphrase is empty")
-    existed = _check_file(path, encrypted=passphrase is not None)
-    if not existed:
-        _create_file(path)
+    existed = True
+    schema = None
+    for _attempt in range(3):  # another window may create the same new register meanwhile
+        if _kind_of(path) is None:
+            notices.extend(remove_stale_temp_files(path))
+            if _create(path, passphrase):
+                existed = False
+                break
+            continue
+        header = _read_header(path, encrypted=passphrase is not None)
+        try:
+            found = migrate.inspect_file(path, passphrase, header)
+        except DatabaseError:
+            raise
+        except Exception as error:  # sqlite3's or sqlcipher's: damaged, busy, unreadable
+            raise _explain(path, error) from None
+        schema = migrate.plan(found, path)
+        if schema.half_made and schema.current is None:
+            existed = False  # no records in it: nothing to back up
+        notices.extend(remove_stale_temp_files(path))
+        break
+    else:
+        raise DatabaseError(f"cannot create {one_line(str(path))}: it keeps appearing and "
+                            "vanishing; try again")
     notice = tighten(path)
     if notice:
         notices.append(notice)
+    if schema is not None:
+        try:
+            migrate.upgrade(path, schema, now or datetime.now(UTC), notices, passphrase)
+        except exc.DBAPIError as error:
+            raise _explain(path, error) from None
     engine = make_engine(path, passphrase)
     _configure(engine)
-    try:
-        migrate.upgrade(engine, path, now or datetime.now(UTC), notices, passphrase)
-    except exc.DBAPIError as error:
-        engine.dispose()
-        raise _explain(path, error) from None
-    except DatabaseError:
-        engine.dispose()
-        raise
     if daily_backup and existed:
         notices.extend(take_daily_backup(path, now or datetime.now(UTC), passphrase))
     return Database(path, engine, notices, existed=existed)
