@@ -123,7 +123,7 @@ def test_an_unwritable_path_is_one_line_and_no_file(demo_db, tmp_path):
     )
     assert not out.parent.exists()
     result = riskreg("--db", str(demo_db), "export", "ics", "--out", str(tmp_path))
-    assert result.returncode == 1 and "is a folder" in result.stderr
+    assert result.returncode == 2 and "is a folder" in result.stderr
     assert list(tmp_path.glob("*.ics")) == [] and list(tmp_path.glob(".*.tmp")) == []
 
 

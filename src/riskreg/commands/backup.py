@@ -27,17 +27,16 @@ def run(args: Namespace) -> int:
     from riskreg.cli import passphrase_wanted, resolve_db
     from riskreg.commands._db import ask_passphrase
     from riskreg.errors import BadInput, UserError
+    from riskreg.storage.files import check_output_path
 
     if not args.out or not args.out.strip():
         raise BadInput("backup: --out FILE is required (where to write the copy)")
     source = Path(resolve_db(args)).expanduser().absolute()
-    out = Path(args.out).expanduser().absolute()
     if not source.is_file():
         raise UserError(f"no database at {source}; nothing to back up")
-    if out == source:
-        raise BadInput(f"--out {out} is the database itself; choose another file")
-    if out.is_dir():
-        raise BadInput(f"--out {out} is a folder; give a file name such as riskreg-backup.db")
+    # By real path and inode, before anything is opened: `sub/../d.db` once replaced the live
+    # database and a FIFO hung the command (reliability review D2, D6).
+    out = check_output_path(args.out, database=source)
     if not out.parent.is_dir():
         raise BadInput(f"--out: folder {out.parent} does not exist")
     passphrase = ask_passphrase() if passphrase_wanted(args) else None

@@ -22,13 +22,13 @@ def run(args: Namespace) -> int:
     from riskreg.cli import resolve_db
     from riskreg.commands._db import ask_passphrase
     from riskreg.storage import cipher
-    from riskreg.storage.files import tighten
+    from riskreg.storage.files import check_output_path, tighten
     from riskreg.storage.verify import compare_databases
 
     source = Path(resolve_db(args)).expanduser().absolute()
-    target = Path(args.out).expanduser().absolute()
     if not source.is_file():
         raise UserError(f"no database at {source}")
+    target = check_output_path(args.out, database=source)
     if target.exists():
         raise UserError(f"{target} already exists; choose a new file name")
     if not target.parent.is_dir():

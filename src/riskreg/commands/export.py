@@ -92,6 +92,15 @@ def _register_ics(actions, common, name: str, help_text: str) -> None:
     p.set_defaults(run_action=_run_ics)
 
 
+def _check_out(args: Namespace) -> None:
+    """Refuse an --out that names the register's own files or an odd file (a FIFO, a device, a
+    link) before the database is opened or anything is written."""
+    from riskreg.cli import resolve_db
+    from riskreg.storage.files import check_output_path
+
+    check_output_path(args.out, database=resolve_db(args))
+
+
 def _ics_options(args: Namespace):
     """ExportOptions from the flags; BadInput (exit 2, one line) for any bad value."""
     from riskreg.domain.calendar_events import GROUPS, parse_alarm_days, parse_groups
@@ -99,6 +108,7 @@ def _ics_options(args: Namespace):
 
     if not args.out or not args.out.strip():
         raise BadInput("export ics: --out PATH is required (the .ics file to write)")
+    _check_out(args)
     try:
         groups = parse_groups(args.only) if args.only is not None else None
     except ValueError as error:
@@ -181,6 +191,7 @@ def _run_json(args: Namespace) -> int:
 
     if not args.out or not args.out.strip():
         raise BadInput("export json: --out PATH is required (the .json file to write)")
+    _check_out(args)
     from riskreg.commands._db import open_db
     from riskreg.services.transfer import export_json
 
@@ -214,6 +225,7 @@ def _run_csv(args: Namespace) -> int:
         raise BadInput(f"export csv: --what must be one of: {', '.join(WHAT)}")
     if not args.out or not args.out.strip():
         raise BadInput("export csv: --out PATH is required (the .csv file to write)")
+    _check_out(args)
     from riskreg.commands._db import open_db
     from riskreg.commands.demo import today_from_env
     from riskreg.services.csv_export import export_csv

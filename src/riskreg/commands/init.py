@@ -17,9 +17,12 @@ def register(sub, common) -> None:
 
 
 def run(args: Namespace) -> int:
+    from riskreg.cli import resolve_db
     from riskreg.commands._db import open_db
     from riskreg.services.register import RegisterService
+    from riskreg.storage.files import check_database_path
 
+    check_database_path(resolve_db(args))  # before it is created: not a FIFO, a -wal, a copy
     db = open_db(args)
     try:
         if not args.starter:

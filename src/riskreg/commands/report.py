@@ -61,11 +61,15 @@ def run(args: Namespace) -> int:
 
 
 def _out(args: Namespace) -> str:
+    from riskreg.cli import resolve_db
     from riskreg.errors import BadInput
     from riskreg.services.reports import report_format
+    from riskreg.storage.files import check_output_path
 
     if not args.out or not args.out.strip():
         raise BadInput(f"report {args.report_kind}: --out FILE.html or FILE.md is required")
+    # Before the extension: "--out d.db is the database itself" says more than "has .db".
+    check_output_path(args.out, database=resolve_db(args))
     report_format(args.out)
     return args.out
 

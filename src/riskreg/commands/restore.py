@@ -43,9 +43,13 @@ def run(args: Namespace) -> int:
     from riskreg.cli import passphrase_wanted, resolve_db
     from riskreg.commands._db import ask_passphrase
     from riskreg.storage.backup import backups_dir
+    from riskreg.storage.files import check_database_path, check_source_path
     from riskreg.storage.restore import check_backup, restore_backup
 
     db_path = Path(resolve_db(args)).expanduser().absolute()
+    # Before the file is read: a FIFO would wait forever, the database is no backup of itself.
+    check_source_path(args.file, database=db_path)
+    check_database_path(resolve_db(args))
     source = Path(args.file).expanduser().absolute()
     passphrase = ask_passphrase() if passphrase_wanted(args) else None
     info = check_backup(source, passphrase)

@@ -170,19 +170,21 @@ class CalendarService:
     def export(self, path: str | Path, options: ExportOptions = ExportOptions()) -> int:
         """Write the .ics file atomically (mode 0600); return how many events it holds.
 
-        An unwritable path raises UserError with one clear line and leaves nothing behind.
+        An unwritable path raises UserError with one clear line and leaves nothing behind; so
+        do the register's own files and odd targets (`check_output_path`).
         """
-        from riskreg.storage.files import write_atomic_chunks
+        from riskreg.storage.files import check_output_path, write_atomic_chunks
 
         target = Path(path).expanduser()
         if target.is_dir():
             raise UserError(f"cannot write {target}: it is a folder; give a file name, e.g. "
                             f"{target / DEFAULT_FILE_NAME}")
+        checked = check_output_path(target, database=self.db.path, label=None)
         events = self.events(options)
         count = len(events)
         # Streamed into the file, each event let go once written: at 10,000 hazards with
         # reminder events the file alone is some 60 MB, and it is never held whole in memory.
-        write_atomic_chunks(target, calendar_chunks(_releasing(events)))
+        write_atomic_chunks(checked, calendar_chunks(_releasing(events)))
         return count
 
 

@@ -25,7 +25,7 @@ from riskreg.errors import BadInput
 from riskreg.services.links import empty_links, hazard_links
 from riskreg.services.register import ListQuery, RegisterService
 from riskreg.storage.database import Database
-from riskreg.storage.files import write_atomic
+from riskreg.storage.files import check_output_path, write_atomic
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -93,8 +93,9 @@ def export_csv(
     out = Path(out).expanduser()
     if out.is_dir():
         raise BadInput(f"{out} is a folder; give a file name such as {what}.csv")
+    target = check_output_path(out, database=db.path, label=None)
     rows = ROWS[what](db, today, archived)
-    write_atomic(out, to_csv(COLUMNS[what], rows))
+    write_atomic(target, to_csv(COLUMNS[what], rows))
     return len(rows)
 
 

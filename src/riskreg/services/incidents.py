@@ -362,9 +362,11 @@ class IncidentService:
     def write_drafts(self, ref: str, folder: Path | str) -> list[Path]:
         """Write the draft notices this incident needs into `folder` as Markdown (0600), named by
         the reference only: the individual notice, media notices, the substitute notice and the
-        HHS portal checklist, each with the content checklist of 164.404(c)."""
+        HHS portal checklist, each with the content checklist of 164.404(c). Never into the
+        register's own files or its backups folder, never through an odd file
+        (`check_output_path`): every draft's path is checked before the folder is made."""
         from riskreg.services.incident_notices import render_drafts
-        from riskreg.storage.files import ensure_private_dir, write_text_atomic
+        from riskreg.storage.files import check_output_path, ensure_private_dir, write_text_atomic
 
         folder = Path(folder).expanduser()
         with self.db.reading() as session:
@@ -374,11 +376,13 @@ class IncidentService:
             if plan is None:
                 raise ValidationError("scope", "record the scope first: drafts need the plan")
             drafts = render_drafts(self._record(session, inc), plan, _settings(session), self.today())
+        targets = [check_output_path(folder / name, database=self.db.path, label=None)
+                   for _kind, name, _text in drafts]
         ensure_private_dir(folder)
         written = []
-        for kind, name, text in drafts:
+        for (kind, name, text), target in zip(drafts, targets, strict=True):
             path = folder / name
-            write_text_atomic(path, text)
+            write_text_atomic(target, text)
             written.append((kind, path))
         with self.db.writing() as session:
             inc = _find(session, ref)

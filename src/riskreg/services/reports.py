@@ -26,7 +26,7 @@ from riskreg.services.dashboard import Dashboard, build_dashboard
 from riskreg.services.links import empty_links, hazard_links
 from riskreg.services.register import ListQuery, RegisterService
 from riskreg.storage.database import Database
-from riskreg.storage.files import write_text_atomic
+from riskreg.storage.files import check_output_path, write_text_atomic
 from riskreg.storage.models import Hazard, PracticeSettings, Review
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
@@ -48,13 +48,16 @@ def report_format(out: str | Path) -> str:
     return FORMATS[suffix]
 
 
-def write_report(out: str | Path, html: Callable[[], str], md: Callable[[], str]) -> Path:
-    """Render in the format the extension asks for and write it atomically, mode 0600."""
+def write_report(out: str | Path, html: Callable[[], str], md: Callable[[], str], *,
+                 database: Path) -> Path:
+    """Render in the format the extension asks for and write it atomically, mode 0600; never over
+    the register's own files or through an odd one (`check_output_path`)."""
     out = Path(out).expanduser()
     kind = report_format(out)
     if out.is_dir():
         raise BadInput(f"{out} is a folder; give a file name")
-    write_text_atomic(out, html() if kind == "html" else md())
+    target = check_output_path(out, database=database, label=None)
+    write_text_atomic(target, html() if kind == "html" else md())
     return out
 
 
@@ -67,9 +70,11 @@ def write_risk_analysis(
     """`riskreg report risk-analysis --out FILE.html|FILE.md`."""
     from riskreg.services import report_html, report_md, report_risk
 
-    report_format(out)  # refuse a wrong extension before reading anything
+    report_format(out)  # refuse a wrong extension or target before reading anything
+    check_output_path(out, database=db.path, label=None)
     doc = report_risk.build(risk_analysis(db, today, now))
-    return write_report(out, lambda: report_html.render(doc), lambda: report_md.render(doc))
+    return write_report(out, lambda: report_html.render(doc), lambda: report_md.render(doc),
+                        database=db.path)
 
 
 @dataclass(frozen=True)
@@ -204,6 +209,7 @@ def write_incident_report(
     from riskreg.storage import audit
 
     report_format(out)
+    check_output_path(out, database=db.path, label=None)
     service = IncidentService(db, today=lambda: today)
     record = service.get(ref)
     plan = service.plan(record["reference"]) if record["obligations"] else None
@@ -220,5 +226,6 @@ def write_incident_report(
         version=__version__,
     )
     doc = report_incident.build(dossier)
-    path = write_report(out, lambda: report_html.render(doc), lambda: report_md.render(doc))
+    path = write_report(out, lambda: report_html.render(doc), lambda: report_md.render(doc),
+                        database=db.path)
     return path, record["reference"]

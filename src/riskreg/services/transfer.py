@@ -57,7 +57,7 @@ from riskreg.services.transfer_check import (
 from riskreg.services.transfer_schema import TableSpec, encode, export_rows, table_specs
 from riskreg.storage import audit
 from riskreg.storage.database import Database
-from riskreg.storage.files import write_text_atomic
+from riskreg.storage.files import check_output_path, write_text_atomic
 from riskreg.storage.models import AuditEvent
 
 SINGLE_ROW_TABLES = frozenset({"practice_settings"})
@@ -110,8 +110,9 @@ def export_json(db: Database, out: str | Path, now: datetime | None = None) -> E
     out = Path(out).expanduser()
     if out.is_dir():
         raise UserError(f"{out} is a folder; give a file name such as riskreg-export.json", 2)
+    target = check_output_path(out, database=db.path, label=None)
     document = export_document(db, now)
-    write_text_atomic(out, dumps(document))
+    write_text_atomic(target, dumps(document))
     return ExportSummary(out, sum(len(rows) for rows in document["tables"].values()),
                          len(document["audit_log"]))
 

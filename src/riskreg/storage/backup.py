@@ -11,13 +11,14 @@ copies never pushes out the copy taken before a migration or a restore.
 
 import os
 import sqlite3
+import tempfile
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
 from riskreg.errors import UserError
-from riskreg.storage.files import FILE_MODE, ensure_private_dir
+from riskreg.storage.files import BACKUPS_FOLDER, FILE_MODE, ensure_private_dir
 
 KEEP_ROLLING = 7
 
@@ -42,14 +43,17 @@ def _driver_errors(passphrase: str | None) -> tuple[type[Exception], ...]:
 
 def backup_file(source: Path, dest: Path, passphrase: str | None = None) -> Path:
     """Copy the database at `source` to `dest` (atomically, 0600); an encrypted database's copy
-    is encrypted with the same passphrase."""
+    is encrypted with the same passphrase. The caller has checked `dest` (files.check_output_path
+    for a path the user gave); the temporary copy is a new file of its own in dest's folder."""
     dest = Path(dest)
-    tmp = dest.with_name(f".{dest.name}.tmp")
+    tmp = None
     try:
         src = _connect(source, passphrase, read_only=True)
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+            # A fresh name (O_EXCL, 0600), never a left-over or planted `.name.tmp` followed.
+            fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
             os.close(fd)
+            tmp = Path(name)
             out = _connect(tmp, passphrase)
             try:
                 src.backup(out)
@@ -59,19 +63,23 @@ def backup_file(source: Path, dest: Path, passphrase: str | None = None) -> Path
         finally:
             src.close()
         os.chmod(tmp, FILE_MODE)
-        # A stale -wal beside an older copy at `dest` must never be applied to the new one.
+        # A stale -wal beside an older copy at `dest` must never be applied to the new one (but
+        # a database that happens to be named like one, `<dest>-wal`, is no stale -wal).
         for suffix in ("-wal", "-shm"):
-            Path(f"{dest}{suffix}").unlink(missing_ok=True)
+            stale = Path(f"{dest}{suffix}")
+            if not (stale.exists() and os.path.samefile(stale, source)):
+                stale.unlink(missing_ok=True)
         os.replace(tmp, dest)
     except (OSError, *_driver_errors(passphrase)) as exc:
-        with suppress(OSError):
-            tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            with suppress(OSError):
+                tmp.unlink(missing_ok=True)
         raise UserError(f"cannot back up to {dest}: {exc}") from None
     return dest
 
 
 def backups_dir(db_path: Path) -> Path:
-    return Path(db_path).parent / "backups"
+    return Path(db_path).parent / BACKUPS_FOLDER
 
 
 def rolling_backup(

@@ -6,15 +6,23 @@ to disk, then renamed over the target, so a crash or a full disk never leaves a 
 """
 
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from riskreg.errors import UserError
+from riskreg.errors import BadInput, UserError, one_line
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+
+BACKUPS_FOLDER = "backups"
+"""The folder beside the database that holds its rolling copies (storage/backup.py)."""
+COMPANIONS = ("-wal", "-shm", "-journal")
+"""The files SQLite keeps beside a database, named after it: writing one loses or corrupts data."""
+ROLLING_NAME = re.compile(r"-\d{8}T\d{6}-[a-z-]+\.db$")
+"""How a rolling copy in backups/ is named: `<db>-<UTC stamp>-<reason>.db`."""
 
 
 def ensure_private_dir(folder: Path) -> None:
@@ -79,3 +87,172 @@ def write_atomic_chunks(path: Path, chunks: Iterable[bytes]) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_atomic(path, text.encode("utf-8"))
+
+
+# -- where a command may write --------------------------------------------------------------------
+# Reliability review D1-D3 and D16: an --out that named the database (or reached it through "..",
+# a linked folder or a hard link), its -wal, or a copy in backups/ replaced it; a FIFO hung the
+# command; a device node, a symbolic link were replaced. Every command and service that writes a
+# file the user named asks these first, before it opens the database or writes anything.
+
+_ODD_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _in_real_folder(path: Path) -> Path:
+    """`path` with its folder's symbolic links and ".." resolved and its own name kept, so that a
+    symbolic link at the end is still seen as one."""
+    if path.name in ("", ".."):  # "." or "x/..": a folder, resolved whole
+        return Path(os.path.realpath(path))
+    return Path(os.path.realpath(path.parent)) / path.name
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except OSError:  # missing, or a folder on the way that is not one: the writer will say
+        return None
+
+
+def _same_file(info: os.stat_result, other: Path) -> bool:
+    try:
+        theirs = os.stat(other)
+    except OSError:
+        return False
+    return (info.st_dev, info.st_ino) == (theirs.st_dev, theirs.st_ino)
+
+
+def _register_files(database: Path) -> tuple[dict[Path, str], list[Path]]:
+    """What the register at `database` owns: its files (path -> "" for the database, else the
+    companion's suffix), by every spelling that reaches them, and its backups folders. SQLite
+    puts the -wal beside the file a symbolic link points to; backups/ is beside the name given."""
+    database = Path(database).expanduser()
+    files: dict[Path, str] = {}
+    folders = []
+    for spelling in (_in_real_folder(database), Path(os.path.realpath(database))):
+        files[spelling] = ""
+        for suffix in COMPANIONS:
+            files[spelling.with_name(spelling.name + suffix)] = suffix
+        folders.append(Path(os.path.realpath(spelling.parent / BACKUPS_FOLDER)))
+    return files, folders
+
+
+def _refused(label: str | None, shown: str, problem: str) -> BadInput:
+    return BadInput(f"{label} {shown} {problem}" if label else f"{shown} {problem}")
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _ODD_KINDS if test(mode)), "not a file riskreg knows")
+
+
+def check_output_path(path: str | Path, *, database: str | Path,
+                      label: str | None = "--out") -> Path:
+    """The path to write for `path` (its folder resolved, its name as given), or BadInput (one
+    line, exit 2) when it names what the register at `database` owns or an existing file that is
+    not a regular one. Never opens the target: a FIFO opened for writing waits forever.
+
+    Refused: the database itself, its -wal, -shm and -journal (by real path, and by device and
+    inode for a hard link); anything inside its backups folder; an existing folder, FIFO, device
+    or socket; a symbolic link, existing or dangling. `label` starts the message ("--out")."""
+    shown = one_line(str(path))
+    final = _in_real_folder(Path(path).expanduser())
+    files, folders = _register_files(Path(database))
+    own = files.get(final)
+    if own == "":
+        raise _refused(label, shown, "is the database itself; choose another file name")
+    if own:
+        raise _refused(label, shown, f"belongs to the register's database (its {own} file); "
+                       "choose another file name")
+    for folder in folders:
+        if final.parent == folder or folder in final.parent.parents:
+            raise _refused(label, shown, "is inside the register's backups folder "
+                           f"({one_line(str(folder))}); choose a file elsewhere")
+    info = _lstat(final)
+    if info is None:
+        return final
+    if stat.S_ISLNK(info.st_mode):
+        raise _refused(label, shown, f"is a symbolic link to {one_line(os.path.realpath(final))}; "
+                       "give the real file's path")
+    if stat.S_ISDIR(info.st_mode):
+        raise _refused(label, shown, "is a folder; give a file name in it")
+    if not stat.S_ISREG(info.st_mode):
+        raise _refused(label, shown, f"is not a regular file ({_kind(info.st_mode)}); give the "
+                       "name of a new file")
+    for owned, suffix in files.items():
+        if _same_file(info, owned):
+            whose = f"database's {suffix} file" if suffix else "database"
+            raise _refused(label, shown, f"is another name (a hard link) for the register's "
+                           f"{whose}; choose another file name")
+    return final
+
+
+def check_source_path(path: str | Path, *, database: str | Path,
+                      label: str | None = None) -> Path:
+    """The backup file to read for `path` (resolved), or BadInput when it is the register's own
+    database or one of its companions (by any name), or not a regular file (a FIFO would wait
+    forever, a device never ends). A symbolic link is followed: reading through one changes
+    nothing. A missing file is left to the reader to report."""
+    shown = one_line(str(path))
+    final = Path(os.path.realpath(Path(path).expanduser()))
+    files, _ = _register_files(Path(database))
+    own = files.get(final)
+    if own == "":
+        raise _refused(label, shown, "is the database itself; choose a backup file")
+    if own:
+        raise _refused(label, shown, f"belongs to the register's database (its {own} file); "
+                       "it is not a backup")
+    try:
+        info = os.stat(final)
+    except OSError:
+        return final
+    for owned, suffix in files.items():
+        if _same_file(info, owned):
+            whose = f"database's {suffix} file" if suffix else "database"
+            raise _refused(label, shown, f"is another name (a hard link) for the register's "
+                           f"{whose}; choose a backup file")
+    if stat.S_ISDIR(info.st_mode):
+        raise _refused(label, shown, "is a folder, not a backup file")
+    if not stat.S_ISREG(info.st_mode):
+        raise _refused(label, shown, f"is not a regular file ({_kind(info.st_mode)}); it is "
+                       "not a backup")
+    return final
+
+
+def check_database_path(path: str | Path, *, label: str | None = "--db") -> Path:
+    """The database file to create or fill for `path` (init, demo, restore's target), or
+    BadInput when it cannot be one: a folder, FIFO, device or socket; a dangling symbolic link
+    (the database would appear at its target); a file with a second name (SQLite keeps the -wal
+    beside the name it opened, so two names corrupt it); the -wal, -shm or -journal of an
+    existing database; a rolling copy in a backups folder. A link to a regular file is allowed."""
+    shown = one_line(str(path))
+    final = _in_real_folder(Path(path).expanduser())
+    for suffix in COMPANIONS:
+        owner = final.with_name(final.name.removesuffix(suffix))
+        if final.name.endswith(suffix) and owner != final and owner.is_file():
+            raise _refused(label, shown, f"belongs to the database {one_line(str(owner))} (its "
+                           f"{suffix} file); give the database's own name")
+    if final.parent.name == BACKUPS_FOLDER and ROLLING_NAME.search(final.name):
+        raise _refused(label, shown, "is one of the register's backup copies; restore it with "
+                       "`riskreg restore` instead")
+    info = _lstat(final)
+    if info is None:
+        return final
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            info = os.stat(final)
+        except OSError:
+            raise _refused(label, shown, f"is a symbolic link to "
+                           f"{one_line(os.path.realpath(final))}, which does not exist; give the "
+                           "real file's path") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _refused(label, shown, "is a folder, not a database file")
+    if not stat.S_ISREG(info.st_mode):
+        raise _refused(label, shown, f"is not a regular file ({_kind(info.st_mode)})")
+    if info.st_nlink > 1:
+        raise _refused(label, shown, "has another name (a hard link); SQLite keeps the -wal "
+                       "beside the name it opened, so a database must have one name only")
+    return final

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from riskreg.errors import DatabaseError, UserError
+from riskreg.errors import DatabaseError
 from riskreg.storage.backup import _driver_errors, backup_file, rolling_backup
+from riskreg.storage.files import check_source_path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 REQUIRED_TABLES = ("owner", "tool", "hazard", "safeguard", "audit_event")
@@ -137,8 +138,7 @@ def restore_backup(
     the current database is kept in backups/ (returned; None when there was no database)."""
     db_path = Path(db_path).expanduser().absolute()
     source = Path(source).expanduser().absolute()
-    if source == db_path:
-        raise UserError(f"{source} is the database itself; choose a backup file", 2)
+    check_source_path(source, database=db_path)  # by real path and inode, before it is read
     check_backup(source, passphrase)
     if not db_path.exists() or db_path.stat().st_size == 0:
         backup_file(source, db_path, passphrase)
