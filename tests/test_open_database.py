@@ -187,3 +187,23 @@ def test_a_missing_path_is_still_created_as_a_new_database(place):
     db.close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert sorted(p.name for p in path.parent.iterdir()) == ["riskreg.db"]
+
+
+def test_another_program_s_file_with_an_unfinished_transaction_is_refused_untouched(place):
+    """A hot journal (its writer was killed) is rolled back only in a file that is ours."""
+    path = place / "contacts.db"
+    _other_program(path)
+    code = (
+        "import os, sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1])\n"
+        "conn.execute('PRAGMA cache_size=1')  # spill pages to the file before the commit\n"
+        "conn.execute('BEGIN')\n"
+        "conn.executemany('insert into contacts values (?, ?)', [('x' * 500, 'y')] * 2000)\n"
+        "os._exit(0)  # killed mid-transaction\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True, timeout=TIMEOUT)
+    assert (place / "contacts.db-journal").stat().st_size > 0
+    before = _snapshot(place)
+    with pytest.raises(DatabaseError, match="not a riskreg one; nothing was changed"):
+        open_database(path)
+    assert _snapshot(place) == before

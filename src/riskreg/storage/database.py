@@ -332,6 +332,28 @@ def remove_stale_temp_files(path: Path, now: float | None = None) -> list[str]:
             f"database: {', '.join(removed)}."]
 
 
+def _inspect(path: Path, passphrase: str | None):
+    """What the existing file at `path` holds (migrate.Found), read before anything writes."""
+    from riskreg.storage import migrate
+
+    header = _read_header(path, encrypted=passphrase is not None)
+    try:
+        try:
+            return migrate.inspect_file(path, passphrase, header)
+        except Exception as error:
+            if not migrate.needs_recovery(error):
+                raise
+        # A killed writer's hot journal: a read-only connection cannot roll it back. Look at
+        # the pages as they are first, and recover only a file that is ours.
+        migrate.plan(migrate.inspect_file(path, passphrase, header, as_is=True), path)
+        migrate.recover(path)
+        return migrate.inspect_file(path, passphrase, _read_header(path, encrypted=False))
+    except DatabaseError:
+        raise
+    except Exception as error:  # sqlite3's or sqlcipher's: damaged, busy, unreadable
+        raise _explain(path, error) from None
+
+
 def open_database(
     path: str | Path, *, now: datetime | None = None, passphrase: str | None = None,
     daily_backup: bool = False,
@@ -364,14 +386,7 @@ def open_database(
                 existed = False
                 break
             continue
-        header = _read_header(path, encrypted=passphrase is not None)
-        try:
-            found = migrate.inspect_file(path, passphrase, header)
-        except DatabaseError:
-            raise
-        except Exception as error:  # sqlite3's or sqlcipher's: damaged, busy, unreadable
-            raise _explain(path, error) from None
-        schema = migrate.plan(found, path)
+        schema = migrate.plan(_inspect(path, passphrase), path)
         if schema.half_made and schema.current is None:
             existed = False  # no records in it: nothing to back up
         notices.extend(remove_stale_temp_files(path))
@@ -389,6 +404,12 @@ def open_database(
             raise _explain(path, error) from None
     engine = make_engine(path, passphrase)
     _configure(engine)
+    try:
+        with engine.connect():  # the connection settings (WAL) apply now: a problem says so here
+            pass
+    except exc.DBAPIError as error:
+        engine.dispose()
+        raise _explain(path, error) from None
     if daily_backup and existed:
         notices.extend(take_daily_backup(path, now or datetime.now(UTC), passphrase))
     return Database(path, engine, notices, existed=existed)

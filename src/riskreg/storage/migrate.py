@@ -85,23 +85,44 @@ class Found:
         return self.versions == [HEAD]
 
 
-def _read_only(path: Path, passphrase: str | None, header: bytes) -> Any:
+def _read_only(path: Path, passphrase: str | None, header: bytes, as_is: bool) -> Any:
     if passphrase is not None:
         from riskreg.storage import cipher
 
         return cipher.connect(path, passphrase, timeout=BUSY_TIMEOUT_S)
     uri = f"file:{quote(str(path))}?mode=ro"
-    if header[18:20] == b"\x02\x02" and not Path(f"{path}-wal").exists():
+    if as_is or (header[18:20] == b"\x02\x02" and not Path(f"{path}-wal").exists()):
         # A WAL database nobody has open: a read-only connection would still leave an empty
         # -wal and a -shm beside it. Nothing is pending in a WAL that does not exist.
         uri += "&immutable=1"
     return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
 
 
-def inspect_file(path: Path, passphrase: str | None, header: bytes) -> Found:
+SQLITE_READONLY_ROLLBACK = 776
+"""A read-only connection met a hot journal: a writer was killed mid-transaction."""
+
+
+def needs_recovery(error: Exception) -> bool:
+    """`error` says the file has a hot journal that only a read-write connection rolls back."""
+    return getattr(error, "sqlite_errorcode", None) == SQLITE_READONLY_ROLLBACK
+
+
+def recover(path: Path) -> None:
+    """Roll back the hot journal a killed writer left (any read on a read-write connection does
+    it), so the file reads as its last committed state. Only for a file that is ours."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
+
+
+def inspect_file(path: Path, passphrase: str | None, header: bytes, *,
+                 as_is: bool = False) -> Found:
     """What the SQLite file at `path` holds, read without writing to it (no journal-mode switch,
-    no chmod). Driver errors (damage, a wrong passphrase) are raised as they come."""
-    conn = _read_only(path, passphrase, header)
+    no chmod). Driver errors (damage, a wrong passphrase, a hot journal) are raised as they
+    come. `as_is`: the file's pages as they are, ignoring a journal (a first look only)."""
+    conn = _read_only(path, passphrase, header, as_is)
     try:
         rows = conn.execute("SELECT type, name, tbl_name FROM sqlite_master").fetchall()
         tables = {name for kind, name, _ in rows if kind == "table" and not name.startswith("sqlite_")}
