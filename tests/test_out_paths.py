@@ -352,3 +352,17 @@ def test_notice_drafts_are_refused_inside_the_backups_folder(layout):
         assert written and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in written)
     finally:
         db.close()
+
+
+def test_an_import_of_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "export.json"
+    os.mkfifo(fifo)
+    done = subprocess.run([sys.executable, "-c", "from riskreg.cli import main; raise SystemExit(main())", "--db", str(tmp_path / "d.db"),
+                           "import", "json", str(fifo), "--check"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "not a regular file" in done.stderr and "Traceback" not in done.stderr

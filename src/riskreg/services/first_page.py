@@ -60,6 +60,8 @@ def read_first_page(path: Path, kind: str, today: date, limit: int) -> list[dict
     if kind not in DEFAULT_SORT:
         return None
     try:
+        if not path.is_file():
+            return None  # a FIFO, a device, a folder: opening one could hang (the services say why)
         with path.open("rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
                 return None  # missing, empty, encrypted or not a database: the services say why

@@ -122,6 +122,9 @@ def read_document(path: Path) -> Any:
     path = Path(path)
     if path.is_dir():
         raise BadInput(f"{path} is a folder, not an export file")
+    if path.exists() and not path.is_file():
+        # A FIFO or a device: reading one would wait for a writer that never comes.
+        raise BadInput(f"{path} is not a regular file (a FIFO or a device), not an export file")
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
