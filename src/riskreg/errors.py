@@ -13,6 +13,16 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def sentence(text: str) -> str:
+    """A message as a sentence: capitalised, ending with a full stop. Some rules word theirs as
+    a fragment ("a review cannot be dated in the future"), to follow a field name."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?)" else text + "."
+
+
 class UserError(Exception):
     """A problem with what the user asked for or gave us. `exit_code` is what the CLI returns."""
 
@@ -49,6 +59,10 @@ class ConflictError(UserError):
 
 class DatabaseError(UserError):
     """The database file cannot be used: not SQLite, damaged, newer than this app, not writable."""
+
+
+class DatabaseBusy(DatabaseError):
+    """Another connection held the write lock for the whole busy timeout: nothing was written."""
 
 
 class WrongPassphrase(DatabaseError):

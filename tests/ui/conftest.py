@@ -78,8 +78,8 @@ def app_made_by_cli(monkeypatch):
 
 
 def _on_the_ui_thread() -> bool:
-    """Whether the caller is the app's own code on its event loop (a message handler, an async
-    worker), not a thread worker and not the test's own body."""
+    """Whether the caller is the app's own code on its event loop (a message handler, an action,
+    a callback, an async worker), not a thread and not the test's own body."""
     import asyncio
 
     from textual.worker import active_worker
@@ -90,9 +90,12 @@ def _on_the_ui_thread() -> bool:
         return False  # a thread (a thread worker, asyncio.to_thread): where the database goes
     if task is None:
         return False
-    # Textual runs each widget's, screen's and the app's messages in a task of its own named
-    # "message pump ..."; an async worker's body knows its worker. The test's body is neither.
-    return task.get_name().startswith("message pump") or active_worker.get(None) is not None
+    # Textual runs each widget's and screen's messages in a task of its own named "message pump
+    # ..."; the app's own (its bindings, actions, call_later and result callbacks) run in the
+    # task run_test made, "run_test ..."; an async worker's body knows its worker. The test's
+    # body is none of these.
+    return (task.get_name().startswith(("message pump", "run_test"))
+            or active_worker.get(None) is not None)
 
 
 @pytest.fixture(autouse=True)

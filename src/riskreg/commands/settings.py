@@ -81,7 +81,7 @@ def _shown(field: str, value) -> str:
 def run(args: Namespace) -> int:
     from riskreg.commands._db import open_db
     from riskreg.commands.demo import today_from_env
-    from riskreg.errors import BadInput, ValidationError
+    from riskreg.errors import BadInput, ValidationError, sentence
     from riskreg.services.settings import LABELS, SettingsService
 
     changes = {}
@@ -100,8 +100,8 @@ def run(args: Namespace) -> int:
             try:
                 saved = service.update(changes, expected_revision=None)
             except ValidationError as error:
-                raise BadInput(f"{FLAG_OF.get(error.field, error.field)}: {error.problem} "
-                               "Nothing was changed.") from None
+                raise BadInput(f"{FLAG_OF.get(error.field, error.field)}: "
+                               f"{sentence(error.problem)} Nothing was changed.") from None
             settings, changed = saved.settings, saved.changed
         else:
             settings, changed = service.get(), {}

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import URL, Engine, create_engine, event, exc
 from sqlmodel import Session
 
-from riskreg.errors import DatabaseError, UserError, one_line
+from riskreg.errors import DatabaseBusy, DatabaseError, UserError, one_line
 from riskreg.storage.files import FILE_MODE, ensure_private_dir, tighten
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -52,7 +52,7 @@ def _explain(path: Path, error: Exception) -> DatabaseError:
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return DatabaseError(f"cannot write to {path}: the file or its folder is read-only")
     if "locked" in text or "busy" in text:
-        return DatabaseError(f"{path} is busy in another window; try again in a moment")
+        return DatabaseBusy(f"{path} is busy in another window; try again in a moment")
     if "malformed" in text or "not a database" in text or "disk image" in text:
         return DatabaseError(f"{path} is damaged (not a readable SQLite database); nothing was changed")
     return DatabaseError(f"cannot use {path}: {getattr(error, 'orig', error)}")

@@ -406,7 +406,7 @@ class RiskRegApp(App[None]):
 
     def quit_asking(self, saved: frozenset[Screen] = frozenset()) -> None:
         """Quit, unless an editor (the topmost first) holds unsaved changes: then ask. Save
-        saves it and asks about the next one; Discard quits without saving anything."""
+        saves it and asks about the next one; Discard quits without saving what is left."""
         from riskreg.ui.dialogs.base import DISCARD, SAVE, Editor, UnsavedQuestion
 
         if isinstance(self.screen, UnsavedQuestion):
@@ -417,6 +417,12 @@ class RiskRegApp(App[None]):
             self.exit()
             return
         editor = editors[0]
+        if editor.saving:
+            # A save is running: it cannot be taken back, so there is nothing to ask. Quit (or
+            # ask about the next editor) once it has landed; if it is refused, stay with it.
+            self.notify("Saving… quitting once the save has landed.", timeout=3)
+            editor.save_then(lambda: self.quit_asking(saved | {editor}))
+            return
         others = len(editors) - 1
         message = editor.unsaved_message + (
             f" {others} more {'window has' if others == 1 else 'windows have'} unsaved changes "

@@ -4,7 +4,7 @@ the command palette): add, edit, mark reviewed, link, archive, restore.
 Every read and write of the register runs in a thread, never on the UI thread: a few
 milliseconds usually, but up to the busy timeout (10 s) while another window holds the write
 lock, and the screen must answer keys meanwhile. Reads a flow needs before its dialog opens run
-in `_in_thread`; a dialog's save runs in the dialog (`dialogs.base.Editor.run_save`) so its
+in `_open`; a dialog's save runs in the dialog (`dialogs.base.Editor.run_save`) so its
 problems show beside their fields. After a write, the app tells everything showing the register
 to reload.
 """
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 
+from riskreg.ui.dialogs.base import open_after_read
 from riskreg.ui.dialogs.confirm import ConfirmDialog
 from riskreg.ui.dialogs.form import RecordForm
 from riskreg.ui.dialogs.picker import Choice, LinkPicker
@@ -48,22 +49,29 @@ class Flows:
             return False
         return True
 
-    def _in_thread(self, call: Callable[[], R], then: Callable[[R], Any], *,
-                   group: str = "flow") -> None:
-        """`call` (service calls only, no widget) in a thread, then `then(result)` on the UI
-        thread; a UserError it raises is shown as a notification. One flow at a time per group:
-        a second `n` typed while the first form's reads run replaces them."""
+    def _open(self, read: Callable[[], R], then: Callable[[R], Any]) -> None:
+        """`read` in a thread, then `then(result)` to open a dialog (see `open_after_read`)."""
+        open_after_read(self.app, read, then)
+
+    def _write(self, write: Callable[[], Any], then: Callable[[Any], Any]) -> None:
+        """`write` in a thread, then `then(result)`; never replaced by a later one (each write
+        asked for is written and said)."""
         async def run() -> None:
-            from riskreg.errors import UserError
+            from riskreg.errors import UserError, sentence
 
             try:
-                result = await asyncio.to_thread(call)
+                result = await asyncio.to_thread(write)
             except UserError as error:
-                self.app.notify(str(error), severity="error", markup=False)
+                self.app.notify(sentence(str(error)), title="Not changed", severity="error",
+                                markup=False)
+                return
+            except Exception as error:  # noqa: BLE001 (a bug: said plainly, never a traceback)
+                self.app.notify(f"Not changed: something went wrong ({type(error).__name__}: "
+                                f"{error}).", severity="error", markup=False)
                 return
             then(result)
 
-        self.app.run_worker(run(), group=group, exclusive=True, exit_on_error=False)
+        self.app.run_worker(run(), group="flow-write", exit_on_error=False)
 
     def _choices(self, kind: str, keep: str | None = None) -> list[tuple[Text, str]]:
         """(name, public id) of the owners or tools a form can pick from, plus the record's own
@@ -117,7 +125,7 @@ class Flows:
                               save=lambda values, _changes, _rev: register.create(kind, values))
             self.app.push_screen(form, lambda record: self._saved(kind, record, "Added"))
 
-        self._in_thread(lambda: self.form_choices(kind, None), opened, group="open-form")
+        self._open(lambda: self.form_choices(kind, None), opened)
 
     def edit(self, kind: str, public_id: str) -> None:
         if not self._ready():
@@ -138,7 +146,7 @@ class Flows:
             )
             self.app.push_screen(form, lambda saved: self._saved(kind, saved, "Saved"))
 
-        self._in_thread(read, opened, group="open-form")
+        self._open(read, opened)
 
     def _saved(self, kind: str, record: dict[str, Any] | None, verb: str) -> None:
         if not record:
@@ -162,12 +170,14 @@ class Flows:
                 self.app.register_changed("hazard", hazard_id)
 
         def opened(hazard: dict[str, Any]) -> None:
-            def record(reviewed_on: Any, notes: str) -> dict[str, Any]:
-                return register.mark_reviewed(hazard_id, reviewed_on, notes, hazard["revision"])
+            def record(reviewed_on: Any, notes: str, revision: int) -> dict[str, Any]:
+                return register.mark_reviewed(hazard_id, reviewed_on, notes, revision)
 
-            self.app.push_screen(ReviewDialog(hazard, register.today(), record), done)
+            self.app.push_screen(ReviewDialog(
+                hazard, register.today(), record,
+                reload=lambda: register.get("hazard", hazard_id)), done)
 
-        self._in_thread(lambda: register.get("hazard", hazard_id), opened, group="open-form")
+        self._open(lambda: register.get("hazard", hazard_id), opened)
 
     # -- links ---------------------------------------------------------------------------------
 
@@ -176,9 +186,8 @@ class Flows:
         safeguard."""
         if not self._ready():
             return
-        self._in_thread(lambda: self.register.get(kind, public_id),
-                        lambda record: self._open_picker(kind, public_id, other, record),
-                        group="open-form")
+        self._open(lambda: self.register.get(kind, public_id),
+                   lambda record: self._open_picker(kind, public_id, other, record))
 
     def _open_picker(self, kind: str, public_id: str, other: str, record: dict[str, Any]) -> None:
         title = KINDS[kind].title_of(record)
@@ -284,9 +293,8 @@ class Flows:
     def _archive_or_restore(self, kind: str, public_id: str, archive: bool) -> None:
         if not self._ready():
             return
-        self._in_thread(lambda: self.register.get(kind, public_id),
-                        lambda record: self._ask_archive(kind, public_id, archive, record),
-                        group="open-form")
+        self._open(lambda: self.register.get(kind, public_id),
+                   lambda record: self._ask_archive(kind, public_id, archive, record))
 
     def _ask_archive(self, kind: str, public_id: str, archive: bool,
                      record: dict[str, Any]) -> None:
@@ -321,6 +329,6 @@ class Flows:
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._in_thread(write, written, group="archive")
+                self._write(write, written)
 
         self.app.push_screen(question, answered)

@@ -27,25 +27,23 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from riskreg.errors import sentence
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 SLOW_SAVE = 0.5
 """Seconds after which a save still running says that it is waiting for the register."""
 
+BUSY = ("Not saved: the register is busy (another riskreg window or another program is "
+        "writing to it). What you typed is still here; try again in a moment.")
+
+CHECK_AFTER = 0.4
+"""Seconds without typing after which the field being typed in is checked (every form)."""
+
 SAVE = "save"
 DISCARD = "discard"
 KEEP = "keep"
-
-
-def sentence(text: str) -> str:
-    """A problem as a sentence: some rules of the domain word theirs as a fragment ("a review
-    cannot be dated in the future"), written to follow a field name on the command line."""
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text[-1] in ".!?)" else text + "."
 
 
 class UnsavedQuestion(ModalScreen[str]):
@@ -107,12 +105,16 @@ class UnsavedQuestion(ModalScreen[str]):
 class Editor:
     """Mixed into a Screen that edits something. Subclasses give `dirty`, `action_save` (which
     ends in `run_save`, or shows a problem, or closes when there is nothing to save),
-    `close_editor` (leave without saving) and the three ways of showing a problem."""
+    `close_editor` (leave without saving), `show_problem`, and `editable` (what is made
+    read-only while a save runs, so nothing typed meanwhile is lost)."""
 
     unsaved_message: ClassVar[str] = "This form has changes that are not saved yet."
 
     saving: bool = False
     """A save is running (its thread has not answered yet): the save key does nothing."""
+    _then: list[Callable[[], Any]] | None = None
+    """What `save_then` asked to do once the running save has landed."""
+    _refocus: Any = None
 
     @property
     def dirty(self) -> bool:
@@ -132,13 +134,18 @@ class Editor:
 
     def conflict(self, message: str) -> None:
         """The record changed elsewhere since it was read: offer to reload."""
-        self.show_problem("", message)
+        self.show_problem("", sentence(message))
+
+    def editable(self) -> list[Any]:
+        """The widgets made read-only while a save runs."""
+        return []
 
     # -- saving off the UI thread --------------------------------------------------------------
 
     def run_save(self, call: Callable[[], R], done: Callable[[R], Any]) -> None:
         """Run `call` (a service call: no widget is read in it) in a thread; then, on the UI
-        thread, `done(result)`, or the problem it raised shown where it belongs."""
+        thread, `done(result)`, or the problem it raised shown where it belongs. Meanwhile the
+        fields are read-only: the values saved are the ones shown."""
         if self.saving:
             return
         self._busy(True)
@@ -161,34 +168,52 @@ class Editor:
             return
         except Exception as error:  # noqa: BLE001 (a bug: said plainly, the typing kept)
             self._after_save.clear()
-            self.show_problem("", f"Not saved: {type(error).__name__}: {error}")
+            self.show_problem("", f"Not saved: something went wrong ({type(error).__name__}: "
+                              f"{error}). What you typed is still here; try again, or copy it "
+                              "out first.")
             return
+        if isinstance(self, ModalScreen):
+            self.uncover()
         done(result)
         then, self._after_save[:] = list(self._after_save), []
         for step in then:
             step()
 
+    def uncover(self) -> None:
+        """Close what was opened over this screen while its save ran (the palette, a choice
+        list, help), so that closing this screen closes this screen."""
+        app = self.app  # type: ignore[attr-defined]
+        while self in app.screen_stack and app.screen is not self and \
+                not isinstance(app.screen, Editor):
+            app.pop_screen()
+
     def show_error(self, error: Exception) -> None:
         """Where a problem from the services belongs: its field, the reload question, the top."""
-        from riskreg.errors import ConflictError, ValidationError
+        from riskreg.errors import ConflictError, DatabaseBusy, ValidationError
 
         if isinstance(error, ValidationError):
             self.show_problem(error.field, sentence(error.problem))
         elif isinstance(error, ConflictError):
             self.conflict(str(error))
+        elif isinstance(error, DatabaseBusy):
+            self.show_problem("", BUSY)
         else:
             self.show_problem("", sentence(str(error)))
 
     @property
     def _after_save(self) -> list[Callable[[], Any]]:
-        """What `save_then` asked to do once the running save has landed."""
-        try:
-            return self.__dict__["_riskreg_after_save"]
-        except KeyError:
-            return self.__dict__.setdefault("_riskreg_after_save", [])
+        if self._then is None:
+            self._then = []
+        return self._then
 
     def _busy(self, busy: bool) -> None:
         self.saving = busy
+        if busy:
+            self._refocus = self.focused  # type: ignore[attr-defined]
+        for widget in self.editable():
+            widget.disabled = busy
+        if not busy and self._refocus is not None and self._refocus.is_attached:
+            self._refocus.focus()
         self.show_saving(busy, waiting=False)
         self.refresh_bindings()  # type: ignore[attr-defined]
 
@@ -205,9 +230,12 @@ class Editor:
         return super().check_action(action, parameters)  # type: ignore[misc]
 
     def save_then(self, then: Callable[[], Any]) -> None:
-        """Save, and once the save has landed, `then()`. A save refused (a problem shown, a
-        question asked) drops `then`: the user stays with the problem."""
+        """Save, and once the save has landed, `then()`; with a save already running, `then()`
+        once it has landed. A save refused (a problem shown, a question asked) drops `then`:
+        the user stays with the problem."""
         self._after_save.append(then)
+        if self.saving:
+            return
         self.action_save()
         if not self.saving:  # nothing is running: refused at once, or nothing to save
             steps, self._after_save[:] = list(self._after_save), []
@@ -236,6 +264,34 @@ class Editor:
             self.ask_unsaved(self.close_editor)
         else:
             self.close_editor()
+
+
+def open_after_read(app: Any, read: Callable[[], R], then: Callable[[R], Any], *,
+                    what: str = "") -> None:
+    """`read()` (service calls only) in a thread, then `then(result)` on the UI thread to open a
+    dialog, unless the user has moved on meanwhile (another screen, another area): a dialog
+    must not open over something it is not about. One at a time: a newer one replaces it."""
+    from riskreg.errors import UserError
+
+    screen = app.screen
+    main = getattr(app, "main_screen", None)
+    area = getattr(main, "area_shown", None)
+
+    async def run() -> None:
+        try:
+            result = await asyncio.to_thread(read)
+        except UserError as error:
+            app.notify(sentence(str(error)), title=what, severity="error", markup=False)
+            return
+        except Exception as error:  # noqa: BLE001 (a bug: said plainly, never a traceback)
+            app.notify(f"Could not read the register ({type(error).__name__}: {error}).",
+                       title=what, severity="error", markup=False)
+            return
+        if app.screen is not screen or getattr(main, "area_shown", None) != area:
+            return  # moved on
+        then(result)
+
+    app.run_worker(run(), group="open-dialog", exclusive=True, exit_on_error=False)
 
 
 class Dialog(Editor, ModalScreen[T]):

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from riskreg.domain.calendar_events import GROUP_LABELS, GROUPS, parse_alarm_days
+from riskreg.ui.dialogs.base import open_after_read
 
 DEFAULT_PATH = "~/riskreg-deadlines.ics"
 
@@ -215,18 +216,9 @@ def open_export_dialog(app: App, incident: str | None = None) -> None:
     def export(path: Path, options: dict[str, Any]) -> int:
         return CalendarService(db, today=today).export(path, ExportOptions(**options))
 
-    async def read_then_open() -> None:
-        import asyncio
-
-        from riskreg.errors import UserError
-
-        try:
-            days = await asyncio.to_thread(
-                lambda: service.alarm_days(ExportOptions(), service.settings()))
-        except UserError as error:
-            app.notify(str(error), title="Calendar export", severity="error", markup=False)
-            return
+    def opened(days: Any) -> None:
         alarms = ",".join(str(n) for n in days)
         app.push_screen(ExportCalendarDialog(export, incident=incident, alarms=alarms))
 
-    app.run_worker(read_then_open(), group="open-form", exclusive=True, exit_on_error=False)
+    open_after_read(app, lambda: service.alarm_days(ExportOptions(), service.settings()),
+                    opened, what="Calendar export")

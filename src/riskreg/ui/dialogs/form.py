@@ -22,7 +22,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Static, TextArea
 
-from riskreg.ui.dialogs.base import Dialog
+from riskreg.ui.dialogs.base import CHECK_AFTER, Dialog
 from riskreg.ui.dialogs.confirm import changed_elsewhere, reload_if_yes
 from riskreg.ui.dialogs.fields import DEFAULTS, FORMS, Field, all_fields
 from riskreg.ui.kinds import KINDS
@@ -34,9 +34,6 @@ FIRST_SECTIONS = 2
 
 CHECK = (("Yes", "yes"), ("No", "no"), ("Not checked yet", "unknown"))
 CHECK_VALUES = {"yes": True, "no": False, "unknown": None}
-
-CHECK_AFTER = 0.4
-"""Seconds without typing after which the field being typed in is checked."""
 
 Save = Callable[[dict[str, Any], dict[str, Any], "int | None"], dict[str, Any]]
 """save(all values, changed values, revision read) -> the saved record; raises UserError.
@@ -160,8 +157,8 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        # One grid of label | field, one widget each; a problem is mounted under its field only
-        # when there is one. The first sections are built for the first frame, the rest right
+        # One grid of label | field | problem line (shown only when there is a problem), one
+        # widget each. The first sections are built for the first frame, the rest right
         # after it (see `_mount_rest`), so the form opens fast.
         shown = self.record or self.defaults
         with Vertical(id="frame"):
@@ -374,6 +371,9 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
 
     def _saved(self, saved: dict[str, Any]) -> None:
         self.dismiss(saved)
+
+    def editable(self) -> list[Any]:
+        return [self.query_one("#fields")]
 
     def show_saving(self, saving: bool, *, waiting: bool) -> None:
         if saving:

@@ -14,11 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static, TextArea
 
+from riskreg.errors import sentence
 from riskreg.ui.dialogs.base import Dialog
 
-Record = Callable[[date, str], dict[str, Any]]
-"""record(reviewed_on, notes) -> the hazard after the review; raises UserError. Called in a
-thread: it must not touch a widget."""
+Record = Callable[[date, str, int], dict[str, Any]]
+"""record(reviewed_on, notes, revision read) -> the hazard after the review; raises UserError.
+Called in a thread: it must not touch a widget."""
 
 
 class ReviewDialog(Dialog["dict[str, Any] | None"]):
@@ -41,28 +42,23 @@ class ReviewDialog(Dialog["dict[str, Any] | None"]):
 
     unsaved_message = "This review is not recorded yet."
 
-    def __init__(self, hazard: dict[str, Any], today: date, record: Record) -> None:
+    def __init__(self, hazard: dict[str, Any], today: date, record: Record, *,
+                 reload: Callable[[], dict[str, Any]] | None = None) -> None:
         super().__init__()
         self.hazard = hazard
+        self.reload_hazard = reload
         self.today = today
         self.record_review = record
 
     def compose(self) -> ComposeResult:
-        h = self.hazard
         with Vertical(id="frame"):
-            yield Static(f"Mark reviewed: {h['title']}", id="heading", markup=False)
-            yield Static(
-                f"Scores now: inherent {h['likelihood']}×{h['impact']} ({h['level']}), residual "
-                f"{h['residual_likelihood']}×{h['residual_impact']} ({h['residual_level']}); "
-                f"they are recorded with the review. The next review is set "
-                f"{h['review_cadence_months']} months after the review date.",
-                id="about", markup=False,
-            )
-            with Horizontal(classes="row"):
+            yield Static(f"Mark reviewed: {self.hazard['title']}", id="heading", markup=False)
+            yield Static(self._about(), id="about", markup=False)
+            with Horizontal(classes="row", id="review-fields"):
                 yield Static("Reviewed on", classes="label")
                 yield Input(self.today.isoformat(), id="reviewed-on", compact=True, max_length=10,
                             placeholder="YYYY-MM-DD")
-            with Horizontal(classes="row"):
+            with Horizontal(classes="row", id="review-notes"):
                 yield Static("Notes", classes="label")
                 yield TextArea("", id="notes", compact=True, tab_behavior="focus",
                                placeholder="what was checked, what changed")
@@ -70,6 +66,39 @@ class ReviewDialog(Dialog["dict[str, Any] | None"]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
                 yield Button("Record review (ctrl+s)", id="save", variant="primary", compact=True)
+
+    def _about(self) -> str:
+        h = self.hazard
+        return (f"Scores now: inherent {h['likelihood']}×{h['impact']} ({h['level']}), residual "
+                f"{h['residual_likelihood']}×{h['residual_impact']} ({h['residual_level']}); "
+                f"they are recorded with the review. The next review is set "
+                f"{h['review_cadence_months']} months after the review date.")
+
+    def editable(self) -> list[Any]:
+        return [self.query_one("#review-fields"), self.query_one("#review-notes")]
+
+    def conflict(self, message: str) -> None:
+        """The hazard was saved elsewhere since the dialog opened: reload it (the date and notes
+        typed here stay), then the review can be recorded against what is saved now."""
+        from riskreg.ui.dialogs.confirm import changed_elsewhere, reload_if_yes
+
+        if self.reload_hazard is None:
+            super().conflict(message)
+            return
+        self.app.push_screen(changed_elsewhere(
+            message, "the hazard as saved now and keeps the date and notes typed here"),
+            reload_if_yes(self.reload))
+
+    def reload(self) -> None:
+        if self.reload_hazard is not None:
+            self.run_save(self.reload_hazard, self._reloaded)
+
+    def _reloaded(self, hazard: dict[str, Any]) -> None:
+        self.hazard = hazard
+        self.query_one("#heading", Static).update(f"Mark reviewed: {hazard['title']}")
+        self.query_one("#about", Static).update(self._about())
+        self.problem("")
+        self.notify("Reloaded the hazard as saved now; record the review again.", timeout=4)
 
     def on_mount(self) -> None:
         self.query_one("#notes").focus()
@@ -105,11 +134,11 @@ class ReviewDialog(Dialog["dict[str, Any] | None"]):
         try:
             reviewed_on = parse_date(self.query_one("#reviewed-on", Input).value, "review date")
         except ValueError as error:
-            self.show_problem("reviewed_on", str(error))
+            self.show_problem("reviewed_on", sentence(str(error)))
             return
         self.problem("")
-        notes = self.query_one("#notes", TextArea).text
-        self.run_save(lambda: self.record_review(reviewed_on, notes), self.dismiss)
+        notes, revision = self.query_one("#notes", TextArea).text, self.hazard["revision"]
+        self.run_save(lambda: self.record_review(reviewed_on, notes, revision), self.dismiss)
 
     def show_saving(self, saving: bool, *, waiting: bool) -> None:
         button = self.query_one("#save", Button)

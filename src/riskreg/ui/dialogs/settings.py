@@ -10,7 +10,6 @@ so and offers to reload them. Reading and saving run in a thread (see `dialogs.b
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, ClassVar
 
 from textual import on
@@ -20,11 +19,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, Input, Static
 
-from riskreg.ui.dialogs.base import Dialog
+from riskreg.ui.dialogs.base import CHECK_AFTER, Dialog, open_after_read
 from riskreg.ui.dialogs.confirm import changed_elsewhere, reload_if_yes
-
-CHECK_AFTER = 0.4
-"""Seconds without typing after which the field being typed in is checked."""
 
 # field, label, input width (0: the rest of the row), the most characters, hint
 ROWS: tuple[tuple[str, str, int, int, str], ...] = (
@@ -210,6 +206,9 @@ class SettingsDialog(Dialog["dict[str, Any] | None"]):
                         markup=False, timeout=6)
         self.dismiss(saved.settings)
 
+    def editable(self) -> list[Any]:
+        return [self.query_one("#settings-fields")]
+
     def show_saving(self, saving: bool, *, waiting: bool) -> None:
         button = self.query_one("#save", Button)
         button.disabled = saving
@@ -257,15 +256,5 @@ def open_settings_dialog(app: App) -> None:
     from riskreg.services.settings import SettingsService
 
     service = SettingsService(register.db, today=app.today)  # type: ignore[attr-defined]
-
-    async def read_then_open() -> None:
-        from riskreg.errors import UserError
-
-        try:
-            settings = await asyncio.to_thread(service.get)
-        except UserError as error:
-            app.notify(str(error), title="Practice settings", severity="error", markup=False)
-            return
-        app.push_screen(SettingsDialog(service, settings))
-
-    app.run_worker(read_then_open(), group="open-form", exclusive=True, exit_on_error=False)
+    open_after_read(app, service.get, lambda settings: app.push_screen(
+        SettingsDialog(service, settings)), what="Practice settings")

@@ -12,10 +12,9 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from riskreg.domain import incident_steps as steps
+from riskreg.errors import sentence
+from riskreg.ui.dialogs.base import CHECK_AFTER
 from riskreg.ui.incidents.form import DATE_PLACEHOLDER, FORM_CSS, get_value, key, set_value
-
-CHECK_AFTER = 0.4
-"""Seconds without typing after which a date being typed is checked."""
 
 if TYPE_CHECKING:
     from riskreg.ui.incidents.screen import IncidentScreen
@@ -149,7 +148,7 @@ class StepPanel(VerticalScroll):
             if text:
                 parse_date(text, "date")
         except ValueError as problem:
-            self._mark(fragment, f"{str(problem)[0].upper()}{str(problem)[1:]}.")
+            self._mark(fragment, sentence(str(problem)))
             self._unreadable.add(fragment)
         else:
             if fragment in self._unreadable:

@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widget import MountError
 from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -265,12 +266,15 @@ class IncidentScreen(Editor, Screen[None]):
     def show_step(self, step_id: str, *, force: bool = False) -> None:
         """Show a step's panel, filled from the record (asking first about unsaved changes)."""
         panel = self.panel
+        if self.saving and not force:
+            self.notify("Saving… one moment.", timeout=2)
+            return
         if not force and step_id != self.shown and panel is not None and panel.dirty:
             self.ask_unsaved(lambda: self.show_step(step_id, force=True))
             return
         self._show(step_id)
 
-    @work(exclusive=True, group="incident-step")
+    @work(exclusive=True, group="incident-step", exit_on_error=False)
     async def _show(self, step_id: str) -> None:
         if self not in self.app.screen_stack:
             return
@@ -280,7 +284,10 @@ class IncidentScreen(Editor, Screen[None]):
             panel = found.first(StepPanel)
         else:
             panel = PANEL_OF[step_id](self)
-            await switcher.mount(panel)
+            try:
+                await switcher.mount(panel)
+            except MountError:
+                return  # the screen is closing (a save, then quitting)
         if self not in self.app.screen_stack or not panel.is_mounted:
             return  # the screen was closed meanwhile (a save, then leaving)
         self.shown = step_id
@@ -331,6 +338,7 @@ class IncidentScreen(Editor, Screen[None]):
             return
         panel.clear_problems()
         panel.freeze()
+        self._saving_panel = panel
         service = self.service
 
         def call() -> tuple[dict[str, Any] | None, Any]:
@@ -340,6 +348,7 @@ class IncidentScreen(Editor, Screen[None]):
             return saved, _read(service, saved["reference"])
 
         def done(result: tuple[dict[str, Any] | None, Any]) -> None:
+            self._saving_panel = None
             saved, read = result
             if saved is None:
                 return
@@ -355,12 +364,18 @@ class IncidentScreen(Editor, Screen[None]):
 
         self.run_save(call, done)
 
+    _saving_panel: StepPanel | None = None
+    """The panel whose values the running save took (the one thawed when it ends)."""
+
+    def editable(self) -> list[Any]:
+        return [self._saving_panel] if self._saving_panel is not None else []
+
     def show_saving(self, saving: bool, *, waiting: bool) -> None:
-        panel = self.panel
-        if not saving and panel is not None:
-            panel.thaw()
+        if not saving and self._saving_panel is not None:
+            self._saving_panel.thaw()
         if saving and waiting:
-            self.notify("Waiting for the register: another window is saving…", timeout=3)
+            self.notify("Waiting for the register: another riskreg window or another program "
+                        "is writing to it…", timeout=3)
 
     def show_problem(self, field: str, problem: str) -> None:
         if self.panel is not None:
