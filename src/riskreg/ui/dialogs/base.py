@@ -335,7 +335,10 @@ class Dialog(Editor, ModalScreen[T]):
         return str(line.content) if line.has_class("-on") else ""
 
     def close_editor(self) -> None:
-        self.dismiss(None)
+        # After Save in the unsaved-changes question, the save has closed the dialog already:
+        # dismiss() would then close whatever screen is on top instead.
+        if self in self.app.screen_stack and self.app.screen is self:
+            self.dismiss(None)
 
     def action_cancel(self) -> None:
         self.leave()
