@@ -61,3 +61,13 @@ def register(db):
     from riskreg.services.register import RegisterService
 
     return RegisterService(db, today=lambda: FIXED_TODAY)
+
+
+def pytest_addoption(parser):
+    # Here, at the tests' root, so `pytest --fuzz-long` works from anywhere (pytest reads options
+    # only from the conftest files it loads at start-up).
+    parser.addoption(
+        "--fuzz-long", nargs="?", type=int, const=500, default=0, metavar="EXAMPLES",
+        help="run the UI fuzzer (tests/ui/test_fuzz.py) long and random: 500 examples, or "
+             "EXAMPLES, instead of the fixed CI budget",
+    )
