@@ -10,6 +10,7 @@ import time
 import pytest
 from incident_pilot import open_wizard, screen, wait_for
 from pilot_helpers import ready, settle
+from test_settings_dialog import open_from_palette
 from textual.widgets import Input, TextArea
 
 from riskreg.ui.dialogs.base import UnsavedQuestion
@@ -167,19 +168,6 @@ async def test_a_required_field_emptied_says_so_in_words(make_app, small_registe
 # -- quitting with unsaved typing asks ----------------------------------------------------------
 
 
-async def _open_settings(pilot):
-    from riskreg.ui.dialogs.settings import SettingsDialog
-
-    await pilot.press("ctrl+p")
-    await pilot.pause(0.2)
-    await pilot.press(*"practice settings")
-    await pilot.pause(0.5)
-    await pilot.press("enter")
-    await settle(pilot, 1)
-    assert isinstance(pilot.app.screen, SettingsDialog)
-    return pilot.app.screen
-
-
 async def _edit_hazard_title(pilot):
     await pilot.press("3")
     await settle(pilot)
@@ -229,7 +217,7 @@ def _saved(place: str, db_path) -> bool:
 
 
 async def _settings_typed(pilot):
-    dialog = await _open_settings(pilot)
+    dialog = await open_from_palette(pilot)
     dialog.query_one("#s-practitioner", Input).focus()
     await pilot.press(*"Dana Reyes")
     return dialog
@@ -239,15 +227,21 @@ PLACES = {"form": _edit_hazard_title, "settings": _settings_typed, "review": _re
           "incident": _incident_title}
 
 
+async def _quit_with_typing(pilot, place: str):
+    """Type in `place`, press ctrl+q; the editor typed in."""
+    await ready(pilot)
+    editor = await PLACES[place](pilot)
+    await pilot.press("ctrl+q")
+    await settle(pilot, 1)
+    return editor
+
+
 @pytest.mark.parametrize("place", list(PLACES))
 async def test_ctrl_q_with_unsaved_typing_asks_and_keep_editing_keeps_it(
         make_app, small_register, db_path, place):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot)
-        editor = await PLACES[place](pilot)
-        await pilot.press("ctrl+q")
-        await settle(pilot, 1)
+        editor = await _quit_with_typing(pilot, place)
         assert isinstance(app.screen, UnsavedQuestion)
         assert [b.id for b in app.screen.query("Button")] == ["keep", "discard", "save"]
         await pilot.press("escape")  # keep editing
@@ -262,10 +256,7 @@ async def test_ctrl_q_with_unsaved_typing_asks_and_keep_editing_keeps_it(
 async def test_ctrl_q_then_save_saves_and_quits(make_app, small_register, db_path, place):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot)
-        await PLACES[place](pilot)
-        await pilot.press("ctrl+q")
-        await settle(pilot, 1)
+        await _quit_with_typing(pilot, place)
         await pilot.press("s")
         await wait_for(pilot, lambda: not app.is_running, "the app to quit")
     assert app.return_code == 0
@@ -276,10 +267,7 @@ async def test_ctrl_q_then_save_saves_and_quits(make_app, small_register, db_pat
 async def test_ctrl_q_then_discard_quits_without_saving(make_app, small_register, db_path, place):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot)
-        await PLACES[place](pilot)
-        await pilot.press("ctrl+q")
-        await settle(pilot, 1)
+        await _quit_with_typing(pilot, place)
         await pilot.press("d")
         await wait_for(pilot, lambda: not app.is_running, "the app to quit")
     assert not _saved(place, db_path)
