@@ -8,7 +8,7 @@ Each run builds a small register in a private temporary folder, opens the app he
 on the Hazards area, edits a hazard's title, takes the write lock from a second sqlite3
 connection (as a second riskreg window's save does), presses ctrl+s, then tab, and measures:
 
-baseline   ? to the help screen shown, with no save running (what a key costs anyway);
+baseline   F1 to the help screen shown, with no save running (what a key costs anyway);
 answers    the same while the save waits for the lock (the UI thread is free);
 waiting    ctrl+s to the form saying "Waiting for the register" (after SLOW_SAVE);
 lands      the lock released (after --hold seconds) to the form closed with the save done;
@@ -57,11 +57,11 @@ async def wait(pilot, condition, limit: float = 15.0) -> float:
 
 
 async def help_key(pilot) -> float:
-    """Seconds from pressing ? to the help screen shown; then closes it."""
+    """Seconds from pressing F1 (help, a priority key) to the help screen shown; then closes it."""
     from riskreg.ui.screens.help import HelpScreen
 
     start = time.perf_counter()
-    await pilot.press("question_mark")
+    await pilot.press("f1")
     await wait(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
     took = time.perf_counter() - start
     await pilot.press("escape")

@@ -69,5 +69,14 @@ def pytest_addoption(parser):
     parser.addoption(
         "--fuzz-long", nargs="?", type=int, const=500, default=0, metavar="EXAMPLES",
         help="run the UI fuzzer (tests/ui/test_fuzz.py) long and random: 500 examples, or "
-             "EXAMPLES, instead of the fixed CI budget",
+             "EXAMPLES, instead of the fixed CI budget (with no time limit)",
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    # A long fuzz run is asked for by name and may take hours: the per-test timeout (there to
+    # fail a hang in CI) does not apply to it.
+    if config.getoption("--fuzz-long"):
+        for item in items:
+            if item.get_closest_marker("timeout") and "fuzz" in item.nodeid:
+                item.add_marker(pytest.mark.timeout(0), append=False)

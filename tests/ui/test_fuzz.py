@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from incident_pilot import incidents_service, seed_to_plan
@@ -322,6 +323,7 @@ def _audit_at_rest(db_path: Path) -> None:
     assert problem is None, f"the audit chain does not verify after the app closed: {problem}"
 
 
+@pytest.mark.timeout(1800)
 def test_random_keys_never_stop_the_app_fail_a_worker_or_break_the_audit_chain(
         request, tmp_path, monkeypatch, db, small_register):
     # The examples a failure leaves, for the next run to replay first (outside CI): found

@@ -148,6 +148,28 @@ async def test_the_help_screen_lists_every_key(make_app, small_register):
         assert app.screen is app.main_screen
 
 
+async def test_f1_opens_help_from_a_form_where_question_mark_is_typed_and_closes_it_again(
+        make_app, small_register):
+    from textual.widgets import Input
+
+    from riskreg.ui.dialogs.form import RecordForm
+
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("n")
+        await settle(pilot, 1)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        form.query_one("#f-title", Input).focus()
+        await pilot.press("question_mark")
+        assert app.screen is form and form.query_one("#f-title", Input).value == "?"
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert app.screen is form and form.query_one("#f-title", Input).value == "?"
+
+
 async def test_the_command_palette_runs_actions_and_goes_to_records(make_app, small_register):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

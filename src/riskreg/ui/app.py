@@ -58,7 +58,10 @@ class RiskRegApp(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key, by where it applies"),
-        Binding("f1", "help", "Help", show=False),
+        # A dialog is modal (the app's other keys stop at it) and its fields take `?` as text,
+        # so F1 is a priority key: help opens from a form, the wizard or a question too.
+        Binding("f1", "help", "Help", show=False, priority=True,
+                tooltip="Also from a form, the wizard or a question; F1 again closes it"),
     ]
 
     def __init__(self, db_path: str | Path, today: Clock, *, area: str | None = None,
@@ -441,7 +444,9 @@ class RiskRegApp(App[None]):
     def action_help(self) -> None:
         from riskreg.ui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)  # F1 (a priority key) again: the help's own close
+        else:
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -85,7 +85,7 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", "Close", id="help-close"),
+        Binding("escape,q,question_mark,f1", "close", "Close", id="help-close"),
     ]
 
     def compose(self) -> ComposeResult:
