@@ -204,3 +204,35 @@ def test_what_the_user_typed_is_echoed_escaped_never_as_terminal_control(tmp_pat
     assert result.returncode == 0, result.stderr
     assert "b\\x1ek.db" in result.stdout
     assert not any(ch in result.stdout + result.stderr for ch in "\x1b\x1e\r")
+
+
+@pytest.mark.parametrize("command", [
+    ["list", "tools"], ["list", "hazards", "--json"], ["incidents", "list"], ["settings"],
+    ["settings", "--practitioner", "Dr. Lee"], ["audit", "verify"], ["backup", "--out", "b.db"],
+    ["export", "json", "--out", "e.json"], ["export", "ics", "--out", "e.ics"],
+    ["report", "risk-analysis", "--out", "r.html"],
+])
+def test_a_mistyped_db_is_refused_naming_init_and_nothing_is_created(tmp_path, command):
+    # A mistyped --db once made an empty register (and its folders) and answered "0 tools".
+    missing = tmp_path / "typo" / "riskreg.db"
+    result = riskreg("--db", str(missing), *command, cwd=tmp_path)
+    assert result.returncode != 0
+    line = result.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert str(missing) in line and ("riskreg init" in line or "no database" in line)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_the_default_register_missing_says_how_to_make_one(tmp_path):
+    result = riskreg("list", "tools", env_extra={"XDG_DATA_HOME": str(tmp_path / "data"),
+                                                  "HOME": str(tmp_path)}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "no register yet" in result.stderr and "`riskreg init`" in result.stderr
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("command", [["init"], ["demo"]])
+def test_the_commands_that_make_a_register_still_create_it(tmp_path, command):
+    made = tmp_path / "new" / "riskreg.db"
+    assert riskreg("--db", str(made), *command).returncode == 0
+    assert riskreg("--db", str(made), "list", "tools").returncode == 0

@@ -210,7 +210,7 @@ def test_a_record_that_is_not_a_set_of_fields_is_refused_in_a_sentence():
     ("consent", None, {**REGISTER_BASE["consent"], "client_code": "Jane Doe"}, "client_code",
      "A client code must be a code such as C-0042 (letters, digits, - _ .), never a name."),
     ("tool", None, {**REGISTER_BASE["tool"], "handles_phi": "perhaps"}, "handles_phi",
-     "The answer to 'Handles client data (PHI)' must be yes or no."),
+     "The answer to 'Vendor has client data' must be yes or no."),
     ("tool", None, {**REGISTER_BASE["tool"], "baa_status": "signed"}, "baa_signed_on",
      "A signed BAA needs the date it was signed."),
     ("settings", SettingsInput, {"internal_target_days": 60}, "internal_target_days",

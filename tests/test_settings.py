@@ -147,8 +147,15 @@ def riskreg(*args):
                           text=True, env=env, timeout=120)
 
 
-def test_the_command_shows_sets_and_shows_again(tmp_path):
+def new_register(tmp_path) -> str:
+    """An empty register made as a user makes one (settings never creates a database)."""
     db = str(tmp_path / "p.db")
+    assert riskreg("init", "--db", db).returncode == 0
+    return db
+
+
+def test_the_command_shows_sets_and_shows_again(tmp_path):
+    db = new_register(tmp_path)
     shown = riskreg("settings", "--db", db)
     assert shown.returncode == 0, shown.stderr
     assert "Practice name" in shown.stdout and "(not set)" in shown.stdout
@@ -195,7 +202,7 @@ def test_the_command_shows_sets_and_shows_again(tmp_path):
     ],
 )
 def test_a_bad_value_is_one_line_exit_2_and_nothing_changes(tmp_path, args, flag):
-    db = str(tmp_path / "p.db")
+    db = new_register(tmp_path)
     assert riskreg("settings", "--db", db, "--practice-name", "Rivera Counseling").returncode == 0
     before = riskreg("settings", "--json", "--db", db).stdout
     bad = riskreg("settings", "--db", db, "--practitioner", "Dr. Sam Rivera", *args)
@@ -208,7 +215,7 @@ def test_a_bad_value_is_one_line_exit_2_and_nothing_changes(tmp_path, args, flag
 
 
 def test_the_report_names_the_practice_once_it_is_set(tmp_path):
-    db = str(tmp_path / "p.db")
+    db = new_register(tmp_path)
     out = tmp_path / "ra.md"
     assert riskreg("init", "--starter", "--db", db).returncode == 0
     assert riskreg("report", "risk-analysis", "--out", str(out), "--db", db).returncode == 0
@@ -223,7 +230,7 @@ def test_the_report_names_the_practice_once_it_is_set(tmp_path):
 
 
 def test_the_calendar_gets_the_yearly_review_once_the_last_one_is_recorded(tmp_path):
-    db = str(tmp_path / "p.db")
+    db = new_register(tmp_path)
     out = tmp_path / "cal.ics"
     assert riskreg("init", "--db", db).returncode == 0
     assert riskreg("export", "ics", "--out", str(out), "--db", db).returncode == 0

@@ -170,3 +170,27 @@ async def test_the_record_screen_offers_the_same_actions(make_app, register, sma
         await settle(pilot)
         assert len(register.reviews(phishing)) == 1
         assert "Reviews (1)" in app.screen.query_one("DetailPane").text
+
+
+async def test_a_tool_says_whether_a_vendor_receives_client_data_and_asks_a_vendor_s_questions_only_then(  # noqa: E501
+        make_app, register, small_register):
+    # "Handles PHI: No" on a laptop full of notes read as false (new-user run, finding 8): the
+    # field decides whether a BAA is needed, so it says whose hands the data reaches.
+    register.create("tool", {"name": "Practice laptop", "category": "device",
+                             "handles_phi": False, "baa_status": "not_needed"})
+    app = make_app(area="tools")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        seen = {}
+        for name in ("Practice laptop", "Scribe AI"):
+            table = area(app, "tool").table
+            table.move_cursor(row=table_titles(app, "tool").index(name))
+            await pilot.press("enter")
+            await settle(pilot)
+            seen[name] = app.screen.query_one("DetailPane").text
+            await pilot.press("escape")
+            await settle(pilot)
+    assert "Vendor has PHI No" in seen["Practice laptop"]
+    assert "Handles PHI" not in seen["Practice laptop"]
+    assert "Vendor checklist" not in seen["Practice laptop"]
+    assert "Vendor checklist" in seen["Scribe AI"]

@@ -37,13 +37,48 @@ def test_the_cli_builds_the_app_with_the_factory_and_a_fixed_clock(monkeypatch, 
             built["ran"] = True
 
     def factory(db_path, today=None, **kwargs):
-        built.update(db_path=db_path, today=today)
+        built.update(db_path=db_path, today=today, ask=kwargs["ask_before_creating"])
         return Stub()
 
     monkeypatch.setattr(ui_app, "make_app", factory)
     monkeypatch.setenv("RISKREG_TODAY", "2026-11-26")
     assert main(["--db", str(tmp_path / "x.db")]) == 0
-    assert built == {"db_path": str(tmp_path / "x.db"), "today": date(2026, 11, 26), "ran": True}
+    # Nothing at x.db, and not the default location: the app asks before creating it.
+    assert built == {"db_path": str(tmp_path / "x.db"), "today": date(2026, 11, 26), "ran": True,
+                     "ask": True}
+    (tmp_path / "x.db").touch()
+    assert main(["--db", str(tmp_path / "x.db")]) == 0 and built["ask"] is False
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert main([]) == 0 and built["ask"] is False  # the default location: made without asking
+
+
+async def test_a_missing_register_away_from_the_default_is_made_only_when_the_user_says_so(
+        tmp_path):
+    from riskreg.ui.app import make_app
+    from riskreg.ui.dialogs.confirm import ConfirmDialog
+    from riskreg.ui.dialogs.welcome import WelcomeDialog
+
+    typo = tmp_path / "typo" / "riskreg.db"
+    app = make_app(typo, ask_before_creating=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert str(typo) in str(app.screen.query_one("#message").content)
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+    assert app.return_code == 1 and "nothing was created" in app.problem
+    assert list(tmp_path.iterdir()) == []
+
+    app = make_app(typo, ask_before_creating=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("y")
+        for _ in range(100):
+            if isinstance(app.screen, WelcomeDialog):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, WelcomeDialog)  # a new, empty register
+    assert typo.exists()
 
 
 def test_the_cli_prints_why_the_database_could_not_be_opened(monkeypatch, tmp_path, capsys):

@@ -356,13 +356,15 @@ async def test_a_save_under_a_held_write_lock_keeps_the_screen_answering_and_lan
             await pilot.press("ctrl+s")
             await pilot.pause(0.05)
             assert form.saving
-            # The screen answers while the save waits for the lock (on the UI thread, it froze
-            # for the whole busy timeout). 100 ms is the target; the bound leaves room for a
-            # loaded CI machine.
-            assert await _answers_a_key(pilot) < 0.3
+            # The screen answers while the save waits for the lock: help opens with the save
+            # still running (on the UI thread it froze for the whole 10 s busy timeout, past
+            # the 5 s the wait allows). How fast it answers is a figure, printed by
+            # benchmarks/save_under_lock.py, not a bound for a loaded CI machine.
+            await _answers_a_key(pilot)
+            assert form.saving
             await pilot.press("escape")  # closes the help
-            await pilot.pause(0.6)
-            assert "Waiting for the register" in form.problem_shown()
+            await wait_for(pilot, lambda: "Waiting for the register" in form.problem_shown(),
+                           "the waiting message")
             assert app.screen is form
             # Nothing can be typed meanwhile (it would not be in the save), and a second save
             # while one is running does nothing.

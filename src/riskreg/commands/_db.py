@@ -24,14 +24,38 @@ def ask_passphrase(prompt: str = "Passphrase: ", confirm: bool = False) -> str:
     return first
 
 
-def open_db(args: Namespace):
-    """Open the database named by --db / $RISKREG_DB / the default, printing its notices."""
+def refuse_missing(path: str, *, named: bool) -> None:
+    """A UserError naming `riskreg init` when there is nothing at `path` (a dangling symbolic
+    link is something: open_database refuses it naming where it points)."""
+    from pathlib import Path
+    from shlex import quote
+
+    where = Path(path).expanduser().absolute()
+    if os.path.lexists(where):
+        return
+    if named:
+        raise UserError(f"there is no register at {where} (check the path); "
+                        f"`riskreg init --db {quote(str(where))}` makes a new one there. "
+                        "Nothing was created.")
+    raise UserError(f"there is no register yet at {where}; `riskreg init` (or starting the "
+                    "app, `riskreg`) makes one. Nothing was created.")
+
+
+def open_db(args: Namespace, *, create: bool = False):
+    """Open the database named by --db / $RISKREG_DB / the default, printing its notices.
+
+    Only the commands that make a register (`create`: init, demo, import) may create the file:
+    a mistyped --db given to any other command once made an empty register and answered
+    "0 tools", which reads as a register with nothing in it."""
     from riskreg.cli import passphrase_wanted, resolve_db
     from riskreg.storage.database import open_database
 
+    path = resolve_db(args)
+    if not create:
+        refuse_missing(path, named=bool(getattr(args, "db", None) or os.environ.get("RISKREG_DB")))
     passphrase = ask_passphrase() if passphrase_wanted(args) else None
     # daily_backup: the first command of the day also takes the day's rolling copy (backups/).
-    db = open_database(resolve_db(args), passphrase=passphrase, daily_backup=True)
+    db = open_database(path, passphrase=passphrase, daily_backup=True)
     for notice in db.notices:
         print(f"riskreg: {one_line(notice)}", file=sys.stderr)  # notices may name a path
     from riskreg import collector

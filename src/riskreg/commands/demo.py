@@ -62,7 +62,7 @@ def run(args: Namespace) -> int:
     from riskreg.storage.files import check_database_path
 
     check_database_path(resolve_db(args))  # before it is created: not a FIFO, a -wal, a copy
-    db = open_db(args)
+    db = open_db(args, create=True)
     try:
         counts = build_demo(RegisterService(db, today=lambda: today), today=today,
                             seed=args.seed, hazards=args.hazards)

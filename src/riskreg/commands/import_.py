@@ -69,7 +69,7 @@ def _run_json(args: Namespace) -> int:
     from riskreg.errors import UserError, one_line
     from riskreg.services.transfer import import_json
 
-    db = open_db(args)
+    db = open_db(args, create=True)
     try:
         result = import_json(db, args.file, merge=args.merge)
     except (UserError, OSError):

@@ -23,7 +23,7 @@ def run(args: Namespace) -> int:
     from riskreg.storage.files import check_database_path
 
     check_database_path(resolve_db(args))  # before it is created: not a FIFO, a -wal, a copy
-    db = open_db(args)
+    db = open_db(args, create=True)
     try:
         if not args.starter:
             print(f"Database ready: {one_line(str(db.path))}")

@@ -6,6 +6,7 @@ import os
 import sys
 from argparse import Namespace
 from datetime import date
+from pathlib import Path
 
 from riskreg.errors import one_line
 
@@ -36,8 +37,14 @@ def run_tui(args: Namespace) -> int:
 
     encrypted = passphrase_wanted(args)
     passphrase = (os.environ.get("RISKREG_PASSPHRASE") or None) if encrypted else None
-    app = make_app(resolve_db(args), today=_today(), area=getattr(args, "area", None),
-                   encrypted=encrypted, passphrase=passphrase)
+    from riskreg.paths import default_db_path
+
+    path = Path(resolve_db(args)).expanduser().absolute()
+    # Anywhere but the default location, a missing file is more likely a mistyped path than a
+    # wish for a new register: the app asks first.
+    ask = not os.path.lexists(path) and path != default_db_path().expanduser().absolute()
+    app = make_app(str(path), today=_today(), area=getattr(args, "area", None),
+                   encrypted=encrypted, passphrase=passphrase, ask_before_creating=ask)
     del passphrase
     app.run()
     if app.problem:

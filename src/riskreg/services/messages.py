@@ -25,7 +25,7 @@ LABELS: dict[str, str] = {
     "notes": "the notes",
     "vendor": "the vendor",
     "category": "the category",
-    "handles_phi": "the answer to 'Handles client data (PHI)'",
+    "handles_phi": "the answer to 'Vendor has client data'",
     "baa_status": "the BAA status",
     "baa_signed_on": "the BAA signing date",
     "baa_expires_on": "the BAA expiry date",

@@ -208,9 +208,9 @@ def _tools(ra: RiskAnalysis) -> Section:
                  if t["handles_phi"] or t["category"] in vocab.AI_TOOL_CATEGORIES]
     legend = "; ".join(f"{n}. {label}" for n, label in enumerate(VENDOR_CHECKLIST.values(), 1))
     return Section("tools", "6. Tools and systems", [
-        Para("AI tools first. A tool that handles PHI needs a signed, current Business Associate "
+        Para("AI tools first. A tool whose vendor receives PHI needs a signed, current Business Associate "
              "Agreement (45 CFR 164.308(b)(1), 164.314(a)); gaps are flagged."),
-        Table(["Tool / vendor", "Category", "Handles PHI", "BAA", "Owner"], rows,
+        Table(["Tool / vendor", "Category", "Vendor has PHI", "BAA", "Owner"], rows,
               empty="No tools or systems in the register."),
         Para("Vendor checklist (AI tools and tools handling PHI): " + legend + ". "
              "yes = confirmed, NO = not so, ? = not yet checked."),

@@ -16,6 +16,7 @@ time to the first rows; frozen, later collections skip them.
 from __future__ import annotations
 
 import gc
+import os
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -65,9 +66,13 @@ class RiskRegApp(App[None]):
     ]
 
     def __init__(self, db_path: str | Path, today: Clock, *, area: str | None = None,
-                 encrypted: bool = False, passphrase: str | None = None) -> None:
+                 encrypted: bool = False, passphrase: str | None = None,
+                 ask_before_creating: bool = False) -> None:
         super().__init__()
         self.db_path = Path(db_path)
+        self.ask_before_creating = ask_before_creating
+        """Nothing is at `db_path` and it is not the default location: ask before making a
+        register there (a mistyped --db would otherwise open an empty register)."""
         self.encrypted = encrypted or passphrase is not None
         """The database is encrypted (SQLCipher): opened with a passphrase, asked if not given."""
         self._secret: Secret | None = None
@@ -138,6 +143,28 @@ class RiskRegApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self.ask_before_creating and not os.path.lexists(self.db_path):
+            self.call_after_refresh(self._ask_to_create)
+            return
+        self._start()
+
+    def _ask_to_create(self) -> None:
+        from riskreg.ui.dialogs.confirm import ConfirmDialog
+
+        self.push_screen(ConfirmDialog(
+            "No register here",
+            f"There is no register at {self.db_path}.\n\nCheck the path if you expected your "
+            "register. Create a new, empty register there?",
+            yes="Create", no="Quit", default_yes=False), self._create_answered)
+
+    def _create_answered(self, create: bool | None) -> None:
+        if create:
+            self._start()
+        else:
+            self.problem = f"there is no register at {self.db_path}; nothing was created"
+            self.exit(return_code=1)
+
+    def _start(self) -> None:
         if self.encrypted and self._secret is None:
             # The prompt waits for the user: collect as usual meanwhile.
             self.call_after_refresh(self._resume_gc)
@@ -458,11 +485,12 @@ class RiskRegApp(App[None]):
 
 def make_app(db_path: str | Path, today: date | Clock | None = None, *,
              area: str | None = None, encrypted: bool = False,
-             passphrase: str | None = None) -> RiskRegApp:
+             passphrase: str | None = None, ask_before_creating: bool = False) -> RiskRegApp:
     """The app on the database at `db_path`. `today` fixes the clock (a date, or a callable
     returning one); `area` is the area shown first (default: the dashboard). An `encrypted`
     database is opened with `passphrase` (from $RISKREG_PASSPHRASE, say) or, without one, with
-    the passphrase the app asks for before opening it."""
+    the passphrase the app asks for before opening it. With `ask_before_creating`, a missing
+    file is created only once the user says so."""
     if today is None:
         clock: Clock = date.today
     elif isinstance(today, date):
@@ -472,4 +500,5 @@ def make_app(db_path: str | Path, today: date | Clock | None = None, *,
             return fixed
     else:
         clock = today
-    return RiskRegApp(db_path, clock, area=area, encrypted=encrypted, passphrase=passphrase)
+    return RiskRegApp(db_path, clock, area=area, encrypted=encrypted, passphrase=passphrase,
+                      ask_before_creating=ask_before_creating)

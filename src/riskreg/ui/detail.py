@@ -16,11 +16,12 @@ from rich.text import Text
 
 from riskreg.domain.register import VENDOR_CHECKLIST
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS
+from riskreg.domain.vocabulary import AI_TOOL_CATEGORIES
 from riskreg.ui.render import FLAG, Palette, label, literal, plain, plural, status_text
 
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "tool": (
-        ("Vendor", "vendor"), ("Category", "category"), ("Handles PHI", "handles_phi"),
+        ("Vendor", "vendor"), ("Category", "category"), ("Vendor has PHI", "handles_phi"),
         ("BAA", "baa_status"), ("BAA signed", "baa_signed_on"), ("BAA expires", "baa_expires_on"),
         ("Signed copy", "baa_location"), ("Owner", "owner"),
     ),
@@ -79,8 +80,9 @@ def render_detail(
         _row(grid, name, shown)
     parts.append(grid)
     out = Text(end="")
-    if kind == "tool":
-        _checklist(out, record, palette)
+    if kind == "tool" and (record.get("handles_phi")
+                           or record.get("category") in AI_TOOL_CATEGORIES):
+        _checklist(out, record, palette)  # a vendor's questions: not for a laptop or paper
     for field in LONG_TEXT.get(kind, ()):
         if record.get(field):
             out.append("\n")

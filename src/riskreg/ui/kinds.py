@@ -105,7 +105,7 @@ HAZARD = Kind("hazard", "hazard", "hazards", "title", (
 TOOL = Kind("tool", "tool", "tools", "name", (
     Column("name", "Name", _flagged("name", lambda r: r.get("baa_gap"))),
     Column("baa_status", "BAA", _baa, 9, 1),
-    Column("handles_phi", "PHI", _yes_no("handles_phi"), 3, 2),
+    Column("handles_phi", "Vendor PHI", _yes_no("handles_phi"), 10, 2),
     Column("category", "Category", _label("category", "tool"), 22, 3),
     Column("baa_expires_on", "BAA expires", _baa_expiry, 11, 4),
     Column("owner", "Owner", _text("owner"), 16, 5),

@@ -82,7 +82,11 @@ FORMS: dict[str, tuple[Section, ...]] = {
             Field("name", "Name", "text", required=True),
             Field("vendor", "Vendor", "text"),
             Field("category", "Category", "choice", _choices(vocab.TOOL_CATEGORIES), required=True),
-            Field("handles_phi", "Handles client data (PHI)", "bool"),
+            # What decides whether a BAA is needed (finding 8: "Handles PHI: No" on a laptop full
+            # of notes read as false): an outside vendor receives the data, not the device.
+            Field("handles_phi", "Vendor has client data", "bool",
+                  help="An outside vendor stores, receives or can see client data (PHI), so a "
+                       "Business Associate Agreement is needed"),
             Field("owner", "Owner", "owner"),
         )),
         Section("Business associate agreement", (
