@@ -61,6 +61,11 @@ class DatabaseError(UserError):
     """The database file cannot be used: not SQLite, damaged, newer than this app, not writable."""
 
 
+class DatabaseDamaged(DatabaseError):
+    """SQLite finds the file damaged (a malformed page, not a database after its header): the
+    message names the newest good backup copy and how to put it back."""
+
+
 class DatabaseBusy(DatabaseError):
     """Another connection held the write lock for the whole busy timeout: nothing was written."""
 

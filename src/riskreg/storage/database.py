@@ -11,7 +11,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,8 +19,15 @@ from pathlib import Path
 from sqlalchemy import URL, Engine, create_engine, event, exc
 from sqlmodel import Session
 
-from riskreg.errors import DatabaseBusy, DatabaseError, UserError, one_line
-from riskreg.storage.files import FILE_MODE, ensure_private_dir, tighten
+from riskreg.errors import DatabaseBusy, DatabaseDamaged, DatabaseError, UserError, one_line
+from riskreg.storage.files import (
+    FILE_MODE,
+    FREE_SOME_SPACE,
+    disk_full_problem,
+    disk_is_full,
+    ensure_private_dir,
+    tighten,
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUPS_FOLDER = "backups"  # storage/backup.py: the rolling copies beside the database
@@ -46,48 +53,106 @@ def _configure(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
-def _explain(path: Path, error: Exception) -> DatabaseError:
-    """Turn a driver error into one line the user can act on."""
-    text = str(getattr(error, "orig", error)).lower()
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+
+
+def _is_damage(error: Exception) -> bool:
+    """SQLite found the file damaged: SQLITE_CORRUPT ("database disk image is malformed") or
+    SQLITE_NOTADB ("file is not a database", after a valid header). By code where the driver
+    gives it (sqlite3), else by SQLite's words (SQLCipher)."""
+    error = getattr(error, "orig", None) or error
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    text = str(error).lower()
+    return "malformed" in text or "not a database" in text
+
+
+def _explain(path: Path, error: Exception, encrypted: bool = False) -> DatabaseError:
+    """Turn a driver error into one line the user can act on: the one place where the CLI's
+    commands and the app's workers get their words for what SQLite refused."""
+    from riskreg.storage import backup
+
+    orig = getattr(error, "orig", None) or error
+    text = str(orig).lower()
+    if disk_is_full(error, path.parent):
+        return DatabaseError(f"cannot use {path}: {disk_full_problem(path.parent)}; nothing was "
+                             f"changed. {FREE_SOME_SPACE}")
+    if _is_damage(error):
+        return backup.damaged(path, str(orig), encrypted)
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return DatabaseError(f"cannot write to {path}: the file or its folder is read-only")
     if "locked" in text or "busy" in text:
         return DatabaseBusy(f"{path} is busy in another window; try again in a moment")
-    if "malformed" in text or "not a database" in text or "disk image" in text:
-        return DatabaseError(f"{path} is damaged (not a readable SQLite database); nothing was changed")
-    return DatabaseError(f"cannot use {path}: {getattr(error, 'orig', error)}")
+    if "disk i/o error" in text:
+        # Not a full disk (files.disk_is_full): the disk or the file system failed a read or
+        # write; the file may be damaged as well, and the newest good copy is worth knowing.
+        return backup.damaged(path, str(orig), encrypted)
+    return DatabaseError(f"cannot use {path}: {orig}")
 
 
 class Database:
     """An open riskreg database. Hand it to the services; screens never hold a session."""
 
     def __init__(self, path: Path, engine: Engine, notices: list[str], *,
-                 existed: bool = True) -> None:
+                 existed: bool = True, encrypted: bool = False) -> None:
         self.path = path
         self.existed = existed
         """The file held a database before this open (False: created now, nothing to back up)."""
         self.engine = engine
+        self.encrypted = encrypted
         self._writer = engine.execution_options(riskreg_write=True)
         self.notices = notices
         """Things the user should hear about once (a tightened file mode, a backup taken)."""
+        self.on_damaged: Callable[[DatabaseDamaged], None] | None = None
+        """Called (from the thread that found it) when a read or write finds the file damaged:
+        the app then shows its error screen, whichever worker was reading."""
+        self._checked = False
+
+    def _refusal(self, refusal: DatabaseError) -> DatabaseError:
+        if isinstance(refusal, DatabaseDamaged) and self.on_damaged is not None:
+            self.on_damaged(refusal)
+        return refusal
+
+    @contextmanager
+    def _said_plainly(self) -> Iterator[None]:
+        """What SQLite refuses in a block (a busy, full, read-only or damaged file) as one line;
+        a constraint error stays what it is, for the service that expects it."""
+        try:
+            yield
+        except exc.DBAPIError as error:
+            if isinstance(error, exc.OperationalError) or _is_damage(error):
+                raise self._refusal(_explain(self.path, error, self.encrypted)) from None
+            raise
+
+    def _check_before_first_write(self) -> None:
+        """Nothing is written into a damaged file (reliability review D5): a write to pages
+        that are intact succeeds, so the file is checked once (quick_check, see
+        storage/backup.py for its cost), before this open's first write transaction."""
+        if self._checked:
+            return
+        from riskreg.storage import backup
+
+        with self._said_plainly(), self.engine.connect() as connection:
+            problem = backup.first_problem(
+                connection.exec_driver_sql("PRAGMA quick_check").fetchall())
+        if problem:
+            raise self._refusal(backup.damaged(self.path, problem, self.encrypted))
+        self._checked = True
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-            except exc.OperationalError as error:
-                raise _explain(self.path, error) from None
+        with Session(self.engine, expire_on_commit=False) as session, self._said_plainly():
+            yield session
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A write transaction: committed when the block ends, rolled back on any error."""
+        self._check_before_first_write()
         with Session(self._writer, expire_on_commit=False) as session:
             try:
-                with session.begin():
+                with self._said_plainly(), session.begin():
                     yield session
-            except exc.OperationalError as error:
-                raise _explain(self.path, error) from None
             finally:
                 # The audit chain's head is cached per transaction (storage/audit.py).
                 session.info.clear()
@@ -262,9 +327,11 @@ def _create(path: Path, passphrase: str | None) -> bool:
             os.close(fd)
         published = _publish(tmp, path)
     except exc.DBAPIError as error:
-        raise _explain(path, error) from None
+        raise _explain(path, error, passphrase is not None) from None
     except OSError as error:
-        raise DatabaseError(f"cannot create {one_line(str(path))}: {error.strerror}") from None
+        problem = (f"{disk_full_problem(path.parent)}; nothing was changed. {FREE_SOME_SPACE}"
+                   if disk_is_full(error, path.parent) else error.strerror)
+        raise DatabaseError(f"cannot create {one_line(str(path))}: {problem}") from None
     finally:
         _remove_quietly(tmp, journal)
     return published
@@ -351,7 +418,7 @@ def _inspect(path: Path, passphrase: str | None):
     except DatabaseError:
         raise
     except Exception as error:  # sqlite3's or sqlcipher's: damaged, busy, unreadable
-        raise _explain(path, error) from None
+        raise _explain(path, error, passphrase is not None) from None
 
 
 def open_database(
@@ -401,30 +468,34 @@ def open_database(
         try:
             migrate.upgrade(path, schema, now or datetime.now(UTC), notices, passphrase)
         except exc.DBAPIError as error:
-            raise _explain(path, error) from None
+            raise _explain(path, error, passphrase is not None) from None
     engine = make_engine(path, passphrase)
     _configure(engine)
     try:
         with engine.connect():  # the connection settings (WAL) apply now: a problem says so here
             pass
     except exc.DBAPIError as error:
+        refusal = _explain(path, error, passphrase is not None)  # before the -shm goes: room
         engine.dispose()
-        raise _explain(path, error) from None
+        raise refusal from None
     if daily_backup and existed:
         notices.extend(take_daily_backup(path, now or datetime.now(UTC), passphrase))
-    return Database(path, engine, notices, existed=existed)
+    return Database(path, engine, notices, existed=existed, encrypted=passphrase is not None)
 
 
 def take_daily_backup(path: Path, now: datetime, passphrase: str | None = None) -> list[str]:
     """The start-up's daily copy (storage/backup.py), once a day; what the user should hear (a
     failure is a notice, never a refusal to open the register). The app calls this itself, after
     the first data is shown (`open_database(daily_backup=False)`, then this for an existing
-    database); the CLI through `open_database(daily_backup=True)`."""
-    from riskreg.errors import UserError
+    database); the CLI through `open_database(daily_backup=True)`. A damaged database raises
+    DatabaseDamaged (nothing is copied): the CLI refuses the command, the app shows its error
+    screen."""
     from riskreg.storage.backup import daily_backup
 
     try:
         daily_backup(path, now, passphrase)
+    except DatabaseDamaged:
+        raise
     except UserError as error:
         return [f"Today's backup copy could not be made: {error}"]
     return []

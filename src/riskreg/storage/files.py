@@ -5,6 +5,7 @@ owner only (0600, folders 0700), and is written to a temporary file in the same 
 to disk, then renamed over the target, so a crash or a full disk never leaves a half-written file.
 """
 
+import errno
 import os
 import re
 import stat
@@ -23,6 +24,66 @@ COMPANIONS = ("-wal", "-shm", "-journal")
 """The files SQLite keeps beside a database, named after it: writing one loses or corrupts data."""
 ROLLING_NAME = re.compile(r"-\d{8}T\d{6}-[a-z-]+\.db$")
 """How a rolling copy in backups/ is named: `<db>-<UTC stamp>-<reason>.db`."""
+
+
+# -- a full disk (reliability review D19) ----------------------------------------------------------
+# A full disk reaches riskreg three ways: the operating system's ENOSPC ("No space left on
+# device", or EDQUOT for a full quota), SQLite's SQLITE_FULL ("database or disk is full", when a
+# page write is refused), and SQLite's SQLITE_IOERR ("disk I/O error") when growing the -shm file
+# (or a sync) is refused: SQLite keeps the errno to itself there, and Python does not expose it.
+# An I/O error is taken for a full disk only when the disk has almost no room left, measured
+# right away: SQLite's own small allocations (32 KB for the -shm) fail only then.
+
+LOW_SPACE_BYTES = 1 << 20
+"""Less free room than this beside the database turns SQLite's "disk I/O error" into "full"."""
+_SQLITE_IOERR, _SQLITE_FULL = 10, 13
+_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def free_bytes(folder: Path) -> int | None:
+    """The room left for this user on the disk holding `folder`, or None when it cannot be read."""
+    try:
+        info = os.statvfs(folder)
+    except (OSError, AttributeError):  # gone, or a platform without statvfs
+        return None
+    return info.f_bavail * info.f_frsize
+
+
+def _sqlite_code(error: BaseException) -> int | None:
+    """SQLite's primary result code for a driver error (Python 3.11's sqlite3 carries it; an
+    SQLCipher error does not, and is read by its text)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF
+    text = str(error).lower()
+    if "database or disk is full" in text:
+        return _SQLITE_FULL
+    if "disk i/o error" in text:
+        return _SQLITE_IOERR
+    return None
+
+
+def disk_is_full(error: BaseException, folder: Path) -> bool:
+    """Whether `error` (an OSError or an SQLite driver error, or SQLAlchemy's wrapper of one)
+    means the disk holding `folder` is full."""
+    error = getattr(error, "orig", None) or error
+    if isinstance(error, OSError):
+        return error.errno in _FULL_ERRNOS
+    code = _sqlite_code(error)
+    if code == _SQLITE_FULL:
+        return True
+    room = free_bytes(folder)
+    return code == _SQLITE_IOERR and room is not None and room < LOW_SPACE_BYTES
+
+
+FREE_SOME_SPACE = "Free some space on that disk and try again."
+
+
+def disk_full_problem(folder: Path) -> str:
+    """The words for a full disk, with the room left when it can be read."""
+    room = free_bytes(folder)
+    left = "" if room is None else f" ({room // 1024:,} KB left)"
+    return f"the disk is full{left}"
 
 
 def ensure_private_dir(folder: Path) -> None:
@@ -68,7 +129,7 @@ def write_atomic_chunks(path: Path, chunks: Iterable[bytes]) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+        raise UserError(_not_written(path, exc, folder)) from None
     try:
         with os.fdopen(fd, "wb", buffering=1 << 16) as fh:
             for chunk in chunks:
@@ -79,10 +140,17 @@ def write_atomic_chunks(path: Path, chunks: Iterable[bytes]) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"cannot write {path}: {exc.strerror}; nothing was written") from None
+        raise UserError(_not_written(path, exc, folder)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _not_written(path: Path, error: OSError, folder: Path) -> str:
+    if disk_is_full(error, folder):
+        return (f"cannot write {path}: {disk_full_problem(folder)}; nothing was written. "
+                f"{FREE_SOME_SPACE}")
+    return f"cannot write {path}: {error.strerror}; nothing was written"
 
 
 def write_text_atomic(path: Path, text: str) -> None:

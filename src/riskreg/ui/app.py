@@ -204,7 +204,7 @@ class RiskRegApp(App[None]):
     def _open_register(self) -> None:
         # The passphrase is read here, never passed as the worker's argument: a worker's
         # description shows its arguments.
-        from riskreg.errors import UserError, WrongPassphrase
+        from riskreg.errors import DatabaseDamaged, UserError, WrongPassphrase
 
         secret, self._secret = self._secret, None
         self._pause_gc()
@@ -214,6 +214,9 @@ class RiskRegApp(App[None]):
                 from riskreg.storage.database import open_database
 
                 db = open_database(self.db_path, passphrase=secret.reveal() if secret else None)
+                # Damage a later read or save finds, in whichever worker: the error screen.
+                db.on_damaged = lambda error: self.post_message(
+                    DatabaseFailed(str(error), damaged=True))
                 register = RegisterService(db, today=self.today)
                 empty = register.is_empty()
                 import riskreg.services.dashboard  # warm: the first view needs it
@@ -222,7 +225,8 @@ class RiskRegApp(App[None]):
                 self.post_message(DatabaseFailed(str(error), wrong_passphrase=True))
                 return
             except UserError as error:
-                self.post_message(DatabaseFailed(str(error)))
+                self.post_message(DatabaseFailed(str(error),
+                                                 damaged=isinstance(error, DatabaseDamaged)))
                 return
             except Exception as error:  # noqa: BLE001 (a bug, still said plainly, never a traceback)
                 self.post_message(DatabaseFailed(f"cannot open {self.db_path}: "
@@ -243,10 +247,14 @@ class RiskRegApp(App[None]):
     def _daily_backup(self, path: Path, passphrase: str | None) -> None:
         from datetime import UTC, datetime
 
+        from riskreg.errors import DatabaseDamaged
         from riskreg.storage.database import take_daily_backup
 
         try:
             notices = take_daily_backup(path, datetime.now(UTC), passphrase)
+        except DatabaseDamaged as error:
+            self.post_message(DatabaseFailed(str(error), damaged=True))
+            return
         except Exception as error:  # noqa: BLE001 (never stops the app; said plainly)
             notices = [f"Today's backup copy could not be made: {type(error).__name__}: {error}"]
         for notice in notices:
@@ -317,10 +325,12 @@ class RiskRegApp(App[None]):
         if event.wrong_passphrase and isinstance(self.screen, PassphraseDialog):
             self.screen.wrong(event.problem)
             return
+        if self.problem:  # several workers may meet the same damage: one error screen
+            return
         self._close_passphrase_dialog()
         self.problem = event.problem
-        self.push_screen(ErrorScreen("Cannot open the register", event.problem),
-                         lambda _: self.exit(return_code=1))
+        title = "The register file is damaged" if event.damaged else "Cannot open the register"
+        self.push_screen(ErrorScreen(title, event.problem), lambda _: self.exit(return_code=1))
 
     # -- what the parts share ------------------------------------------------------------------
 

@@ -18,11 +18,13 @@ class RegisterReady(Message):
 
 @dataclass
 class DatabaseFailed(Message):
-    """The database could not be opened (a UserError's message, for the user)."""
+    """The database could not be opened, or was found damaged later (a UserError's message)."""
 
     problem: str
     wrong_passphrase: bool = False
     """The passphrase did not open it (the app asks again)."""
+    damaged: bool = False
+    """SQLite found the file damaged, at the open or at a later read or save."""
 
 
 @dataclass
