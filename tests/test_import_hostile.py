@@ -5,19 +5,16 @@ not have saved itself; whatever it lets through imports, and every read command 
 result without a traceback (a Hypothesis property, from the demo's own export).
 """
 
-import contextlib
 import copy
-import io
 import json
-import traceback
 from datetime import UTC, date, datetime
 
 import pytest
+from cli_helpers import run_main
 from conftest import FIXED_TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from riskreg.cli import main
 from riskreg.services import transfer
 from riskreg.services.demo import build_demo
 from riskreg.services.register import RegisterService
@@ -40,19 +37,6 @@ def export(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     monkeypatch.setenv("RISKREG_TODAY", FIXED_TODAY.isoformat())
-
-
-def _run(argv):
-    """The CLI in-process: (exit status, stdout, stderr), or the traceback of a crash."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(argv)
-        except SystemExit as exit_:
-            code = exit_.code
-        except Exception:  # what a user would see as a traceback
-            return "crash", out.getvalue(), traceback.format_exc()
-    return code, out.getvalue(), err.getvalue()
 
 
 def _write(tmp_path, doc, name="hostile.json"):
@@ -122,13 +106,13 @@ def test_check_refuses_a_hostile_value_in_one_line_naming_the_record_and_field(
     doc = copy.deepcopy(export)
     change(doc)
     path = _write(tmp_path, doc)
-    code, out, err = _run(["import", "json", str(path), "--check"])
+    code, out, err = run_main(["import", "json", str(path), "--check"])
     assert code == 2, (out, err)
     assert expected in out.splitlines()[0], out
     assert err.strip().endswith("cannot be imported: 1 problem listed above")
 
     db = tmp_path / "new.db"
-    code, out, err = _run(["import", "json", str(path), "--db", str(db)])
+    code, out, err = run_main(["import", "json", str(path), "--db", str(db)])
     assert code == 2 and err.count("\n") == 1 and expected in err, err
     assert err.rstrip().endswith("nothing was changed")
     assert not db.exists()
@@ -192,16 +176,16 @@ def test_a_file_check_lets_through_imports_and_every_command_then_reads_it(
     doc = data.draw(mutations(export))
     folder = tmp_path_factory.mktemp("hostile")
     path = _write(folder, doc)
-    code, out, err = _run(["import", "json", str(path), "--check"])
+    code, out, err = run_main(["import", "json", str(path), "--check"])
     assert code in (0, 2), err
     if code == 2:
         assert err.count("\n") == 1 and out.strip(), (out, err)
         return
     db = folder / "imported.db"
-    code, out, err = _run(["import", "json", str(path), "--db", str(db)])
+    code, out, err = run_main(["import", "json", str(path), "--db", str(db)])
     assert code == 0, err
     references = [row["reference"] for row in doc["tables"]["incident"]]
     for argv in _reads(db, references, folder):
-        code, out, err = _run([*argv, "--db", str(db)])
+        code, out, err = run_main([*argv, "--db", str(db)])
         # The records no longer match their copied log: `audit verify` may say so (exit 1).
         assert code == 0 or (argv == ["audit", "verify"] and code == 1), (argv, code, err)

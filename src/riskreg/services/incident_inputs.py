@@ -257,6 +257,15 @@ class CloseoutInput(_Input):
     lessons_learned: Text = ""
 
 
+def max_length(model: type[_Input], field: str) -> int:
+    """The most characters `field` of a step takes: its own limit, else LONG_TEXT. A form's
+    input stops there, so what it shows (an imported value too) it can save."""
+    for rule in model.model_fields[field].metadata:
+        if getattr(rule, "max_length", None) is not None:
+            return rule.max_length
+    return LONG_TEXT
+
+
 def check(model: type[_Input], data: dict[str, Any]) -> dict[str, Any]:
     """Validate one step's data; return the cleaned values or raise ValidationError naming the
     first field found wrong, in a sentence for the user (see `messages`)."""
