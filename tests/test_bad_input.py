@@ -1,16 +1,14 @@
 """Bad input everywhere: whatever a user types gets a clear message or a correct save, never a
 crash and never a half-written record (Hypothesis)."""
 
-import contextlib
-import io
 import string
 from datetime import date
 
 import pytest
+from cli_helpers import run_main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from riskreg.cli import main
 from riskreg.errors import ValidationError
 
 # Text a user might paste: long text, control characters, right-to-left, emoji, markup brackets.
@@ -28,14 +26,7 @@ SETTINGS = settings(max_examples=60, deadline=None,
                                            HealthCheck.too_slow])
 
 
-def _run(argv):
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(argv)
-        except SystemExit as exit_:
-            code = exit_.code
-    return code, out.getvalue(), err.getvalue()
+_run = run_main
 
 
 @SETTINGS

@@ -221,7 +221,7 @@ def test_a_record_that_is_not_a_set_of_fields_is_refused_in_a_sentence():
      {**STEP_BASE["IntakeInput"], "discovered_on": "2026-13-01"}, "discovered_on",
      "The discovery date 2026-13-01 is not a date."),
     ("ScopeInput", incident_inputs.ScopeInput, {"affected": 0}, "affected",
-     "The number of people affected must be 1 or more."),
+     "The number of people affected must be between 1 and 1,000,000,000."),
     ("ScopeInput", incident_inputs.ScopeInput, {"affected": 3, "residents": {"CA": -2}},
      "residents.CA", "The number of people affected in CA must be 0 or more."),
     ("FactorsInput", incident_inputs.FactorsInput,

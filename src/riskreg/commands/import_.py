@@ -13,7 +13,7 @@ DESCRIPTION = """\
 Import a JSON export (riskreg export json). The whole file is checked first: the format version,
 every field's type, every reference to another record, the register's own rules and the audit
 log's hash chain. A bad file is refused naming what is wrong and where (e.g.
-"tables.hazard[3].likelihood: 7 is not 1-5"); nothing is written unless everything is valid, and
+"tables.hazard[3].likelihood (hazard <public id>): 7 is not 1-5"); nothing is written unless everything is valid, and
 everything is written in one transaction.
 
 Into an empty database, the file is copied as it is, audit log included, so the chain still

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 from riskreg.domain.dates import parse_date
 from riskreg.domain.determination import EXCEPTION_IDS, FACTOR_IDS, Rating
 from riskreg.domain.holds import MAX_HOLD_DAYS
+from riskreg.domain.limits import LONG_TEXT, MAX_COUNT
 from riskreg.domain.incident_steps import NOTICE_METHODS, PHI_TYPES, SECURED_BY, STATEMENT_KINDS
 from riskreg.services.messages import FieldProblem, label, one_of, refused, shown
 
@@ -52,13 +53,15 @@ def _count(value: Any) -> Any:
 OptionalDate = Annotated[date | None, BeforeValidator(_date_or_none)]
 RequiredDate = Annotated[date, BeforeValidator(_date_or_none)]
 Text = Annotated[str, BeforeValidator(_text)]
-Count = Annotated[int, BeforeValidator(_count), Field(ge=0)]
+# Counts of people and notices: bounded so that no later sum or calendar file overflows.
+Count = Annotated[int, BeforeValidator(_count), Field(ge=0, le=MAX_COUNT)]
 # The bound sits on the int inside the union: on the union itself pydantic would compare None.
-OptionalCount = Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(_count_or_none)]
+OptionalCount = Annotated[Annotated[int, Field(ge=0, le=MAX_COUNT)] | None,
+                          BeforeValidator(_count_or_none)]
 
 
 class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_max_length=20_000)
+    model_config = ConfigDict(extra="forbid", str_max_length=LONG_TEXT)
 
 
 class IntakeInput(_Input):
@@ -189,7 +192,7 @@ class DeterminationInput(_Input):
 class ScopeInput(_Input):
     """Step 7: how many people, where they live, and what changes how they are told."""
 
-    affected: Annotated[int, BeforeValidator(_count_or_none), Field(ge=1)]
+    affected: Annotated[int, BeforeValidator(_count_or_none), Field(ge=1, le=MAX_COUNT)]
     residents: dict[str, Count] = {}
     determined: dict[str, RequiredDate] = {}
     insufficient_contact: Count = 0
@@ -252,6 +255,15 @@ class CloseoutInput(_Input):
     """Step 12: lessons learned."""
 
     lessons_learned: Text = ""
+
+
+def max_length(model: type[_Input], field: str) -> int:
+    """The most characters `field` of a step takes: its own limit, else LONG_TEXT. A form's
+    input stops there, so what it shows (an imported value too) it can save."""
+    for rule in model.model_fields[field].metadata:
+        if getattr(rule, "max_length", None) is not None:
+            return rule.max_length
+    return LONG_TEXT
 
 
 def check(model: type[_Input], data: dict[str, Any]) -> dict[str, Any]:

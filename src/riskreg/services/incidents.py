@@ -43,6 +43,7 @@ from riskreg.domain.workdays import WEEKDAYS
 from riskreg.errors import ConflictError, NotFound, ValidationError
 from riskreg.services import incident_inputs as inputs
 from riskreg.storage import audit
+from riskreg.storage.chunks import slices
 from riskreg.storage.database import Database
 from riskreg.storage.incident_models import (
     Incident,
@@ -131,10 +132,12 @@ class IncidentService:
             ids = [inc.public_id]
             for model in (IncidentResident, IncidentStatement, IncidentHazard, NoticeSent, NoticeDraft):
                 ids += list(session.exec(select(model.public_id).where(model.incident_id == inc.id)))
-            events = session.exec(
-                select(AuditEvent).where(col(AuditEvent.public_id).in_(ids))
-                .order_by(col(AuditEvent.id))
-            )
+            events = [
+                event for part in slices(session, ids)
+                for event in session.exec(
+                    select(AuditEvent).where(col(AuditEvent.public_id).in_(part)))
+            ]
+            events.sort(key=lambda e: e.id)
             return [
                 {"at": e.at, "entity": e.entity, "action": e.action, "changes": e.changes}
                 for e in events

@@ -22,6 +22,7 @@ from riskreg.errors import ConflictError, NotFound, ValidationError
 from riskreg.services.records import owner_ref, to_record, tool_ref
 from riskreg.services.validation import validate
 from riskreg.storage import audit
+from riskreg.storage.chunks import slices
 from riskreg.storage.database import Database
 from riskreg.storage.models import (
     Consent,
@@ -537,11 +538,12 @@ def _add_review_now(
     """Set each hazard record's `review_now` (one query for the whole page)."""
     if not ids:
         return
-    names = dict(
-        session.exec(
-            select(Hazard.id, review_now_tool(today)).where(col(Hazard.id).in_(ids))
-        ).all()
-    )
+    names: dict[int, Any] = {}
+    # `review_now_tool` binds a few values of its own (a BAA status, today) besides the ids.
+    for part in slices(session, ids, others=8):
+        names.update(session.exec(
+            select(Hazard.id, review_now_tool(today)).where(col(Hazard.id).in_(part))
+        ).all())
     for record, hazard_id in zip(records, ids, strict=True):
         record["review_now"] = review_now_text(record.get("review_now_reason", ""), names.get(hazard_id))
 

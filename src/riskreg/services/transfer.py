@@ -151,24 +151,45 @@ def import_json(db: Database, path: str | Path, *, merge: bool = False) -> Impor
     """Import an export file: into an empty database verbatim, or merged with --merge."""
     path = Path(path).expanduser()
     document = read_document(path)
-    with db.writing() as session:
+    # The whole file is checked before the write lock is taken (reliability review D17): a
+    # check of a large file takes a minute, and the app's saves must not wait for it.
+    with db.reading() as session:
         empty = _is_empty(session)
         if not empty and not merge:
-            raise UserError(
-                f"{db.path} already holds records; importing would mix two registers. Import into "
-                "a new database (--db NEW.db), or add --merge to merge the file into this one. "
-                "Nothing was changed.", 2)
-        if empty:
-            checked = check_document(document, str(path))
+            raise _holds_records(db)
+        known = None if empty else _public_ids(session)
+    checked = check_document(document, str(path), known=known)
+    with db.writing() as session:
+        # Another window may have written meanwhile. Records that appeared are merged as usual
+        # (the file was checked without them, more strictly); records are never deleted, but a
+        # restore may have replaced the database: then the check no longer holds.
+        now_empty = _is_empty(session)
+        if now_empty and not empty:
+            raise UserError(f"{db.path} changed while the file was being checked; import it "
+                            "again. Nothing was changed.")
+        if not now_empty and not merge:
+            raise _holds_records(db)
+        if now_empty:
             result = _import_into_empty(session, checked)
         else:
-            existing = export_rows(session)
-            known = {name: {r["public_id"] for r in rows} for name, rows in existing.items()}
-            checked = check_document(document, str(path), known=known)
-            result = _merge(session, checked, existing, path)
+            result = _merge(session, checked, export_rows(session), path)
         session.flush()
         result.audit = audit.verify(session)
     return result
+
+
+def _holds_records(db: Database) -> UserError:
+    return UserError(
+        f"{db.path} already holds records; importing would mix two registers. Import into "
+        "a new database (--db NEW.db), or add --merge to merge the file into this one. "
+        "Nothing was changed.", 2)
+
+
+def _public_ids(session: Session) -> dict[str, set[str]]:
+    """The public ids of every exported table (what a merged file's references may point at:
+    records are never deleted, so they are still there when the import writes)."""
+    return {spec.name: set(session.execute(select(spec.table.c.public_id)).scalars())
+            for spec in table_specs()}
 
 
 def _is_empty(session: Session) -> bool:

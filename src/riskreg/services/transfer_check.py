@@ -3,8 +3,8 @@
 The whole document is checked first: the format and its version, every table and field (types,
 lengths, required values), the register's own rules (the same validation as the forms), every
 reference to another record, the fields that must be unique, and the audit log's hash chain.
-Each problem names its place (`tables.hazard[3].likelihood: 7 is not 1-5`; indexes count from
-0, as in the file); the import goes ahead only when there is none.
+Each problem names its place (`tables.hazard[3].likelihood (hazard <public id>): 7 is not 1-5`;
+indexes count from 0, as in the file); the import goes ahead only when there is none.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from riskreg.domain.limits import MAX_COUNT, MAX_REVISION
 from riskreg.errors import BadInput, ValidationError
 from riskreg.services.transfer_schema import TableSpec, decode, spec_by_name, table_specs
 from riskreg.storage import audit
@@ -260,28 +261,49 @@ def _check_row(spec: TableSpec, index: int, row: Any, problems: Problems) -> Row
         problems.add(place, "must be an object (one record)")
         return None
     before = len(problems.items)
+    who = _record(spec.name, row)
     for key in row:
         if spec.field(key) is None:
-            problems.add(f"{place}.{key}", f"is not a field of {spec.name}")
+            problems.add(f"{place}.{key}{who}", f"is not a field of {spec.name}")
     values: dict[str, Any] = {}
     for field_spec in spec.fields:
         if field_spec.key not in row:
             column = field_spec.column
             if not column.nullable and column.default is None:
-                problems.add(f"{place}.{field_spec.key}", "is required")
+                problems.add(f"{place}.{field_spec.key}{who}", "is required")
             continue
         value, problem = decode(field_spec, row[field_spec.key])
         if problem:
-            problems.add(f"{place}.{field_spec.key}", problem)
+            problems.add(f"{place}.{field_spec.key}{who}", problem)
         else:
             values[field_spec.key] = value
     if len(problems.items) > before:
         return None
-    for key, problem in _rules(spec.name, values):
-        problems.add(f"{place}.{key}" if key else place, problem)
+    for key, problem in _rules(spec.name, _with_defaults(spec, values)):
+        problems.add(f"{place}.{key}{who}" if key else f"{place}{who}", problem)
     if len(problems.items) > before:
         return None
     return Row(index, values["public_id"], row, values)
+
+
+def _with_defaults(spec: TableSpec, values: dict[str, Any]) -> dict[str, Any]:
+    """The row as the database will hold it: a field the file leaves out takes its column's
+    default (an incident without a step resumes where a new one does)."""
+    defaults = {}
+    for field_spec in spec.fields:
+        default = field_spec.column.default
+        if field_spec.key not in values and default is not None and default.is_scalar:
+            defaults[field_spec.key] = default.arg
+    return defaults | values
+
+
+def _record(table: str, row: dict[str, Any]) -> str:
+    """The record a problem is in, after its place: " (incident INC-2026-001)", " (hazard <public
+    id>)", so it can be found in the app as well as in the file."""
+    name = row.get("reference") if table == "incident" else row.get("public_id")
+    if not isinstance(name, str) or not name or len(name) > 40:
+        return ""
+    return f" ({table.replace('_', ' ')} {name})"
 
 
 def _rules(table: str, values: dict[str, Any]) -> list[tuple[str, str]]:
@@ -289,14 +311,17 @@ def _rules(table: str, values: dict[str, Any]) -> list[tuple[str, str]]:
     found = []
     if not _is_uuid(values.get("public_id")):
         found.append(("public_id", f"{values.get('public_id')!r} is not a UUID"))
-    if values.get("revision", 1) < 1:
-        found.append(("revision", f"{values['revision']} is not a revision (1 or more)"))
+    if not 1 <= values.get("revision", 1) <= MAX_REVISION:
+        found.append(("revision", f"{values['revision']} is not a revision "
+                      f"(between 1 and {MAX_REVISION:,})"))
     for key in SCORE_FIELDS.get(table, ()):
         if key in values and values[key] not in range(1, 6):
             found.append((key, f"{values[key]} is not 1-5"))
     for key in COUNT_FIELDS.get(table, ()):
         if values.get(key) is not None and values[key] < 0:
             found.append((key, f"{values[key]} is negative"))
+        elif values.get(key) is not None and values[key] > MAX_COUNT:
+            found.append((key, f"{values[key]:,} is more than {MAX_COUNT:,}"))
     if found:
         return found
     if table == "hazard":
@@ -305,8 +330,11 @@ def _rules(table: str, values: dict[str, Any]) -> list[tuple[str, str]]:
             if values.get(f"{prefix}score", expected) != expected:
                 found.append((f"{prefix}score", (f"{values[f'{prefix}score']} is not "
                               f"{prefix.replace('_', ' ')}likelihood x impact ({expected})")))
+    from riskreg.services.import_rules import RULES
     from riskreg.services.validation import INPUTS, validate
 
+    if table in RULES:
+        found += RULES[table](values)
     if table in INPUTS:
         data = {k: values[k] for k in INPUTS[table].model_fields if k in values}
         try:

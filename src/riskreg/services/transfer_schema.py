@@ -21,6 +21,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
 import riskreg.storage.models  # noqa: F401  (registers every table, the incidents' too)
+from riskreg.domain.limits import LONG_TEXT, MAX_WHOLE, OUT_OF_RANGE, out_of_range
 
 TRACKED_COLUMNS = frozenset(
     {"id", "public_id", "created_at", "updated_at", "revision", "archived_at"}
@@ -143,13 +144,16 @@ def decode(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
     if kind is int:
         if not isinstance(value, int) or isinstance(value, bool):
             return None, f"{_show(value)} is not a whole number"
+        if abs(value) > MAX_WHOLE:
+            return None, f"{_show(value)} is too large (at most {MAX_WHOLE:,})"
         return value, None
     if kind is str:
         if not isinstance(value, str):
             return None, f"{_show(value)} is not text"
-        length = getattr(column.type, "length", None)
-        if length is not None and len(value) > length:
-            return None, f"is {len(value)} characters long; at most {length} fit"
+        # A free-text column has no length of its own: the forms' limit applies (limits.py).
+        length = getattr(column.type, "length", None) or LONG_TEXT
+        if len(value) > length:
+            return None, f"is {len(value):,} characters long; at most {length:,} fit"
         return value, None
     if kind is datetime:
         if not isinstance(value, str):
@@ -160,14 +164,19 @@ def decode(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
             return None, f"{_show(value)} is not an ISO 8601 timestamp"
         if parsed.tzinfo is None:
             return None, f"{_show(value)} has no UTC offset (e.g. +00:00)"
+        if out_of_range(parsed.date()):
+            return None, f"{_show(value)} {OUT_OF_RANGE}"
         return parsed.astimezone(UTC), None
     if kind is date:
         if not isinstance(value, str) or not _DATE.fullmatch(value):
             return None, f"{_show(value)} is not a date in the form YYYY-MM-DD"
         try:
-            return date.fromisoformat(value), None
+            day = date.fromisoformat(value)
         except ValueError:
             return None, f"{_show(value)} is not a date"
+        if out_of_range(day):
+            return None, f"{_show(value)} {OUT_OF_RANGE}"
+        return day, None
     return value, None
 
 

@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from riskreg.domain import catalog as vocab
 from riskreg.domain.dates import parse_date
+from riskreg.domain.limits import LONG_TEXT
 from riskreg.domain.register import CONSENT_DECISIONS, HAZARD_STATUSES, SAFEGUARD_STATUSES
 from riskreg.services.messages import FieldProblem, label, one_of, refused, shown
 
@@ -37,7 +38,7 @@ Months = Annotated[int, Field(ge=1, le=120)]
 
 
 class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_max_length=20_000)
+    model_config = ConfigDict(extra="forbid", str_max_length=LONG_TEXT)
 
 
 class OwnerInput(_Input):

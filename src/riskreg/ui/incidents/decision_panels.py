@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from riskreg.domain.determination import EXCEPTIONS, FACTORS, PHI_STEP, SECURED_STEP, Rating
 from riskreg.domain.incident_steps import CHOICE_LABELS, PHI_TYPES, SECURED_BY
+from riskreg.services.incident_inputs import IntakeInput, max_length
 from riskreg.ui.incidents.form import (
     checkbox,
     choice,
@@ -48,7 +49,8 @@ class IntakePanel(StepPanel):
 
     def body(self) -> ComposeResult:
         yield Static(NO_NAMES, classes="reminder", markup=False)
-        yield row("Short title", text_input("title", "e.g. Laptop stolen from the car", 120),
+        yield row("Short title", text_input("title", "e.g. Laptop stolen from the car",
+                                           max_length(IntakeInput, "title")),
                   "title", required=True)
         yield row("What happened", long_input("description"), "description",
                   "in plain words; no client names")
@@ -59,7 +61,8 @@ class IntakePanel(StepPanel):
         yield row("Discovered on", date_input("discovered_on"), "discovered_on",
                   "the first day anyone at the practice knew, or should have known: the clock "
                   "starts here, not when the investigation ends (164.404(a)(2))", required=True)
-        yield row("Discovered by", text_input("discovered_by", "", 200), "discovered_by")
+        by = text_input("discovered_by", "", max_length(IntakeInput, "discovered_by"))
+        yield row("Discovered by", by, "discovered_by")
         yield Static("Business associate", classes="subhead", markup=False)
         yield row("A business associate was involved", checkbox("ba_involved", "yes"), "ba_involved")
         yield row("Which one", choice("ba_tool", self.wizard.tools, "(choose the tool or vendor)"),

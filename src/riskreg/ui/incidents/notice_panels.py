@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from riskreg.domain.incident_steps import NOTICE_METHODS
+from riskreg.services.incident_inputs import NoticeContentInput, NoticeSentInput, max_length
 from riskreg.ui.incidents.form import choice, date_input, long_input, row, text_input
 from riskreg.ui.incidents.panel import StepPanel
 from riskreg.ui.incidents.plan_view import plan_renderable
@@ -39,10 +40,13 @@ class NoticesPanel(StepPanel):
                   "steps to protect themselves (C)")
         yield row("What you are doing", long_input("notice_actions"), "notice_actions",
                   "to investigate, reduce harm and prevent it happening again (D)")
-        yield row("Toll-free number", text_input("contact_toll_free", "", 40), "contact_toll_free",
+        yield row("Toll-free number", text_input("contact_toll_free", "", max_length(
+            NoticeContentInput, "contact_toll_free")), "contact_toll_free",
                   "needed for a substitute notice to 10 or more people (164.404(d)(2)(ii))")
-        yield row("Email", text_input("contact_email", "", 200), "contact_email")
-        yield row("Website", text_input("contact_website", "", 300), "contact_website")
+        yield row("Email", text_input("contact_email", "", max_length(
+            NoticeContentInput, "contact_email")), "contact_email")
+        yield row("Website", text_input("contact_website", "", max_length(
+            NoticeContentInput, "contact_website")), "contact_website")
         yield row("Postal address", long_input("contact_postal"), "contact_postal")
         yield Static("Drafts", classes="subhead", markup=False)
         yield row("Write them into", Input(id="f-folder", compact=True), "folder",
@@ -108,7 +112,8 @@ class TrackingPanel(StepPanel):
         yield row("How", choice("method", [(v, k) for k, v in NOTICE_METHODS.items()]), "method",
                   required=True)
         yield row("How many", text_input("count", "people or letters", 9), "count")
-        yield row("Reference", text_input("reference", "e.g. the HHS portal's number", 200),
+        yield row("Reference", text_input("reference", "e.g. the HHS portal's number",
+                                           max_length(NoticeSentInput, "reference")),
                   "reference")
         yield row("Notes", long_input("notes"), "notes")
         with Horizontal(classes="buttons"):

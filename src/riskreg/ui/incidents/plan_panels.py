@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from riskreg.domain.incident_steps import STATEMENT_KINDS
+from riskreg.services.incident_inputs import StatementInput, max_length
 from riskreg.ui.incidents.form import checkbox, choice, date_input, long_input, row, text_input
 from riskreg.ui.incidents.panel import StepPanel
 from riskreg.ui.incidents.plan_view import plan_renderable
@@ -97,9 +98,11 @@ class LawEnforcementPanel(StepPanel):
                   required=True)
         yield row("Date of the statement", date_input("statement_on"), "statement_on", required=True)
         yield row("Delay asked (days)", text_input("days", "written statements only", 4), "days")
-        yield row("Official", text_input("official", "name and title", 200), "official",
+        yield row("Official", text_input("official", "name and title",
+                                          max_length(StatementInput, "official")), "official",
                   "required for an oral statement (164.412(b))")
-        yield row("Agency", text_input("agency", "", 200), "agency", required=True)
+        agency = text_input("agency", "", max_length(StatementInput, "agency"))
+        yield row("Agency", agency, "agency", required=True)
         yield row("Notes", long_input("notes"), "notes")
         with Horizontal(classes="buttons"):
             yield Button("Add statement", id="add-statement", compact=True, variant="primary")
