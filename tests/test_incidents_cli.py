@@ -90,6 +90,7 @@ def test_show_without_a_reference_is_a_usage_error(demo_db):
 
 
 def test_an_empty_database_lists_no_incidents(tmp_path):
+    assert riskreg("init", db=tmp_path / "empty.db").returncode == 0
     result = riskreg("incidents", "list", "--json", db=tmp_path / "empty.db")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
