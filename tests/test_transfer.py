@@ -59,6 +59,34 @@ def _events(db):
         return audit.verify(session)
 
 
+def _log(doc, entity, row, action="create", changes=None):
+    """Append to the file's audit log the event riskreg writes for a change made to `row` (by
+    default its creation), correctly chained: a file changed by hand must say so in its log."""
+    log = doc["audit_log"]
+    prev = log[-1]["hash"] if log else audit.GENESIS
+    seq = len(log) + 1
+    if changes is None:
+        changes = {k: [None, v] for k, v in row.items() if k != "public_id" and v is not None}
+    text = json.dumps(changes, sort_keys=True)
+    at = NOW.replace(microsecond=seq)
+    payload = audit.canonical(seq, at, entity, row["public_id"], action, text)
+    log.append({"seq": seq, "at": at.isoformat(), "entity": entity, "public_id": row["public_id"],
+                "action": action, "changes": text, "prev_hash": prev,
+                "hash": audit.chain_hash(prev, payload)})
+
+
+def _rename(doc, row, public_id):
+    """Give a record another public id, in its events too, and chain the log again (as a file
+    from another database that made the same record under its own id would have it)."""
+    old, row["public_id"] = row["public_id"], public_id
+    events, doc["audit_log"] = doc["audit_log"], []
+    for event in events:
+        fields = json.loads(event["changes"])
+        if event["public_id"] == old:
+            event = {**event, "public_id": public_id}
+        _log(doc, event["entity"], {"public_id": event["public_id"]}, event["action"], fields)
+
+
 def _nothing_in(db):
     return not any(transfer.count_records(db).values()) and _events(db).checked == 0
 
@@ -231,9 +259,13 @@ def _resident(doc):
         "discovered_on": "2026-11-01",
     }
     doc["tables"]["incident"].append(incident)
-    return {"public_id": "33333333-3333-4333-8333-333333333333", "created_at": incident["created_at"],
-            "updated_at": incident["updated_at"], "revision": 1, "archived_at": None,
-            "incident": incident["public_id"], "state": "CO", "count": 3}
+    _log(doc, "incident", incident)
+    resident = {"public_id": "33333333-3333-4333-8333-333333333333",
+                "created_at": incident["created_at"], "updated_at": incident["updated_at"],
+                "revision": 1, "archived_at": None, "incident": incident["public_id"],
+                "state": "CO", "count": 3}
+    _log(doc, "incident_resident", resident)
+    return resident
 
 
 BAD = {
@@ -365,9 +397,11 @@ def test_on_merge_the_higher_revision_wins_and_the_database_keeps_its_own_otherw
     path = transfer.export_json(demo, tmp_path / "e.json", NOW).path
     doc = json.loads(path.read_text(encoding="utf-8"))
     newer, older = doc["tables"]["tool"][0], doc["tables"]["tool"][1]
+    _log(doc, "tool", newer, "update", {"notes": [newer["notes"], "BAA renewed on paper"]})
     newer.update(notes="BAA renewed on paper", revision=newer["revision"] + 1)
     # The database changed the second tool meanwhile (revision 2); the file still has revision 1.
     register.update("tool", older["public_id"], {"notes": "changed here"}, older["revision"])
+    _log(doc, "tool", older, "update", {"notes": [older["notes"], "changed in the file"]})
     older["notes"] = "changed in the file"
     result = transfer.import_json(demo, _write(tmp_path, doc, "newer.json"), merge=True)
     assert result.replaced == {"tool": 1} and result.kept == [("tool", older["public_id"])]
@@ -379,7 +413,7 @@ def test_on_merge_the_higher_revision_wins_and_the_database_keeps_its_own_otherw
 def test_merge_refuses_a_record_that_clashes_with_another_in_the_database(demo, tmp_path):
     doc = _doc(demo)
     # The same hazard-tool link under another public id: it would be a duplicate.
-    doc["tables"]["hazard_tool"][0]["public_id"] = "44444444-4444-4444-8444-444444444444"
+    _rename(doc, doc["tables"]["hazard_tool"][0], "44444444-4444-4444-8444-444444444444")
     counts = transfer.count_records(demo)
     with pytest.raises(FileProblems, match=r"tables\.hazard_tool\[0\]: hazard .* is already used"):
         transfer.import_json(demo, _write(tmp_path, doc), merge=True)
@@ -389,13 +423,16 @@ def test_merge_refuses_a_record_that_clashes_with_another_in_the_database(demo, 
 def test_merge_refuses_an_incident_reference_used_by_another_incident(demo, tmp_path):
     doc = _doc(demo)
     resident = _resident(doc)
-    doc["tables"]["incident_resident"] = [resident]
+    doc["tables"]["incident_resident"].append(resident)
     other_doc = copy.deepcopy(doc)
     transfer.import_json(demo, _write(tmp_path, doc, "one.json"), merge=True)
     clash = other_doc["tables"]["incident"][-1]
     clash["public_id"] = "55555555-5555-4555-8555-555555555555"
-    other_doc["tables"]["incident_resident"][0].update(
+    other_doc["tables"]["incident_resident"][-1].update(
         incident=clash["public_id"], public_id="66666666-6666-4666-8666-666666666666")
+    del other_doc["audit_log"][-2:]  # the two records' events, logged again under their new ids
+    _log(other_doc, "incident", clash)
+    _log(other_doc, "incident_resident", other_doc["tables"]["incident_resident"][-1])
     with pytest.raises(FileProblems, match="reference 'INC-2026-900' is already used"):
         transfer.import_json(demo, _write(tmp_path, other_doc, "two.json"), merge=True)
 
@@ -406,16 +443,16 @@ def test_merge_references_may_point_at_records_already_in_the_database(demo, tmp
     fresh = {k: v for k, v in doc["tables"]["tool"][0].items()}
     fresh.update(public_id="77777777-7777-4777-8777-777777777777", name="New scribe", owner=owner)
     small = {**doc, "tables": {"tool": [fresh]}, "audit_log": []}
+    _log(small, "tool", fresh)
     result = transfer.import_json(demo, _write(tmp_path, small), merge=True)
     assert result.added == {"tool": 1} and result.audit.ok
 
 
 def test_merge_keeps_the_database_practice_settings(db, other, tmp_path):
-    from riskreg.storage.models import PracticeSettings
+    from riskreg.services.settings import SettingsService
 
     for database, name in ((db, "Here"), (other, "There")):
-        with database.writing() as session:
-            session.add(PracticeSettings(practice_name=name))
+        SettingsService(database).update({"practice_name": name}, None)
         RegisterService(database).create("owner", {"name": f"{name} owner"})
     result = transfer.import_json(db, transfer.export_json(other, tmp_path / "o.json", NOW).path,
                                   merge=True)
@@ -463,8 +500,11 @@ def test_formula_looking_cells_are_neutralized(db, register, tmp_path):
 
 def test_incidents_csv_has_references_and_no_descriptions(demo, tmp_path):
     doc = _doc(demo)
-    doc["tables"]["incident_resident"] = [_resident(doc)]
-    doc["tables"]["incident"][0]["description"] = "details that stay in the app"
+    doc["tables"]["incident_resident"].append(_resident(doc))
+    first = doc["tables"]["incident"][0]
+    _log(doc, "incident", first, "update",
+         {"description": [first["description"], "details that stay in the app"]})
+    first["description"] = "details that stay in the app"
     transfer.import_json(demo, _write(tmp_path, doc), merge=True)
     n = export_csv(demo, "incidents", tmp_path / "i.csv")
     rows = _read_csv(tmp_path / "i.csv")

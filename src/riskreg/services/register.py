@@ -69,6 +69,10 @@ SORTABLE = {
     "consent": ("client_code", "disclosed_on", "decision", "written", "tool"),
 }
 
+REVIEW_FIELDS = frozenset({"reviewed_on", "notes", "likelihood", "impact", "residual_likelihood",
+                           "residual_impact", "next_review_on"})
+"""What a review's audit event records (the hazard is named by its public id beside them)."""
+
 # Fields that name another record by public id in input and in records.
 REFERENCES = {"owner": ("owner", Owner), "tool": ("tool", Tool)}
 
@@ -397,9 +401,11 @@ class RegisterService:
             hazard.updated_at = utcnow()
             session.add(hazard)
             session.flush()
+            # Every field of the review, its scores then included, so that `audit verify` can
+            # tell the review as stored from the one recorded.
             audit.record(session, "review", review.public_id, "create", {
-                "hazard": [None, hazard.public_id], "reviewed_on": [None, reviewed_on],
-                "notes": [None, review.notes],
+                "hazard": [None, hazard.public_id],
+                **audit.diff({}, review.model_dump(include=REVIEW_FIELDS)),
             })
             audit.record(session, "hazard", hazard.public_id, "update",
                          audit.diff(before, hazard.model_dump(exclude={"updated_at", "revision"})))

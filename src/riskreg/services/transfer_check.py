@@ -197,7 +197,22 @@ def _check(doc: Any, problems: Problems, known: dict[str, set[str]]) -> Checked 
     audit_log, head = _check_audit(doc.get("audit_log"), problems)
     if problems.items:
         return None
+    _check_log_explains_records(tables, audit_log, problems)
+    if problems.items:
+        return None
     return Checked(schema, exported_at, tables, audit_log, head)
+
+
+def _check_log_explains_records(
+    tables: dict[str, list[Row]], audit_log: list[dict[str, Any]], problems: Problems
+) -> None:
+    """Records that differ from what the file's own audit log says of them (D10): a file edited
+    by hand, or its log emptied, is refused as `riskreg audit verify` would name it."""
+    from riskreg.services.audit_check import document_problems
+
+    docs = {name: [row.doc for row in rows] for name, rows in tables.items()}
+    for problem in document_problems(docs, audit_log):
+        problems.add("", problem)
 
 
 def _check_schema(schema: Any, problems: Problems) -> str | None:

@@ -11,10 +11,12 @@ valid chain; `verify` reports the count and the last hash so it can be compared 
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy
 from sqlmodel import Session, col, select
 
 from riskreg.storage.models import AuditEvent, utcnow
@@ -31,13 +33,20 @@ def _plain(value: Any) -> Any:
 
 
 def canonical(seq: int, at: datetime, entity: str, public_id: str, action: str, changes: str) -> str:
+    return canonical_parsed(seq, at, entity, public_id, action, json.loads(changes))
+
+
+def canonical_parsed(
+    seq: int, at: datetime, entity: str, public_id: str, action: str, changes: Any
+) -> str:
+    """`canonical` with `changes` already parsed (verify reads each event's changes once)."""
     body = {
         "seq": seq,
         "at": at.isoformat(),
         "entity": entity,
         "public_id": public_id,
         "action": action,
-        "changes": json.loads(changes),
+        "changes": changes,
     }
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -100,37 +109,126 @@ class Verification:
     bad_event: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """One audit event as read back from the database, every value checked before it is used.
+
+    Anything in the file may be damaged (a disk fault, an edit with another tool), so the row is
+    read as raw values, not through the model: one malformed timestamp must name its event, not
+    end the whole check with a traceback."""
+
+    seq: int
+    at: datetime | None
+    entity: str
+    public_id: str
+    action: str
+    changes: str
+    prev_hash: str
+    hash: str
+    damage: str = ""
+    """What is unreadable in the event ("a damaged timestamp"), or "" when it is sound."""
+    fields: dict[str, Any] | None = None
+    """`changes` parsed: {field: [old, new]} (None when damaged)."""
+
+
+_COLUMNS = ("id", "at", "entity", "public_id", "action", "changes", "prev_hash", "hash")
+# The table with untyped columns: SQLAlchemy hands back each value as stored, unconverted.
+_RAW = sqlalchemy.table(AuditEvent.__tablename__, *(sqlalchemy.column(c) for c in _COLUMNS))
+
+
+def read_events(session: Session) -> Iterator[StoredEvent]:
+    """Every event in order of its sequence number, each checked (see StoredEvent.damage)."""
+    dialect = session.get_bind().dialect
+    read_at = AuditEvent.__table__.c.at.type.dialect_impl(dialect).result_processor(dialect, None)
+    query = sqlalchemy.select(*_RAW.c).order_by(_RAW.c.id)
+    for row in session.execute(query):
+        yield _checked_event(row, read_at)
+
+
+def _checked_event(row: Any, read_at: Any) -> StoredEvent:
+    seq, at, entity, public_id, action, changes, prev_hash, hash_ = row
+    texts = {"entity": entity, "public_id": public_id, "action": action, "prev_hash": prev_hash,
+             "hash": hash_}
+    damage = ""
+    fields = None
+    stamp = _timestamp(at, read_at)
+    if stamp is None:
+        damage = "a damaged timestamp"
+    elif bad := [name for name, value in texts.items() if not isinstance(value, str)]:
+        damage = f"a damaged {bad[0].replace('_', ' ')}"
+    else:
+        fields = parse_changes(changes)
+        if fields is None:
+            damage = "damaged changes (not a JSON object of [old, new] pairs)"
+    return StoredEvent(seq, stamp, _text(entity), _text(public_id), _text(action),
+                       _text(changes), _text(prev_hash), _text(hash_), damage, fields)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _timestamp(raw: Any, read_at: Any) -> datetime | None:
+    """The stored timestamp as the model reads it, or None if it is not one."""
+    if raw is None:
+        return None
+    try:
+        value = read_at(raw) if read_at else raw
+    except (ValueError, TypeError, OverflowError, AttributeError):
+        return None
+    return value if isinstance(value, datetime) else None
+
+
+def parse_changes(changes: Any) -> dict[str, Any] | None:
+    """`changes` as {field: [old, new]}, or None if it is not that (record() writes only that)."""
+    if not isinstance(changes, str):
+        return None
+    try:
+        parsed = json.loads(changes)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    if not all(isinstance(pair, list) and len(pair) == 2 for pair in parsed.values()):
+        return None
+    return parsed
+
+
 def verify(session: Session) -> Verification:
     """Walk the chain from the start and report the first event that does not fit."""
+    return verify_events(read_events(session))
+
+
+def verify_events(events: Iterable[StoredEvent]) -> Verification:
+    """The chain check of `verify` over events already read (`read_events`)."""
     prev_hash = GENESIS
     expected_seq = 1
     checked = 0
-    for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.id))):
-        if event.id != expected_seq:
+    for event in events:
+        if event.seq != expected_seq:
             return Verification(
                 False, checked, prev_hash,
-                f"event {expected_seq} is missing (the next event found is {event.id})",
+                f"event {expected_seq} is missing (the next event found is {event.seq})",
                 expected_seq,
             )
+        if event.damage:
+            return Verification(False, checked, prev_hash,
+                                f"event {event.seq} has {event.damage}", event.seq)
         if event.prev_hash != prev_hash:
             return Verification(
                 False, checked, prev_hash,
-                f"event {event.id} does not follow event {expected_seq - 1} "
+                f"event {event.seq} does not follow event {expected_seq - 1} "
                 "(an event was removed, inserted or replaced)",
-                event.id,
+                event.seq,
             )
-        try:
-            payload = canonical(
-                event.id, event.at, event.entity, event.public_id, event.action, event.changes
-            )
-        except (ValueError, TypeError):
-            payload = ""
+        payload = canonical_parsed(event.seq, event.at, event.entity, event.public_id,
+                                   event.action, event.fields)
         if chain_hash(prev_hash, payload) != event.hash:
             return Verification(
                 False, checked, prev_hash,
-                f"event {event.id} was altered after it was written "
+                f"event {event.seq} was altered after it was written "
                 f"({event.action} {event.entity} {event.public_id})",
-                event.id,
+                event.seq,
             )
         prev_hash = event.hash
         expected_seq += 1

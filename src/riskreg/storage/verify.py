@@ -1,13 +1,24 @@
-"""Check that a copy of the database holds exactly what the original holds."""
+"""Checks of a database file as a whole: is it sound (SQLite's integrity check), and does a
+copy hold exactly what the original holds."""
 
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from riskreg.errors import DatabaseError
 from riskreg.storage import audit
 from riskreg.storage.database import open_database
+
+
+def integrity_problem(session: Session) -> str | None:
+    """SQLite's own check of every page and index: its first complaint, or None when the file is
+    sound. A damaged file is never "intact", whatever its audit chain says."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None  # other databases check their own storage
+    found = session.execute(text("PRAGMA integrity_check")).scalars().all()
+    return None if found == ["ok"] else str(found[0])
 
 
 def compare_databases(original: Path, copy: Path, copy_passphrase: str | None = None) -> None:
