@@ -35,6 +35,10 @@ def run_tui(args: Namespace) -> int:
     from riskreg.ui.app import make_app
 
     encrypted = passphrase_wanted(args)
+    if encrypted:
+        from riskreg import core_dumps
+
+        core_dumps.hold_passphrase()  # from $RISKREG_PASSPHRASE or the app's dialog
     passphrase = (os.environ.get("RISKREG_PASSPHRASE") or None) if encrypted else None
     app = make_app(resolve_db(args), today=_today(), area=getattr(args, "area", None),
                    encrypted=encrypted, passphrase=passphrase)
