@@ -19,10 +19,12 @@ def register(sub, common) -> None:
 
 
 def run(args: Namespace) -> int:
+    import sys
+
     from riskreg.cli import resolve_db
     from riskreg.commands._db import ask_passphrase
     from riskreg.storage import cipher
-    from riskreg.storage.files import check_output_path, tighten
+    from riskreg.storage.files import check_output_path
     from riskreg.storage.verify import compare_databases
 
     source = Path(resolve_db(args)).expanduser().absolute()
@@ -34,17 +36,28 @@ def run(args: Namespace) -> int:
     if not target.parent.is_dir():
         raise UserError(f"folder {target.parent} does not exist")
     cipher.driver()
-    from riskreg.storage.database import open_database
+    from riskreg.storage.database import build_new_file, open_database, remove_stale_temp_files
 
-    open_database(source).close()  # checks the source and brings its schema up to date
+    checked = open_database(source)  # checks the source and brings its schema up to date
+    checked.close()
+    # What a killed `encrypt` left beside --out, a partial copy under a temporary name, is ours.
+    for notice in checked.notices + remove_stale_temp_files(target):
+        print(f"riskreg: {one_line(notice)}", file=sys.stderr)
     passphrase = ask_passphrase("New passphrase: ", confirm=True)
+
+    def encrypted_and_verified(tmp: Path) -> None:
+        cipher.encrypt_copy(source, tmp, passphrase)
+        compare_databases(source, tmp, passphrase)
+
+    # Reliability review D21: a kill left a partial copy at --out that opened as an empty
+    # register, or was refused, and blocked a retry. Now --out appears only once verified.
     try:
-        cipher.encrypt_copy(source, target, passphrase)
-        tighten(target)
-        compare_databases(source, target, passphrase)
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+        made = build_new_file(target, encrypted_and_verified)
+    except cipher.driver().Error as error:
+        raise UserError(f"cannot write the encrypted copy {target}: {error}; nothing was "
+                        "written") from None
+    if not made:
+        raise UserError(f"{target} appeared while the copy was made; choose a new file name")
     print(f"Encrypted copy written to {one_line(str(target))} and verified (every record and the audit chain).")
     print(f"The original {one_line(str(source))} is unchanged: once you have opened the copy with "
           "--encrypted, remove the original securely.")

@@ -11,7 +11,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from sqlalchemy import URL, Engine, create_engine, event, exc
 from sqlmodel import Session
 
 from riskreg.errors import DatabaseBusy, DatabaseError, UserError, one_line
-from riskreg.storage.files import FILE_MODE, ensure_private_dir, tighten
+from riskreg.storage.files import FILE_MODE, ensure_private_dir, tighten_database
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUPS_FOLDER = "backups"  # storage/backup.py: the rolling copies beside the database
@@ -236,38 +236,48 @@ def _remove_quietly(*paths: Path) -> None:
             pass
 
 
-def _create(path: Path, passphrase: str | None) -> bool:
-    """Create the database at `path` complete (every migration in one transaction) or not at
-    all; False when another process created it first."""
-    from riskreg.storage import migrate
-
+def build_new_file(path: Path, fill: Callable[[Path], None]) -> bool:
+    """Make the file at `path` complete or not at all: `fill` builds it under a temporary name
+    in path's folder, created empty and 0600 from the start (so the journal SQLite puts beside
+    it is 0600 too), which is then flushed to disk and linked into place. False when another
+    process created `path` meanwhile. The temporary file and its companions are always removed;
+    what a kill leaves, the next open removes (`remove_stale_temp_files`)."""
     try:
         ensure_private_dir(path.parent)
     except UserError as error:
         raise DatabaseError(str(error)) from None
     tmp = _new_name(path)
-    journal = Path(f"{tmp}-journal")
-    _remove_quietly(tmp, journal)  # only ever ours: the name carries this process's id
+    own = (tmp, *(Path(f"{tmp}{suffix}") for suffix in ("-journal", "-wal", "-shm")))
+    _remove_quietly(*own)  # only ever ours: the name carries this process's id
     try:
         fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE)
     except OSError as error:
         raise DatabaseError(f"cannot create {one_line(str(path))}: {error.strerror}") from None
     os.close(fd)
     try:
-        migrate.run_migrations(tmp, passphrase)  # rollback journal: one file, nothing beside it
+        fill(tmp)
         fd = os.open(tmp, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
-        published = _publish(tmp, path)
-    except exc.DBAPIError as error:
-        raise _explain(path, error) from None
+        return _publish(tmp, path)
     except OSError as error:
         raise DatabaseError(f"cannot create {one_line(str(path))}: {error.strerror}") from None
     finally:
-        _remove_quietly(tmp, journal)
-    return published
+        _remove_quietly(*own)
+
+
+def _create(path: Path, passphrase: str | None) -> bool:
+    """Create the database at `path` complete (every migration in one transaction) or not at
+    all; False when another process created it first."""
+    from riskreg.storage import migrate
+
+    try:
+        # A rollback journal while it is built: one file, nothing beside it.
+        return build_new_file(path, lambda tmp: migrate.run_migrations(tmp, passphrase))
+    except exc.DBAPIError as error:
+        raise _explain(path, error) from None
 
 
 # -- temporary files a kill left behind (reliability review D20) ---------------------------------
@@ -394,7 +404,7 @@ def open_database(
     else:
         raise DatabaseError(f"cannot create {one_line(str(path))}: it keeps appearing and "
                             "vanishing; try again")
-    notice = tighten(path)
+    notice = tighten_database(path)
     if notice:
         notices.append(notice)
     if schema is not None:
