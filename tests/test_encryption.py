@@ -163,3 +163,57 @@ def test_encrypt_creates_its_copy_and_journal_private_from_the_start(tmp_path, s
         first.setdefault(path, mode)
     companions = {mode for path, mode in created if path.endswith(("-journal", "-wal", "-shm"))}
     assert set(first.values()) | companions == {"0600"}, created
+
+
+# -- the original's plaintext backups (review D11) ----------------------------------------------
+
+def _with_plaintext_backups(folder):
+    """A plaintext register with two rolling copies in backups/, and a copy of another database
+    there that is not its own."""
+    import shutil
+
+    plain = _plain_register(folder / "plain.db")
+    backups = folder / "backups"
+    backups.mkdir()
+    own = [backups / "plain-20261120T080000-daily.db",
+           backups / "plain-20261121T080000-pre-migration.db"]
+    for path in (*own, backups / "plain-2-20261120T080000-daily.db"):
+        shutil.copyfile(plain, path)
+        path.chmod(0o600)
+    return plain, own
+
+
+def test_encrypt_says_how_many_plaintext_backups_are_left_and_keeps_them(tmp_path):
+    plain, own = _with_plaintext_backups(tmp_path)
+    result = _riskreg("encrypt", "--db", str(plain), "--out", str(tmp_path / "secret.db"))
+    assert result.returncode == 0, result.stderr
+    assert (f"{tmp_path / 'backups'} still holds 2 plaintext copies of the register, not "
+            "encrypted: remove them with the original once you have tried the copy."
+            ) in result.stdout.splitlines()
+    assert all(path.exists() for path in own)  # never removed unasked
+
+
+def test_encrypt_removes_the_plaintext_backups_when_asked_by_the_flag(tmp_path):
+    plain, own = _with_plaintext_backups(tmp_path)
+    result = _riskreg("encrypt", "--db", str(plain), "--out", str(tmp_path / "secret.db"),
+                      "--remove-plaintext-backups")
+    assert result.returncode == 0, result.stderr
+    assert f"Removed 2 plaintext copies from {tmp_path / 'backups'}." in result.stdout
+    assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == [
+        "plain-2-20261120T080000-daily.db"]  # another database's copy
+    assert plain.exists()  # the original is the user's to remove
+
+
+@pytest.mark.parametrize("answer, removed", [(b"y\n", True), (b"\n", False), (b"\x04", False)],
+                         ids=["yes", "no", "ctrl-d"])
+def test_encrypt_in_a_terminal_asks_before_removing_the_plaintext_backups(tmp_path, answer,
+                                                                         removed):
+    from terminal import in_terminal
+
+    plain, own = _with_plaintext_backups(tmp_path)
+    code, shown = in_terminal(["encrypt", "--db", str(plain), "--out", str(tmp_path / "s.db")],
+                              [b"a long passphrase\n", b"a long passphrase\n", answer])
+    assert code == 0 and "Traceback" not in shown, shown
+    assert "holds 2 plaintext copies of the register, not encrypted. Remove them now? [y/N]" \
+        in shown
+    assert [path.exists() for path in own] == [not removed] * 2

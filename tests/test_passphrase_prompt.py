@@ -2,54 +2,12 @@
 asked for twice, and Ctrl-D or Ctrl-C at any prompt stops in one line with nothing created.
 Each test runs riskreg on a real pseudo-terminal (its controlling terminal, as in a shell)."""
 
-import os
-import pty
-import select
 import sys
-import time
 
 import pytest
+from terminal import CTRL_C, CTRL_D, in_terminal
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are Unix's")
-
-CTRL_D, CTRL_C = b"\x04", b"\x03"
-
-
-def _read_until(fd: int, wanted: bytes, deadline: float) -> bytes:
-    """What the terminal shows until `wanted` (a prompt) appears, or until riskreg exits."""
-    seen = b""
-    while wanted not in seen and time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], deadline - time.monotonic())
-        if not ready:
-            break
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # EIO: the child has exited and closed the terminal
-            break
-        if not chunk:
-            break
-        seen += chunk
-    return seen
-
-
-def in_terminal(args: list[str], keys: list[bytes]) -> tuple[int, str]:
-    """Run riskreg with a terminal, typing each of `keys` at the next prompt; its exit status
-    and everything the terminal showed."""
-    env = {k: v for k, v in os.environ.items() if k != "RISKREG_PASSPHRASE"}
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: riskreg, on the terminal
-        os.execve(sys.executable, [sys.executable, "-m", "riskreg", *args], env)
-    deadline = time.monotonic() + 60
-    shown = b""
-    try:
-        for key in keys:
-            shown += _read_until(fd, b": ", deadline)
-            os.write(fd, key)
-        shown += _read_until(fd, b"\0 never shown", deadline)
-    finally:
-        os.close(fd)
-        _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), shown.decode(errors="replace").replace("\r", "")
 
 
 def _last_line(shown: str) -> str:

@@ -15,6 +15,9 @@ def register(sub, common) -> None:
         "or read from $RISKREG_PASSPHRASE.",
     )
     p.add_argument("--out", required=True, metavar="PATH", help="where to write the encrypted copy")
+    p.add_argument("--remove-plaintext-backups", action="store_true",
+                   help="once the copy is verified, remove the original's backup copies in its "
+                   "backups/ folder, which are not encrypted (in a terminal you are asked)")
     p.set_defaults(run=run)
 
 
@@ -61,4 +64,36 @@ def run(args: Namespace) -> int:
     print(f"Encrypted copy written to {one_line(str(target))} and verified (every record and the audit chain).")
     print(f"The original {one_line(str(source))} is unchanged: once you have opened the copy with "
           "--encrypted, remove the original securely.")
+    _plaintext_backups(source, args.remove_plaintext_backups)
     return 0
+
+
+def _plaintext_backups(source: Path, remove: bool) -> None:
+    """Say how many plaintext copies the original's backups/ holds, and remove them only when
+    asked: by the flag, or by a yes in a terminal (reliability review D11)."""
+    import sys
+
+    from riskreg.commands._db import ask_yes_no
+    from riskreg.storage.backup import backups_dir, plaintext_copies
+
+    copies = plaintext_copies(source)
+    if not copies:
+        return
+    folder = one_line(str(backups_dir(source)))
+    count = f"{len(copies)} plaintext {'copy' if len(copies) == 1 else 'copies'}"
+    if not remove and sys.stdin.isatty():
+        remove = ask_yes_no(f"{folder} holds {count} of the register, not encrypted. Remove "
+                            "them now?")
+    if not remove:
+        print(f"{folder} still holds {count} of the register, not encrypted: remove them with "
+              "the original once you have tried the copy.")
+        return
+    for path in copies:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            raise UserError(f"cannot remove {path}: {error.strerror}; the encrypted copy is "
+                            "written and verified") from None
+    print(f"Removed {count} from {folder}.")
