@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import URL, Engine, create_engine, event, exc
+from sqlalchemy import URL, Connection, Engine, create_engine, event, exc
 from sqlmodel import Session
 
 from riskreg.errors import DatabaseBusy, DatabaseError, UserError, one_line
@@ -70,10 +70,35 @@ class Database:
         self._writer = engine.execution_options(riskreg_write=True)
         self.notices = notices
         """Things the user should hear about once (a tightened file mode, a backup taken)."""
+        self._held: Connection | None = None
+        """Inside `all_or_nothing`: the connection whose one transaction every session joins."""
+
+    def _session(self, engine: Engine) -> Session:
+        if self._held is None:
+            return Session(engine, expire_on_commit=False)
+        # Each service's own transaction becomes a savepoint of the one held open.
+        return Session(bind=self._held, expire_on_commit=False,
+                       join_transaction_mode="create_savepoint")
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """Every write in the block, by any service, in one transaction: all of it committed when
+        the block ends, none of it after an error or a kill (reliability review D22: a killed
+        `demo` left half a demo that `demo` then refused to finish). For one command's work in
+        one thread; the write lock is held throughout."""
+        try:
+            with self._writer.connect() as connection, connection.begin():
+                self._held = connection
+                try:
+                    yield
+                finally:
+                    self._held = None
+        except exc.OperationalError as error:
+            raise _explain(self.path, error) from None
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._session(self.engine) as session:
             try:
                 yield session
             except exc.OperationalError as error:
@@ -82,7 +107,7 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A write transaction: committed when the block ends, rolled back on any error."""
-        with Session(self._writer, expire_on_commit=False) as session:
+        with self._session(self._writer) as session:
             try:
                 with session.begin():
                     yield session
