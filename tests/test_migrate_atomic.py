@@ -11,77 +11,25 @@ to do, and never "already exists".
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
+from strace_kill import (  # noqa: F401 (strace: a fixture)
+    assert_opens_or_says_what_to_do,
+    assert_temp_files_go_once_stale,
+    killed_at,
+    riskreg,
+    strace,
+    temp_files,
+    trials,
+)
 
 from riskreg.errors import DatabaseError
 from riskreg.storage.database import open_database, remove_stale_temp_files
 from riskreg.storage.migrate import HEAD, alembic_config
-
-STRACE = shutil.which("strace")
-ENV = {**os.environ, "RISKREG_TODAY": "2026-11-26"}
-POINTS = {"pwrite64": 9}
-"""Kill points spread over the calls of one kind a clean run makes (every one when fewer); the
-first and the last are always among them. 4 for the others (fsync, rename, ...)."""
-
-
-def _riskreg(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "riskreg", *args], capture_output=True,
-                          text=True, env=ENV, timeout=timeout)
-
-
-def _under_strace(strace_args: list[str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([STRACE, "-f", "-qq", *strace_args, sys.executable, "-m", "riskreg",
-                           *args], capture_output=True, text=True, env=ENV, timeout=120)
-
-
-@pytest.fixture(scope="module")
-def strace() -> str:
-    """strace, which CI installs (.ci/run); a developer's machine without it (or where ptrace is
-    not allowed) skips these tests, CI never does."""
-    works = STRACE is not None and subprocess.run(
-        [STRACE, "-f", "-qq", "-o", os.devnull, "true"], capture_output=True).returncode == 0
-    if not works:
-        if os.environ.get("CI"):
-            pytest.fail("the crash tests need strace (and ptrace): install it in CI")
-        pytest.skip("strace is not installed, or ptrace is not allowed here")
-    return STRACE
-
-
-def _count_calls(calls: str, log: Path, *args: str) -> dict[str, int]:
-    out = _under_strace(["-o", str(log), "-e", f"trace={calls}"], *args)
-    assert out.returncode == 0, out.stderr
-    lines = log.read_text().splitlines()
-    return {call: sum(f" {call}(" in line or line.startswith(f"{call}(") for line in lines)
-            for call in calls.split(",")}
-
-
-def _kill_points(call: str, total: int) -> list[int]:
-    points = POINTS.get(call, 4)
-    if total <= points:
-        return list(range(1, total + 1))
-    return sorted({1 + round(i * (total - 1) / (points - 1)) for i in range(points)})
-
-
-def _killed_at(call: str, when: int, *args: str) -> subprocess.CompletedProcess:
-    return _under_strace(["-o", os.devnull, "-e", f"trace={call}",
-                          "-e", f"inject={call}:signal=KILL:when={when}"], *args)
-
-
-def _assert_opens_or_says_what_to_do(db: Path, where: str) -> subprocess.CompletedProcess:
-    out = _riskreg("list", "tools", "--db", str(db))
-    assert "already exists" not in out.stderr, f"{where}: {out.stderr}"
-    assert "Traceback" not in out.stderr, f"{where}: {out.stderr}"
-    if out.returncode != 0:
-        lines = out.stderr.strip().splitlines()
-        assert out.returncode == 1 and len(lines) == 1, f"{where}: {out.stderr}"
-    return out
 
 
 def _schema_version(db: Path) -> list[tuple]:
@@ -92,31 +40,21 @@ def _schema_version(db: Path) -> list[tuple]:
     return rows
 
 
-def _temp_files(folder: Path) -> list[str]:
-    names = [p.name for p in folder.iterdir()]
-    if (folder / "backups").is_dir():
-        names += [f"backups/{p.name}" for p in (folder / "backups").iterdir()]
-    return sorted(name for name in names if ".tmp" in name)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("calls", ["pwrite64", "fsync,fdatasync,link,rename"])
 def test_init_killed_at_any_write_leaves_a_register_the_next_command_opens(
         strace, tmp_path, calls):
-    counts = _count_calls(calls, tmp_path / "calls.log", "init", "--db",
-                          str(tmp_path / "clean" / "r.db"))
-    trials = [(call, when) for call, total in counts.items() for when in _kill_points(call, total)]
-    assert trials, counts
-    for n, (call, when) in enumerate(trials):
+    for n, (call, when) in enumerate(trials(calls, tmp_path / "calls.log", "init", "--db",
+                                            str(tmp_path / "clean" / "r.db"))):
         folder = tmp_path / f"t{n}"
         db = folder / "r.db"
-        _killed_at(call, when, "init", "--db", str(db))
+        killed_at(call, when, "init", "--db", str(db))
         where = f"init killed at {call} #{when}"
-        out = _assert_opens_or_says_what_to_do(db, where)
+        out = assert_opens_or_says_what_to_do(db, where)
         assert out.returncode == 0, f"{where}: {out.stderr}"
         assert "0 tools" in out.stdout, where
         assert _schema_version(db) == [(HEAD,)], where
-        assert _temp_files(folder) == [], where  # the killed run's temporary file was removed
+        assert temp_files(folder) == [], where  # the killed run's temporary file was removed
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +62,7 @@ def older_register(tmp_path_factory) -> tuple[Path, int]:
     """A register with the starter records, at the schema one migration before the newest (as
     tests/test_storage.py makes one); how many tools it holds."""
     db = tmp_path_factory.mktemp("older") / "r.db"
-    assert _riskreg("init", "--starter", "--db", str(db)).returncode == 0
+    assert riskreg("init", "--starter", "--db", str(db)).returncode == 0
     engine = create_engine(f"sqlite:///{db}")
     with engine.begin() as conn:
         command.downgrade(alembic_config(conn), "-1")
@@ -148,33 +86,17 @@ def _copy_of(older: Path, folder: Path) -> Path:
 def test_a_migration_killed_at_any_write_leaves_the_data_and_the_next_start_finishes_it(
         strace, tmp_path, older_register, calls):
     older, tools = older_register
-    counts = _count_calls(calls, tmp_path / "calls.log", "list", "tools", "--db",
-                          str(_copy_of(older, tmp_path / "clean")))
-    trials = [(call, when) for call, total in counts.items() for when in _kill_points(call, total)]
-    for n, (call, when) in enumerate(trials):
+    clean = _copy_of(older, tmp_path / "clean")
+    for n, (call, when) in enumerate(trials(calls, tmp_path / "calls.log", "list", "tools",
+                                            "--db", str(clean))):
         db = _copy_of(older, tmp_path / f"t{n}")
-        _killed_at(call, when, "list", "tools", "--db", str(db))
+        killed_at(call, when, "list", "tools", "--db", str(db))
         where = f"migration killed at {call} #{when}"
-        out = _assert_opens_or_says_what_to_do(db, where)
+        out = assert_opens_or_says_what_to_do(db, where)
         assert out.returncode == 0, f"{where}: {out.stderr}"
         assert f"{tools} tools" in out.stdout, where
         assert _schema_version(db) == [(HEAD,)], where
-        _assert_temp_files_go_once_stale(db, where)
-
-
-def _assert_temp_files_go_once_stale(db: Path, where: str) -> None:
-    """A killed copy's temporary file (a random name, no process id) may belong to another
-    window for all the next start knows; once a minute old it is removed, and said."""
-    left = _temp_files(db.parent)
-    if not left:
-        return
-    then = time.time() - 120
-    for name in left:
-        os.utime(db.parent / name, (then, then))
-    out = _riskreg("list", "tools", "--db", str(db))
-    assert out.returncode == 0, f"{where}: {out.stderr}"
-    assert f"Removed {len(left)} temporary file" in out.stderr, f"{where}: {out.stderr}"
-    assert _temp_files(db.parent) == [], f"{where}: {_temp_files(db.parent)}"
+        assert_temp_files_go_once_stale(db, where)
 
 
 # -- half-made files an interrupted older riskreg left (no strace needed) -------------------------
@@ -194,7 +116,7 @@ def test_a_half_created_register_without_records_is_finished_with_a_notice(db_pa
     db.close()
     assert any("half-created by an interrupted run" in n for n in db.notices), db.notices
     assert _schema_version(db_path) == [(HEAD,)]
-    out = _riskreg("list", "tools", "--db", str(db_path))
+    out = riskreg("list", "tools", "--db", str(db_path))
     assert out.returncode == 0 and out.stderr == "", out.stderr
 
 
@@ -229,7 +151,7 @@ def test_an_upgrade_an_older_riskreg_left_half_done_is_undone_and_finished(
         conn.execute(made[0][1])
     conn.close()
     head.close()
-    out = _riskreg("list", "tools", "--db", str(db_path))
+    out = riskreg("list", "tools", "--db", str(db_path))
     assert out.returncode == 0, out.stderr  # was: "table incident already exists", every time
     assert f"{tools} tools" in out.stdout
     assert "interrupted schema upgrade" in out.stderr and "previous version was saved" in out.stderr

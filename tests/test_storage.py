@@ -57,6 +57,30 @@ def test_an_existing_database_readable_by_others_is_tightened_with_a_notice(db_p
     db.close()
 
 
+def test_opening_a_database_tightens_its_wal_and_shm_too(db_path):
+    """Reliability review D13: the -wal (the latest changes) stayed 0644 beside a tightened
+    database. Another window holds the database open, so its -wal and -shm exist."""
+    import sqlite3
+
+    open_database(db_path).close()
+    old = os.umask(0o022)
+    other = sqlite3.connect(db_path)
+    try:
+        other.execute("create table scratch (x)")  # a write: the -wal holds it
+        other.commit()
+        companions = [db_path.with_name(db_path.name + end) for end in ("-wal", "-shm")]
+        for path in (db_path, *companions):
+            path.chmod(0o644)
+        db = open_database(db_path)
+        db.close()
+        assert [_mode(path) for path in (db_path, *companions)] == [0o600] * 3
+        assert "riskreg.db, riskreg.db-wal, riskreg.db-shm were readable by others (mode 644); tightened to 600." \
+            in db.notices
+    finally:
+        other.close()
+        os.umask(old)
+
+
 def test_connections_use_wal_foreign_keys_and_a_busy_timeout(db):
     with db.reading() as session:
         conn = session.connection()

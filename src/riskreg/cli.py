@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from riskreg import __version__, collector
+from riskreg import __version__, collector, core_dumps
 from riskreg.errors import UserError, one_line
 
 atexit.register(collector.freeze_at_exit)
@@ -141,6 +141,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    core_dumps.disable()  # before anything is read: the register, a passphrase
     args = parse_args(argv)
     try:
         if args.command is None:

@@ -3,31 +3,56 @@
 import os
 import sys
 from argparse import Namespace
+from pathlib import Path
 
 from riskreg.errors import UserError, one_line
 
 
 def ask_passphrase(prompt: str = "Passphrase: ", confirm: bool = False) -> str:
-    """The passphrase from $RISKREG_PASSPHRASE (scripts) or typed at the terminal, never echoed."""
+    """The passphrase from $RISKREG_PASSPHRASE (scripts) or typed at the terminal, never echoed.
+    `confirm` (a new encrypted database) asks twice: a typo would lock the register for good."""
+    from riskreg import core_dumps
+
+    core_dumps.hold_passphrase()
     from_env = os.environ.get("RISKREG_PASSPHRASE")
     if from_env:
         return from_env
     if not sys.stdin.isatty():
         raise UserError("the database is encrypted: set RISKREG_PASSPHRASE or run in a terminal")
-    import getpass
-
-    first = getpass.getpass(prompt)
-    if confirm and getpass.getpass("Repeat the passphrase: ") != first:
-        raise UserError("the two passphrases differ; nothing was changed")
+    first = _typed(prompt)
     if not first:
         raise UserError("the passphrase is empty; nothing was changed")
+    if confirm and _typed("Repeat the passphrase: ") != first:
+        raise UserError("the two passphrases differ; nothing was changed")
     return first
+
+
+def _typed(prompt: str) -> str:
+    """One answer typed without echo; Ctrl-D or Ctrl-C stops the command in one line, before
+    anything is opened or created (reliability review D14: Ctrl-D gave a traceback)."""
+    import getpass
+
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)  # getpass leaves the cursor after the prompt
+        raise UserError("no passphrase given; nothing was changed") from None
+
+
+def ask_yes_no(question: str) -> bool:
+    """Ask on the terminal (the caller knows there is one); only "y" or "yes" is a yes, and
+    Ctrl-D or Ctrl-C is a no."""
+    try:
+        answer = input(f"{question} [y/N] ")
+    except (EOFError, KeyboardInterrupt):
+        print()  # the cursor is still after the question
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def refuse_missing(path: str, *, named: bool) -> None:
     """A UserError naming `riskreg init` when there is nothing at `path` (a dangling symbolic
     link is something: open_database refuses it naming where it points)."""
-    from pathlib import Path
     from shlex import quote
 
     where = Path(path).expanduser().absolute()
@@ -53,7 +78,10 @@ def open_db(args: Namespace, *, create: bool = False):
     path = resolve_db(args)
     if not create:
         refuse_missing(path, named=bool(getattr(args, "db", None) or os.environ.get("RISKREG_DB")))
-    passphrase = ask_passphrase() if passphrase_wanted(args) else None
+    passphrase = None
+    if passphrase_wanted(args):
+        new = not os.path.lexists(Path(path).expanduser())
+        passphrase = ask_passphrase("New passphrase: " if new else "Passphrase: ", confirm=new)
     # daily_backup: the first command of the day also takes the day's rolling copy (backups/).
     db = open_database(path, passphrase=passphrase, daily_backup=True)
     for notice in db.notices:

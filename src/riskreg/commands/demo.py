@@ -64,15 +64,16 @@ def run(args: Namespace) -> int:
     check_database_path(resolve_db(args))  # before it is created: not a FIFO, a -wal, a copy
     db = open_db(args, create=True)
     try:
-        counts = build_demo(RegisterService(db, today=lambda: today), today=today,
-                            seed=args.seed, hazards=args.hazards)
-        # A made-up practice, so the report and the calendar show what the settings do.
-        SettingsService(db, today=lambda: today).update({
-            "practice_name": "Riverbend Counseling (demo)",
-            "practitioner": "Dr. Sam Rivera (demo)",
-            "home_state": "CA",
-            "risk_analysis_reviewed_on": today - timedelta(days=300),
-        }, expected_revision=None)
+        with db.all_or_nothing():  # a kill leaves the register as it was, never half a demo
+            counts = build_demo(RegisterService(db, today=lambda: today), today=today,
+                                seed=args.seed, hazards=args.hazards)
+            # A made-up practice, so the report and the calendar show what the settings do.
+            SettingsService(db, today=lambda: today).update({
+                "practice_name": "Riverbend Counseling (demo)",
+                "practitioner": "Dr. Sam Rivera (demo)",
+                "home_state": "CA",
+                "risk_analysis_reviewed_on": today - timedelta(days=300),
+            }, expected_revision=None)
     finally:
         db.close()
     print(f"Demo practice built in {one_line(str(db.path))}: " + ", ".join(

@@ -30,11 +30,9 @@ def confirm(question: str) -> bool:
     if not sys.stdin.isatty():
         raise UserError("restore replaces the whole database: run it in a terminal to confirm, "
                         "or add --yes. Nothing was changed.", 2)
-    try:
-        answer = input(f"{question} [y/N] ")
-    except EOFError:
-        return False
-    return answer.strip().lower() in ("y", "yes")
+    from riskreg.commands._db import ask_yes_no
+
+    return ask_yes_no(question)
 
 
 def run(args: Namespace) -> int:

@@ -36,6 +36,10 @@ def run_tui(args: Namespace) -> int:
     from riskreg.ui.app import make_app
 
     encrypted = passphrase_wanted(args)
+    if encrypted:
+        from riskreg import core_dumps
+
+        core_dumps.hold_passphrase()  # from $RISKREG_PASSPHRASE or the app's dialog
     passphrase = (os.environ.get("RISKREG_PASSPHRASE") or None) if encrypted else None
     from riskreg.paths import default_db_path
 

@@ -16,8 +16,8 @@ from pydantic_core import PydanticCustomError
 from riskreg.domain.dates import parse_date
 from riskreg.domain.determination import EXCEPTION_IDS, FACTOR_IDS, Rating
 from riskreg.domain.holds import MAX_HOLD_DAYS
-from riskreg.domain.limits import LONG_TEXT, MAX_COUNT
 from riskreg.domain.incident_steps import NOTICE_METHODS, PHI_TYPES, SECURED_BY, STATEMENT_KINDS
+from riskreg.domain.limits import LONG_TEXT, MAX_COUNT
 from riskreg.services.messages import FieldProblem, label, one_of, refused, shown
 
 

@@ -9,6 +9,7 @@ each reason (daily, pre-migration, pre-restore) keeps its own last seven, so a w
 copies never pushes out the copy taken before a migration or a restore.
 """
 
+import glob
 import os
 import re
 import shlex
@@ -24,6 +25,7 @@ from riskreg.storage.files import (
     BACKUPS_FOLDER,
     FILE_MODE,
     FREE_SOME_SPACE,
+    ROLLING_NAME,
     disk_full_problem,
     disk_is_full,
     ensure_private_dir,
@@ -92,6 +94,27 @@ def backup_file(source: Path, dest: Path, passphrase: str | None = None) -> Path
 
 def backups_dir(db_path: Path) -> Path:
     return Path(db_path).parent / BACKUPS_FOLDER
+
+
+def plaintext_copies(db_path: Path) -> list[Path]:
+    """The rolling copies of the database at `db_path` in its backups folder that are plain
+    SQLite files, readable without a passphrase (reliability review D11: after `encrypt` they
+    were left in place without a word). Copies of other databases in the folder are not its."""
+    from riskreg.storage.database import SQLITE_HEADER
+
+    stem = Path(db_path).stem
+    found = []
+    for path in sorted(backups_dir(db_path).glob(f"{glob.escape(stem)}-*.db")):
+        if not ROLLING_NAME.fullmatch(path.name[len(stem):]) or path.is_symlink():
+            continue
+        try:
+            with path.open("rb") as fh:
+                plain = fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+        except OSError:
+            continue
+        if plain:
+            found.append(path)
+    return found
 
 
 def rolling_backup(

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import URL, Engine, create_engine, event, exc
+from sqlalchemy import URL, Connection, Engine, create_engine, event, exc
 from sqlmodel import Session
 
 from riskreg.errors import DatabaseBusy, DatabaseDamaged, DatabaseError, UserError, one_line
@@ -26,7 +26,7 @@ from riskreg.storage.files import (
     disk_full_problem,
     disk_is_full,
     ensure_private_dir,
-    tighten,
+    tighten_database,
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -108,6 +108,15 @@ class Database:
         """Called (from the thread that found it) when a read or write finds the file damaged:
         the app then shows its error screen, whichever worker was reading."""
         self._checked = False
+        self._held: Connection | None = None
+        """Inside `all_or_nothing`: the connection whose one transaction every session joins."""
+
+    def _session(self, engine: Engine) -> Session:
+        if self._held is None:
+            return Session(engine, expire_on_commit=False)
+        # Each service's own transaction becomes a savepoint of the one held open.
+        return Session(bind=self._held, expire_on_commit=False,
+                       join_transaction_mode="create_savepoint")
 
     def _refusal(self, refusal: DatabaseError) -> DatabaseError:
         if isinstance(refusal, DatabaseDamaged) and self.on_damaged is not None:
@@ -141,15 +150,29 @@ class Database:
         self._checked = True
 
     @contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """Every write in the block, by any service, in one transaction: all of it committed when
+        the block ends, none of it after an error or a kill (reliability review D22: a killed
+        `demo` left half a demo that `demo` then refused to finish). For one command's work in
+        one thread; the write lock is held throughout."""
+        self._check_before_first_write()
+        with self._said_plainly(), self._writer.connect() as connection, connection.begin():
+            self._held = connection
+            try:
+                yield
+            finally:
+                self._held = None
+
+    @contextmanager
     def reading(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, self._said_plainly():
+        with self._session(self.engine) as session, self._said_plainly():
             yield session
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A write transaction: committed when the block ends, rolled back on any error."""
         self._check_before_first_write()
-        with Session(self._writer, expire_on_commit=False) as session:
+        with self._session(self._writer) as session:
             try:
                 with self._said_plainly(), session.begin():
                     yield session
@@ -301,40 +324,54 @@ def _remove_quietly(*paths: Path) -> None:
             pass
 
 
+def build_new_file(path: Path, fill: Callable[[Path], None]) -> bool:
+    """Make the file at `path` complete or not at all: `fill` builds it under a temporary name
+    in path's folder, created empty and 0600 from the start (so the journal SQLite puts beside
+    it is 0600 too), which is then flushed to disk and linked into place. False when another
+    process created `path` meanwhile. The temporary file and its companions are always removed;
+    what a kill leaves, the next open removes (`remove_stale_temp_files`)."""
+    try:
+        ensure_private_dir(path.parent)
+    except UserError as error:
+        raise DatabaseError(str(error)) from None
+    tmp = _new_name(path)
+    own = (tmp, *(Path(f"{tmp}{suffix}") for suffix in ("-journal", "-wal", "-shm")))
+    _remove_quietly(*own)  # only ever ours: the name carries this process's id
+    try:
+        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except OSError as error:
+        raise _cannot_create(path, error) from None
+    os.close(fd)
+    try:
+        fill(tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return _publish(tmp, path)
+    except OSError as error:
+        raise _cannot_create(path, error) from None
+    finally:
+        _remove_quietly(*own)
+
+
+def _cannot_create(path: Path, error: OSError) -> DatabaseError:
+    problem = (f"{disk_full_problem(path.parent)}; nothing was changed. {FREE_SOME_SPACE}"
+               if disk_is_full(error, path.parent) else error.strerror)
+    return DatabaseError(f"cannot create {one_line(str(path))}: {problem}")
+
+
 def _create(path: Path, passphrase: str | None) -> bool:
     """Create the database at `path` complete (every migration in one transaction) or not at
     all; False when another process created it first."""
     from riskreg.storage import migrate
 
     try:
-        ensure_private_dir(path.parent)
-    except UserError as error:
-        raise DatabaseError(str(error)) from None
-    tmp = _new_name(path)
-    journal = Path(f"{tmp}-journal")
-    _remove_quietly(tmp, journal)  # only ever ours: the name carries this process's id
-    try:
-        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    except OSError as error:
-        raise DatabaseError(f"cannot create {one_line(str(path))}: {error.strerror}") from None
-    os.close(fd)
-    try:
-        migrate.run_migrations(tmp, passphrase)  # rollback journal: one file, nothing beside it
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        published = _publish(tmp, path)
+        # A rollback journal while it is built: one file, nothing beside it.
+        return build_new_file(path, lambda tmp: migrate.run_migrations(tmp, passphrase))
     except exc.DBAPIError as error:
         raise _explain(path, error, passphrase is not None) from None
-    except OSError as error:
-        problem = (f"{disk_full_problem(path.parent)}; nothing was changed. {FREE_SOME_SPACE}"
-                   if disk_is_full(error, path.parent) else error.strerror)
-        raise DatabaseError(f"cannot create {one_line(str(path))}: {problem}") from None
-    finally:
-        _remove_quietly(tmp, journal)
-    return published
 
 
 # -- temporary files a kill left behind (reliability review D20) ---------------------------------
@@ -461,7 +498,7 @@ def open_database(
     else:
         raise DatabaseError(f"cannot create {one_line(str(path))}: it keeps appearing and "
                             "vanishing; try again")
-    notice = tighten(path)
+    notice = tighten_database(path)
     if notice:
         notices.append(notice)
     if schema is not None:

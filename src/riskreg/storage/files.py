@@ -103,13 +103,26 @@ def ensure_private_dir(folder: Path) -> None:
             raise UserError(f"cannot create folder {folder}: {exc.strerror}") from None
 
 
-def tighten(path: Path) -> str | None:
-    """Make an existing file owner-only; return a notice when its mode had to be tightened."""
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        path.chmod(FILE_MODE)
-        return f"{path.name} was readable by others (mode {mode:o}); tightened to 600."
-    return None
+def tighten_database(path: Path) -> str | None:
+    """Make an existing database and its -wal, -shm and -journal owner-only; return a notice
+    when a mode had to be tightened. (Reliability review D13: the -wal, which holds the latest
+    changes, stayed 0644 beside a tightened database.) SQLite keeps them beside the real file."""
+    real = Path(os.path.realpath(path))
+    tightened: dict[str, int] = {}
+    for candidate in (path, *(real.with_name(real.name + suffix) for suffix in COMPANIONS)):
+        try:
+            mode = stat.S_IMODE(candidate.stat().st_mode)
+            if mode & 0o077:
+                candidate.chmod(FILE_MODE)
+                tightened[candidate.name] = mode
+        except FileNotFoundError:  # no such companion (now): nothing to tighten
+            continue
+    if not tightened:
+        return None
+    names = ", ".join(tightened)
+    modes = "/".join(sorted({f"{mode:o}" for mode in tightened.values()}))
+    verb = "was" if len(tightened) == 1 else "were"
+    return f"{names} {verb} readable by others (mode {modes}); tightened to 600."
 
 
 def write_atomic(path: Path, data: bytes) -> None:
