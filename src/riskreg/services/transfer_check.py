@@ -297,6 +297,7 @@ def _rules(table: str, values: dict[str, Any]) -> list[tuple[str, str]]:
     for key in COUNT_FIELDS.get(table, ()):
         if values.get(key) is not None and values[key] < 0:
             found.append((key, f"{values[key]} is negative"))
+    found += _text_problems(values)
     if found:
         return found
     if table == "hazard":
@@ -314,6 +315,22 @@ def _rules(table: str, values: dict[str, Any]) -> list[tuple[str, str]]:
         except ValidationError as error:
             # One sentence among the file's problems, joined by "; " into one line.
             found.append((error.field, error.problem.removesuffix(".")))
+    return found
+
+
+def _text_problems(values: Any, place: str = "") -> list[tuple[str, str]]:
+    """A control or reordering character in any text of a row, its JSON answers included (an
+    incident's factor notes): refused as the forms refuse it (messages.plain_text)."""
+    from riskreg.services.messages import text_problem
+
+    if isinstance(values, str):
+        problem = text_problem(values, place)
+        return [(place, problem.removesuffix("."))] if problem else []
+    items = values.items() if isinstance(values, dict) else enumerate(values) \
+        if isinstance(values, list) else ()
+    found = []
+    for key, value in items:
+        found += _text_problems(value, f"{place}.{key}" if place else str(key))
     return found
 
 
