@@ -203,3 +203,21 @@ def test_import_check_and_import_refuse_control_characters_naming_each_place(
     assert imported.returncode == 2 and b"control character (U+001B)" in imported.stderr
     assert not RAW.search(imported.stderr.decode())
     assert not target.exists()  # nothing was made of it
+
+
+def test_reports_carry_no_raw_control_character_but_show_it_escaped(hostile_db, tmp_path):
+    from riskreg.services.reports import write_incident_report, write_risk_analysis
+    from riskreg.storage.database import open_database
+
+    db = open_database(hostile_db)
+    try:
+        written = [write_risk_analysis(db, tmp_path / f"risk{ext}", FIXED_TODAY)
+                   for ext in (".html", ".md")]
+        written += [write_incident_report(db, "INC-2026-001", tmp_path / f"inc{ext}",
+                                          FIXED_TODAY)[0] for ext in (".html", ".md")]
+    finally:
+        db.close()
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        assert not RAW.search(text), path.name
+        assert "\\x1b" in text and "u202eevil" in text, path.name  # shown, escaped
