@@ -75,7 +75,7 @@ def test_saving_the_same_values_writes_nothing(settings, db):
     ("change", "field", "words"),
     [
         ({"practice_name": "Rivera\nCounseling"}, "practice_name", "one line"),
-        ({"practitioner": "Dr. \x1b[31mRivera"}, "practitioner", "control characters"),
+        ({"practitioner": "Dr. \x1b[31mRivera"}, "practitioner", "control character (U+001B)"),
         ({"practice_name": "x" * 201}, "practice_name", "at most 200"),
         ({"home_state": "XX"}, "home_state", "2-letter USPS code"),
         ({"home_state": "California"}, "home_state", "2-letter USPS code"),

@@ -1,16 +1,14 @@
 """Errors a user can cause. Each carries a message they can act on; the CLI prints it as one line
 and the TUI shows it as a notification. Never a traceback for these."""
 
-import re
-
-# Line breaks and terminal control characters in what the user gave (a path, a reference) would
-# split the CLI's one-line message or drive the terminal: they are shown escaped instead.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+from riskreg.domain.text import escaped
 
 
 def one_line(text: str) -> str:
-    """`text` with control characters and line breaks escaped (a newline shows as \\n)."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    """`text` with control characters, reordering characters and line breaks escaped (a newline
+    shows as \\n): what the user gave (a path, a reference) or the register holds would otherwise
+    split the CLI's one-line message or drive the terminal."""
+    return escaped(text)
 
 
 def sentence(text: str) -> str:

@@ -10,10 +10,11 @@ from textual.widgets import Input, TextArea
 from riskreg.ui.dialogs.form import RecordForm
 
 TYPED = "[bold red]Ransom[/] مرحبا"  # what the pilot can type key by key
-PASTED = " \u202eevil\u202c 🙂"  # direction marks and emoji arrive by paste
+PASTED = " עברית 🙂"  # right-to-left letters and emoji arrive by paste (the characters that
+# reorder text, U+202E, and control characters are refused: tests/ui/test_escapes_ui.py)
 TITLE = TYPED + PASTED
 THREAT = "[link=https://x]click[/link] \\[not markup]"
-DESCRIPTION = "Line one [b]\n\x1b[31mred?\x07\tsecond line\r\n" + "long " * 2_000
+DESCRIPTION = "Line one [b]\n[red]red?[/red]\tsecond line\r\n" + "long " * 2_000
 TOO_LONG = "🙂" * 501  # the vulnerability field holds at most 500 characters
 
 
@@ -51,14 +52,14 @@ async def test_hostile_text_in_a_hazard_form_is_refused_clearly_then_saved_exact
         assert app.focused is form.query_one("#f-vulnerability")
         assert register.count("hazard") == 0  # nothing half-written
 
-        await _paste(pilot, form.query_one("#f-vulnerability", Input), "Unlocked car \u202e🙂")
+        await _paste(pilot, form.query_one("#f-vulnerability", Input), "Unlocked car עברית🙂")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is app.main_screen
         [saved] = register.list("hazard").rows
         assert saved["title"] == TITLE
         assert saved["threat_source"] == THREAT
-        assert saved["vulnerability"] == "Unlocked car \u202e🙂"
+        assert saved["vulnerability"] == "Unlocked car עברית🙂"
         # The text area keeps what was pasted (its line endings as it stores them), literally.
         assert saved["description"] == form.query_one("#f-description", TextArea).text.strip()
-        assert "\x1b[31mred?\x07" in saved["description"] and "[b]" in saved["description"]
+        assert "[red]red?[/red]\tsecond" in saved["description"] and "[b]" in saved["description"]

@@ -1,7 +1,5 @@
 """`riskreg incidents list|show`: the breach workflow's incidents, for scripts and for counsel."""
 
-import json
-import sys
 import textwrap
 from argparse import Namespace
 from datetime import date, datetime
@@ -50,8 +48,9 @@ def _plain(value: Any) -> Any:
 
 
 def _dump(value: Any) -> None:
-    json.dump(_plain(value), sys.stdout, indent=2, ensure_ascii=False)
-    print()
+    from riskreg.commands._output import print_json
+
+    print_json(_plain(value))
 
 
 def _next_text(row: dict[str, Any]) -> tuple[str, str]:
@@ -65,6 +64,8 @@ def _next_text(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def run_list(args: Namespace) -> int:
+    from riskreg.errors import one_line
+
     service = _service(args)
     try:
         rows = service.list()
@@ -80,7 +81,7 @@ def run_list(args: Namespace) -> int:
         deadline, days = _next_text(row)
         table.append((row["reference"], row["status"], row["step_title"],
                       row["determination_label"] or "-", row["discovered_on"].isoformat(),
-                      deadline, days, row["title"]))
+                      deadline, days, one_line(row["title"])))
     widths = [max([len(h)] + [len(r[i]) for r in table]) for i, h in enumerate(headers)]
     for line in [headers, *table]:
         print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
@@ -89,6 +90,8 @@ def run_list(args: Namespace) -> int:
 
 
 def run_show(args: Namespace) -> int:
+    from riskreg.errors import one_line
+
     service = _service(args)
     try:
         record = service.get(args.ref)
@@ -97,7 +100,7 @@ def run_show(args: Namespace) -> int:
     if args.json:
         _dump(record)
         return 0
-    print("\n".join(render_show(record)))
+    print("\n".join(one_line(line) for line in render_show(record)))
     return 0
 
 

@@ -1,7 +1,5 @@
 """`riskreg list hazards|tools|safeguards|owners|consents`: the register for scripts."""
 
-import json
-import sys
 from argparse import Namespace
 from datetime import date, datetime
 
@@ -41,6 +39,8 @@ def _plain(value):
 
 def run(args: Namespace) -> int:
     from riskreg.commands._db import open_db
+    from riskreg.commands._output import print_json
+    from riskreg.errors import one_line
     from riskreg.services.register import ListQuery, RegisterService
 
     kind = KINDS[args.what]
@@ -52,12 +52,10 @@ def run(args: Namespace) -> int:
     finally:
         db.close()
     if args.json:
-        json.dump([{k: _plain(v) for k, v in row.items()} for row in page.rows], sys.stdout,
-                  indent=2, ensure_ascii=False)
-        print()
+        print_json([{k: _plain(v) for k, v in row.items()} for row in page.rows])
         return 0
     columns = ("public_id",) + COLUMNS[kind]
-    table = [[str(_plain(row.get(c)) if row.get(c) is not None else "") for c in columns]
+    table = [[one_line(str(_plain(row.get(c)))) if row.get(c) is not None else "" for c in columns]
              for row in page.rows]
     widths = [max([len(c)] + [len(r[i]) for r in table]) for i, c in enumerate(columns)]
     widths[0] = 8  # the first 8 characters of a UUID are enough to tell records apart

@@ -4,8 +4,6 @@ settings (what the risk analysis report, the notices, the incident plan and the 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from argparse import Namespace
 from datetime import date, datetime
 
@@ -75,7 +73,9 @@ def _shown(field: str, value) -> str:
         return "(not set)"
     if field == "alarm_days" and value == "none":
         return "none"
-    return str(_plain(value))
+    from riskreg.errors import one_line
+
+    return one_line(str(_plain(value)))
 
 
 def run(args: Namespace) -> int:
@@ -108,9 +108,9 @@ def run(args: Namespace) -> int:
     finally:
         db.close()
     if args.json:
-        json.dump({k: _plain(v) for k, v in settings.items()}, sys.stdout, indent=2,
-                  ensure_ascii=False)
-        print()
+        from riskreg.commands._output import print_json
+
+        print_json({k: _plain(v) for k, v in settings.items()})
         return 0
     if changes:
         if not changed:

@@ -18,7 +18,7 @@ from riskreg.domain.determination import EXCEPTION_IDS, FACTOR_IDS, Rating
 from riskreg.domain.holds import MAX_HOLD_DAYS
 from riskreg.domain.incident_steps import NOTICE_METHODS, PHI_TYPES, SECURED_BY, STATEMENT_KINDS
 from riskreg.domain.limits import LONG_TEXT, MAX_COUNT
-from riskreg.services.messages import FieldProblem, label, one_of, refused, shown
+from riskreg.services.messages import FieldProblem, label, one_of, plain_text, refused, shown
 
 
 def _date_or_none(value: Any, info: ValidationInfo) -> Any:
@@ -28,10 +28,12 @@ def _date_or_none(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
-def _text(value: Any) -> Any:
+def _text(value: Any, info: ValidationInfo) -> Any:
     if value is None:
         return ""
-    return value.strip() if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    return plain_text(value.strip(), info.field_name or "")
 
 
 def _count_or_none(value: Any) -> Any:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, BeforeValidator
 from pydantic import ValidationError as PydanticError
 from pydantic_core import PydanticCustomError
 
+from riskreg.domain.text import MULTI_LINE, REORDERING, code_point, refused_character
 from riskreg.errors import ValidationError, one_line
 
 # How a sentence names each field, in the forms' words, lower case ("a title": "A title is
@@ -144,6 +145,14 @@ LABELS: dict[str, str] = {
     "lessons_learned": "the lessons learned",
 }
 
+# The fields a form shows as a multi-line box: they may hold new lines and tabs. Every other text
+# field is one line. (The last three are incident and hazard columns, named so by an import.)
+MULTI_LINE_FIELDS = frozenset({
+    "description", "notes", "acceptance_rationale", "decision_note", "evidence", "phi_reason",
+    "secured_basis", "rationale", "notice_steps", "notice_actions", "contact_postal",
+    "lessons_learned", "exceptions_notes", "determination_rationale", "review_now_reason",
+})
+
 # Each pydantic error type as a sentence, looked up by its type, then by its family (the first
 # word: "int_parsing" is an "int"). The words in braces are worked out in `refused`.
 SENTENCES: dict[tuple[str, ...], str] = {
@@ -165,6 +174,13 @@ SENTENCES: dict[tuple[str, ...], str] = {
     ("choice",): "{Label} must be one of: {options} (not {given}).",
     ("extra_forbidden",): "There is no field {given} in {whole}.",
     ("value_error", "assertion_error"): "{own}",
+    # A character a terminal would obey rather than show (domain/text.py), found by `plain_text`.
+    ("line_break",): "{Label} must be one line, without tabs or line breaks.",
+    ("control_character",): "{Label} contains a control character ({char}), an invisible "
+                            "character that could change what a terminal shows; remove it.",
+    ("reordering_character",): "{Label} contains a character that reorders the text shown "
+                               "after it ({char}), which could change what a terminal shows; "
+                               "remove it.",
 }
 FALLBACK = "{Label} has a value riskreg cannot use."
 
@@ -189,6 +205,29 @@ def one_of(options: Any) -> BeforeValidator:
         return value
 
     return BeforeValidator(check)
+
+
+def plain_text(value: str, field: str) -> str:
+    """`value`, if it holds no character a terminal would obey (a control character, a line
+    break in a one-line field, a reordering character: domain/text.py); else the problem, worded
+    in SENTENCES with the character's code point."""
+    char = refused_character(value, multi_line=field.split(".")[-1] in MULTI_LINE_FIELDS)
+    if char is None:
+        return value
+    kind = ("line_break" if char in MULTI_LINE
+            else "reordering_character" if char in REORDERING else "control_character")
+    raise PydanticCustomError(kind, "contains {char}", {"char": code_point(char)})
+
+
+def text_problem(value: str, field: str, model: str = "") -> str | None:
+    """The sentence `plain_text` would refuse `value` with, for text checked outside a model
+    (a review's notes, an imported incident's fields); None if it is plain text."""
+    try:
+        plain_text(value, field)
+    except PydanticCustomError as error:
+        context = error.context or {}
+        return _template(error.type).format(Label=_capital(label(field, model)), **context)
+    return None
 
 
 def label(field: str, model: str = "") -> str:
@@ -235,6 +274,7 @@ def refused(error: PydanticError, model: type[BaseModel]) -> ValidationError:
         "description": _description(model, loc) or "in the form the field asks for",
         "expected": ctx.get("expected", ""),
         "options": ctx.get("options", ""),
+        "char": ctx.get("char", ""),
         "given": shown(loc[-1] if kind == "extra_forbidden" and loc else given),
         "own": _sentence(str(first["msg"]).removeprefix("Value error, ")
                          .removeprefix("Assertion failed, ")),

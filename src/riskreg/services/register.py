@@ -19,6 +19,7 @@ from riskreg.domain.register import review_now_text
 from riskreg.domain.review import next_due
 from riskreg.domain.scoring import score
 from riskreg.errors import ConflictError, NotFound, ValidationError
+from riskreg.services.messages import text_problem
 from riskreg.services.records import owner_ref, to_record, tool_ref
 from riskreg.services.validation import validate
 from riskreg.storage import audit
@@ -382,6 +383,9 @@ class RegisterService:
         cadence (164.308(a)(1)(ii)(B): risk management is ongoing; 164.316(b)(2)(iii): review)."""
         if reviewed_on > self.today():
             raise ValidationError("reviewed_on", "a review cannot be dated in the future")
+        problem = text_problem(notes, "notes")
+        if problem:
+            raise ValidationError("notes", problem)
         with self.db.writing() as session:
             hazard = _find(session, "hazard", hazard_id)
             _check_revision("hazard", hazard, expected_revision)

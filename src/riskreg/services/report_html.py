@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS, level
+from riskreg.domain.text import escaped
 from riskreg.services.report_doc import (
     Block,
     Bullets,
@@ -79,7 +80,9 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-actio
 
 
 def e(text: object) -> str:
-    return escape(str(text), quote=True)
+    # A control character shown escaped (\x1b), not carried raw: a browser ignores most, but
+    # the file read in a terminal (cat, less -r) would obey them.
+    return escape(escaped(str(text), keep_lines=True), quote=True)
 
 
 def render(doc: Document) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS, level
+from riskreg.domain.text import escaped as visible
 from riskreg.services.report_doc import (
     Block,
     Bullets,
@@ -34,7 +35,8 @@ MARKS = {"low": "", "moderate": "", "high": "", "critical": "", "ok": "", "muted
 def md(text: object, *, inline: bool = False, join: str = " ", block: bool = True) -> str:
     """Escape text for Markdown; `inline` (table cells, list items) joins lines with `join`.
     `block=False` where the text cannot start a block (headings, table cells, after a label)."""
-    escaped = _UNDERSCORE.sub(r"\\_", _SPECIAL.sub(r"\\\1", str(text)))
+    # A control character shown escaped (\x1b), as everywhere: the file is read in terminals.
+    escaped = _UNDERSCORE.sub(r"\\_", _SPECIAL.sub(r"\\\1", visible(str(text), keep_lines=True)))
     if block:
         escaped = _NUMBERED.sub(r"\1\2\\\3", _BLOCK_START.sub(r"\1\\\2", escaped))
     if inline:

@@ -337,6 +337,7 @@ def _rules(table: str, values: dict[str, Any]) -> list[tuple[str, str]]:
             found.append((key, f"{values[key]} is negative"))
         elif values.get(key) is not None and values[key] > MAX_COUNT:
             found.append((key, f"{values[key]:,} is more than {MAX_COUNT:,}"))
+    found += _text_problems(values)
     if found:
         return found
     if table == "hazard":
@@ -357,6 +358,22 @@ def _rules(table: str, values: dict[str, Any]) -> list[tuple[str, str]]:
         except ValidationError as error:
             # One sentence among the file's problems, joined by "; " into one line.
             found.append((error.field, error.problem.removesuffix(".")))
+    return found
+
+
+def _text_problems(values: Any, place: str = "") -> list[tuple[str, str]]:
+    """A control or reordering character in any text of a row, its JSON answers included (an
+    incident's factor notes): refused as the forms refuse it (messages.plain_text)."""
+    from riskreg.services.messages import text_problem
+
+    if isinstance(values, str):
+        problem = text_problem(values, place)
+        return [(place, problem.removesuffix("."))] if problem else []
+    items = values.items() if isinstance(values, dict) else enumerate(values) \
+        if isinstance(values, list) else ()
+    found = []
+    for key, value in items:
+        found += _text_problems(value, f"{place}.{key}" if place else str(key))
     return found
 
 

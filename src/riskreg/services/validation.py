@@ -17,7 +17,7 @@ from riskreg.domain import catalog as vocab
 from riskreg.domain.dates import parse_date
 from riskreg.domain.limits import LONG_TEXT
 from riskreg.domain.register import CONSENT_DECISIONS, HAZARD_STATUSES, SAFEGUARD_STATUSES
-from riskreg.services.messages import FieldProblem, label, one_of, refused, shown
+from riskreg.services.messages import FieldProblem, label, one_of, plain_text, refused, shown
 
 
 def _date_or_none(value: Any, info: ValidationInfo) -> Any:
@@ -27,8 +27,10 @@ def _date_or_none(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
-def _text(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+def _text(value: Any, info: ValidationInfo) -> Any:
+    if not isinstance(value, str):
+        return value
+    return plain_text(value.strip(), info.field_name or "")
 
 
 OptionalDate = Annotated[date | None, BeforeValidator(_date_or_none)]
@@ -166,20 +168,6 @@ INPUTS: dict[str, type[_Input]] = {
 }
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _name(value: Any, info: ValidationInfo) -> Any:
-    """A name printed on reports and notices: one line (its length is checked after)."""
-    if not isinstance(value, str):
-        return value
-    value = value.strip()
-    if _CONTROL.search(value):
-        raise ValueError(f"{label(info.field_name or '')} must be plain text on one line "
-                         "(no tabs, line breaks or control characters)")
-    return value
-
-
 def _state(value: Any) -> Any:
     from riskreg.domain.state_rules import jurisdictions
 
@@ -218,7 +206,8 @@ def _alarms(value: Any) -> Any:
     return ",".join(str(n) for n in days) if days else "none"
 
 
-Name = Annotated[str, BeforeValidator(_name), Field(max_length=200)]
+Name = Annotated[str, BeforeValidator(_text), Field(max_length=200)]
+"""A name printed on reports and notices: one line."""
 TargetDays = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=59)]
 CadenceMonths = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=36)]
 

@@ -205,11 +205,11 @@ def _history(out: Text, history: list[dict[str, Any]], palette: Palette) -> None
     out.append("\nHistory (latest first)\n", palette["bold"])
     for event in history:
         out.append(f"  {plain(event['at'])}  ", palette["muted"])
-        out.append(event["action"])
+        out.append(plain(event["action"]))  # an imported log's own words
         fields = _changed_fields(event.get("changes", "{}"))
         if fields and event["action"] == "update":
             out.append(": ")
-            out.append(", ".join(fields), palette["muted"])
+            out.append(plain(", ".join(fields)), palette["muted"])
         out.append("\n")
 
 

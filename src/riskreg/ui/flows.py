@@ -23,7 +23,7 @@ from riskreg.ui.dialogs.form import RecordForm
 from riskreg.ui.dialogs.picker import Choice, LinkPicker
 from riskreg.ui.dialogs.review import ReviewDialog
 from riskreg.ui.kinds import KINDS
-from riskreg.ui.render import label
+from riskreg.ui.render import label, plain
 
 if TYPE_CHECKING:
     from riskreg.ui.app import RiskRegApp
@@ -80,9 +80,9 @@ class Flows:
 
         rows = self.register.list(kind, ListQuery(limit=None)).rows
         title = KINDS[kind].title_field
-        choices = [(Text(r[title]), r["public_id"]) for r in rows]
+        choices = [(Text(plain(r[title])), r["public_id"]) for r in rows]
         if keep and keep not in {r["public_id"] for r in rows}:
-            choices.append((Text(f"{self.register.get(kind, keep)[title]} (archived)"), keep))
+            choices.append((Text(f"{plain(self.register.get(kind, keep)[title])} (archived)"), keep))
         return choices
 
     def form_choices(self, kind: str, record: dict[str, Any] | None) -> dict[str, Any]:

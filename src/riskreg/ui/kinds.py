@@ -18,6 +18,7 @@ from riskreg.ui.render import (
     label,
     level_text,
     literal,
+    plain,
     status_text,
 )
 
@@ -47,7 +48,7 @@ class Kind:
     columns: tuple[Column, ...]
 
     def title_of(self, record: dict[str, Any]) -> str:
-        return str(record.get(self.title_field) or "")
+        return plain(record.get(self.title_field) or "")
 
 
 def _text(field: str, tone: str = "") -> Cell:

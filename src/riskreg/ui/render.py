@@ -1,7 +1,9 @@
 """Turning record values into text for cells, lists and panes.
 
 User text is always wrapped in `rich.text.Text`, never parsed as markup: a hazard titled
-"[draft] scribe notes" must show exactly that. Colours come from the theme's variables
+"[draft] scribe notes" must show exactly that. Its control characters are shown escaped (`\x1b`):
+Rich and Textual pass ESC through to the terminal, where a title stored by an older version
+could set the window's title or clear the screen (domain/text.py). Colours come from the theme's variables
 ($text-error, $text-warning, ...), looked up when the text is built, so a theme change (which
 reloads what is shown) recolours everything.
 """
@@ -16,6 +18,7 @@ from rich.text import Text
 
 from riskreg.domain import vocabulary as vocab
 from riskreg.domain.register import CONSENT_DECISIONS, HAZARD_STATUSES, SAFEGUARD_STATUSES
+from riskreg.domain.text import escaped
 
 LABELS: dict[str, dict[str, str]] = {
     "category": {**vocab.TOOL_CATEGORIES, **vocab.SAFEGUARD_CATEGORIES},
@@ -72,7 +75,8 @@ def literal(value: Any, tone: str = "", palette: Palette | None = None) -> Text:
 
 
 def plain(value: Any) -> str:
-    """A value as a person reads it: dates as YYYY-MM-DD, booleans as Yes/No, None as blank."""
+    """A value as a person reads it: dates as YYYY-MM-DD, booleans as Yes/No, None as blank,
+    control characters escaped (new lines and tabs kept)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -81,7 +85,7 @@ def plain(value: Any) -> str:
         return value.astimezone().strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return escaped(str(value), keep_lines=True)
 
 
 def label(field: str, value: Any, kind: str = "") -> str:

@@ -22,6 +22,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from riskreg.ui.render import plain
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -182,7 +184,7 @@ def _prompt(choice: Choice) -> Text:
     text = Text(end="", no_wrap=True, overflow="ellipsis")
     if choice.suggested:
         text.append("★ ", "bold")
-    text.append(choice.title)
+    text.append(plain(choice.title))
     if choice.note:
         text.append(f"  {choice.note}", "dim")
     return text

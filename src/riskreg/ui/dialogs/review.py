@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from riskreg.errors import sentence
 from riskreg.ui.dialogs.base import Dialog
+from riskreg.ui.render import plain
 
 Record = Callable[[date, str, int], dict[str, Any]]
 """record(reviewed_on, notes, revision read) -> the hazard after the review; raises UserError.
@@ -52,7 +53,7 @@ class ReviewDialog(Dialog["dict[str, Any] | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="frame"):
-            yield Static(f"Mark reviewed: {self.hazard['title']}", id="heading", markup=False)
+            yield Static(f"Mark reviewed: {plain(self.hazard['title'])}", id="heading", markup=False)
             yield Static(self._about(), id="about", markup=False)
             with Horizontal(classes="row", id="review-fields"):
                 yield Static("Reviewed on", classes="label")
@@ -95,7 +96,7 @@ class ReviewDialog(Dialog["dict[str, Any] | None"]):
 
     def _reloaded(self, hazard: dict[str, Any]) -> None:
         self.hazard = hazard
-        self.query_one("#heading", Static).update(f"Mark reviewed: {hazard['title']}")
+        self.query_one("#heading", Static).update(f"Mark reviewed: {plain(hazard['title'])}")
         self.query_one("#about", Static).update(self._about())
         self.problem("")
         self.notify("Reloaded the hazard as saved now; record the review again.", timeout=4)

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Static
 
 from riskreg.ui.dialogs.base import CHECK_AFTER, Dialog, open_after_read
 from riskreg.ui.dialogs.confirm import changed_elsewhere, reload_if_yes
+from riskreg.ui.render import plain
 
 # field, label, input width (0: the rest of the row), the most characters, hint
 ROWS: tuple[tuple[str, str, int, int, str], ...] = (
@@ -37,12 +38,8 @@ LABEL = {row[0]: row[1] for row in ROWS}
 
 
 def as_text(field: str, value: Any) -> str:
-    """A stored value as it is typed."""
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+    """A stored value as it is typed (a control character shown escaped, as everywhere)."""
+    return plain(value)
 
 
 class SettingsDialog(Dialog["dict[str, Any] | None"]):

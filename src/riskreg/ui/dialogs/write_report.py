@@ -23,6 +23,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from riskreg.ui.render import plain
+
 # The extensions the reports service accepts (services/reports.py FORMATS), kept here so the
 # dialog does not import the services (and SQLModel) before it is needed.
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
@@ -268,7 +270,7 @@ def open_dossier_dialog(app: App, ref: str | None) -> None:
 
     app.push_screen(WriteReportDialog(
         write,
-        heading=f"Write {ref}'s dossier",
+        heading=f"Write {plain(ref)}'s dossier",
         about=_about(app, "The incident's timeline, facts, determination with the four factors "
                      "and the rationale, obligations with due and sent dates, holds, the notices "
                      "as sent and its audit trail. Readable by you only (mode 600). Not legal "

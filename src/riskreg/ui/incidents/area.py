@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 
 from riskreg.ui.incidents.plan_view import days_tone
 from riskreg.ui.messages import LoadFailed
+from riskreg.ui.render import plain
 from riskreg.ui.widgets.area import AreaWidget
 
 HINT = "n new incident · enter opens it at its step · outside the app, only its reference is used"
@@ -98,8 +99,8 @@ class IncidentsArea(AreaWidget):
             closed = r["status"] == "closed"
             step = Text(f"Closed {r['closed_on']}" if closed else r["step_title"],
                         style=palette["muted" if closed else ""])
-            table.add_row(Text(r["reference"]), left, due, which, step,
-                          Text(r["determination_label"] or "not yet"), Text(r["title"]),
+            table.add_row(Text(plain(r["reference"])), left, due, which, step,
+                          Text(r["determination_label"] or "not yet"), Text(plain(r["title"])),
                           key=r["reference"])
         self.query_one("#incidents-empty").display = not rows
         if rows:

@@ -9,6 +9,8 @@ from typing import Any
 
 from textual.app import SystemCommand
 
+from riskreg.ui.render import plain
+
 
 def incident_commands(app: Any) -> Iterator[SystemCommand]:
     from riskreg.ui.incidents.area import open_incident
@@ -28,7 +30,7 @@ def incident_commands(app: Any) -> Iterator[SystemCommand]:
     # Read in a thread by the app whenever incidents change: the palette asks for its commands
     # on the UI thread, where no database session is opened.
     for row in getattr(app, "open_incidents", ()):
-        yield SystemCommand(f"Resume {row['reference']}: {row['title']}",
+        yield SystemCommand(f"Resume {plain(row['reference'])}: {plain(row['title'])}",
                             f"at step: {row['step_title']}", partial(open_incident, app,
                                                                      row["reference"]))
 

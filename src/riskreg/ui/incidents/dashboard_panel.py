@@ -13,6 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from riskreg.ui.incidents.plan_view import days_tone, days_words
+from riskreg.ui.render import plain
 
 
 class OpenIncidentsPanel(Vertical):
@@ -69,11 +70,11 @@ class OpenIncidentsPanel(Vertical):
             days = nxt["days_left"]
             line = Text.assemble(
                 (f"{days_words(days):>13}  ", palette[days_tone(days)]),
-                (row["reference"], palette["bold"]),
+                (plain(row["reference"]), palette["bold"]),
                 f"  {nxt['obligation']} due {nxt['due']}",
                 (" (if a breach)" if nxt["tentative"] and not row["determination"] else "",
                  palette["muted"]),
-                "  ", Text(row["title"]), end="", no_wrap=True, overflow="ellipsis",
+                "  ", Text(plain(row["title"])), end="", no_wrap=True, overflow="ellipsis",
             )
             options.append(Option(line, id=row["reference"]))
         listing = self.query_one(OptionList)

@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
 
+from riskreg.ui.render import plain
+
 YES_NO = (("Yes", True), ("No", False))
 
 FORM_CSS = """
@@ -109,7 +111,7 @@ def set_value(widget: Widget, value: Any) -> None:
     from textual.widgets.select import InvalidSelectValueError
 
     if isinstance(widget, TextArea):
-        text = "" if value is None else str(value)
+        text = plain(value)  # a control character shown escaped, as everywhere
         if widget.text != text:
             widget.load_text(text)
     elif isinstance(widget, Checkbox):
@@ -129,5 +131,4 @@ def set_value(widget: Widget, value: Any) -> None:
         except InvalidSelectValueError:
             widget.clear()
     elif isinstance(widget, Input):
-        widget.value = "" if value is None else (value.isoformat() if hasattr(value, "isoformat")
-                                                else str(value))
+        widget.value = plain(value)

@@ -18,6 +18,7 @@ from riskreg.services.incident_inputs import NoticeContentInput, NoticeSentInput
 from riskreg.ui.incidents.form import choice, date_input, long_input, row, text_input
 from riskreg.ui.incidents.panel import StepPanel
 from riskreg.ui.incidents.plan_view import plan_renderable
+from riskreg.ui.render import plain
 
 
 def drafts_folder(app: Any) -> Path:
@@ -70,7 +71,7 @@ class NoticesPanel(StepPanel):
         drafts = (record or {}).get("drafts") or []
         lines = Text()
         for draft in drafts:
-            lines.append(f"• {draft['path']} (written {draft['written_on']})\n")
+            lines.append(f"• {plain(draft['path'])} (written {draft['written_on']})\n")
         self.query_one("#drafts", Static).update(lines)
 
     def save(self, service: Any) -> dict[str, Any]:
@@ -197,7 +198,7 @@ class CloseoutPanel(StepPanel):
             text.append(f" (decided {record['decided_on']})")
         if record.get("determination_rationale"):
             text.append("\nRationale: ", palette["bold"])
-            text.append(record["determination_rationale"])
+            text.append(plain(record["determination_rationale"]))
         outstanding = record.get("outstanding") or []
         if outstanding:
             text.append(f"\nStill open: {', '.join(outstanding)}.", palette["warning"])
@@ -209,7 +210,7 @@ class CloseoutPanel(StepPanel):
                         "six years (45 CFR 164.530(j)).", palette["muted"])
         self.query_one("#closeout-summary", Static).update(text)
         hazards = self.query_one("#closeout-hazards", OptionList)
-        hazards.set_options([Option(Text(h["title"]), id=h["public_id"])
+        hazards.set_options([Option(Text(plain(h["title"])), id=h["public_id"])
                              for h in record.get("hazards") or []]
                             or [Option(Text("none linked yet"), disabled=True)])
         closed = record.get("status") == "closed"
@@ -256,7 +257,7 @@ class CloseoutPanel(StepPanel):
 
         def done(saved: dict[str, Any] | None) -> None:
             if saved:
-                self.notify(f"Added to the register: {saved.get('title', '')}", markup=False)
+                self.notify(f"Added to the register: {plain(saved.get('title', ''))}", markup=False)
                 # the list; typed lessons stay as they are
                 self.wizard.reload(then=lambda: self.after_fill(self.wizard.record))
                 self.wizard.riskreg.register_changed(kind)

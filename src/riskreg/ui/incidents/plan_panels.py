@@ -16,6 +16,7 @@ from riskreg.services.incident_inputs import StatementInput, max_length
 from riskreg.ui.incidents.form import checkbox, choice, date_input, long_input, row, text_input
 from riskreg.ui.incidents.panel import StepPanel
 from riskreg.ui.incidents.plan_view import plan_renderable
+from riskreg.ui.render import plain
 
 _PAIR = re.compile(r"\s*([A-Za-z]{2})\s*[=:]\s*([^\s,;]+)\s*")
 
@@ -121,7 +122,7 @@ class LawEnforcementPanel(StepPanel):
             text.append("No statement recorded.", self.wizard.riskreg.palette["muted"])
         for s in statements:
             period = f", asks {s['days']} days" if s["days"] else ", at most 30 days"
-            who = ", ".join(p for p in (s["official"], s["agency"]) if p)
+            who = ", ".join(plain(p) for p in (s["official"], s["agency"]) if p)
             text.append(f"• {s['kind']} statement of {s['statement_on']}{period} ({who})\n")
         self.query_one("#statements", Static).update(text)
         self.query_one("#withdraw-statement").display = bool(statements)

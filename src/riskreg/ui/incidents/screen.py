@@ -38,6 +38,7 @@ from riskreg.ui.incidents.notice_panels import CloseoutPanel, NoticesPanel, Trac
 from riskreg.ui.incidents.panel import StepPanel
 from riskreg.ui.incidents.plan_panels import LawEnforcementPanel, PlanPanel, ScopePanel
 from riskreg.ui.incidents.plan_view import NOT_LEGAL_ADVICE, days_tone, days_words
+from riskreg.ui.render import plain
 
 if TYPE_CHECKING:
     from riskreg.ui.app import RiskRegApp
@@ -174,9 +175,9 @@ class IncidentScreen(Editor, Screen[None]):
             self.notify(str(error), severity="error", markup=False)
             self.dismiss()
             return
-        self.tools = [(Text(t["name"]), t["public_id"]) for t in tools]
-        self.hazards = [(h["title"], h["public_id"]) for h in hazards]
-        self.owners = [(Text(o["name"]), o["public_id"]) for o in owners]
+        self.tools = [(Text(plain(t["name"])), t["public_id"]) for t in tools]
+        self.hazards = [(plain(h["title"]), h["public_id"]) for h in hazards]
+        self.owners = [(Text(plain(o["name"])), o["public_id"]) for o in owners]
         self._apply(record, plan, problem)
         self.loaded = True
         self.show_step("intake" if self.record is None else self.resume_step, force=True)
@@ -217,8 +218,8 @@ class IncidentScreen(Editor, Screen[None]):
             head = Text("New incident · record what happened; nothing is saved until ctrl+s",
                         style=palette["bold"])
         else:
-            head = Text.assemble((record["reference"], palette["bold"]), " · ",
-                                 Text(record["title"]), " · ")
+            head = Text.assemble((plain(record["reference"]), palette["bold"]), " · ",
+                                 Text(plain(record["title"])), " · ")
             head.append(record["status"] + (f" · {record['determination_label']}"
                                             if record.get("determination_label") else ""))
             nxt = record.get("next_deadline")

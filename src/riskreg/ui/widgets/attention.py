@@ -13,7 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from riskreg.ui.messages import OpenRecord
-from riskreg.ui.render import Palette, plural
+from riskreg.ui.render import Palette, plain, plural
 
 # (heading, section, what to say when it is empty, tone of its items)
 Sections = list[tuple[str, Any, str, str]]
@@ -44,7 +44,7 @@ class AttentionList(OptionList):
             for item in section.items:
                 line = Text.assemble(
                     (f"{item.tag or item.detail:>9} ", palette[tone or "muted"]),
-                    Text(item.title, end=""), end="", no_wrap=True, overflow="ellipsis",
+                    Text(plain(item.title), end=""), end="", no_wrap=True, overflow="ellipsis",
                 )
                 options.append(Option(line, id=f"{n}:{item.kind}:{item.public_id}"))
             if section.total > len(section.items):
