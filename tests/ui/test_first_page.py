@@ -83,6 +83,31 @@ def test_the_first_page_agrees_on_the_awkward_cases(register, db, small_register
     assert hazards["Misdirected fax"]["owner"] == "" and hazards["Misdirected fax"]["owner_public_id"] is None
 
 
+def test_the_first_page_agrees_on_the_current_risk(register, db, small_register):
+    """A current assessment that stands, one a lapse undid, a safeguard in place without an
+    assessment, an unlinked and an archived safeguard (domain/current_risk.py)."""
+    laptop, encryption = small_register["laptop"], small_register["encryption"]
+    register.update("hazard", laptop["public_id"], {
+        "current_assessed_likelihood": 2, "current_assessed_impact": 3,
+        "current_assessed_on": "2026-11-20"}, laptop["revision"])
+    register.update("safeguard", encryption["public_id"], {"status": "in_place"}, 1)
+    register.update("safeguard", encryption["public_id"], {"status": "planned"}, 2)
+    phishing = small_register["phishing"]
+    for title, archived in (("Training", False), ("Old filter", True), ("Unlinked", False)):
+        s = register.create("safeguard", {"title": title, "category": "technical",
+                                          "status": "verified"})
+        if title != "Unlinked":
+            register.link(phishing["public_id"], "safeguard", s["public_id"])
+        if archived:
+            register.archive("safeguard", s["public_id"])
+    page = read_first_page(db.path, "hazard", TODAY, 50)
+    assert page == services_page(register, "hazard", 50)
+    hazards = {row["title"]: row for row in page}
+    assert hazards["Laptop stolen from the car"]["current_from"] is None  # the lapse undid it
+    assert (hazards["Phishing email"]["safeguards_in_place"],
+            hazards["Phishing email"]["current_note"]) == (1, "assess the current risk")
+
+
 def test_an_encrypted_missing_or_empty_file_gives_no_page_and_is_not_created(tmp_path):
     for name, content in (("encrypted.db", b"\x8f" * 4096), ("empty.db", b"")):
         (tmp_path / name).write_bytes(content)
