@@ -62,9 +62,9 @@ FORMS: dict[str, tuple[Section, ...]] = {
                   help="once the planned safeguards are done", required=True),
             Field("target_impact", "Target impact", "score", IMPACT, required=True),
         )),
-        Section("Current risk (with the safeguards in place now)", (
+        Section("Current risk", (
             Field("current_assessed_likelihood", "Current likelihood", "assessed", LIKELIHOOD,
-                  help="blank: current is the inherent risk"),
+                  help="with the safeguards in place now; blank: current is the inherent risk"),
             Field("current_assessed_impact", "Current impact", "assessed", IMPACT),
             Field("current_assessed_on", "Current assessed on", "date",
                   help="YYYY-MM-DD; the day you judged it"),
