@@ -127,7 +127,9 @@ def test_the_csv_and_json_exports_carry_the_current_and_target_levels(starter):
 
 
 def test_an_export_of_the_previous_release_imports_its_residual_scores_as_the_target(starter):
-    doc = json.loads((starter / "all.json").read_text())
+    assert _riskreg("export", "json", "--out", "now.json", "--db", "r.db",
+                    cwd=starter).returncode == 0
+    doc = json.loads((starter / "now.json").read_text())
     for row in doc["tables"]["hazard"]:
         for key in ("current_likelihood", "current_impact", "current_score", "current_level",
                     "current_assessed_likelihood", "current_assessed_impact",
@@ -145,3 +147,11 @@ def test_an_export_of_the_previous_release_imports_its_residual_scores_as_the_ta
     after = json.loads(_riskreg("list", "hazards", "--json", "--db", "new.db",
                                 cwd=starter).stdout)
     assert {h["public_id"]: h["target_score"] for h in after} == before
+
+
+def test_a_review_records_the_current_risk_of_that_day(register):
+    hazard = _assess(register, _hazard(register), 2, 3, "2026-11-20")
+    register.mark_reviewed(hazard["public_id"], date(2026, 11, 25), "checked", hazard["revision"])
+    (review,) = register.reviews(hazard["public_id"])
+    assert (review["likelihood"], review["current_likelihood"], review["current_impact"],
+            review["target_likelihood"]) == (4, 2, 3, 1)

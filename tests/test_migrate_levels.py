@@ -50,7 +50,8 @@ def test_a_previous_release_register_keeps_its_residual_scores_as_the_target(db_
     finally:
         db.close()
     with sqlite3.connect(db_path) as conn:
-        review = conn.execute("SELECT notes, target_likelihood, target_impact FROM review")
-        assert review.fetchall() == [("checked", 2, 3)]
+        review = conn.execute("SELECT notes, target_likelihood, target_impact, current_likelihood "
+                              "FROM review")
+        assert review.fetchall() == [("checked", 2, 3, None)]  # its current risk was not recorded
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()

@@ -113,6 +113,16 @@ def current_basis(record: dict) -> str:
     return f"equals inherent: no current assessment stands · {where}"
 
 
+def review_scores(review: dict) -> str:
+    """A review's scores then: "inherent 3×5 → current 3×5 → target 2×2" (current is missing
+    from reviews recorded before the three levels)."""
+    parts = [f"inherent {review['likelihood']}×{review['impact']}"]
+    if review.get("current_likelihood") is not None:
+        parts.append(f"current {review['current_likelihood']}×{review['current_impact']}")
+    parts.append(f"target {review['target_likelihood']}×{review['target_impact']}")
+    return " → ".join(parts)
+
+
 def current_fields(record: dict, safeguards: list[LinkedSafeguard]) -> dict:
     """The fields a hazard's record shows for its current risk (both read paths use this)."""
     assessment = None

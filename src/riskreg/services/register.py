@@ -390,9 +390,11 @@ class RegisterService:
             hazard = _find(session, "hazard", hazard_id)
             _check_revision("hazard", hazard, expected_revision)
             following = next_due(reviewed_on, hazard.review_cadence_months)
+            now = self._record(session, "hazard", hazard)
             review = Review(
                 hazard_id=hazard.id, reviewed_on=reviewed_on, notes=notes.strip(),
                 likelihood=hazard.likelihood, impact=hazard.impact,
+                current_likelihood=now["current_likelihood"], current_impact=now["current_impact"],
                 target_likelihood=hazard.target_likelihood,
                 target_impact=hazard.target_impact, next_review_on=following,
             )

@@ -13,7 +13,7 @@ from typing import Any
 
 from riskreg.domain import catalog as vocab
 from riskreg.domain.current_risk import RULE_TEXT as CURRENT_RULE
-from riskreg.domain.current_risk import current_summary, safeguards_in_place_text
+from riskreg.domain.current_risk import current_summary, review_scores, safeguards_in_place_text
 from riskreg.domain.register import HAZARD_STATUSES, SAFEGUARD_STATUSES, VENDOR_CHECKLIST
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS
 from riskreg.services.report_doc import (
@@ -323,10 +323,10 @@ def _safeguards(ra: RiskAnalysis) -> Section:
 def _history(ra: RiskAnalysis) -> Section:
     rows = [[
         _d(r["reviewed_on"]), r["hazard"],
-        f"{r['likelihood']}×{r['impact']} → {r['target_likelihood']}×{r['target_impact']}",
+        review_scores(r),
         r["notes"] or "—", _d(r["next_review_on"]),
     ] for r in ra.reviews]
-    blocks = [Table(["Reviewed", "Hazard", "Scores then (inherent → target)", "Notes",
+    blocks = [Table(["Reviewed", "Hazard", "Scores then", "Notes",
                      "Next review"], rows, empty="No hazard reviews recorded yet.")]
     return Section("history", "9. Review history", blocks)
 

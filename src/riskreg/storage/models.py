@@ -158,6 +158,9 @@ class Review(Tracked, table=True):
     notes: str = Field(default="")
     likelihood: int
     impact: int
+    # The current risk that day (None in reviews recorded before the three levels).
+    current_likelihood: Optional[int] = None
+    current_impact: Optional[int] = None
     target_likelihood: int
     target_impact: int
     next_review_on: date

@@ -14,7 +14,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from riskreg.domain.current_risk import current_basis
+from riskreg.domain.current_risk import current_basis, review_scores
 from riskreg.domain.register import VENDOR_CHECKLIST
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS
 from riskreg.ui.render import FLAG, Palette, label, literal, plain, plural, status_text
@@ -191,8 +191,7 @@ def _reviews(out: Text, reviews: list[dict[str, Any]], palette: Palette) -> None
     for rv in reviews:
         out.append(f"  {plain(rv['reviewed_on'])}  ")
         out.append(
-            f"{rv['likelihood']}×{rv['impact']} → target "
-            f"{rv['target_likelihood']}×{rv['target_impact']}",
+            review_scores(rv),
             palette["muted"],
         )
         if rv.get("notes"):

@@ -5,7 +5,8 @@ were only planned. They are kept, as they were typed, as the target (after the p
 safeguards); a hazard may now record a current assessment (likelihood, impact and the day it was
 made), and a safeguard remembers the day it last lapsed (stopped being in place or verified).
 Columns are renamed in place, so every existing value comes along; reviews keep their scores
-then under the same new names. Written by hand (autogenerate would drop and add the columns).
+then under the same new names, and from now on record the current risk that day too. Written
+by hand (autogenerate would drop and add the columns).
 
 Revision ID: 0003_levels
 Revises: 0002_incidents
@@ -38,6 +39,8 @@ def upgrade() -> None:
     with op.batch_alter_table('review', schema=None) as batch_op:
         batch_op.alter_column('residual_likelihood', new_column_name='target_likelihood')
         batch_op.alter_column('residual_impact', new_column_name='target_impact')
+        batch_op.add_column(sa.Column('current_likelihood', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('current_impact', sa.Integer(), nullable=True))
     with op.batch_alter_table('safeguard', schema=None) as batch_op:
         batch_op.add_column(sa.Column('lapsed_on', sa.Date(), nullable=True))
 
@@ -46,6 +49,8 @@ def downgrade() -> None:
     with op.batch_alter_table('safeguard', schema=None) as batch_op:
         batch_op.drop_column('lapsed_on')
     with op.batch_alter_table('review', schema=None) as batch_op:
+        batch_op.drop_column('current_impact')
+        batch_op.drop_column('current_likelihood')
         batch_op.alter_column('target_impact', new_column_name='residual_impact')
         batch_op.alter_column('target_likelihood', new_column_name='residual_likelihood')
     with op.batch_alter_table('hazard', schema=None) as batch_op:
