@@ -51,7 +51,7 @@ def test_list_rejects_unknown_kinds_and_flags_cleanly(tmp_path, what, extra):
 
 
 KIND_FIELDS = {
-    "hazard": ({"likelihood": 2, "impact": 2, "residual_likelihood": 1, "residual_impact": 1},
+    "hazard": ({"likelihood": 2, "impact": 2, "target_likelihood": 1, "target_impact": 1},
                ["title", "description", "threat_source", "vulnerability", "likelihood",
                 "review_cadence_months", "last_reviewed_on", "status"]),
     "tool": ({"category": "ai_scribe"},
@@ -95,7 +95,7 @@ def test_any_text_in_any_field_is_saved_exactly_or_refused_naming_the_field(regi
 @pytest.mark.parametrize("text", ["[draft]", "[b]bold?[/b]", "\\[escaped]"])
 def test_markup_like_text_is_stored_literally(register, text):
     saved = register.create("hazard", {"title": text, "likelihood": 1, "impact": 1,
-                                       "residual_likelihood": 1, "residual_impact": 1})
+                                       "target_likelihood": 1, "target_impact": 1})
     assert register.get("hazard", saved["public_id"])["title"] == text
 
 

@@ -393,8 +393,8 @@ NASTY = st.one_of(
     st.sampled_from(ODD + ["\x00", "\x00NUL inside", "x" * 25_000, "x" * 20_000, "y" * 301]),
 )
 BASE = {
-    "hazard": {"title": "Base", "likelihood": 2, "impact": 2, "residual_likelihood": 1,
-               "residual_impact": 1},
+    "hazard": {"title": "Base", "likelihood": 2, "impact": 2, "target_likelihood": 1,
+               "target_impact": 1},
     "tool": {"name": "Base", "category": "ai_scribe"},
     "safeguard": {"title": "Base", "category": "technical"},
     "owner": {"name": "Base"},
@@ -407,6 +407,10 @@ DEPENDS = {
     ("tool", "baa_status"): {"baa_signed_on"},
     ("safeguard", "requirement"): {"decision_note"},
     ("safeguard", "status"): {"decision_note"},
+    # A current assessment is all three parts or none.
+    ("hazard", "current_assessed_likelihood"): {"current_assessed_impact", "current_assessed_on"},
+    ("hazard", "current_assessed_impact"): {"current_assessed_likelihood", "current_assessed_on"},
+    ("hazard", "current_assessed_on"): {"current_assessed_likelihood", "current_assessed_impact"},
 }
 FIELDS = [(kind, field) for kind in FORMS for field in all_fields(kind)]
 BOOL_WORDS = {"0": False, "off": False, "f": False, "false": False, "n": False, "no": False,
@@ -423,9 +427,10 @@ def _value_for(field, refs):
         return NASTY
     if kind == "choice":
         return st.one_of(st.sampled_from([v for _, v in field.options]), NASTY)
-    if kind in ("score", "months"):
+    if kind in ("score", "months", "assessed"):
         return st.one_of(st.integers(-2, 130), st.integers(-2, 130).map(str),
-                         st.sampled_from([" 3 ", "3.0", "3.5", "+3", "٣", "²", "1_0"]), NASTY)
+                         st.sampled_from([" 3 ", "3.0", "3.5", "+3", "٣", "²", "1_0"]), NASTY,
+                         *([st.none()] if kind == "assessed" else []))
     if kind == "date":
         return st.one_of(st.dates(date(1900, 1, 1), date(2100, 12, 31)).map(date.isoformat),
                          st.sampled_from(["2026-02-30", "26/11/2026", "2026-1-5", " 2026-03-01 ",
@@ -450,7 +455,9 @@ def _assert_reads_back(field, value, record):
         assert stored == value.strip()  # kept literally (only the ends' blanks trimmed)
     elif field.type == "choice":
         assert stored == value
-    elif field.type in ("score", "months"):
+    elif field.type == "assessed" and value is None:
+        assert stored is None
+    elif field.type in ("score", "months", "assessed"):
         assert isinstance(stored, int) and not isinstance(stored, bool)
         assert stored == _as_number(value)
     elif field.type == "date":

@@ -24,7 +24,7 @@ GOLDEN_STAMP = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 """The demo's records all "last changed" at this moment (see `test_golden_demo_export`)."""
 
 HAZARD = {"title": "Laptop stolen from the car", "likelihood": 3, "impact": 5,
-          "residual_likelihood": 2, "residual_impact": 2}
+          "target_likelihood": 2, "target_impact": 2}
 ALARMS_14_7_1 = [timedelta(days=-14, hours=9), timedelta(days=-7, hours=9),
                  timedelta(days=-1, hours=9)]
 

@@ -229,11 +229,11 @@ def test_the_ai_safeguards_cite_the_standard_they_serve(catalog: Catalog) -> Non
     assert catalog.safeguard("ai_client_consent").citation == ""
 
 
-def test_residual_scores_never_exceed_inherent_scores(catalog: Catalog) -> None:
+def test_target_scores_never_exceed_inherent_scores(catalog: Catalog) -> None:
     for hazard in catalog.hazards:
-        assert hazard.residual_likelihood <= hazard.likelihood, hazard.key
-        assert hazard.residual_impact <= hazard.impact, hazard.key
-        assert hazard.residual_score <= hazard.score, hazard.key
+        assert hazard.target_likelihood <= hazard.likelihood, hazard.key
+        assert hazard.target_impact <= hazard.impact, hazard.key
+        assert hazard.target_score <= hazard.score, hazard.key
 
 
 def test_tool_templates_follow_the_baa_convention(catalog: Catalog) -> None:
@@ -274,8 +274,8 @@ def test_the_loader_rejects_a_tool_that_does_not_exist(catalog_copy: Path) -> No
 
 
 def test_the_loader_rejects_residual_higher_than_inherent(catalog_copy: Path) -> None:
-    _edit(catalog_copy, "hazards.json", "phishing", impact=2, residual_impact=3)
-    with pytest.raises(ValueError, match=r"hazards\.json: phishing: residual_impact"):
+    _edit(catalog_copy, "hazards.json", "phishing", impact=2, target_impact=3)
+    with pytest.raises(ValueError, match=r"hazards\.json: phishing: target_impact"):
         load_catalog(catalog_copy)
 
 

@@ -523,8 +523,8 @@ def test_closing_needs_a_determination_and_a_date_that_is_not_in_the_future(inci
 # -- the register: hazards flagged, created from close-out -------------------------------------
 
 
-HAZARD = {"title": "Laptop stolen", "likelihood": 3, "impact": 5, "residual_likelihood": 2,
-          "residual_impact": 2}
+HAZARD = {"title": "Laptop stolen", "likelihood": 3, "impact": 5, "target_likelihood": 2,
+          "target_impact": 2}
 
 
 def test_linking_a_hazard_flags_it_for_review_with_an_audit_event(incidents, register, db):

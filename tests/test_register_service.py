@@ -12,15 +12,15 @@ HAZARD = {
     "title": "Laptop stolen from the car",
     "likelihood": 3,
     "impact": 5,
-    "residual_likelihood": 2,
-    "residual_impact": 2,
+    "target_likelihood": 2,
+    "target_impact": 2,
 }
 
 
 def test_a_new_hazard_is_scored_and_due_for_review_after_its_cadence(register):
     hazard = register.create("hazard", {**HAZARD, "review_cadence_months": 6})
     assert hazard["score"] == 15 and hazard["level"] == "High"
-    assert hazard["residual_score"] == 4 and hazard["residual_level"] == "Low"
+    assert hazard["target_score"] == 4 and hazard["target_level"] == "Low"
     assert hazard["next_review_on"] == date(2027, 5, 26)
     assert hazard["revision"] == 1 and len(hazard["public_id"]) == 36
 

@@ -81,7 +81,7 @@ def test_a_second_window_cannot_overwrite_a_change_it_has_not_seen(db_path):
     first = RegisterService(open_database(db_path))
     second = RegisterService(open_database(db_path))
     hazard = first.create("hazard", {"title": "Phishing", "likelihood": 3, "impact": 3,
-                                     "residual_likelihood": 2, "residual_impact": 2})
+                                     "target_likelihood": 2, "target_impact": 2})
     seen_by_second = second.get("hazard", hazard["public_id"])
     first.update("hazard", hazard["public_id"], {"impact": 5}, expected_revision=1)
     with pytest.raises(ConflictError):

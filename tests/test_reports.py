@@ -79,7 +79,7 @@ def test_the_risk_analysis_has_every_part_the_rule_asks_for(demo, register, tmp_
                     "8. Safeguards", "9. Review history", "10. Owners"):
         assert f"<h2>{heading}</h2>" in html
     assert "As of 2026-11-26" in html and "Almost certain" in html and "10–16" in html
-    assert html.count('<table class="heat">') == 2
+    assert html.count('<table class="heat">') == 3
     from html import escape
 
     for kind, key in (("hazard", "title"), ("tool", "name"), ("safeguard", "title")):
@@ -101,7 +101,7 @@ def test_the_heat_map_counts_every_current_hazard(demo):
     ra = risk_analysis(demo, FIXED_TODAY, NOW)
     current = [h for h in ra.hazards if h["status"] != "closed"]
     assert sum(ra.dashboard.heat_inherent.values()) == len(current)
-    assert sum(ra.dashboard.heat_residual.values()) == len(current)
+    assert sum(ra.dashboard.heat_target.values()) == len(current)
 
 
 def test_the_review_history_lists_each_review(demo, register, tmp_path):
@@ -115,7 +115,7 @@ def test_the_review_history_lists_each_review(demo, register, tmp_path):
 
 def test_user_text_is_escaped_in_html_and_markdown(db, register, tmp_path):
     register.create("hazard", {"title": HOSTILE, "likelihood": 3, "impact": 4,
-                               "residual_likelihood": 2, "residual_impact": 2,
+                               "target_likelihood": 2, "target_impact": 2,
                                "description": HOSTILE})
     register.create("tool", {"name": HOSTILE, "category": "ai_scribe", "vendor": "<b>v</b>"})
     html = write_risk_analysis(db, tmp_path / "ra.html", FIXED_TODAY, NOW).read_text("utf-8")

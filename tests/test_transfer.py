@@ -491,7 +491,7 @@ def test_hazards_csv_lists_linked_tools_and_safeguards(demo, tmp_path):
 def test_formula_looking_cells_are_neutralized(db, register, tmp_path):
     for title in ("=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "plain"):
         register.create("hazard", {"title": title, "likelihood": 2, "impact": 2,
-                                   "residual_likelihood": 1, "residual_impact": 1})
+                                   "target_likelihood": 1, "target_impact": 1})
     export_csv(db, "hazards", tmp_path / "h.csv", today=lambda: FIXED_TODAY)
     titles = sorted(r["title"] for r in _read_csv(tmp_path / "h.csv"))
     assert titles == ["'+1+1", "'-2", "'=HYPERLINK(\"http://x\")", "'@SUM(A1)", "plain"]

@@ -11,7 +11,7 @@ FIXED_TODAY = date(2026, 11, 26)
 
 HAZARD = {
     "title": "Laptop stolen from the car",
-    "likelihood": 3, "impact": 5, "residual_likelihood": 2, "residual_impact": 2,
+    "likelihood": 3, "impact": 5, "target_likelihood": 2, "target_impact": 2,
 }
 
 
@@ -40,7 +40,7 @@ def small_register(register):
     phishing = register.create("hazard", {**HAZARD, "title": "Phishing email", "likelihood": 4,
                                           "impact": 4, "next_review_on": "2026-12-10"})
     register.create("hazard", {**HAZARD, "title": "Misdirected fax", "likelihood": 1,
-                               "impact": 3, "residual_likelihood": 1, "residual_impact": 1})
+                               "impact": 3, "target_likelihood": 1, "target_impact": 1})
     encryption = register.create("safeguard", {"title": "Full-disk encryption",
                                                "category": "technical", "due_on": "2026-11-01"})
     register.create("safeguard", {"title": "Phishing training", "category": "administrative",

@@ -74,8 +74,8 @@ async def test_suggested_safeguards_come_from_the_starter_catalog(make_app, regi
     template = catalog.hazards[0]
     hazard = register.create("hazard", {
         "title": template.title, "likelihood": template.likelihood, "impact": template.impact,
-        "residual_likelihood": template.residual_likelihood,
-        "residual_impact": template.residual_impact, "catalog_key": template.key,
+        "target_likelihood": template.target_likelihood,
+        "target_impact": template.target_impact, "catalog_key": template.key,
     })
     app = make_app(area="hazards")
     async with app.run_test(size=(100, 30)) as pilot:

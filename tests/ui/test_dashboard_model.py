@@ -7,7 +7,7 @@ from riskreg.services.register import ListQuery
 
 TODAY = date(2026, 11, 26)
 HAZARD = {"title": "Laptop stolen", "likelihood": 3, "impact": 5,
-          "residual_likelihood": 2, "residual_impact": 2}
+          "target_likelihood": 2, "target_impact": 2}
 
 
 def test_the_heat_maps_count_current_hazards_per_cell(register, db):
@@ -19,7 +19,7 @@ def test_the_heat_maps_count_current_hazards_per_cell(register, db):
     board = build_dashboard(db, TODAY)
     assert board.hazards == 2
     assert board.heat_inherent == {(3, 5): 2}
-    assert board.heat_residual == {(2, 2): 2}
+    assert board.heat_target == {(2, 2): 2}
     assert closed["public_id"] not in {i.public_id for i in board.reviews_overdue.items}
 
 
@@ -100,4 +100,4 @@ def test_a_heat_map_cell_filters_the_hazard_list(register):
     register.create("hazard", HAZARD)
     register.create("hazard", {**HAZARD, "title": "Other", "likelihood": 1})
     assert register.list("hazard", ListQuery(cell=(3, 5))).total == 1
-    assert register.list("hazard", ListQuery(cell=(2, 2), residual=True)).total == 2
+    assert register.list("hazard", ListQuery(cell=(2, 2), level="target")).total == 2

@@ -44,9 +44,9 @@ def test_the_first_page_agrees_on_the_awkward_cases(register, db, small_register
     owner = small_register["owner"]
     for title in ("Same title", "Same title", "Same title"):
         register.create("hazard", {"title": title, "likelihood": 5, "impact": 5,
-                                   "residual_likelihood": 4, "residual_impact": 5})
+                                   "target_likelihood": 4, "target_impact": 5})
     gone = register.create("hazard", {"title": "A hazard archived", "likelihood": 1, "impact": 1,
-                                      "residual_likelihood": 1, "residual_impact": 1})
+                                      "target_likelihood": 1, "target_impact": 1})
     register.archive("hazard", gone["public_id"])
     lapsed = register.create("tool", {"name": "Lapsed BAA", "category": "ehr",
                                       "baa_status": "signed", "baa_signed_on": "2024-01-01",
@@ -57,7 +57,7 @@ def test_the_first_page_agrees_on_the_awkward_cases(register, db, small_register
     zeta = register.create("tool", {"name": "Zeta notes", "category": "ehr",
                                     "baa_status": "requested"})
     hazard = register.create("hazard", {"title": "Lapsed vendor", "likelihood": 2, "impact": 3,
-                                        "residual_likelihood": 1, "residual_impact": 3})
+                                        "target_likelihood": 1, "target_impact": 3})
     register.link(hazard["public_id"], "tool", zeta["public_id"])  # linked first, named last
     register.link(hazard["public_id"], "tool", lapsed["public_id"])
     register.link(hazard["public_id"], "tool", unlinked["public_id"])
@@ -65,8 +65,8 @@ def test_the_first_page_agrees_on_the_awkward_cases(register, db, small_register
     archived_tool = register.create("tool", {"name": "Archived scribe", "category": "ai_scribe",
                                              "baa_status": "missing"})
     other = register.create("hazard", {"title": "Archived tool's hazard", "likelihood": 2,
-                                       "impact": 2, "residual_likelihood": 1,
-                                       "residual_impact": 1})
+                                       "impact": 2, "target_likelihood": 1,
+                                       "target_impact": 1})
     register.link(other["public_id"], "tool", archived_tool["public_id"])
     register.archive("tool", archived_tool["public_id"])
     register.create("consent", {"client_code": "C-0007", "disclosed_on": "2026-09-01",
@@ -81,6 +81,31 @@ def test_the_first_page_agrees_on_the_awkward_cases(register, db, small_register
     assert hazards["Archived tool's hazard"]["review_now"] == ""
     assert "A hazard archived" not in hazards
     assert hazards["Misdirected fax"]["owner"] == "" and hazards["Misdirected fax"]["owner_public_id"] is None
+
+
+def test_the_first_page_agrees_on_the_current_risk(register, db, small_register):
+    """A current assessment that stands, one a lapse undid, a safeguard in place without an
+    assessment, an unlinked and an archived safeguard (domain/current_risk.py)."""
+    laptop, encryption = small_register["laptop"], small_register["encryption"]
+    register.update("hazard", laptop["public_id"], {
+        "current_assessed_likelihood": 2, "current_assessed_impact": 3,
+        "current_assessed_on": "2026-11-20"}, laptop["revision"])
+    register.update("safeguard", encryption["public_id"], {"status": "in_place"}, 1)
+    register.update("safeguard", encryption["public_id"], {"status": "planned"}, 2)
+    phishing = small_register["phishing"]
+    for title, archived in (("Training", False), ("Old filter", True), ("Unlinked", False)):
+        s = register.create("safeguard", {"title": title, "category": "technical",
+                                          "status": "verified"})
+        if title != "Unlinked":
+            register.link(phishing["public_id"], "safeguard", s["public_id"])
+        if archived:
+            register.archive("safeguard", s["public_id"])
+    page = read_first_page(db.path, "hazard", TODAY, 50)
+    assert page == services_page(register, "hazard", 50)
+    hazards = {row["title"]: row for row in page}
+    assert hazards["Laptop stolen from the car"]["current_from"] is None  # the lapse undid it
+    assert (hazards["Phishing email"]["safeguards_in_place"],
+            hazards["Phishing email"]["current_note"]) == (1, "assess the current risk")
 
 
 def test_an_encrypted_missing_or_empty_file_gives_no_page_and_is_not_created(tmp_path):
@@ -109,7 +134,7 @@ def test_a_stored_value_the_services_would_refuse_gives_no_page(register, db):
     """A date edited to text in another tool: the services say "Could not load"; the reader
     steps aside rather than stop the app."""
     register.create("hazard", {"title": "Laptop stolen", "likelihood": 3, "impact": 5,
-                               "residual_likelihood": 2, "residual_impact": 2})
+                               "target_likelihood": 2, "target_impact": 2})
     db.close()
     with sqlite3.connect(db.path) as connection:
         connection.execute("UPDATE hazard SET next_review_on = 'soon'")

@@ -19,9 +19,9 @@ async def test_the_dashboard_comes_first_and_counts_hazards_on_the_heat_map(
         await ready(pilot)
         assert app.main_screen.area_shown == "dashboard"
         heat = app.main_screen.query_one(HeatMap)
-        assert heat.inherent_counts == {(3, 5): 1, (4, 4): 1, (1, 3): 1}
-        await pilot.press("t")
-        assert heat.residual and heat.counts == {(2, 2): 2, (1, 1): 1}
+        assert heat.counts == {(3, 5): 1, (4, 4): 1, (1, 3): 1}
+        await pilot.press("t", "t")
+        assert heat.level == "target" and heat.counts == {(2, 2): 2, (1, 1): 1}
         summary = str(app.main_screen.query_one("#summary").content)
         assert "Thursday 2026-11-26 · 3 current hazards" in summary
 
@@ -74,7 +74,7 @@ async def test_the_heat_map_command_works_from_an_area_before_the_dashboard_was_
         await pilot.press("enter")
         await settle(pilot)
         assert app.main_screen.area_shown == "dashboard"
-        assert app.main_screen.query_one(HeatMap).residual
+        assert app.main_screen.query_one(HeatMap).level == "current"
 
 
 async def test_number_keys_switch_areas_but_digits_typed_in_a_filter_stay_there(
@@ -104,7 +104,7 @@ async def test_an_empty_register_offers_the_starter_register(make_app, db):
         await settle(pilot, 5)
         assert app.main_screen.area_shown == "dashboard"
         assert not app.register.is_empty()
-        assert app.main_screen.query_one(HeatMap).inherent_counts
+        assert app.main_screen.query_one(HeatMap).level_counts["inherent"]
 
 
 async def test_starting_empty_shows_the_tools_table_with_a_hint(make_app, db):
@@ -142,7 +142,7 @@ async def test_the_help_screen_lists_every_key(make_app, small_register):
         text = app.screen.text
         for expected in ("Filter", "New", "Edit", "Reviewed", "Archive", "Restore", "Archived",
                          "Sort", "Link tools", "Save", "Command palette", "Quit",
-                         "Residual", "Inherent", "Dashboard", "AI consent"):
+                         "Current", "Target", "Inherent", "Dashboard", "AI consent"):
             assert expected in text, expected
         await pilot.press("escape")
         assert app.screen is app.main_screen

@@ -17,7 +17,7 @@ from riskreg.ui.dialogs.passphrase import PassphraseDialog, Secret  # noqa: E402
 
 PASSPHRASE = "Correct-Horse-7"
 HAZARD = {"title": "Laptop stolen from the car", "likelihood": 3, "impact": 5,
-          "residual_likelihood": 2, "residual_impact": 2}
+          "target_likelihood": 2, "target_impact": 2}
 
 
 @pytest.fixture

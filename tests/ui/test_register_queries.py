@@ -3,8 +3,8 @@ case-insensitive filters, catalog suggestions."""
 
 from riskreg.services.register import ListQuery
 
-HAZARD = {"title": "x", "likelihood": 3, "impact": 3, "residual_likelihood": 1,
-          "residual_impact": 1}
+HAZARD = {"title": "x", "likelihood": 3, "impact": 3, "target_likelihood": 1,
+          "target_impact": 1}
 
 
 def test_rows_can_come_without_the_count_and_the_count_separately(register):

@@ -109,7 +109,7 @@ async def test_the_same_rows_again_leave_the_table_alone_and_other_rows_rebuild_
         assert [r["public_id"] for r in table.records] == [r["public_id"] for r in changed[::-1]]
         table.show(changed[::-1], append=False, has_more=False, palette=table.palette,
                    sort="score", descending=True)  # another sort: the header changes
-        assert len(fills) == 3 and str(table.columns["score"].label) == "Level ▼"
+        assert len(fills) == 3 and str(table.columns["score"].label) == "Inherent ▼"
 
 
 async def test_a_count_line_of_the_same_width_is_repainted_without_a_layout(

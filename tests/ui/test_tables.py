@@ -34,7 +34,7 @@ async def test_sorting_by_key_and_by_header_is_done_by_the_service(make_app, sma
         await ready(pilot)
         assert table_titles(app, "hazard") == [
             "Laptop stolen from the car", "Misdirected fax", "Phishing email"]
-        await pilot.press("s")  # next column: Level (score)
+        await pilot.press("s")  # next column: Inherent (score)
         await settle(pilot)
         assert table_titles(app, "hazard") == [
             "Misdirected fax", "Laptop stolen from the car", "Phishing email"]
@@ -43,7 +43,7 @@ async def test_sorting_by_key_and_by_header_is_done_by_the_service(make_app, sma
         assert table_titles(app, "hazard") == [
             "Phishing email", "Laptop stolen from the car", "Misdirected fax"]
         table = area(app, "hazard").table
-        assert str(table.columns["score"].label) == "Level ▼"
+        assert str(table.columns["score"].label) == "Inherent ▼"
         table.post_message(table.SortRequested("next_review_on"))  # a click on the header
         await settle(pilot)
         assert table_titles(app, "hazard") == [
@@ -100,7 +100,7 @@ async def test_a_large_register_is_shown_a_window_at_a_time(
 async def test_text_that_looks_like_markup_is_shown_exactly_as_typed(make_app, register):
     title = "[draft] scribe [b]notes[/b] [link=x]"
     hazard = register.create("hazard", {"title": title, "likelihood": 2, "impact": 2,
-                                        "residual_likelihood": 1, "residual_impact": 1,
+                                        "target_likelihood": 1, "target_impact": 1,
                                         "description": "see [red]this[/red]",
                                         "next_review_on": "2026-11-01"})
     register.create("owner", {"name": "[bold]Sam[/bold]"})
@@ -141,7 +141,7 @@ async def test_the_detail_pane_shows_links_reviews_and_history(
         text = hazards.detail.text
         assert "Safeguards (1)\n  Full-disk encryption  Planned" in text
         assert "Tools (0)" in text
-        assert "Reviews (1)\n  2026-11-20  3×5 → residual 2×2  checked the car" in text
+        assert "Reviews (1)\n  2026-11-20  inherent 3×5 → current 3×5 → target 2×2  checked the car" in text
         assert "History (latest first)" in text and "create" in text and "update" in text
         assert register.list("hazard", ListQuery(text="laptop")).rows[0]["last_reviewed_on"]
 

@@ -70,8 +70,8 @@ async def test_the_dashboard_footer_shows_the_calendar_and_report_keys(make_app,
         shown = {b.binding.key: b.binding.description for b in app.screen.active_bindings.values()
                  if b.binding.show and b.enabled}
         assert shown["x"] == "Calendar" and shown["w"] == "Report"
-        assert shown["t"] == "Residual"  # t names what it shows next
-        await pilot.press("t")
+        assert shown["t"] == "Current"  # t names what it shows next
+        await pilot.press("t", "t")
         await pilot.pause()
         shown = {b.binding.key: b.binding.description for b in app.screen.active_bindings.values()
                  if b.binding.show and b.enabled}

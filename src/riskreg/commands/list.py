@@ -8,7 +8,7 @@ KINDS = {"hazards": "hazard", "tools": "tool", "safeguards": "safeguard", "owner
 
 # Columns of the readable table, per kind.
 COLUMNS = {
-    "hazard": ("title", "level", "residual_level", "status", "next_review_on", "owner"),
+    "hazard": ("title", "level", "current_level", "target_level", "status", "next_review_on", "owner"),
     "tool": ("name", "category", "handles_phi", "baa_status", "baa_expires_on", "baa_gap"),
     "safeguard": ("title", "category", "citation", "status", "due_on", "owner"),
     "owner": ("name", "role", "contact"),

@@ -32,7 +32,7 @@ def register(sub, common) -> None:
     ra = kinds.add_parser(
         "risk-analysis", parents=[common], help="the documented risk analysis",
         description="Scope, method (scales, score bands, review cadence), the tools with their "
-        "BAAs and vendor checklists, every hazard with inherent and residual scores, every "
+        "BAAs and vendor checklists, every hazard with its inherent, current and target scores, every "
         "safeguard with its citation and evidence, the review history, open items, overdue "
         "reviews and the heat maps.", epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -67,7 +67,7 @@ class SafeguardTemplate:
 
 @dataclass(frozen=True)
 class HazardTemplate:
-    """Something that could go wrong, with inherent and residual scores (likelihood x impact)."""
+    """Something that could go wrong, with inherent and target scores (likelihood x impact)."""
 
     key: str
     title: str
@@ -76,8 +76,8 @@ class HazardTemplate:
     vulnerability: str
     likelihood: int
     impact: int
-    residual_likelihood: int
-    residual_impact: int
+    target_likelihood: int
+    target_impact: int
     treatment: str
     review_cadence_months: int
     tools: tuple[str, ...]
@@ -88,8 +88,8 @@ class HazardTemplate:
         return self.likelihood * self.impact
 
     @property
-    def residual_score(self) -> int:
-        return self.residual_likelihood * self.residual_impact
+    def target_score(self) -> int:
+        return self.target_likelihood * self.target_impact
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def _find(items: tuple[Any, ...], key: str, filename: str) -> Any:
 def load_catalog(folder: Path | None = None) -> Catalog:
     """Read and check the starter catalog: the shipped one, or the three files in `folder`.
 
-    Checks: unique keys, every tool and safeguard a hazard names exists, scores 1-5 with residual
+    Checks: unique keys, every tool and safeguard a hazard names exists, scores 1-5 with target
     no higher than inherent, values from the vocabularies above, citation format.
     Raises ValueError("<file>: <key>: <problem>") on the first problem found.
     """
@@ -312,8 +312,8 @@ _HAZARD_FIELDS = (
     "vulnerability",
     "likelihood",
     "impact",
-    "residual_likelihood",
-    "residual_impact",
+    "target_likelihood",
+    "target_impact",
     "treatment",
     "review_cadence_months",
     "tools",
@@ -331,20 +331,20 @@ def _hazard(entry: _Entry) -> HazardTemplate:
         vulnerability=entry.text("vulnerability"),
         likelihood=entry.integer("likelihood", SCORE_RANGE),
         impact=entry.integer("impact", SCORE_RANGE),
-        residual_likelihood=entry.integer("residual_likelihood", SCORE_RANGE),
-        residual_impact=entry.integer("residual_impact", SCORE_RANGE),
+        target_likelihood=entry.integer("target_likelihood", SCORE_RANGE),
+        target_impact=entry.integer("target_impact", SCORE_RANGE),
         treatment=entry.choice("treatment", TREATMENTS),
         review_cadence_months=entry.integer("review_cadence_months", REVIEW_CADENCES_MONTHS),
         tools=entry.keys("tools", at_least_one=False),
         safeguards=entry.keys("safeguards", at_least_one=True),
     )
-    if hazard.residual_likelihood > hazard.likelihood:
+    if hazard.target_likelihood > hazard.likelihood:
         entry.fail(
-            f"residual_likelihood {hazard.residual_likelihood} is higher than "
+            f"target_likelihood {hazard.target_likelihood} is higher than "
             f"likelihood {hazard.likelihood}"
         )
-    if hazard.residual_impact > hazard.impact:
+    if hazard.target_impact > hazard.impact:
         entry.fail(
-            f"residual_impact {hazard.residual_impact} is higher than impact {hazard.impact}"
+            f"target_impact {hazard.target_impact} is higher than impact {hazard.impact}"
         )
     return hazard

@@ -82,7 +82,7 @@ def derived_fields(kind: str, record: dict[str, Any], today: date) -> dict[str, 
     if kind == "hazard":
         return {
             "level": level(record["score"]).value,
-            "residual_level": level(record["residual_score"]).value,
+            "target_level": level(record["target_score"]).value,
             "overdue": is_overdue(record["next_review_on"], today),
         }
     if kind == "tool":

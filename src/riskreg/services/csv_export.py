@@ -33,7 +33,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "hazards": (
         "public_id", "title", "description", "threat_source", "vulnerability",
         "likelihood", "impact", "score", "level",
-        "residual_likelihood", "residual_impact", "residual_score", "residual_level",
+        "current_likelihood", "current_impact", "current_score", "current_level",
+        "current_assessed_on", "safeguards_in_place", "safeguards_counted", "current_note",
+        "target_likelihood", "target_impact", "target_score", "target_level",
         "treatment", "acceptance_rationale", "acceptance_expires_on", "status", "owner",
         "review_cadence_months", "last_reviewed_on", "next_review_on", "overdue", "review_now",
         "tools", "safeguards", "updated_at", "archived_at",
@@ -45,7 +47,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "safeguards": (
         "public_id", "title", "description", "category", "citation", "requirement",
-        "decision_note", "status", "owner", "due_on", "evidence", "verification_cadence_months",
+        "decision_note", "status", "lapsed_on", "owner", "due_on", "evidence",
+        "verification_cadence_months",
         "last_verified_on", "next_verification_on", "overdue", "updated_at", "archived_at",
     ),
     "incidents": (

@@ -9,6 +9,7 @@ the heat map and is not due for review.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from riskreg.domain.register import baa_gap, review_now_text
 from riskreg.domain.review import days_until
+from riskreg.services.current import current_cells
 from riskreg.services.register import baa_gap_clause, review_now_tool
 from riskreg.storage.database import Database
 from riskreg.storage.models import Hazard, Safeguard, Tool
@@ -62,7 +64,8 @@ class Dashboard:
     hazards: int
     """Current hazards (not archived, not closed): what the heat maps count."""
     heat_inherent: Heat
-    heat_residual: Heat
+    heat_current: Heat
+    heat_target: Heat
     reviews_overdue: Section
     reviews_due: Section
     review_now: Section
@@ -80,13 +83,14 @@ def build_dashboard(
     """Everything the dashboard shows, as of `today`."""
     with db.reading() as session:
         heat_inherent = _heat(session, Hazard.likelihood, Hazard.impact)
-        heat_residual = _heat(session, Hazard.residual_likelihood, Hazard.residual_impact)
+        heat_target = _heat(session, Hazard.target_likelihood, Hazard.target_impact)
         hazards = sum(heat_inherent.values())
         return Dashboard(
             today=today,
             hazards=hazards,
             heat_inherent=heat_inherent,
-            heat_residual=heat_residual,
+            heat_current=_heat_current(session),
+            heat_target=heat_target,
             reviews_overdue=_reviews(session, today, limit, overdue=True),
             reviews_due=_reviews(session, today, limit, within=review_within_days),
             review_now=_review_now(session, today, limit),
@@ -106,6 +110,10 @@ def _heat(session: Session, likelihood: Any, impact: Any) -> Heat:
         select(likelihood, impact, func.count()).where(*_current_hazard()).group_by(likelihood, impact)
     )
     return {(l_, i_): n for l_, i_, n in rows}
+
+
+def _heat_current(session: Session) -> Heat:
+    return dict(Counter(current_cells(session, *_current_hazard()).values()))
 
 
 def _section(session: Session, stmt: Any, limit: int, item: Any) -> Section:

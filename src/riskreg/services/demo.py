@@ -132,14 +132,20 @@ def _hazard(h, copy: int, rng: random.Random, today: date, owner: str) -> dict[s
     data = {"title": h.title + _suffix(copy), "description": h.description,
             "threat_source": h.threat_source, "vulnerability": h.vulnerability,
             "likelihood": likelihood, "impact": impact,
-            "residual_likelihood": min(likelihood, h.residual_likelihood),
-            "residual_impact": min(impact, h.residual_impact),
+            "target_likelihood": min(likelihood, h.target_likelihood),
+            "target_impact": min(impact, h.target_impact),
             "treatment": "mitigate", "status": rng.choice(("open", "mitigating", "mitigating")),
             "review_cadence_months": h.review_cadence_months, "owner": owner,
             "catalog_key": h.key}
     # Last reviews spread over the past cadence and a bit more, so some are overdue.
     last = today - timedelta(days=rng.randint(5, int(h.review_cadence_months * 30.4) + 60))
     data["last_reviewed_on"] = last
+    if data["status"] == "mitigating":
+        # Being mitigated: the practitioner judged the current risk at the last review, halfway
+        # between the inherent and the target (no random draw: the rest of the demo stays as it was).
+        data.update(current_assessed_likelihood=(likelihood + data["target_likelihood"] + 1) // 2,
+                    current_assessed_impact=(impact + data["target_impact"] + 1) // 2,
+                    current_assessed_on=last)
     if rng.random() < 0.1:
         data.update(treatment="accept", status="accepted",
                     acceptance_rationale="Residual risk is low and the cost of more controls "

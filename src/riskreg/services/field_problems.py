@@ -16,8 +16,8 @@ from riskreg.services.validation import INPUTS, validate
 _STAND_INS: dict[str, dict[str, Any]] = {
     "owner": {"name": "x"},
     "tool": {"name": "x", "category": next(iter(vocab.TOOL_CATEGORIES))},
-    "hazard": {"title": "x", "likelihood": 1, "impact": 1, "residual_likelihood": 1,
-               "residual_impact": 1},
+    "hazard": {"title": "x", "likelihood": 1, "impact": 1, "target_likelihood": 1,
+               "target_impact": 1},
     "safeguard": {"title": "x", "category": next(iter(vocab.SAFEGUARD_CATEGORIES))},
     "consent": {"client_code": "x", "disclosed_on": "2000-01-01"},
 }

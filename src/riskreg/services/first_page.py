@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from riskreg.domain.current_risk import LinkedSafeguard, current_fields
 from riskreg.domain.register import derived_fields, review_now_text
 from riskreg.storage.schema import HEAD
 
@@ -120,8 +121,13 @@ def _read(connection: sqlite3.Connection, kind: str, today: date,
         names = dict(connection.execute(
             f"SELECT t.id, ({_REVIEW_NOW_TOOL}) FROM hazard AS t WHERE t.id IN ({marks})",
             [today.isoformat(), *ids]))
+        linked: dict[int, list[LinkedSafeguard]] = {i: [] for i in ids}
+        for hazard_id, status, lapsed_on in connection.execute(_LINKED_SAFEGUARDS.format(marks), ids):
+            lapsed = date.fromisoformat(lapsed_on) if lapsed_on is not None else None
+            linked[hazard_id].append(LinkedSafeguard(status, lapsed))
         for record, hazard_id in zip(records, ids, strict=True):
             record["review_now"] = review_now_text(record["review_now_reason"], names.get(hazard_id))
+            record.update(current_fields(record, linked[hazard_id]))
     return records
 
 
@@ -152,4 +158,11 @@ _REVIEW_NOW_TOOL = """
       AND (tool.baa_status != 'signed'
            OR (tool.baa_expires_on IS NOT NULL AND tool.baa_expires_on < ?))
     ORDER BY tool.name LIMIT 1
+"""
+
+# `services.current.linked_safeguards`: the active safeguards linked by an active link.
+_LINKED_SAFEGUARDS = """
+    SELECT hs.hazard_id, s.status, s.lapsed_on FROM hazard_safeguard AS hs
+    JOIN safeguard AS s ON s.id = hs.safeguard_id
+    WHERE hs.hazard_id IN ({}) AND hs.archived_at IS NULL AND s.archived_at IS NULL
 """

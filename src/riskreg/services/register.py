@@ -15,11 +15,13 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from riskreg.domain.current_risk import IN_EFFECT, LEVELS
 from riskreg.domain.register import review_now_text
 from riskreg.domain.review import next_due
 from riskreg.domain.scoring import score
 from riskreg.errors import ConflictError, NotFound, ValidationError
 from riskreg.services.messages import text_problem
+from riskreg.services.current import add_current, current_cells, current_score_clause
 from riskreg.services.records import owner_ref, to_record, tool_ref
 from riskreg.services.validation import validate
 from riskreg.storage import audit
@@ -60,7 +62,7 @@ SORTABLE = {
     "owner": ("name", "role", "contact", "updated_at"),
     "tool": ("name", "vendor", "category", "handles_phi", "baa_status", "baa_expires_on", "owner"),
     "hazard": (
-        "title", "score", "residual_score", "treatment", "status", "next_review_on",
+        "title", "score", "current_score", "target_score", "treatment", "status", "next_review_on",
         "last_reviewed_on", "owner",
     ),
     "safeguard": (
@@ -91,8 +93,8 @@ class ListQuery:
     overdue: bool = False
     cell: tuple[int, int] | None = None
     """Hazards only: just those scored (likelihood, impact), e.g. one heat-map cell."""
-    residual: bool = False
-    """With `cell`: match the residual scores instead of the inherent ones."""
+    level: str = "inherent"
+    """With `cell`: which scores to match, "inherent", "current" or "target" (LEVELS)."""
     count: bool = True
     """Count all the matches (Page.total); False skips that scan and leaves total at -1, for a
     caller that shows the rows first and counts afterwards (`count_matching`)."""
@@ -160,7 +162,7 @@ class RegisterService:
         if query.overdue:
             stmt = stmt.where(_overdue_clause(kind, today))
         if query.cell is not None:
-            stmt = stmt.where(*_cell_clause(kind, query.cell, query.residual))
+            stmt = stmt.where(*_cell_clause(session, kind, query.cell, query.level))
         return stmt, ref
 
     @staticmethod
@@ -226,6 +228,9 @@ class RegisterService:
             values = self._prepare(kind, validate(kind, merged), obj)
             values = _resolve_refs(session, kind, values)
             before = obj.model_dump()
+            if kind == "safeguard":
+                lapsed = _lapse(session, obj, values["status"], self.today())
+                values.update(lapsed)
             for key, value in values.items():
                 setattr(obj, key, value)
             changed = audit.diff(before, obj.model_dump(exclude={"updated_at", "revision"}))
@@ -273,7 +278,11 @@ class RegisterService:
         values = dict(values)
         if kind == "hazard":
             values["score"] = score(values["likelihood"], values["impact"])
-            values["residual_score"] = score(values["residual_likelihood"], values["residual_impact"])
+            values["target_score"] = score(values["target_likelihood"], values["target_impact"])
+            assessed_on = values.get("current_assessed_on")
+            if assessed_on is not None and assessed_on > self.today():
+                raise ValidationError("current_assessed_on",
+                                      "a current assessment cannot be dated in the future")
             anchor_moved = existing is not None and (
                 existing.review_cadence_months != values["review_cadence_months"]
                 or existing.last_reviewed_on != values["last_reviewed_on"]
@@ -390,11 +399,13 @@ class RegisterService:
             hazard = _find(session, "hazard", hazard_id)
             _check_revision("hazard", hazard, expected_revision)
             following = next_due(reviewed_on, hazard.review_cadence_months)
+            now = self._record(session, "hazard", hazard)
             review = Review(
                 hazard_id=hazard.id, reviewed_on=reviewed_on, notes=notes.strip(),
                 likelihood=hazard.likelihood, impact=hazard.impact,
-                residual_likelihood=hazard.residual_likelihood,
-                residual_impact=hazard.residual_impact, next_review_on=following,
+                current_likelihood=now["current_likelihood"], current_impact=now["current_impact"],
+                target_likelihood=hazard.target_likelihood,
+                target_impact=hazard.target_impact, next_review_on=following,
             )
             session.add(review)
             before = hazard.model_dump()
@@ -545,9 +556,11 @@ def review_now_tool(today: date) -> Any:
 def _add_review_now(
     session: Session, records: list[dict[str, Any]], ids: list[int], today: date
 ) -> None:
-    """Set each hazard record's `review_now` (one query for the whole page)."""
+    """Set each hazard record's `review_now` and its current risk (one query each for the whole
+    page)."""
     if not ids:
         return
+    add_current(session, records, ids)
     names: dict[int, Any] = {}
     # `review_now_tool` binds a few values of its own (a BAA status, today) besides the ids.
     for part in slices(session, ids, others=8):
@@ -556,6 +569,29 @@ def _add_review_now(
         ).all())
     for record, hazard_id in zip(records, ids, strict=True):
         record["review_now"] = review_now_text(record.get("review_now_reason", ""), names.get(hazard_id))
+
+
+def _lapse(session: Session, safeguard: Safeguard, status: str, today: date) -> dict[str, Any]:
+    """A safeguard that stops being in place or verified lapses today: its `lapsed_on` is set (a
+    current assessment made before it no longer stands, domain/current_risk.py) and every hazard
+    it is linked to is flagged for review (each change audited)."""
+    if safeguard.status not in IN_EFFECT or status in IN_EFFECT:
+        return {}
+    reason = f"safeguard {safeguard.title!r} is no longer in place (since {today.isoformat()})"
+    hazards = session.exec(
+        select(Hazard).join(HazardSafeguard, col(HazardSafeguard.hazard_id) == Hazard.id)
+        .where(HazardSafeguard.safeguard_id == safeguard.id,
+               col(HazardSafeguard.archived_at).is_(None), col(Hazard.archived_at).is_(None))
+    )
+    for hazard in hazards:
+        if hazard.review_now_reason != reason:
+            audit.record(session, "hazard", hazard.public_id, "update",
+                         {"review_now_reason": [hazard.review_now_reason, reason]})
+            hazard.review_now_reason = reason
+            hazard.revision += 1
+            hazard.updated_at = utcnow()
+            session.add(hazard)
+    return {"lapsed_on": today}
 
 
 def validate_fields(kind: str) -> tuple[str, ...]:
@@ -654,12 +690,17 @@ def _overdue_clause(kind: str, today: date) -> Any:
     raise ValidationError("overdue", f"{kind} records have no due dates")
 
 
-def _cell_clause(kind: str, cell: tuple[int, int], residual: bool) -> tuple[Any, ...]:
+def _cell_clause(session: Session, kind: str, cell: tuple[int, int], level: str) -> tuple[Any, ...]:
     if kind != "hazard":
         raise ValidationError("cell", f"{kind} records have no likelihood and impact")
+    if level not in LEVELS:
+        raise ValidationError("level", f"{level!r} is not one of: {', '.join(LEVELS)}")
     likelihood, impact = cell
-    if residual:
-        return (col(Hazard.residual_likelihood) == likelihood, col(Hazard.residual_impact) == impact)
+    if level == "current":
+        ids = [i for i, scored in current_cells(session).items() if scored == cell]
+        return (col(Hazard.id).in_(ids),)
+    if level == "target":
+        return (col(Hazard.target_likelihood) == likelihood, col(Hazard.target_impact) == impact)
     return (col(Hazard.likelihood) == likelihood, col(Hazard.impact) == impact)
 
 
@@ -670,6 +711,10 @@ def _order(kind: str, model: type[Tracked], ref: Any, query: ListQuery) -> list[
                               f"choose one of: {', '.join(SORTABLE[kind])}")
     if sort in ("owner", "tool") and ref is not None:
         column = ref.name
+    elif sort == "current_score":
+        column = current_score_clause()
+        primary = column.desc() if query.descending else column.asc()
+        return [primary, col(model.id)]
     else:
         column = getattr(model, sort)
     primary = col(column).desc() if query.descending else col(column).asc()

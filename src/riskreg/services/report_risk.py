@@ -7,10 +7,13 @@ the owners. Built from `reports.RiskAnalysis`; rendered by report_html.py / repo
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
 from riskreg.domain import catalog as vocab
+from riskreg.domain.current_risk import RULE_TEXT as CURRENT_RULE
+from riskreg.domain.current_risk import current_summary, review_scores, safeguards_in_place_text
 from riskreg.domain.register import HAZARD_STATUSES, SAFEGUARD_STATUSES, VENDOR_CHECKLIST
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS
 from riskreg.services.report_doc import (
@@ -91,9 +94,10 @@ def _method(ra: RiskAnalysis) -> Section:
     cadences = sorted({h["review_cadence_months"] for h in ra.hazards})
     return Section("method", "2. Method", [
         Para("Each hazard (what could go wrong, its threat source and the vulnerability it "
-             "exploits) is rated for likelihood and impact, first without its safeguards "
-             "(inherent risk), then with them (residual risk). Score = likelihood × impact, "
-             "1 to 25."),
+             "exploits) is rated for likelihood and impact at three levels: inherent risk (no "
+             "safeguards), current risk (with the safeguards in place or verified now) and target "
+             "risk (once the planned safeguards are done). Score = likelihood × impact, 1 to 25."),
+        Para(CURRENT_RULE),
         Pair([
             Table(["Likelihood", "Meaning"],
                   [[str(k), v] for k, v in LIKELIHOOD_LABELS.items()]),
@@ -117,17 +121,15 @@ def _method(ra: RiskAnalysis) -> Section:
 
 
 def _summary(ra: RiskAnalysis) -> Section:
-    levels: dict[str, int] = {}
-    residual: dict[str, int] = {}
-    for h in ra.hazards:
-        if h["status"] != "closed":
-            levels[h["level"]] = levels.get(h["level"], 0) + 1
-            residual[h["residual_level"]] = residual.get(h["residual_level"], 0) + 1
+    shown = [h for h in ra.hazards if h["status"] != "closed"]
+    counts = {key: Counter(h[key] for h in shown)
+              for key in ("level", "current_level", "target_level")}
     order = ("Critical", "High", "Moderate", "Low")
     dash = ra.dashboard
     return Section("summary", "3. Summary and heat maps", [
-        Table(["Level", "Inherent", "Residual"],
-              [[Cell(lv, level_tone(lv)), str(levels.get(lv, 0)), str(residual.get(lv, 0))]
+        Para(current_summary(shown)),
+        Table(["Level", "Inherent", "Current", "Target"],
+              [[Cell(lv, level_tone(lv)), *(str(counts[key][lv]) for key in counts)]
                for lv in order]),
         Facts([
             ("Reviews overdue", str(dash.reviews_overdue.total)),
@@ -137,8 +139,9 @@ def _summary(ra: RiskAnalysis) -> Section:
             ("Safeguards overdue", str(dash.safeguards_overdue.total)),
         ]),
         Pair([
-            HeatMap("Inherent risk (before safeguards)", dash.heat_inherent),
-            HeatMap("Residual risk (after safeguards)", dash.heat_residual),
+            HeatMap("Inherent risk (no safeguards)", dash.heat_inherent),
+            HeatMap("Current risk (safeguards in place now)", dash.heat_current),
+            HeatMap("Target risk (once the planned safeguards are done)", dash.heat_target),
         ]),
         Para("Counts of current hazards (not closed) per cell; likelihood down, impact across.",
              "muted"),
@@ -153,8 +156,8 @@ def _open(ra: RiskAnalysis) -> Section:
     rows = [[_kind(i.kind), i.title, Cell(i.detail, "warn"), _d(i.due)] for i in ra.open_items]
     return Section("open-items", "4. Open items", [
         Para("What still needs doing: BAA gaps and renewals, safeguards late or not yet in place, "
-             "addressable decisions not documented, hazards flagged for review, and residual "
-             "risks still High or Critical."),
+             "addressable decisions not documented, hazards flagged for review, current risks "
+             "still High or Critical, and hazards whose current risk is to be assessed."),
         Table(["Record", "Title", "What is open", "Due"], rows, empty="Nothing open."),
     ])
 
@@ -223,6 +226,23 @@ def _score(likelihood: int, impact: int, score: int, lvl: str) -> Cell:
     return Cell(f"{likelihood}×{impact} = {score}\n{lvl}", level_tone(lvl))
 
 
+def _current(h: dict[str, Any]) -> Cell:
+    """The current score, with what it rests on (a dated assessment, or the inherent score)."""
+    cell = _score(h["current_likelihood"], h["current_impact"], h["current_score"],
+                  h["current_level"])
+    basis = (f"assessed {_d(h['current_from'])}" if h["current_from"] is not None
+             else "= inherent (not assessed)")
+    note = f"\n⚠ {h['current_note']}" if h["current_note"] else ""
+    return Cell(f"{cell.text}\n{basis}{note}", "warn" if note else cell.tone)
+
+
+def _linked_safeguards(h: dict[str, Any]) -> str:
+    """The safeguards' titles, after how many of them are in place: "1 of 3 safeguards in
+    place"."""
+    counted = safeguards_in_place_text(h["safeguards_in_place"], h["safeguards_counted"])
+    return "\n".join([counted, *h["safeguards"]])
+
+
 def _treatment(h: dict[str, Any]) -> str:
     text = _label(vocab.TREATMENTS, h["treatment"])
     if h["treatment"] == "accept" or h["status"] == "accepted":
@@ -248,19 +268,21 @@ def _hazards(ra: RiskAnalysis) -> Section:
             what,
             "\n".join(h["tools"]) or "—",
             _score(h["likelihood"], h["impact"], h["score"], h["level"]),
-            "\n".join(h["safeguards"]) or "—",
-            _score(h["residual_likelihood"], h["residual_impact"], h["residual_score"],
-                   h["residual_level"]),
+            _current(h),
+            _linked_safeguards(h),
+            _score(h["target_likelihood"], h["target_impact"], h["target_score"],
+                   h["target_level"]),
             _treatment(h),
             _label(HAZARD_STATUSES, h["status"]),
             h["owner"] or "—",
             review,
         ])
     return Section("hazards", "7. Hazards", [
-        Para("Every hazard, highest inherent score first: inherent and residual scores, the tools "
-             "it concerns, the safeguards that answer it, its treatment and owner."),
-        Table(["Hazard", "Tools", "Inherent", "Safeguards", "Residual", "Treatment", "Status",
-               "Owner", "Review"], rows, empty="No hazards in the register."),
+        Para("Every hazard, highest inherent score first: its inherent, current and target "
+             "scores, the tools it concerns, the safeguards that answer it (and how many of them "
+             "are in place), its treatment and owner."),
+        Table(["Hazard", "Tools", "Inherent", "Current", "Safeguards", "Target", "Treatment",
+               "Status", "Owner", "Review"], rows, empty="No hazards in the register."),
     ])
 
 
@@ -301,10 +323,10 @@ def _safeguards(ra: RiskAnalysis) -> Section:
 def _history(ra: RiskAnalysis) -> Section:
     rows = [[
         _d(r["reviewed_on"]), r["hazard"],
-        f"{r['likelihood']}×{r['impact']} → {r['residual_likelihood']}×{r['residual_impact']}",
+        review_scores(r),
         r["notes"] or "—", _d(r["next_review_on"]),
     ] for r in ra.reviews]
-    blocks = [Table(["Reviewed", "Hazard", "Scores then (inherent → residual)", "Notes",
+    blocks = [Table(["Reviewed", "Hazard", "Scores then", "Notes",
                      "Next review"], rows, empty="No hazard reviews recorded yet.")]
     return Section("history", "9. Review history", blocks)
 

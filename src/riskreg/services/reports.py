@@ -36,7 +36,7 @@ NOT_LEGAL_ADVICE = (
     "Verify deadlines and state rules with counsel."
 )
 
-HIGH_RESIDUAL = ("High", "Critical")
+HIGH_LEVELS = ("High", "Critical")
 
 
 def report_format(out: str | Path) -> str:
@@ -174,7 +174,8 @@ def _open_items(
     dashboard: Dashboard, hazards: list[dict[str, Any]], safeguards: list[dict[str, Any]]
 ) -> list[OpenItem]:
     """What still needs doing: BAA gaps and renewals, safeguards late or not yet in place,
-    addressable decisions not documented, hazards to review now, high residual risks."""
+    addressable decisions not documented, hazards to review now, current risks still High or Critical,
+    hazards whose current risk is to be assessed."""
     items: list[OpenItem] = []
     for section in (dashboard.baa_gaps, dashboard.baas_expiring, dashboard.safeguards_overdue,
                     dashboard.review_now):
@@ -190,10 +191,12 @@ def _open_items(
             items.append(OpenItem("safeguard", s["title"],
                                   "addressable: decision not documented (164.306(d)(3))"))
     for h in hazards:
-        if h["residual_level"] in HIGH_RESIDUAL and h["status"] in ("open", "mitigating"):
+        if h["current_level"] in HIGH_LEVELS and h["status"] in ("open", "mitigating"):
             items.append(OpenItem("hazard", h["title"],
-                                  f"residual risk {h['residual_level']} ({h['residual_score']}) "
+                                  f"current risk {h['current_level']} ({h['current_score']}) "
                                   f"and {h['status']}"))
+        if h["current_note"] and h["status"] != "closed":
+            items.append(OpenItem("hazard", h["title"], h["current_note"]))
     return items
 
 

@@ -48,7 +48,7 @@ def _create_all(register: RegisterService, session: Any, catalog: Catalog, owner
         hazard = register.create_in(session, "hazard", {
             "title": h.title, "description": h.description, "threat_source": h.threat_source,
             "vulnerability": h.vulnerability, "likelihood": h.likelihood, "impact": h.impact,
-            "residual_likelihood": h.residual_likelihood, "residual_impact": h.residual_impact,
+            "target_likelihood": h.target_likelihood, "target_impact": h.target_impact,
             "treatment": h.treatment if h.treatment != "accept" else "mitigate",
             "review_cadence_months": h.review_cadence_months, "owner": owner,
             "catalog_key": h.key,

@@ -54,6 +54,7 @@ from riskreg.services.transfer_check import (
     check_document,
     read_document,
 )
+from riskreg.services.transfer_levels import add_current_levels, read_levels
 from riskreg.services.transfer_schema import TableSpec, encode, export_rows, table_specs
 from riskreg.storage import audit
 from riskreg.storage.database import Database
@@ -74,6 +75,7 @@ def export_document(db: Database, now: datetime | None = None) -> dict[str, Any]
     now = now or datetime.now(UTC)
     with db.reading() as session:
         tables = export_rows(session)
+        add_current_levels(session, tables)
         events = [_event_doc(e) for e in session.exec(
             sqlmodel.select(AuditEvent).order_by(sqlmodel.col(AuditEvent.id)))]
     return {
@@ -144,13 +146,13 @@ class ImportResult:
 
 def check_file(path: str | Path) -> Checked:
     """Check an export file without touching any database (FileProblems lists what is wrong)."""
-    return check_document(read_document(Path(path)), str(path))
+    return check_document(read_levels(read_document(Path(path))), str(path))
 
 
 def import_json(db: Database, path: str | Path, *, merge: bool = False) -> ImportResult:
     """Import an export file: into an empty database verbatim, or merged with --merge."""
     path = Path(path).expanduser()
-    document = read_document(path)
+    document = read_levels(read_document(path))
     # The whole file is checked before the write lock is taken (reliability review D17): a
     # check of a large file takes a minute, and the app's saves must not wait for it.
     with db.reading() as session:

@@ -26,8 +26,8 @@ MAX_PROBLEMS = 50
 """Problems collected before the check stops listing them."""
 
 SCORE_FIELDS = {
-    "hazard": ("likelihood", "impact", "residual_likelihood", "residual_impact"),
-    "review": ("likelihood", "impact", "residual_likelihood", "residual_impact"),
+    "hazard": ("likelihood", "impact", "target_likelihood", "target_impact"),
+    "review": ("likelihood", "impact", "target_likelihood", "target_impact"),
 }
 
 # Counts that can never be negative (the incident tables have no form model of the row's shape).
@@ -341,7 +341,7 @@ def _rules(table: str, values: dict[str, Any]) -> list[tuple[str, str]]:
     if found:
         return found
     if table == "hazard":
-        for prefix in ("", "residual_"):
+        for prefix in ("", "target_"):
             expected = values[f"{prefix}likelihood"] * values[f"{prefix}impact"]
             if values.get(f"{prefix}score", expected) != expected:
                 found.append((f"{prefix}score", (f"{values[f'{prefix}score']} is not "

@@ -75,7 +75,9 @@ class Tool(Tracked, table=True):
 
 
 class Hazard(Tracked, table=True):
-    """What could go wrong, scored before (inherent) and after (residual) its safeguards."""
+    """What could go wrong, scored with no safeguards (inherent) and after the planned ones
+    (target, a typed estimate); its current risk is derived (domain/current_risk.py) from the
+    practitioner's current assessment, if one stands, and otherwise equals the inherent risk."""
 
     title: str = Field(max_length=300, index=True)
     description: str = Field(default="")
@@ -83,11 +85,15 @@ class Hazard(Tracked, table=True):
     vulnerability: str = Field(default="", max_length=500)
     likelihood: int
     impact: int
-    residual_likelihood: int
-    residual_impact: int
+    target_likelihood: int
+    target_impact: int
+    # The practitioner's current assessment (with the safeguards in effect that day), if any.
+    current_assessed_likelihood: Optional[int] = None
+    current_assessed_impact: Optional[int] = None
+    current_assessed_on: Optional[date] = None
     # Denormalised scores so the register can sort and filter by them in SQL.
     score: int = Field(index=True)
-    residual_score: int = Field(index=True)
+    target_score: int = Field(index=True)
     treatment: str = Field(default="mitigate", max_length=20)
     acceptance_rationale: str = Field(default="")
     acceptance_expires_on: Optional[date] = None
@@ -118,6 +124,9 @@ class Safeguard(Tracked, table=True):
     verification_cadence_months: int = Field(default=12)
     last_verified_on: Optional[date] = None
     next_verification_on: Optional[date] = Field(default=None, index=True)
+    # The last day it stopped being in place or verified: a current assessment made before it no
+    # longer stands (domain/current_risk.py). Set by the services, never typed.
+    lapsed_on: Optional[date] = None
     catalog_key: Optional[str] = Field(default=None, max_length=80)
 
 
@@ -149,8 +158,11 @@ class Review(Tracked, table=True):
     notes: str = Field(default="")
     likelihood: int
     impact: int
-    residual_likelihood: int
-    residual_impact: int
+    # The current risk that day (None in reviews recorded before the three levels).
+    current_likelihood: Optional[int] = None
+    current_impact: Optional[int] = None
+    target_likelihood: int
+    target_impact: int
     next_review_on: date
 
 

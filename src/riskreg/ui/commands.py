@@ -59,8 +59,9 @@ def action_commands(app: RiskRegApp) -> Iterator[SystemCommand]:
     yield SystemCommand("Show archived records (or back)",
                         "In the current table, show archived records instead",
                         app.toggle_archived)
-    yield SystemCommand("Heat map: inherent / residual",
-                        "Switch the dashboard's heat map between inherent and residual scores",
+    yield SystemCommand("Heat map: inherent / current / target",
+                        "Step the dashboard's heat map through the inherent, current and target "
+                        "risk",
                         app.toggle_heat_map)
     from riskreg.ui.dialogs.export_calendar import open_export_dialog
 

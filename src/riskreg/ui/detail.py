@@ -14,6 +14,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from riskreg.domain.current_risk import current_basis, review_scores
 from riskreg.domain.register import VENDOR_CHECKLIST
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS
 from riskreg.domain.vocabulary import AI_TOOL_CATEGORIES
@@ -116,6 +117,8 @@ def _flags(kind: str, record: dict[str, Any], palette: Palette) -> list[Text]:
     if kind == "hazard":
         if record.get("review_now"):
             flags.append(f"Review now: {record['review_now']}")
+        if record.get("current_note"):
+            flags.append(record["current_note"][0].upper() + record["current_note"][1:])
         if record.get("overdue"):
             flags.append(f"Review overdue since {plain(record.get('next_review_on'))}")
     elif kind == "tool" and record.get("baa_gap"):
@@ -128,17 +131,16 @@ def _flags(kind: str, record: dict[str, Any], palette: Palette) -> list[Text]:
 def _hazard_scores(grid: Table, r: dict[str, Any], palette: Palette) -> None:
     from riskreg.ui.render import LEVEL_TONE
 
-    for name, lvl, score_, lk, im in (
-        ("Inherent", r["level"], r["score"], r["likelihood"], r["impact"]),
-        ("Residual", r["residual_level"], r["residual_score"], r["residual_likelihood"],
-         r["residual_impact"]),
-    ):
+    for name, prefix in (("Inherent", ""), ("Current", "current_"), ("Target", "target_")):
+        lvl, lk, im = r[f"{prefix}level"], r[f"{prefix}likelihood"], r[f"{prefix}impact"]
         value = Text.assemble(
-            (f"{lvl} {score_}", palette[LEVEL_TONE.get(lvl, "")]),
+            (f"{lvl} {r[f'{prefix}score']}", palette[LEVEL_TONE.get(lvl, "")]),
             f"  likelihood {lk} {LIKELIHOOD_LABELS[lk]} × impact {im} {IMPACT_LABELS[im]}",
             end="",
         )
         _row(grid, name, value)
+        if prefix == "current_":
+            _row(grid, "", Text(current_basis(r), style=palette["muted"], end=""))
     review = Text(f"every {plural(r['review_cadence_months'], 'month')}", end="")
     if r.get("last_reviewed_on"):
         review.append(f" · last {plain(r['last_reviewed_on'])}")
@@ -191,8 +193,7 @@ def _reviews(out: Text, reviews: list[dict[str, Any]], palette: Palette) -> None
     for rv in reviews:
         out.append(f"  {plain(rv['reviewed_on'])}  ")
         out.append(
-            f"{rv['likelihood']}×{rv['impact']} → residual "
-            f"{rv['residual_likelihood']}×{rv['residual_impact']}",
+            review_scores(rv),
             palette["muted"],
         )
         if rv.get("notes"):

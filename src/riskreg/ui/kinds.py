@@ -94,13 +94,15 @@ def _yes_no(field: str) -> Cell:
 
 HAZARD = Kind("hazard", "hazard", "hazards", "title", (
     Column("title", "Title", _flagged("title", lambda r: r.get("review_now"))),
-    Column("score", "Level", lambda r, p: level_text(r["level"], r["score"], p), 11, 1),
-    Column("next_review_on", "Next review", _due("next_review_on"), 11, 2),
-    Column("status", "Status", _status("hazard"), 15, 3),
-    Column("residual_score", "Residual", lambda r, p: level_text(
-        r["residual_level"], r["residual_score"], p), 11, 4),
-    Column("owner", "Owner", _text("owner"), 16, 5),
-    Column("treatment", "Treatment", _label("treatment", "hazard"), 9, 6),
+    Column("score", "Inherent", lambda r, p: level_text(r["level"], r["score"], p), 11, 1),
+    Column("current_score", "Current", lambda r, p: level_text(
+        r["current_level"], r["current_score"], p), 11, 2),
+    Column("next_review_on", "Next review", _due("next_review_on"), 11, 3),
+    Column("status", "Status", _status("hazard"), 15, 4),
+    Column("target_score", "Target", lambda r, p: level_text(
+        r["target_level"], r["target_score"], p), 11, 5),
+    Column("owner", "Owner", _text("owner"), 16, 6),
+    Column("treatment", "Treatment", _label("treatment", "hazard"), 9, 7),
 ))
 
 TOOL = Kind("tool", "tool", "tools", "name", (

@@ -39,7 +39,7 @@ def count_page(
 
 def _list_query(query: TableQuery, **kwargs: Any) -> ListQuery:
     return ListQuery(text=query.text, sort=query.sort, descending=query.descending,
-                     archived=query.archived, cell=query.cell, residual=query.residual, **kwargs)
+                     archived=query.archived, cell=query.cell, level=query.level, **kwargs)
 
 
 def load_detail(register: RegisterService, kind: str, public_id: str) -> DetailLoaded:

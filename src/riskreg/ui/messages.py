@@ -45,11 +45,11 @@ class OpenRecord(Message):
 
 @dataclass
 class ShowHazardsInCell(Message):
-    """Show the hazards scored (likelihood, impact), inherent or residual."""
+    """Show the hazards scored (likelihood, impact) at one level: inherent, current or target."""
 
     likelihood: int
     impact: int
-    residual: bool
+    level: str
 
 
 @dataclass

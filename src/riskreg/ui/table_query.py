@@ -14,4 +14,4 @@ class TableQuery:
     descending: bool = False
     archived: bool = False
     cell: tuple[int, int] | None = None
-    residual: bool = False
+    level: str = "inherent"

@@ -22,7 +22,8 @@ class Field:
     name: str
     label: str
     type: str
-    """text, long, choice, score, date, bool, check, months, owner, tool"""
+    """text, long, choice, score, assessed (a score that may be blank), date, bool, check,
+    months, owner, tool"""
     options: tuple[tuple[str, object], ...] = ()
     """(label, value) for choices and scores."""
     help: str = ""
@@ -57,9 +58,16 @@ FORMS: dict[str, tuple[Section, ...]] = {
         Section("Scores (1-5)", (
             Field("likelihood", "Likelihood", "score", LIKELIHOOD, required=True),
             Field("impact", "Impact", "score", IMPACT, required=True),
-            Field("residual_likelihood", "Residual likelihood", "score", LIKELIHOOD,
-                  help="after its safeguards", required=True),
-            Field("residual_impact", "Residual impact", "score", IMPACT, required=True),
+            Field("target_likelihood", "Target likelihood", "score", LIKELIHOOD,
+                  help="once the planned safeguards are done", required=True),
+            Field("target_impact", "Target impact", "score", IMPACT, required=True),
+        )),
+        Section("Current risk", (
+            Field("current_assessed_likelihood", "Current likelihood", "assessed", LIKELIHOOD,
+                  help="with the safeguards in place now; blank: current is the inherent risk"),
+            Field("current_assessed_impact", "Current impact", "assessed", IMPACT),
+            Field("current_assessed_on", "Current assessed on", "date",
+                  help="YYYY-MM-DD; the day you judged it"),
         )),
         Section("Treatment and status", (
             Field("treatment", "Treatment", "choice", _choices(vocab.TREATMENTS)),
@@ -143,7 +151,7 @@ FORMS: dict[str, tuple[Section, ...]] = {
 }
 
 DEFAULTS: dict[str, dict[str, object]] = {
-    "hazard": {"likelihood": 3, "impact": 3, "residual_likelihood": 2, "residual_impact": 2,
+    "hazard": {"likelihood": 3, "impact": 3, "target_likelihood": 2, "target_impact": 2,
                "treatment": "mitigate", "status": "open", "review_cadence_months": 12},
     "tool": {"category": "ai_scribe", "handles_phi": True, "baa_status": "missing"},
     "safeguard": {"category": "administrative", "requirement": "required", "status": "planned",

@@ -204,6 +204,8 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
         """(options, value, blank label) of a field shown as a Choice; options None if not."""
         if field.type in ("choice", "score"):
             return field.options, _known(field.options, value), None
+        if field.type == "assessed":
+            return field.options, _known(field.options, value), "(not assessed)"
         if field.type == "check":
             return CHECK, {True: "yes", False: "no"}.get(value, "unknown"), None
         if field.type in ("owner", "tool"):

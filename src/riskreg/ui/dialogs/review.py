@@ -70,8 +70,8 @@ class ReviewDialog(Dialog["dict[str, Any] | None"]):
 
     def _about(self) -> str:
         h = self.hazard
-        return (f"Scores now: inherent {h['likelihood']}×{h['impact']} ({h['level']}), residual "
-                f"{h['residual_likelihood']}×{h['residual_impact']} ({h['residual_level']}); "
+        return (f"Scores now: inherent {h['likelihood']}×{h['impact']} ({h['level']}), target "
+                f"{h['target_likelihood']}×{h['target_impact']} ({h['target_level']}); "
                 f"they are recorded with the review. The next review is set "
                 f"{h['review_cadence_months']} months after the review date.")
 

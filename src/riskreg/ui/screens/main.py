@@ -173,5 +173,5 @@ class MainScreen(Screen[None]):
     async def _show_cell(self, event: ShowHazardsInCell) -> None:
         event.stop()
         hazards: Any = await self.built_area(AREA_OF_KIND["hazard"].id)
-        hazards.show_cell((event.likelihood, event.impact), event.residual)
+        hazards.show_cell((event.likelihood, event.impact), event.level)
         self.show_area(AREA_OF_KIND["hazard"].id)  # shown, it loads with the cell's filter

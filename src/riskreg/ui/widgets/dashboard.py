@@ -23,7 +23,7 @@ from riskreg.ui.messages import LoadFailed, ShowHazardsInCell
 from riskreg.ui.render import Palette, plural
 from riskreg.ui.widgets.area import AreaWidget
 from riskreg.ui.widgets.attention import AttentionPanel, Sections
-from riskreg.ui.widgets.heatmap import HeatMap
+from riskreg.ui.widgets.heatmap import HeatMap, next_level
 
 
 class HeatPanel(Vertical):
@@ -39,18 +39,19 @@ class HeatPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         self.border_title = "Risk heat map"
-        self.border_subtitle = "t residual · enter list"
+        self.border_subtitle = "t current · enter list"
         yield HeatMap()
 
     def on_mount(self) -> None:
-        self.watch(self.query_one(HeatMap), "residual", self._switched, init=False)
+        self.watch(self.query_one(HeatMap), "level", self._switched, init=False)
 
-    def _switched(self, residual: bool) -> None:
+    def _switched(self, level: str) -> None:
         """The caption names what t shows next, as the footer does."""
-        self.border_subtitle = f"t {'inherent' if residual else 'residual'} · enter list"
+        self.border_subtitle = f"t {next_level(level)} · enter list"
 
     def update(self, board: Any, palette: Palette) -> None:
-        self.query_one(HeatMap).set_counts(board.heat_inherent, board.heat_residual)
+        self.query_one(HeatMap).set_counts(inherent=board.heat_inherent,
+                                           current=board.heat_current, target=board.heat_target)
 
 
 def _reviews(board: Any) -> Sections:
@@ -172,4 +173,4 @@ class DashboardArea(AreaWidget):
     @on(HeatMap.CellSelected)
     def _cell(self, event: HeatMap.CellSelected) -> None:
         event.stop()
-        self.post_message(ShowHazardsInCell(event.likelihood, event.impact, event.residual))
+        self.post_message(ShowHazardsInCell(event.likelihood, event.impact, event.level))

@@ -1,8 +1,9 @@
 """The 5x5 likelihood-by-impact heat map, with a count of hazards in each cell.
 
 Cells are coloured by the level their score falls in (theme variables). Arrow keys move a
-cursor, enter (or a click) asks to see the hazards in that cell; `t` switches between inherent
-and residual scores.
+cursor, enter (or a click) asks to see the hazards in that cell; `t` steps through the three
+levels: inherent (no safeguards), current (the safeguards in place now), target (after the
+planned ones).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from riskreg.domain.current_risk import LEVELS
 from riskreg.domain.scoring import level
 from riskreg.ui.render import plural
 
@@ -26,6 +28,11 @@ LABEL = 3
 """Characters of the likelihood label column."""
 TOP = 1
 """Lines above the grid (the impact axis)."""
+
+def next_level(shown: str) -> str:
+    """The level `t` shows after `shown` (in the order of LEVELS)."""
+    return LEVELS[(LEVELS.index(shown) + 1) % len(LEVELS)]
+
 
 TONES = {"Low": "success-muted", "Moderate": "warning-muted", "High": "error-muted",
          "Critical": "error"}
@@ -42,11 +49,14 @@ class HeatMap(Widget, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # One key, two bindings: the footer names what t shows next (check_action hides the other).
-        Binding("t", "toggle('residual')", "Residual", id="heat-toggle",
-                tooltip="show the scores after safeguards"),
+        # One key, three bindings: the footer names what t shows next (check_action hides the
+        # other two).
+        Binding("t", "toggle('current')", "Current", id="heat-toggle",
+                tooltip="show the current risk: with the safeguards in place now"),
+        Binding("t", "toggle('target')", "Target", id="heat-toggle-target",
+                tooltip="show the target risk: once the planned safeguards are done"),
         Binding("t", "toggle('inherent')", "Inherent", id="heat-toggle-back",
-                tooltip="show the scores before safeguards"),
+                tooltip="show the inherent risk: with no safeguards"),
         Binding("up", "move(1, 0)", show=False),
         Binding("down", "move(-1, 0)", show=False),
         Binding("left", "move(0, -1)", show=False),
@@ -55,32 +65,30 @@ class HeatMap(Widget, can_focus=True):
                 tooltip="the hazards in the cell under the cursor"),
     ]
 
-    residual: reactive[bool] = reactive(False)
-    """Show residual (after safeguards) rather than inherent scores."""
+    level: reactive[str] = reactive("inherent")
+    """Which scores it shows: "inherent", "current" or "target" (LEVELS)."""
     cursor: reactive[tuple[int, int]] = reactive((5, 5))
     """The (likelihood, impact) cell under the keyboard cursor."""
 
     class CellSelected(Message):
-        def __init__(self, likelihood: int, impact: int, residual: bool) -> None:
+        def __init__(self, likelihood: int, impact: int, level: str) -> None:
             super().__init__()
             self.likelihood = likelihood
             self.impact = impact
-            self.residual = residual
+            self.level = level
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.inherent_counts: dict[tuple[int, int], int] = {}
-        self.residual_counts: dict[tuple[int, int], int] = {}
+        self.level_counts: dict[str, dict[tuple[int, int], int]] = {}
 
-    def set_counts(self, inherent: dict[tuple[int, int], int],
-                   residual: dict[tuple[int, int], int]) -> None:
-        self.inherent_counts = dict(inherent)
-        self.residual_counts = dict(residual)
+    def set_counts(self, **counts: dict[tuple[int, int], int]) -> None:
+        """The hazards per cell at each level: `inherent=..., current=..., target=...`."""
+        self.level_counts = {name: dict(cells) for name, cells in counts.items()}
         self.refresh()
 
     @property
     def counts(self) -> dict[tuple[int, int], int]:
-        return self.residual_counts if self.residual else self.inherent_counts
+        return self.level_counts.get(self.level, {})
 
     def get_content_width(self, container, viewport) -> int:
         return LABEL + 5 * CELL
@@ -109,17 +117,16 @@ class HeatMap(Widget, can_focus=True):
                 out.append(f"{shown:^{CELL}}", style)
             out.append("\n")
         total = sum(self.counts.values())
-        out.append(f"{'residual' if self.residual else 'inherent'} · {plural(total, 'hazard')}",
-                   Style(dim=True))
+        out.append(f"{self.level} · {plural(total, 'hazard')}", Style(dim=True))
         return out
 
-    def watch_residual(self) -> None:
+    def watch_level(self) -> None:
         self.refresh()
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle" and parameters:
-            return (parameters[0] == "residual") != self.residual
+            return parameters[0] == next_level(self.level)
         return True
 
     def watch_cursor(self) -> None:
@@ -132,14 +139,14 @@ class HeatMap(Widget, can_focus=True):
         self.refresh()
 
     def action_toggle(self, to: str | None = None) -> None:
-        self.residual = to == "residual" if to else not self.residual
+        self.level = to if to in LEVELS else next_level(self.level)
 
     def action_move(self, likelihood: int, impact: int) -> None:
         lk, im = self.cursor
         self.cursor = (min(5, max(1, lk + likelihood)), min(5, max(1, im + impact)))
 
     def action_select(self) -> None:
-        self.post_message(self.CellSelected(*self.cursor, self.residual))
+        self.post_message(self.CellSelected(*self.cursor, self.level))
 
     def on_click(self, event: Click) -> None:
         x, y = event.x, event.y
@@ -148,4 +155,4 @@ class HeatMap(Widget, can_focus=True):
         likelihood = 5 - (y - TOP)
         impact = min(5, (x - LABEL) // CELL + 1)
         self.cursor = (likelihood, impact)
-        self.post_message(self.CellSelected(likelihood, impact, self.residual))
+        self.post_message(self.CellSelected(likelihood, impact, self.level))

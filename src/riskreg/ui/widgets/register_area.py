@@ -387,10 +387,10 @@ class RegisterArea(AreaWidget):
         self._update_scope()
         self.reload()
 
-    def show_cell(self, cell: tuple[int, int] | None, residual: bool = False) -> None:
+    def show_cell(self, cell: tuple[int, int] | None, level: str = "inherent") -> None:
         """Narrow the hazards to one heat-map cell (None: all of them again); the table reloads
         when next shown (see `activated`)."""
-        self.query_state = replace(self.query_state, cell=cell, residual=residual)
+        self.query_state = replace(self.query_state, cell=cell, level=level)
         if self.is_mounted:
             self._update_scope()
         self.stale = True
@@ -401,7 +401,7 @@ class RegisterArea(AreaWidget):
         if q.archived:
             parts.append("ARCHIVED")
         if q.cell is not None:
-            parts.append(f"{'residual' if q.residual else 'inherent'} L{q.cell[0]}×I{q.cell[1]}")
+            parts.append(f"{q.level} L{q.cell[0]}×I{q.cell[1]}")
         self.filter_bar.set_scope(" · ".join(parts))
 
     def select_record(self, public_id: str) -> bool:
