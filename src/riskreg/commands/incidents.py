@@ -149,6 +149,7 @@ def render_show(r: dict[str, Any]) -> list[str]:
         out.append("  Not yet made. What the rule presumes on the record so far:")
         for reason in r["presumption"]["reasons"]:
             out += _wrap(reason, "    ")
+    out += _factors(r)
     if r["statements"]:
         out += ["", "Law-enforcement statements (45 CFR 164.412)"]
         for s in r["statements"]:
@@ -174,4 +175,21 @@ def render_show(r: dict[str, Any]) -> list[str]:
     if r["lessons_learned"]:
         out += ["", "Lessons learned", *_wrap(r["lessons_learned"])]
     out += ["", NOT_LEGAL_ADVICE]
+    return out
+
+
+def _factors(r: dict[str, Any]) -> list[str]:
+    """The four-factor risk assessment, each factor saying which way it points (164.402(2))."""
+    from riskreg.domain.determination import FACTORS, factor_reading
+
+    answers = r["factors"] or {}
+    if not any(answers.values()):
+        return []
+    out = ["", "Risk assessment: the four factors (45 CFR 164.402(2))"]
+    for f in FACTORS:
+        answer = answers.get(f.id) or {}
+        rating = answer.get("rating")
+        out += _wrap(f"{f.title} — {factor_reading(f.id, rating) if rating else 'not rated'}")
+        if answer.get("notes"):
+            out += _wrap("Why: " + answer["notes"], "    ")
     return out

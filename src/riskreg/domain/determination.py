@@ -140,6 +140,53 @@ FACTORS: tuple[Factor, ...] = (
 )
 
 FACTOR_IDS = tuple(f.id for f in FACTORS)
+
+# Which way each rating points, in words: a rating alone ("mitigation is rated high") reads as the
+# opposite of what it means for factor (iv), so every place that shows a rating shows this instead.
+DIRECTIONS = {
+    Rating.LOW: "points to a low probability",
+    Rating.MEDIUM: "points partly to compromise",
+    Rating.HIGH: "points to compromise",
+}
+
+SITUATIONS: dict[str, dict[Rating, str]] = {
+    "nature_extent": {
+        Rating.LOW: "few identifiers and little clinical detail, hard to re-identify",
+        Rating.MEDIUM: "some identifiers or some clinical detail",
+        Rating.HIGH: "sensitive identifiers or clinical detail, easy to re-identify",
+    },
+    "recipient": {
+        Rating.LOW: "the recipient is bound by HIPAA or otherwise trustworthy",
+        Rating.MEDIUM: "the recipient is known but not bound by HIPAA",
+        Rating.HIGH: "the recipient is unknown or not trustworthy",
+    },
+    "acquired_viewed": {
+        Rating.LOW: "the information was not actually acquired or viewed",
+        Rating.MEDIUM: "it cannot be told whether the information was viewed",
+        Rating.HIGH: "the information was acquired or viewed",
+    },
+    "mitigation": {
+        Rating.LOW: "the risk was well mitigated (the information was returned unread or destroyed)",
+        Rating.MEDIUM: "the risk was partly mitigated",
+        Rating.HIGH: "little was mitigated",
+    },
+}
+
+
+def factor_reading(factor_id: str, rating: Rating | str) -> str:
+    """Which way one factor's rating points, in words: "points to compromise: little was
+    mitigated" (45 CFR 164.402(2): the factors can show a low probability of compromise)."""
+    rating = Rating(rating)
+    return f"{DIRECTIONS[rating]}: {SITUATIONS[factor_id][rating]}"
+
+
+def factor_options(factor_id: str) -> list[tuple[str, str]]:
+    """(label, rating) for a picker, low first: "Points to compromise: little was mitigated"."""
+    return [(_capital(factor_reading(factor_id, r)), r.value) for r in Rating]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 EXCEPTION_IDS = tuple(e.id for e in EXCEPTIONS)
 
 
@@ -306,7 +353,7 @@ def presumption(facts: DeterminationFacts) -> Presumption:
     for factor in FACTORS:
         rating = rated.get(factor.id)
         if rating is not None and Rating(rating) != Rating.LOW:
-            reasons.append(f"{factor.title} is rated {Rating(rating).value}.")
+            reasons.append(f"{factor.title}: {factor_reading(factor.id, rating)}.")
     return Presumption(Outcome.PRESUMED_BREACH, tuple(reasons), tuple(missing))
 
 

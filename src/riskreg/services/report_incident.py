@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from riskreg.domain import incident_steps as steps
-from riskreg.domain.determination import EXCEPTIONS, FACTORS
+from riskreg.domain.determination import EXCEPTIONS, FACTORS, factor_reading
 from riskreg.services.report_doc import Bullets, Cell, Document, Facts, Para, Section, Table
 from riskreg.services.reports import NOT_LEGAL_ADVICE
 from riskreg.storage.audit import Verification
@@ -146,8 +146,8 @@ def _determination(r: dict[str, Any]) -> Section:
         answer = r["factors"].get(f.id) or {}
         rating = answer.get("rating")
         tone = RATING_TONES.get(rating or "", "muted")
-        factors.append([f.title, Cell(rating or "not rated", tone),
-                        answer.get("notes") or "—", f.citation])
+        reading = factor_reading(f.id, rating) if rating else "not rated"
+        factors.append([f.title, Cell(reading, tone), answer.get("notes") or "—", f.citation])
     blocks = [
         Para("Exceptions to the definition of breach (164.402(1)):"),
         Table(["Exception", "Applies", "Citation"], exceptions),
@@ -156,7 +156,7 @@ def _determination(r: dict[str, Any]) -> Section:
         blocks.append(Para(f"Notes: {r['exceptions_notes']}"))
     blocks += [
         Para("Risk assessment: the four factors (164.402(2)):"),
-        Table(["Factor", "Rating", "Notes", "Citation"], factors),
+        Table(["Factor", "Which way it points", "Notes", "Citation"], factors),
         Para("What the rule presumes on this record:"),
         Bullets(list(r["presumption"]["reasons"]) or ["—"]),
     ]
