@@ -61,7 +61,7 @@ def _next_text(row: dict[str, Any]) -> tuple[str, str]:
     left = nxt["days_left"]
     words = f"{left} days left" if left >= 0 else f"{-left} days late"
     mark = " (if a breach)" if nxt["tentative"] and row.get("determination") is None else ""
-    return f"{nxt['obligation']} {nxt['due'].isoformat()}{mark}", words
+    return f"{nxt['name']} {nxt['due'].isoformat()}{mark}", words
 
 
 def run_list(args: Namespace) -> int:
@@ -78,7 +78,7 @@ def run_list(args: Namespace) -> int:
     table = []
     for row in rows:
         deadline, days = _next_text(row)
-        table.append((row["reference"], row["status"], row["step_title"],
+        table.append((row["reference"], _status(row), row["step_title"],
                       row["determination_label"] or "-", row["discovered_on"].isoformat(),
                       deadline, days, row["title"]))
     widths = [max([len(h)] + [len(r[i]) for r in table]) for i, h in enumerate(headers)]
@@ -86,6 +86,14 @@ def run_list(args: Namespace) -> int:
         print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
     print(f"{len(rows)} incidents, {sum(r['status'] == 'open' for r in rows)} open")
     return 0
+
+
+def _status(row: dict[str, Any]) -> str:
+    """"open", "closed", or "closed, 2 notices still owed": closing never hides a notice."""
+    owed = row.get("still_owed") or 0
+    if not owed:
+        return row["status"]
+    return f"closed, {owed} notice{'s' if owed > 1 else ''} still owed"
 
 
 def run_show(args: Namespace) -> int:
@@ -114,8 +122,12 @@ def _yes(value: bool | None) -> str:
 
 def render_show(r: dict[str, Any]) -> list[str]:
     """One incident as text: facts, determination, obligations with status and sent dates."""
+    from riskreg.domain.incident_steps import SECURED_BY
+
     out = [f"{r['reference']}  {r['title']}",
            f"Status: {r['status']}; step: {r['step_title']}"
+           + (f"; still owed: {'; '.join(r['outstanding_names'])}"
+              if r["closed_on"] and r["outstanding_names"] else "")
            + (f"; closed {r['closed_on']}, kept until {r['retain_until']}" if r["closed_on"] else "")]
     out += ["", "Facts"]
     occurred = r["occurred_on"] or "not known"
@@ -131,7 +143,7 @@ def render_show(r: dict[str, Any]) -> list[str]:
     out += ["  What happened:", *_wrap(r["description"] or "-", "    ")]
     out.append(f"  PHI involved: {_yes(r['phi_involved'])}")
     if r["phi_involved"] and r["secured_by"]:
-        out.append(f"  Secured: {r['secured_by']}"
+        out.append(f"  Secured: {SECURED_BY.get(r['secured_by'], r['secured_by'])}"
                    + (f" (key compromised: {_yes(r['key_compromised'])})"
                       if r["secured_by"] == "encryption" else ""))
     if r["hazards"]:
@@ -154,11 +166,12 @@ def render_show(r: dict[str, Any]) -> list[str]:
         out += ["", "Law-enforcement statements (45 CFR 164.412)"]
         for s in r["statements"]:
             period = f", {s['days']} days" if s["days"] else ""
-            out.append(f"  {s['kind']} {s['statement_on']}{period}: {s['official']} {s['agency']}".rstrip())
+            kind = "Written" if s["kind"] == "written" else "Oral"
+            out.append(f"  {kind} statement {s['statement_on']}{period}: {s['official']} {s['agency']}".rstrip())
     if r["obligations"]:
         out += ["", "Obligations"]
         headers = ("Obligation", "Due", "Day", "Status", "Sent", "Citation")
-        rows = [(o["id"] + (f" ({o['track']})" if o["track"] else ""), str(o["due"] or "-"), o["weekday"], o["status"],
+        rows = [(o["name"], str(o["due"] or "-"), o["weekday"], o["status"],
                  ", ".join(str(s["sent_on"]) for s in o["sent"]) or "-", o["citation"])
                 for o in r["obligations"]]
         widths = [max([len(h)] + [len(x[i]) for x in rows]) for i, h in enumerate(headers)]

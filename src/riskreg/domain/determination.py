@@ -421,6 +421,8 @@ class Determination:
 def review_determination(determination: Determination, facts: DeterminationFacts) -> list[str]:
     """Where a determination departs from the presumption on the record: points to address in the
     rationale, never a refusal (the practitioner decides; 164.402, 164.414(b))."""
+    from riskreg.domain.incident_steps import CHOICE_LABELS  # it imports this module
+
     found = presumption(facts)
     notes = []
     expected = CONSISTENT_CHOICE.get(found.outcome)
@@ -428,20 +430,22 @@ def review_determination(determination: Determination, facts: DeterminationFacts
         notes.append("The record does not yet say whether PHI was involved.")
     elif expected is not None and determination.choice != expected:
         notes.append(
-            f"The record presumes {found.outcome.value}, which points to {expected.value}; "
-            f"you chose {determination.choice.value}: make sure the rationale explains why."
+            f"The record points to \"{CHOICE_LABELS[expected.value]}\"; you chose "
+            f"\"{CHOICE_LABELS[determination.choice.value]}\": make sure the rationale explains "
+            "why."
         )
     if determination.choice == Choice.LOW_PROBABILITY:
-        gaps = [m.field for m in found.missing if m.field.startswith("factors.")]
+        gaps = [f.title for f in FACTORS
+                if any(m.field == f"factors.{f.id}" for m in found.missing)]
         if gaps:
             notes.append(
                 "A low-probability finding needs all four factors assessed with notes "
-                f"(45 CFR 164.402(2)); missing: {', '.join(gaps)}."
+                f"(45 CFR 164.402(2)); missing: {'; '.join(gaps)}."
             )
     if determination.choice == Choice.NOT_A_BREACH_EXCEPTION and not facts.exceptions.get(
         determination.exception_id or ""
     ):
-        notes.append(
-            f"The record does not show the exception {determination.exception_id} applying."
-        )
+        titles = {e.id: e.title for e in EXCEPTIONS}
+        named = titles.get(determination.exception_id or "", "named")
+        notes.append(f"The record does not show the exception \"{named}\" applying.")
     return notes

@@ -70,7 +70,8 @@ class OpenIncidentsPanel(Vertical):
             line = Text.assemble(
                 (f"{days_words(days):>13}  ", palette[days_tone(days)]),
                 (row["reference"], palette["bold"]),
-                f"  {nxt['obligation']} due {nxt['due']}",
+                f"  {nxt['name']} due {nxt['due']}",
+                (" (incident closed)" if row["status"] == "closed" else "", palette["warning"]),
                 (" (if a breach)" if nxt["tentative"] and not row["determination"] else "",
                  palette["muted"]),
                 "  ", Text(row["title"]), end="", no_wrap=True, overflow="ellipsis",
