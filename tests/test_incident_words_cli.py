@@ -116,3 +116,20 @@ def test_a_closed_incident_still_owing_a_notice_stays_in_the_list_and_the_calend
     hhs = [e for e in events if "SUMMARY:INC-2026-003: Notify HHS" in e]
     assert len(hhs) == 1 and "STATUS:CONFIRMED" in hhs[0] and "BEGIN:VALARM" in hhs[0]
     assert "still owed" in hhs[0]
+
+
+def test_the_hhs_portal_checklist_gives_the_location_the_register_knows(demo_db, tmp_path):
+    from riskreg.services.incidents import IncidentService
+    from riskreg.storage.database import open_database
+
+    copy = tmp_path / "drafts.db"
+    copy.write_bytes(demo_db.read_bytes())
+    db = open_database(copy)
+    try:
+        svc = IncidentService(db, today=lambda: date.fromisoformat(TODAY))
+        svc.write_drafts("INC-2026-003", tmp_path)  # linked to the misdirected-email hazard
+    finally:
+        db.close()
+    text = (tmp_path / "INC-2026-003-hhs-portal-checklist.md").read_text()
+    location = next(line for line in text.splitlines() if "Location of the information" in line)
+    assert location.endswith(": Email (from the tools linked to this incident: check)")

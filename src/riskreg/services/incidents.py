@@ -56,6 +56,7 @@ from riskreg.storage.incident_models import (
 from riskreg.storage.models import (
     AuditEvent,
     Hazard,
+    HazardTool,
     PracticeSettings,
     Tool,
     Tracked,
@@ -751,6 +752,7 @@ class IncidentService:
                 .order_by(col(Hazard.title))
             )
         ]
+        record["tool_categories"] = _tool_categories(session, inc, tool)
         notices = _notices(session, inc)
         record["notices"] = [_plain(n) for n in notices]
         record["drafts"] = [
@@ -897,6 +899,21 @@ def _archive(session: Session, entity: str, row: Any, action: str = "archive",
     session.flush()
     audit.record(session, entity, row.public_id, action,
                  {"archived_at": [None, row.archived_at], **(extra or {})})
+
+
+def _tool_categories(session: Session, inc: Incident, ba_tool: Tool | None) -> list[str]:
+    """The categories of the tools where the information was: the business associate's tool when
+    one is named, else the tools of the linked hazards (the HHS portal asks for the location)."""
+    if ba_tool is not None:
+        return [ba_tool.category]
+    found = session.exec(
+        select(Tool.category).join(HazardTool, HazardTool.tool_id == Tool.id)
+        .join(IncidentHazard, IncidentHazard.hazard_id == HazardTool.hazard_id)
+        .where(IncidentHazard.incident_id == inc.id, col(IncidentHazard.archived_at).is_(None),
+               col(HazardTool.archived_at).is_(None), col(Tool.archived_at).is_(None))
+        .order_by(col(Tool.name))
+    ).all()
+    return list(dict.fromkeys(found))
 
 
 def _residents(session: Session, inc: Incident) -> tuple[dict[str, int], dict[str, date]]:
