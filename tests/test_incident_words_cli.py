@@ -2,15 +2,12 @@
 points, and no engine id, field name or raw JSON appears (issue 17, findings 5, 18, 24)."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 from datetime import date
 
 import pytest
+from test_incidents_cli import TODAY, demo_db, riskreg  # noqa: F401 (demo_db is a fixture)
 
-TODAY = "2026-11-26"
 REFS = ("INC-2026-001", "INC-2026-002", "INC-2026-003")
 ENGINE_WORDS = [
     r"\b[a-z0-9]+_[a-z0-9_]+\b",          # snake_case: field names, ids, tracks
@@ -20,23 +17,6 @@ ENGINE_WORDS = [
     r"\{\"|\[\"|\": ",                      # raw JSON
     r"state overlay",
 ]
-
-
-def riskreg(*args, db):
-    env = dict(os.environ, RISKREG_TODAY=TODAY)
-    env.pop("RISKREG_DB", None)
-    return subprocess.run(
-        [sys.executable, "-m", "riskreg", "--db", str(db), *args],
-        check=False, capture_output=True, text=True, env=env, timeout=120,
-    )
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("words") / "demo.db"
-    result = riskreg("demo", db=path)
-    assert result.returncode == 0, result.stderr
-    return path
 
 
 def engine_words(text: str) -> list[str]:

@@ -70,7 +70,8 @@ class OpenIncidentsPanel(Vertical):
             line = Text.assemble(
                 (f"{days_words(days):>13}  ", palette[days_tone(days)]),
                 (row["reference"], palette["bold"]),
-                f"  {nxt['name']} due {nxt['due']}",
+                # The date before the name: at 80 columns the end of the line is cut.
+                f"  due {nxt['due']}  {nxt['name']}",
                 (" (incident closed)" if row["status"] == "closed" else "", palette["warning"]),
                 (" (if a breach)" if nxt["tentative"] and not row["determination"] else "",
                  palette["muted"]),
