@@ -53,6 +53,7 @@ async def test_factor_iv_says_little_was_mitigated_when_the_user_picks_it(make_a
         assert "(iv) Extent the risk has been mitigated: points to compromise: little was " \
                "mitigated" in text
         assert "rated high" not in text
+        assert "(i) Nature and extent of the PHI: points to a low probability" in text  # all four
     assert incidents_service(db).get(ref)["factors"]["mitigation"]["rating"] == "high"
 
 

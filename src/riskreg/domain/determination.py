@@ -339,22 +339,21 @@ def presumption(facts: DeterminationFacts) -> Presumption:
     gaps = _factor_gaps(facts)
     missing += gaps
     rated = {k: a.rating for k, a in facts.factors.items() if a.rating is not None}
+    # Every rated factor, saying which way it points: the summary a reader checks the decision by.
+    readings = [f"{f.title}: {factor_reading(f.id, rated[f.id])}." for f in FACTORS if f.id in rated]
     if not gaps and all(Rating(r) == Rating.LOW for r in rated.values()):
         reasons.append(
             "All four factors are rated low with notes: the record may support a low probability "
             "that the PHI has been compromised (45 CFR 164.402(2)). Your determination decides."
         )
-        return Presumption(Outcome.LOW_PROBABILITY_SUPPORTED, tuple(reasons), tuple(missing))
+        return Presumption(Outcome.LOW_PROBABILITY_SUPPORTED, tuple(reasons + readings),
+                           tuple(missing))
     reasons.append(
         "An impermissible use or disclosure of PHI is presumed to be a breach unless an exception "
         "applies or the four-factor risk assessment shows a low probability of compromise "
         "(45 CFR 164.402(2))."
     )
-    for factor in FACTORS:
-        rating = rated.get(factor.id)
-        if rating is not None and Rating(rating) != Rating.LOW:
-            reasons.append(f"{factor.title}: {factor_reading(factor.id, rating)}.")
-    return Presumption(Outcome.PRESUMED_BREACH, tuple(reasons), tuple(missing))
+    return Presumption(Outcome.PRESUMED_BREACH, tuple(reasons + readings), tuple(missing))
 
 
 class Choice(StrEnum):
