@@ -24,8 +24,8 @@ def small(db, register):
     tool = register.create("tool", {"name": "Scribe", "category": "ai_scribe",
                                     "owner": owner["public_id"]})
     hazard = register.create("hazard", {"title": "Client named in a transcript", "likelihood": 3,
-                                        "impact": 4, "residual_likelihood": 2,
-                                        "residual_impact": 3})
+                                        "impact": 4, "target_likelihood": 2,
+                                        "target_impact": 3})
     register.link(hazard["public_id"], "tool", tool["public_id"])
     register.mark_reviewed(hazard["public_id"], FIXED_TODAY, "checked", hazard["revision"])
     consent = register.create("consent", {"client_code": "C-0001", "disclosed_on": FIXED_TODAY,
@@ -129,6 +129,19 @@ def test_an_event_rewritten_and_rechained_without_a_key_no_longer_passes(small, 
     _rechain(db)
     [finding] = _found(db)
     assert finding.startswith(f"owner {small['owner']['public_id']}: name is not")
+
+
+def test_events_an_older_riskreg_logged_under_the_residual_names_explain_the_target(small, db):
+    # Before migration 0003 the target risk was logged as residual_likelihood/_impact/_score;
+    # the migration renames the columns, not the log's history.
+    _sql(db, "update audit_event set changes = replace(changes, '\"target_', '\"residual_') "
+             "where entity in ('hazard', 'review')")
+    _rechain(db)
+    with sqlite3.connect(db.path) as conn:
+        assert conn.execute("select count(*) from audit_event where changes like "
+                            "'%residual_likelihood%'").fetchone()[0] >= 1
+    conn.close()
+    assert _found(db) == []
 
 
 # -- damaged values in the audit table ---------------------------------------------------------
@@ -244,8 +257,8 @@ def _create(world, kind):
         "owner": {"name": "Biller"},
         "tool": {"name": "Dictation", "category": "dictation_transcription",
                  "owner": world.pick("owner")},
-        "hazard": {"title": "Lost phone", "likelihood": 2, "impact": 5, "residual_likelihood": 1,
-                   "residual_impact": 5, "owner": world.pick("owner")},
+        "hazard": {"title": "Lost phone", "likelihood": 2, "impact": 5, "target_likelihood": 1,
+                   "target_impact": 5, "owner": world.pick("owner")},
         "safeguard": {"title": "Disk encryption", "category": "technical", "status": "in_place"},
         "consent": {"client_code": "C-0002", "disclosed_on": FIXED_TODAY,
                     "tool": world.pick("tool")},

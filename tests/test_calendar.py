@@ -322,7 +322,9 @@ def test_long_titles_are_folded_at_75_octets_with_crlf(register, calendar, tmp_p
     raw = export(calendar, tmp_path)[0].read_bytes()
     check_lines(raw)
     (event,) = events(raw).values()
-    assert str(event["SUMMARY"]) == ("Review hazard: Überprüfung " + "très long titre, ; é " * 8).strip()
+    title = ("Überprüfung " + "très long titre, ; é " * 8).strip()
+    assert str(event["SUMMARY"]) == "Review hazard: Überprüfung très long titre, ; é très long titre…"
+    assert str(event["DESCRIPTION"]).startswith(title)  # whole, folded like every long line
 
 
 def test_an_unwritable_path_is_a_clear_error_and_leaves_no_file(register, calendar, tmp_path):
@@ -458,13 +460,14 @@ def test_every_obligation_with_its_internal_target(incidents, calendar, tmp_path
     pid, ref = inc["public_id"], inc["reference"]
     individuals = found[f"{pid}-individuals@riskreg"]
     assert check_all_day(individuals) == date(2027, 1, 1)  # discovery + 60 days
-    assert str(individuals["SUMMARY"]) == f"{ref}: notify individuals (45 CFR 164.404(b))"
+    assert str(individuals["SUMMARY"]) == f"{ref}: Notify affected individuals (45 CFR 164.404(b))"
     assert "discovery 2026-11-02 + 60 calendar days = 2027-01-01" in str(
         individuals["DESCRIPTION"])
     assert check_all_day(found[f"{pid}-individuals-target@riskreg"]) < date(2027, 1, 1)
     hhs = found[f"{pid}-hhs@riskreg"]
     assert check_all_day(hhs) == date(2027, 3, 1)  # annual log: Dec 31 + 60 days
-    assert str(hhs["SUMMARY"]) == f"{ref}: HHS annual log submission (45 CFR 164.408(c))"
+    assert str(hhs["SUMMARY"]) == (
+        f"{ref}: Notify HHS (in the yearly log of breaches under 500) (45 CFR 164.408(c))")
     assert check_all_day(found[f"{pid}-state-CO@riskreg"]) == date(2026, 12, 2)
     for event in found.values():
         expected = ALARMS_14_7_1 if check_all_day(event) >= FIXED_TODAY else []
@@ -530,15 +533,19 @@ def test_before_the_determination_the_outer_limit_is_tentative(incidents, calend
     assert "if it is a breach" in str(event["SUMMARY"])
 
 
-def test_a_closed_incident_is_cancelled(incidents, calendar, tmp_path):
+def test_a_closed_incident_keeps_the_notices_it_still_owes_open(incidents, calendar, tmp_path):
+    # Closing the incident does not end the duty to notify (issue 17, finding 14): each
+    # notice not yet recorded as sent stays a confirmed event, alarms and all.
     inc = notification_required(incidents)
     r = walk(incidents, inc, "law_enforcement", "plan", "notices", "tracking")
     r = incidents.save_closeout(inc["reference"], {"lessons_learned": "Fax numbers checked."},
                                 r["revision"])
     incidents.close(inc["reference"], r["revision"])
     found = events(export(calendar, tmp_path, groups=("incidents",))[0])
-    assert found and all(str(e["STATUS"]) == "CANCELLED" for e in found.values())
-    assert all(not e.walk("VALARM") for e in found.values())
+    owed = [e for e in found.values() if not str(e["UID"]).endswith("-target@riskreg")]
+    assert owed and all(str(e["STATUS"]) == "CONFIRMED" for e in owed)
+    assert all(e.walk("VALARM") and "still owed" in str(e["DESCRIPTION"]) for e in owed)
+    assert all("[CLOSED]" not in str(e["SUMMARY"]) for e in found.values())
 
 
 def test_one_incident_only(incidents, calendar, tmp_path):

@@ -141,10 +141,10 @@ def test_the_readable_table_shows_dates_citations_days_left_and_the_disclaimer()
     result = deadlines("--discovered", "2026-03-10", "--affected", "3", "--state", "CO=3")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    row = next(line for line in out.splitlines() if line.startswith("individuals "))
+    row = next(line for line in out.splitlines() if line.startswith("Notify affected individuals "))
     assert "2026-05-09" in row and "Sat" in row and " 58 " in row and "45 CFR 164.404(b)" in row
-    assert "state:CO" in out and "C.R.S. 6-1-716" in out
-    assert "Verify with counsel: state:CO" in out
+    assert "Colorado residents (C.R.S. 6-1-716)" in out and "state:CO" not in out
+    assert "Verify with counsel: Colorado residents (C.R.S. 6-1-716)" in out
     assert "Saturday" in out
     assert "Not legal advice" in out
 

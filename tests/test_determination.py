@@ -125,7 +125,7 @@ def test_a_factor_rated_high_keeps_the_presumption_of_breach_and_says_which():
     factors = all_factors(recipient=FactorAssessment(Rating.HIGH, "unknown person"))
     found = presumption(unsecured(factors=factors))
     assert found.outcome == Outcome.PRESUMED_BREACH
-    assert any("(ii) Who used it or received it is rated high" in r for r in found.reasons)
+    assert any("(ii) Who used it or received it: points to compromise" in r for r in found.reasons)
 
 
 def test_a_factor_without_notes_is_still_missing():

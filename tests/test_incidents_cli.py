@@ -36,8 +36,9 @@ def test_list_json_gives_each_incident_with_its_step_and_next_deadline(demo_db):
     assert [r["status"] for r in rows] == ["open", "open", "closed"]
     media, annual, closed = rows
     assert media["next_deadline"] == {
-        "obligation": "hhs", "who": "Secretary of HHS (OCR breach portal)",
-        "due": "2026-12-14", "days_left": 18, "tentative": False,
+        "obligation": "hhs", "name": "Notify HHS (with the individual notices)",
+        "who": "Secretary of HHS (OCR breach portal)",
+        "due": "2026-12-14", "days_left": 18, "tentative": False, "owed": 1,
     }
     assert annual["next_deadline"]["due"] == "2027-03-01"  # Dec 31 + 60 days, 164.408(c)
     assert closed["determination"] == "low_probability" and closed["next_deadline"] is None
@@ -71,8 +72,9 @@ def test_show_prints_obligations_and_says_it_is_not_legal_advice(demo_db):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Breach: notification required" in out
-    assert "hhs (with_individual_notice)  2026-12-14  Mon  due in 18 days" in out
-    assert "media:FL" in out and "done 2026-11-17" in out
+    hhs = next(line for line in out.splitlines() if "Notify HHS" in line)
+    assert "(with the individual notices)" in hhs and "2026-12-14  Mon  due in 18 days" in hhs
+    assert "Notice to Florida media" in out and "done 2026-11-17" in out
     assert "verify with counsel" in out and "Not legal advice" in out
 
 
@@ -101,10 +103,10 @@ def test_show_lists_the_plan_s_warnings_except_those_about_notices_already_sent(
     assert result.returncode == 0, result.stderr
     warnings = " ".join(result.stdout.split("\nWarnings\n")[1].split("\n\n")[0].split())
     assert "Business associate acting as the practice's agent" in warnings
-    assert "No state overlay on file for GA" in warnings
+    assert "riskreg has no rules on file for Georgia" in warnings
     record = json.loads(riskreg("incidents", "show", "INC-2026-002", "--json", db=demo_db).stdout)
     assert record["warnings"] and all(" ".join(w.split()) in warnings for w in record["warnings"])
     # Florida's notice was due before today and went out in time: no "has passed" about it.
     florida = next(o for o in record["obligations"] if o["id"] == "state:FL")
     assert florida["due"] < TODAY and florida["state"] == "done"
-    assert "state:FL" not in warnings and "has passed" not in warnings
+    assert "Florida residents" not in warnings and "has passed" not in warnings

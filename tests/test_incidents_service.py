@@ -213,7 +213,8 @@ def test_a_determination_against_the_presumption_is_recorded_with_points_to_addr
         r["reference"], {"choice": "low_probability", "rationale": "I think it is fine."},
         r["revision"])
     assert r["determination"] == "low_probability"
-    assert any("presumes presumed_breach" in note for note in r["review_notes"])
+    assert any('The record points to "Breach: notification required"; you chose "Not a breach: '
+               'low probability of compromise"' in note for note in r["review_notes"])
 
 
 def test_a_determination_needs_a_rationale(incidents):

@@ -85,7 +85,7 @@ async def test_one_incident_from_intake_to_close_out(make_app, db, tmp_path):
         await at_step(pilot, "closeout")
         fill(app, lessons_learned="Encrypt laptops; never leave them in the car.")
         await click(pilot, "#close-incident")
-        assert "still open" in str(app.screen.message).lower()  # hhs and state:CO remain
+        assert "still owed" in str(app.screen.message).lower()  # HHS and Colorado remain
         await pilot.press("y")
         await settle(pilot)
 
@@ -204,7 +204,7 @@ async def test_more_than_500_in_one_state_brings_media_and_hhs_into_the_plan(mak
         await open_wizard(pilot, "INC-2026-001")
         await at_step(pilot, "plan")
         text = panel_text(app)
-        assert "media:FL" in text and "prominent media outlets serving Florida" in text
+        assert "Notice to Florida media" in text and "prominent media outlets serving Florida" in text
         assert "45 CFR 164.408(b)" in text  # HHS with the individual notice: 500 or more
         assert "2027-01-01 Fri" in text
 
@@ -352,7 +352,7 @@ async def test_the_dashboard_lists_open_incidents_with_days_left_and_opens_them(
         options = panel.query_one("OptionList")
         lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert len(lines) == 1 and "INC-2026-001" in lines[0]
-        assert "state:CO" in lines[0] and "6 days left" in lines[0]  # CO: 30 days, 2026-12-02
+        assert "Colorado residents" in lines[0] and "6 days left" in lines[0]  # CO: 30 days, 12-02
         options.focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "IncidentScreen",

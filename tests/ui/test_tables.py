@@ -142,7 +142,9 @@ async def test_the_detail_pane_shows_links_reviews_and_history(
         assert "Safeguards (1)\n  Full-disk encryption  Planned" in text
         assert "Tools (0)" in text
         assert "Reviews (1)\n  2026-11-20  inherent 3×5 → current 3×5 → target 2×2  checked the car" in text
-        assert "History (latest first)" in text and "create" in text and "update" in text
+        assert "History (latest first)" in text and "Added" in text
+        assert "Last reviewed: 2026-11-20" in text  # the change in words (issue 17, finding 18)
+        assert "last_reviewed_on" not in text and "{" not in text
         assert register.list("hazard", ListQuery(text="laptop")).rows[0]["last_reviewed_on"]
 
 

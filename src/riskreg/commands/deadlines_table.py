@@ -14,8 +14,6 @@ HEADERS = ("Obligation", "Due", "Day", "Days left", "Citation", "Notes")
 
 def _notes(plan: Plan, o) -> str:
     notes = []
-    if o.track:
-        notes.append(o.track)
     if o.due is None:
         notes.append("no fixed day")
     if o.weekend:
@@ -37,7 +35,7 @@ def _rows(plan: Plan) -> list[tuple[str, ...]]:
         else:
             due, day = o.due.isoformat(), WEEKDAYS[o.due.weekday()]
             left = str((o.due - plan.today).days)
-        rows.append((o.id, due, day, left, o.citation, _notes(plan, o)))
+        rows.append((o.name, due, day, left, o.citation, _notes(plan, o)))
     return rows
 
 
@@ -78,7 +76,7 @@ def render_table(plan: Plan) -> str:
         "How each date was computed:",
     ]
     for o in plan.obligations:
-        lines += _wrapped(f"  {o.id}: ", o.explanation)
+        lines += _wrapped(f"  {o.name}: ", o.explanation)
     if plan.holds:
         lines += ["", "Law-enforcement holds (45 CFR 164.412):"]
         for h in plan.holds:
@@ -90,8 +88,8 @@ def render_table(plan: Plan) -> str:
         lines += ["", "Warnings:"]
         for warning in plan.warnings:
             lines += _wrapped("  - ", warning)
-    flagged = [o.id for o in plan.obligations if o.verify_with_counsel]
+    flagged = [o.name for o in plan.obligations if o.verify_with_counsel]
     if flagged:
-        lines += ["", *_wrapped("* Verify with counsel: ", ", ".join(flagged) + ".")]
+        lines += ["", *_wrapped("* Verify with counsel: ", "; ".join(flagged) + ".")]
     lines += ["", NOT_LEGAL_ADVICE]
     return "\n".join(lines)

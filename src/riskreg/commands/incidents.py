@@ -60,7 +60,7 @@ def _next_text(row: dict[str, Any]) -> tuple[str, str]:
     left = nxt["days_left"]
     words = f"{left} days left" if left >= 0 else f"{-left} days late"
     mark = " (if a breach)" if nxt["tentative"] and row.get("determination") is None else ""
-    return f"{nxt['obligation']} {nxt['due'].isoformat()}{mark}", words
+    return f"{nxt['name']} {nxt['due'].isoformat()}{mark}", words
 
 
 def run_list(args: Namespace) -> int:
@@ -79,7 +79,7 @@ def run_list(args: Namespace) -> int:
     table = []
     for row in rows:
         deadline, days = _next_text(row)
-        table.append((row["reference"], row["status"], row["step_title"],
+        table.append((row["reference"], _status(row), row["step_title"],
                       row["determination_label"] or "-", row["discovered_on"].isoformat(),
                       deadline, days, one_line(row["title"])))
     widths = [max([len(h)] + [len(r[i]) for r in table]) for i, h in enumerate(headers)]
@@ -87,6 +87,14 @@ def run_list(args: Namespace) -> int:
         print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
     print(f"{len(rows)} incidents, {sum(r['status'] == 'open' for r in rows)} open")
     return 0
+
+
+def _status(row: dict[str, Any]) -> str:
+    """"open", "closed", or "closed, 2 notices still owed": closing never hides a notice."""
+    owed = row.get("still_owed") or 0
+    if not owed:
+        return row["status"]
+    return f"closed, {owed} notice{'s' if owed > 1 else ''} still owed"
 
 
 def run_show(args: Namespace) -> int:
@@ -117,8 +125,12 @@ def _yes(value: bool | None) -> str:
 
 def render_show(r: dict[str, Any]) -> list[str]:
     """One incident as text: facts, determination, obligations with status and sent dates."""
+    from riskreg.domain.incident_steps import SECURED_BY
+
     out = [f"{r['reference']}  {r['title']}",
            f"Status: {r['status']}; step: {r['step_title']}"
+           + (f"; still owed: {'; '.join(r['outstanding_names'])}"
+              if r["closed_on"] and r["outstanding_names"] else "")
            + (f"; closed {r['closed_on']}, kept until {r['retain_until']}" if r["closed_on"] else "")]
     out += ["", "Facts"]
     occurred = r["occurred_on"] or "not known"
@@ -134,7 +146,7 @@ def render_show(r: dict[str, Any]) -> list[str]:
     out += ["  What happened:", *_wrap(r["description"] or "-", "    ")]
     out.append(f"  PHI involved: {_yes(r['phi_involved'])}")
     if r["phi_involved"] and r["secured_by"]:
-        out.append(f"  Secured: {r['secured_by']}"
+        out.append(f"  Secured: {SECURED_BY.get(r['secured_by'], r['secured_by'])}"
                    + (f" (key compromised: {_yes(r['key_compromised'])})"
                       if r["secured_by"] == "encryption" else ""))
     if r["hazards"]:
@@ -152,15 +164,17 @@ def render_show(r: dict[str, Any]) -> list[str]:
         out.append("  Not yet made. What the rule presumes on the record so far:")
         for reason in r["presumption"]["reasons"]:
             out += _wrap(reason, "    ")
+    out += _factors(r)
     if r["statements"]:
         out += ["", "Law-enforcement statements (45 CFR 164.412)"]
         for s in r["statements"]:
             period = f", {s['days']} days" if s["days"] else ""
-            out.append(f"  {s['kind']} {s['statement_on']}{period}: {s['official']} {s['agency']}".rstrip())
+            kind = "Written" if s["kind"] == "written" else "Oral"
+            out.append(f"  {kind} statement {s['statement_on']}{period}: {s['official']} {s['agency']}".rstrip())
     if r["obligations"]:
         out += ["", "Obligations"]
         headers = ("Obligation", "Due", "Day", "Status", "Sent", "Citation")
-        rows = [(o["id"] + (f" ({o['track']})" if o["track"] else ""), str(o["due"] or "-"), o["weekday"], o["status"],
+        rows = [(o["name"], str(o["due"] or "-"), o["weekday"], o["status"],
                  ", ".join(str(s["sent_on"]) for s in o["sent"]) or "-", o["citation"])
                 for o in r["obligations"]]
         widths = [max([len(h)] + [len(x[i]) for x in rows]) for i, h in enumerate(headers)]
@@ -177,4 +191,21 @@ def render_show(r: dict[str, Any]) -> list[str]:
     if r["lessons_learned"]:
         out += ["", "Lessons learned", *_wrap(r["lessons_learned"])]
     out += ["", NOT_LEGAL_ADVICE]
+    return out
+
+
+def _factors(r: dict[str, Any]) -> list[str]:
+    """The four-factor risk assessment, each factor saying which way it points (164.402(2))."""
+    from riskreg.domain.determination import FACTORS, factor_reading
+
+    answers = r["factors"] or {}
+    if not any(answers.values()):
+        return []
+    out = ["", "Risk assessment: the four factors (45 CFR 164.402(2))"]
+    for f in FACTORS:
+        answer = answers.get(f.id) or {}
+        rating = answer.get("rating")
+        out += _wrap(f"{f.title} — {factor_reading(f.id, rating) if rating else 'not rated'}")
+        if answer.get("notes"):
+            out += _wrap("Why: " + answer["notes"], "    ")
     return out

@@ -16,7 +16,7 @@ Identity and versions (so a re-import updates instead of duplicating):
   come from the data and the given "today", never from the wall clock, so unchanged data exports
   byte-identical files.
 
-Done obligations, finished safeguards, closed hazards, archived records, closed incidents: the
+Done obligations, finished safeguards, closed hazards, archived records, a closed incident's holds: the
 event is kept with the SAME UID, `STATUS:CANCELLED`, a "[DONE]" / "[CLOSED]" / "[ARCHIVED]" /
 "[NOT REQUIRED]" prefix on its summary, and no alarms. It is never simply omitted. Why, from what
 calendar clients do when a file is imported again (research notes, issue 6):
@@ -40,7 +40,7 @@ calendar clients do when a file is imported again (research notes, issue 6):
   practitioner's attention and hides which deadlines are really still open.
 
 Privacy (DESIGN.md principle 1): an incident event's summary is its reference and the obligation
-("INC-2026-003: notify individuals (45 CFR 164.404(b))"); its description says how the date was
+("INC-2026-003: Notify affected individuals (45 CFR 164.404(b))"); its description says how the date was
 computed. The incident's title is added only with `details=True`; its description, the people
 involved and any name never are. Register events name the hazard, safeguard or tool (practice
 data, not client data) and never an owner.
@@ -55,6 +55,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+
+from riskreg.domain.obligation_names import obligation_name
 
 GROUPS: tuple[str, ...] = ("incidents", "reviews", "safeguards", "baa")
 """What can be exported, in the order the CLI and the dialog list them."""
@@ -81,6 +83,34 @@ CANCELLED = "CANCELLED"
 NOT_LEGAL_ADVICE = "Computed by riskreg; not legal advice."
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
+
+NAME_LIMIT = 50
+"""Characters of a record's name in an event's title: a calendar shows only the start of a
+title. A longer name is cut at a word, with "…", and given in full in the description."""
+_TRAILING = " \t,;:-–—"
+
+
+def cut_at_word(text: str, limit: int = NAME_LIMIT) -> str:
+    """`text` if it fits in `limit` characters; otherwise cut after its last whole word that
+    leaves room for "…", and ended with "…". Only a first word longer than the limit is cut
+    inside it (there is no word end to cut at)."""
+    if len(text) <= limit:
+        return text
+    spaces = [m.start() for m in re.finditer(r"\s", text[:limit])]
+    stem = text[: spaces[-1]] if spaces else ""
+    stem = stem.rstrip(_TRAILING) or stem  # "word, …" reads better as "word…"
+    if not stem:
+        stem = text[: limit - 1]
+    return stem + "…"
+
+
+def _named(what: str, name: str, description: str) -> tuple[str, str]:
+    """(title, description) of an event about a named record: "Review hazard: <name>", the name
+    cut at a word when long, and then given whole at the start of the description."""
+    short = cut_at_word(name)
+    if short == name:
+        return f"{what}: {name}", description
+    return f"{what}: {short}", f"{name}. {description}"
 
 
 @dataclass(frozen=True)
@@ -323,8 +353,9 @@ def hazard_events(hazard: Mapping[str, Any], today: date) -> list[CalendarEvent]
             f"{source}. Risk management is ongoing ({REVIEW_CITATION}). Mark it reviewed in "
             f"riskreg and the next review date follows from the review's date."
         )
+        summary, description = _named("Review hazard", title, description)
         out.append(_event(
-            public_id=pid, kind="review", day=review_on, summary=f"Review hazard: {title}",
+            public_id=pid, kind="review", day=review_on, summary=summary,
             description=description, stamp=stamp, group="reviews", today=today,
             ended=ended, past_label="OVERDUE",
         ))
@@ -336,9 +367,10 @@ def hazard_events(hazard: Mapping[str, Any], today: date) -> list[CalendarEvent]
             f"recorded with the acceptance's rationale in the register). Review the risk and "
             f"renew the acceptance or choose another treatment ({REVIEW_CITATION})."
         )
+        summary, description = _named("Risk acceptance expires", title, description)
         out.append(_event(
             public_id=pid, kind="acceptance", day=expires_on,
-            summary=f"Risk acceptance expires: {title}", description=description, stamp=stamp,
+            summary=summary, description=description, stamp=stamp,
             group="reviews", today=today,
             ended=ended or ("DONE" if no_longer else None), past_label="EXPIRED",
         ))
@@ -363,8 +395,9 @@ def safeguard_events(safeguard: Mapping[str, Any], today: date) -> list[Calendar
             f"Due date set in the register for putting this safeguard in place{cite}; status "
             f"now: {status.replace('_', ' ')}."
         )
+        summary, description = _named("Safeguard due", title, description)
         out.append(_event(
-            public_id=pid, kind="due", day=due_on, summary=f"Safeguard due: {title}",
+            public_id=pid, kind="due", day=due_on, summary=summary,
             description=description, stamp=stamp, group="safeguards", today=today,
             ended=archived or finished, past_label="OVERDUE",
         ))
@@ -381,9 +414,10 @@ def safeguard_events(safeguard: Mapping[str, Any], today: date) -> list[Calendar
             f"Verify that this safeguard still works{cite}: {source}. Evaluation is periodic "
             f"(45 CFR 164.308(a)(8))."
         )
+        summary, description = _named("Verify safeguard", title, description)
         out.append(_event(
             public_id=pid, kind="verification", day=verify_on,
-            summary=f"Verify safeguard: {title}", description=description, stamp=stamp,
+            summary=summary, description=description, stamp=stamp,
             group="safeguards", today=today, ended=archived or not_applicable,
             past_label="OVERDUE",
         ))
@@ -408,9 +442,10 @@ def baa_events(tool: Mapping[str, Any], today: date) -> list[CalendarEvent]:
         f"{expires_on.isoformat()}, as recorded in the register.{phi} Renew it before then "
         f"(45 CFR 164.308(b)(1), 164.504(e))."
     )
+    summary, description = _named("BAA expires", name, description)
     return [_event(
         public_id=tool["public_id"], kind="baa-expiry", day=expires_on,
-        summary=f"BAA expires: {name}", description=description, stamp=_stamp(tool),
+        summary=summary, description=description, stamp=_stamp(tool),
         group="baa", today=today, ended="ARCHIVED" if _archived(tool) else None,
         past_label="EXPIRED",
     )]
@@ -443,31 +478,8 @@ def risk_analysis_events(settings: Mapping[str, Any] | None, today: date) -> lis
 # -- incidents ----------------------------------------------------------------------------------
 
 
-def obligation_label(obligation_id: str, track: str | None = None) -> str:
-    """What an obligation asks, in a few words, without any detail of the incident."""
-    head, _, code = obligation_id.partition(":")
-    if head == "individuals":
-        return "notify individuals"
-    if head == "substitute_notice":
-        return "substitute notice to individuals"
-    if head == "media":
-        return f"notify media ({code})"
-    if head == "hhs":
-        return "HHS annual log submission" if track == "annual_log" else "notify HHS"
-    if head == "hhs_part2":
-        return (
-            "Part 2 breach report to HHS (annual log)" if track == "annual_log"
-            else "Part 2 breach report to HHS"
-        )
-    if head == "state":
-        return f"notify {code} residents"
-    if head == "regulator":
-        return f"notify {code} regulator"
-    return obligation_id.replace("_", " ")
-
-
 def _with_title(summary: str, incident: IncidentInput, details: bool) -> str:
-    return f"{summary} - {incident.title}" if details and incident.title else summary
+    return f"{summary} - {cut_at_word(incident.title)}" if details and incident.title else summary
 
 
 def incident_events(
@@ -475,8 +487,9 @@ def incident_events(
 ) -> list[CalendarEvent]:
     """Every obligation with a due date and its internal target, and each hold's end.
 
-    A done obligation (its notice recorded as sent) and everything of a closed incident are
-    kept as CANCELLED with the same UID (see the module docstring).
+    A done obligation (its notice recorded as sent) is kept as CANCELLED with the same UID (see
+    the module docstring); so is a closed incident's hold. A closed incident's obligation still
+    owed stays open, alarms and all: closing the incident does not end the duty to notify.
     """
     out: list[CalendarEvent] = []
     stamp = _Stamp(incident.revision, _aware(incident.updated_at))
@@ -490,11 +503,14 @@ def incident_events(
     for ob in incident.obligations:
         if ob.due is None:
             continue
-        label = obligation_label(ob.id, ob.track)
+        label = obligation_name(ob.id, ob.track)
         if ob.tentative:
             label += ", if it is a breach"
         done = "DONE" if ob.done_on is not None else ("NOT REQUIRED" if ob.not_required else None)
         done_text = f" Recorded as sent on {ob.done_on.isoformat()}." if ob.done_on else ""
+        if closed and not done:
+            # Closing the incident does not end the duty to notify: the event stays open.
+            done_text = " The incident is closed, but this notice is still owed."
         citation = ob.citation
         description = (
             f"{ref}: {label}, due {ob.due.isoformat()} ({citation}). How the date was computed: "
@@ -504,11 +520,11 @@ def incident_events(
             public_id=incident.public_id, kind=ob.id, day=ob.due,
             summary=_with_title(f"{ref}: {label} ({citation})", incident, details),
             description=description, stamp=stamp, group="incidents", today=today,
-            ended=done or closed, past_label="OVERDUE",
+            ended=done, past_label="OVERDUE",
         ))
         if ob.internal_target is not None:
             description = (
-                f"{ref}: suggested internal target to {label}, ahead of the legal deadline "
+                f"{ref}: suggested internal target ({label}), ahead of the legal deadline "
                 f"{ob.due.isoformat()} ({citation}). The deadline is an outer limit: waiting until "
                 f"the last day can itself be unreasonable delay (45 CFR 164.404(b)). The target's "
                 f"distance before the deadline is set in riskreg's practice settings."
@@ -518,7 +534,7 @@ def incident_events(
                 public_id=incident.public_id, kind=f"{ob.id}-target", day=ob.internal_target,
                 summary=_with_title(f"{ref}: internal target: {label}", incident, details),
                 description=description, stamp=target_stamp, group="incidents", today=today,
-                ended=done or closed, past_label="PASSED",
+                ended=done, past_label="PASSED",
             ))
     for hold in incident.holds:
         description = (

@@ -140,6 +140,53 @@ FACTORS: tuple[Factor, ...] = (
 )
 
 FACTOR_IDS = tuple(f.id for f in FACTORS)
+
+# Which way each rating points, in words: a rating alone ("mitigation is rated high") reads as the
+# opposite of what it means for factor (iv), so every place that shows a rating shows this instead.
+DIRECTIONS = {
+    Rating.LOW: "points to a low probability",
+    Rating.MEDIUM: "points partly to compromise",
+    Rating.HIGH: "points to compromise",
+}
+
+SITUATIONS: dict[str, dict[Rating, str]] = {
+    "nature_extent": {
+        Rating.LOW: "few identifiers and little clinical detail, hard to re-identify",
+        Rating.MEDIUM: "some identifiers or some clinical detail",
+        Rating.HIGH: "sensitive identifiers or clinical detail, easy to re-identify",
+    },
+    "recipient": {
+        Rating.LOW: "the recipient is bound by HIPAA or otherwise trustworthy",
+        Rating.MEDIUM: "the recipient is known but not bound by HIPAA",
+        Rating.HIGH: "the recipient is unknown or not trustworthy",
+    },
+    "acquired_viewed": {
+        Rating.LOW: "the information was not actually acquired or viewed",
+        Rating.MEDIUM: "it cannot be told whether the information was viewed",
+        Rating.HIGH: "the information was acquired or viewed",
+    },
+    "mitigation": {
+        Rating.LOW: "the risk was well mitigated (the information was returned unread or destroyed)",
+        Rating.MEDIUM: "the risk was partly mitigated",
+        Rating.HIGH: "little was mitigated",
+    },
+}
+
+
+def factor_reading(factor_id: str, rating: Rating | str) -> str:
+    """Which way one factor's rating points, in words: "points to compromise: little was
+    mitigated" (45 CFR 164.402(2): the factors can show a low probability of compromise)."""
+    rating = Rating(rating)
+    return f"{DIRECTIONS[rating]}: {SITUATIONS[factor_id][rating]}"
+
+
+def factor_options(factor_id: str) -> list[tuple[str, str]]:
+    """(label, rating) for a picker, low first: "Points to compromise: little was mitigated"."""
+    return [(_capital(factor_reading(factor_id, r)), r.value) for r in Rating]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 EXCEPTION_IDS = tuple(e.id for e in EXCEPTIONS)
 
 
@@ -292,22 +339,21 @@ def presumption(facts: DeterminationFacts) -> Presumption:
     gaps = _factor_gaps(facts)
     missing += gaps
     rated = {k: a.rating for k, a in facts.factors.items() if a.rating is not None}
+    # Every rated factor, saying which way it points: the summary a reader checks the decision by.
+    readings = [f"{f.title}: {factor_reading(f.id, rated[f.id])}." for f in FACTORS if f.id in rated]
     if not gaps and all(Rating(r) == Rating.LOW for r in rated.values()):
         reasons.append(
             "All four factors are rated low with notes: the record may support a low probability "
             "that the PHI has been compromised (45 CFR 164.402(2)). Your determination decides."
         )
-        return Presumption(Outcome.LOW_PROBABILITY_SUPPORTED, tuple(reasons), tuple(missing))
+        return Presumption(Outcome.LOW_PROBABILITY_SUPPORTED, tuple(reasons + readings),
+                           tuple(missing))
     reasons.append(
         "An impermissible use or disclosure of PHI is presumed to be a breach unless an exception "
         "applies or the four-factor risk assessment shows a low probability of compromise "
         "(45 CFR 164.402(2))."
     )
-    for factor in FACTORS:
-        rating = rated.get(factor.id)
-        if rating is not None and Rating(rating) != Rating.LOW:
-            reasons.append(f"{factor.title} is rated {Rating(rating).value}.")
-    return Presumption(Outcome.PRESUMED_BREACH, tuple(reasons), tuple(missing))
+    return Presumption(Outcome.PRESUMED_BREACH, tuple(reasons + readings), tuple(missing))
 
 
 class Choice(StrEnum):
@@ -374,6 +420,8 @@ class Determination:
 def review_determination(determination: Determination, facts: DeterminationFacts) -> list[str]:
     """Where a determination departs from the presumption on the record: points to address in the
     rationale, never a refusal (the practitioner decides; 164.402, 164.414(b))."""
+    from riskreg.domain.incident_steps import CHOICE_LABELS  # it imports this module
+
     found = presumption(facts)
     notes = []
     expected = CONSISTENT_CHOICE.get(found.outcome)
@@ -381,20 +429,22 @@ def review_determination(determination: Determination, facts: DeterminationFacts
         notes.append("The record does not yet say whether PHI was involved.")
     elif expected is not None and determination.choice != expected:
         notes.append(
-            f"The record presumes {found.outcome.value}, which points to {expected.value}; "
-            f"you chose {determination.choice.value}: make sure the rationale explains why."
+            f"The record points to \"{CHOICE_LABELS[expected.value]}\"; you chose "
+            f"\"{CHOICE_LABELS[determination.choice.value]}\": make sure the rationale explains "
+            "why."
         )
     if determination.choice == Choice.LOW_PROBABILITY:
-        gaps = [m.field for m in found.missing if m.field.startswith("factors.")]
+        gaps = [f.title for f in FACTORS
+                if any(m.field == f"factors.{f.id}" for m in found.missing)]
         if gaps:
             notes.append(
                 "A low-probability finding needs all four factors assessed with notes "
-                f"(45 CFR 164.402(2)); missing: {', '.join(gaps)}."
+                f"(45 CFR 164.402(2)); missing: {'; '.join(gaps)}."
             )
     if determination.choice == Choice.NOT_A_BREACH_EXCEPTION and not facts.exceptions.get(
         determination.exception_id or ""
     ):
-        notes.append(
-            f"The record does not show the exception {determination.exception_id} applying."
-        )
+        titles = {e.id: e.title for e in EXCEPTIONS}
+        named = titles.get(determination.exception_id or "", "named")
+        notes.append(f"The record does not show the exception \"{named}\" applying.")
     return notes

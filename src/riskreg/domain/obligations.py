@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from riskreg.domain.holds import inside_hold
+from riskreg.domain.obligation_names import obligation_name
 from riskreg.domain.workdays import is_weekend
 
 
@@ -31,6 +32,11 @@ class Obligation:
     internal_target: date | None = None
     verify_with_counsel: bool = False
     original_due: date | None = None
+
+    @property
+    def name(self) -> str:
+        """The obligation in the practitioner's words (the id stays in JSON)."""
+        return obligation_name(self.id, self.track, self.citation)
 
     @property
     def weekend(self) -> bool:

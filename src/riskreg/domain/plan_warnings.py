@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from riskreg.domain import state_rules as overlays
 from riskreg.domain.holds import HoldWindow, conservative_due, inside_hold, merged_periods
+from riskreg.domain.obligation_names import state_name
 from riskreg.domain.obligations import Obligation
 from riskreg.domain.workdays import WEEKDAY_NAMES, federal_holiday, is_weekend
 
@@ -33,7 +34,7 @@ def _day_warning(o: Obligation, periods: list[tuple[date, date]]) -> str | None:
     what = WEEKDAY_NAMES[o.due.weekday()]
     if holiday:
         what += f", {holiday} (US federal holiday)"
-    text = f"{o.id}: due {o.due} falls on a {what}; deadlines are not extended"
+    text = f"{o.name}: due {o.due} falls on a {what}; deadlines are not extended"
     earlier = _last_weekday_before(o.due)
     if inside_hold(earlier, periods):
         return text + " (the day before is inside the law-enforcement hold)."
@@ -80,7 +81,8 @@ def plan_warnings(
     if windows:
         out.append(
             "Law-enforcement hold: due dates use the conservative reading (notify the day the hold "
-            "lapses); tolling_due is the tolling reading, an interpretation for counsel. Send no "
+            "lapses); the later date shown as the tolling reading (the clock paused for the "
+            "hold) is an interpretation for counsel. Send no "
             "notice inside a hold window; document oral statements with the official's identity "
             "(45 CFR 164.412). State clocks are not moved by the federal hold: verify with counsel."
         )
@@ -109,13 +111,13 @@ def plan_warnings(
     for code, count in facts.residents.items():
         if count and code not in overlays.state_rules():
             out.append(
-                f"No state overlay on file for {code} ({count:,} residents): check {code}'s "
-                "breach-notification law with counsel."
+                f"riskreg has no rules on file for {state_name(code)} ({count:,} residents): "
+                f"check {state_name(code)}'s breach-notification law with counsel."
             )
     for o in obligations:
         day = _day_warning(o, periods)
         if day:
             out.append(day)
         if o.due is not None and o.due < today:
-            out.append(f"{o.id}: due {o.due} has passed (today is {today}).")
+            out.append(f"{o.name}: due {o.due} has passed (today is {today}).")
     return out

@@ -254,6 +254,9 @@ def _fields(table: str) -> _Fields:
     for field_spec in replayed:
         by_name[field_spec.column.name] = field_spec
         by_name[field_spec.key] = field_spec
+    for old_name, name in audit.RENAMED_FIELDS.items():
+        if name in by_name:
+            by_name[old_name] = by_name[name]
     by_name.order = tuple(f.key for f in replayed)
     return by_name
 

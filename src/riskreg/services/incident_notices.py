@@ -91,9 +91,29 @@ def render_drafts(
         "hhs", names["hhs"],
         _fill("hhs-portal-checklist.md", values, due_line=_due_line(hhs, today),
               track_line=_track_line(hhs), part2_line=_part2_line(plan),
-              notices_lines=_notices_lines(record)),
+              notices_lines=_notices_lines(record), location_line=_location_line(record)),
     ))
     return drafts
+
+
+# The HHS breach portal's "location of breached information", by tool category of the register.
+PORTAL_LOCATIONS = {
+    "email": "Email",
+    "ehr": "Electronic medical record",
+    "cloud_storage": "Network server",
+    "device": "Laptop, desktop or other portable electronic device (choose which)",
+    "paper": "Paper/films",
+}
+
+
+def _location_line(record: dict[str, Any]) -> str:
+    """The portal's location, from the tools the incident touches (see `tool_categories` in the
+    incident record); a suggestion the practitioner checks."""
+    found = [PORTAL_LOCATIONS.get(c, "Other (name it)") for c in record.get("tool_categories") or ()]
+    found = list(dict.fromkeys(found))
+    if not found:
+        return "[TO DO]"
+    return "; ".join(found) + " (from the tools linked to this incident: check)"
 
 
 def _fill(template: str, values: dict[str, str], **more: str) -> str:

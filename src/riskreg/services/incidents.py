@@ -39,6 +39,7 @@ from riskreg.domain.determination import (
     review_determination,
 )
 from riskreg.domain.holds import Hold, inside_hold, merged_periods
+from riskreg.domain.obligation_names import obligation_name
 from riskreg.domain.workdays import WEEKDAYS
 from riskreg.errors import ConflictError, NotFound, ValidationError
 from riskreg.services import incident_inputs as inputs
@@ -56,6 +57,7 @@ from riskreg.storage.incident_models import (
 from riskreg.storage.models import (
     AuditEvent,
     Hazard,
+    HazardTool,
     PracticeSettings,
     Tool,
     Tracked,
@@ -95,8 +97,10 @@ class IncidentService:
         return rows
 
     def open_deadlines(self) -> list[dict[str, Any]]:
-        """Open incidents with the days left to their next deadline, soonest first (dashboard)."""
-        return [r for r in self.list(include_closed=False) if r["next_deadline"]]
+        """Incidents with a notice still to send and the days left to it, soonest first
+        (dashboard): open ones, and closed ones that still owe a notice."""
+        return sorted((r for r in self.list() if r["next_deadline"]),
+                      key=lambda r: r["next_deadline"]["due"])
 
     def get(self, ref: str) -> dict[str, Any]:
         """One incident in full: its answers, children, what the rule presumes, review notes."""
@@ -683,18 +687,23 @@ class IncidentService:
                                                                          DEFAULT_TARGET_DAYS))
 
     def _next_deadline(self, session: Session, inc: Incident, today: date) -> dict[str, Any] | None:
-        if inc.status != "open":
+        """The next notice due. A closed incident keeps the notices it still owes: closing the
+        investigation does not end a legal duty to notify (45 CFR 164.404-164.408), so they stay
+        on the dashboard, in the list and in the calendar until recorded as sent."""
+        if inc.status != "open" and inc.determination != Choice.NOTIFICATION_REQUIRED.value:
             return None
         if inc.determination is None:
             # Until the practitioner decides, the 60-day outer limit is already running.
             due = individual_notice_due(_effective_discovered(inc))
-            return {"obligation": "individuals", "who": "affected individuals, if it is a breach",
+            return {"obligation": "individuals", "name": obligation_name("individuals"),
+                    "who": "affected individuals, if it is a breach",
                     "due": due, "days_left": (due - today).days, "tentative": True}
         plan = self._plan(session, inc)
         if plan is None:
-            if inc.determination == Choice.NOTIFICATION_REQUIRED.value:
+            if inc.determination == Choice.NOTIFICATION_REQUIRED.value and inc.status == "open":
                 due = individual_notice_due(_effective_discovered(inc))
-                return {"obligation": "individuals", "who": "affected individuals",
+                return {"obligation": "individuals", "name": obligation_name("individuals"),
+                        "who": "affected individuals",
                         "due": due, "days_left": (due - today).days, "tentative": True}
             return None
         pending = [
@@ -704,8 +713,9 @@ class IncidentService:
         if not pending:
             return None
         first = min(pending, key=lambda s: (s["due"], s["id"]))
-        return {"obligation": first["id"], "who": first["who"], "due": first["due"],
-                "days_left": (first["due"] - today).days, "tentative": False}
+        return {"obligation": first["id"], "name": first["name"], "who": first["who"],
+                "due": first["due"], "days_left": (first["due"] - today).days,
+                "tentative": False, "owed": len(pending)}
 
     def _row(self, session: Session, inc: Incident, today: date) -> dict[str, Any]:
         return {
@@ -719,7 +729,8 @@ class IncidentService:
             "determination_label": steps.SHORT_CHOICE_LABELS.get(inc.determination or "", ""),
             "discovered_on": inc.discovered_on,
             "closed_on": inc.closed_on,
-            "next_deadline": self._next_deadline(session, inc, today),
+            "next_deadline": (nxt := self._next_deadline(session, inc, today)),
+            "still_owed": (nxt or {}).get("owed", 0) if inc.status == "closed" else 0,
             "revision": inc.revision,
         }
 
@@ -744,6 +755,7 @@ class IncidentService:
                 .order_by(col(Hazard.title))
             )
         ]
+        record["tool_categories"] = _tool_categories(session, inc, tool)
         notices = _notices(session, inc)
         record["notices"] = [_plain(n) for n in notices]
         record["drafts"] = [
@@ -780,7 +792,13 @@ class IncidentService:
             statuses = _statuses(plan, notices, today)
         record["obligations"] = statuses
         record["warnings"] = current_warnings(plan, statuses)
-        record["outstanding"] = [s["id"] for s in statuses if s["state"] in ("due", "late", "open")]
+        owed = [s for s in statuses if s["state"] in ("due", "late", "open")]
+        record["outstanding"] = [s["id"] for s in owed]
+        record["outstanding_names"] = [s["name"] for s in owed]
+        names = {s["id"]: s["name"] for s in statuses}
+        for notice in record["notices"]:
+            notice["obligation_name"] = names.get(notice["obligation_id"]) or obligation_name(
+                notice["obligation_id"])
         record["retain_until"] = (
             inc.closed_on + relativedelta(years=RETENTION_YEARS) if inc.closed_on else None
         )
@@ -793,10 +811,10 @@ class IncidentService:
 def current_warnings(plan: Plan | None, statuses: list[dict[str, Any]]) -> list[str]:
     """The plan's warnings (weekend due dates, the business associate, holds, scope; none moves
     a date), without those about an obligation already done: "due ... has passed" no longer
-    applies once the notice went out. An obligation's warnings start with "<its id>: "."""
+    applies once the notice went out. An obligation's warnings start with "<its name>: "."""
     if plan is None:
         return []
-    done = tuple(f"{row['id']}: " for row in statuses if row["state"] == "done")
+    done = tuple(f"{row['name']}: " for row in statuses if row["state"] == "done")
     return [w for w in plan.warnings if not (done and w.startswith(done))]
 
 
@@ -884,6 +902,21 @@ def _archive(session: Session, entity: str, row: Any, action: str = "archive",
     session.flush()
     audit.record(session, entity, row.public_id, action,
                  {"archived_at": [None, row.archived_at], **(extra or {})})
+
+
+def _tool_categories(session: Session, inc: Incident, ba_tool: Tool | None) -> list[str]:
+    """The categories of the tools where the information was: the business associate's tool when
+    one is named, else the tools of the linked hazards (the HHS portal asks for the location)."""
+    if ba_tool is not None:
+        return [ba_tool.category]
+    found = session.exec(
+        select(Tool.category).join(HazardTool, HazardTool.tool_id == Tool.id)
+        .join(IncidentHazard, IncidentHazard.hazard_id == HazardTool.hazard_id)
+        .where(IncidentHazard.incident_id == inc.id, col(IncidentHazard.archived_at).is_(None),
+               col(HazardTool.archived_at).is_(None), col(Tool.archived_at).is_(None))
+        .order_by(col(Tool.name))
+    ).all()
+    return list(dict.fromkeys(found))
 
 
 def _residents(session: Session, inc: Incident) -> tuple[dict[str, int], dict[str, date]]:
@@ -989,7 +1022,8 @@ def _statuses(plan: Plan, notices: list[NoticeSent], today: date) -> list[dict[s
     for o in plan.obligations:
         sent = [n for n in notices if n.obligation_id == o.id]
         row: dict[str, Any] = {
-            "id": o.id, "who": o.who, "due": o.due, "original_due": o.original_due,
+            "id": o.id, "name": o.name, "who": o.who, "due": o.due,
+            "original_due": o.original_due,
             "tolling_due": o.tolling_due, "internal_target": o.internal_target,
             "citation": o.citation, "explanation": o.explanation, "track": o.track,
             "weekend": o.weekend, "verify_with_counsel": o.verify_with_counsel,

@@ -20,8 +20,8 @@ from riskreg.domain.register import review_now_text
 from riskreg.domain.review import next_due
 from riskreg.domain.scoring import score
 from riskreg.errors import ConflictError, NotFound, ValidationError
-from riskreg.services.messages import text_problem
 from riskreg.services.current import add_current, current_cells, current_score_clause
+from riskreg.services.messages import text_problem
 from riskreg.services.records import owner_ref, to_record, tool_ref
 from riskreg.services.validation import validate
 from riskreg.storage import audit
@@ -72,8 +72,9 @@ SORTABLE = {
     "consent": ("client_code", "disclosed_on", "decision", "written", "tool"),
 }
 
-REVIEW_FIELDS = frozenset({"reviewed_on", "notes", "likelihood", "impact", "residual_likelihood",
-                           "residual_impact", "next_review_on"})
+REVIEW_FIELDS = frozenset({"reviewed_on", "notes", "likelihood", "impact", "current_likelihood",
+                           "current_impact", "target_likelihood", "target_impact",
+                           "next_review_on"})
 """What a review's audit event records (the hazard is named by its public id beside them)."""
 
 # Fields that name another record by public id in input and in records.

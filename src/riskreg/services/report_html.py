@@ -44,7 +44,7 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1
            margin: 0.5rem 0 1rem; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; white-space: pre-wrap; }
-nav.toc ol { columns: 2; margin: 0.3rem 0 0; }
+nav.toc ul { columns: 2; margin: 0.3rem 0 0; padding-left: 0; list-style: none; }
 p { margin: 0.4rem 0; white-space: pre-wrap; }
 table.data { border-collapse: collapse; width: 100%; margin: 0.4rem 0 1rem; }
 table.data th, table.data td { border: 1px solid var(--rule); padding: 0.25rem 0.4rem;
@@ -105,9 +105,9 @@ def render(doc: Document) -> str:
         _facts(doc.header),
         f'<p class="notice">{e(doc.notice)}</p>' if doc.notice else "",
         "</header>",
-        '<nav class="toc"><strong>Contents</strong><ol>',
+        '<nav class="toc"><strong>Contents</strong><ul>',  # titles carry their numbers
         *(f'<li><a href="#{e(s.anchor)}">{e(s.title)}</a></li>' for s in doc.sections),
-        "</ol></nav>",
+        "</ul></nav>",
         "<main>",
     ]
     for section in doc.sections:

@@ -9,20 +9,19 @@ whole audit chain. Built from the incident service's record; not legal advice.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from riskreg.domain import incident_steps as steps
-from riskreg.domain.determination import EXCEPTIONS, FACTORS
+from riskreg.domain.determination import EXCEPTIONS, FACTORS, factor_reading
+from riskreg.domain.obligation_names import obligation_name
+from riskreg.services.change_words import action_words, change_lines, entity_words
 from riskreg.services.report_doc import Bullets, Cell, Document, Facts, Para, Section, Table
 from riskreg.services.reports import NOT_LEGAL_ADVICE
 from riskreg.storage.audit import Verification
 
 RATING_TONES = {"low": "ok", "medium": "moderate", "high": "high"}
-MAX_CHANGE = 160
-"""Characters of one changed value shown in the audit trail (the rest is in the database)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +38,15 @@ class IncidentDossier:
 
 def _d(day: date | None) -> str:
     return day.isoformat() if day else "—"
+
+
+DRAFT_KINDS = {"individual": "Letter to affected individuals", "substitute": "Substitute notice",
+               "hhs": "HHS portal checklist"}
+
+
+def _draft(kind: str) -> str:
+    """A draft's kind in words ("media:CA" is the media notice for California)."""
+    return DRAFT_KINDS.get(kind) or obligation_name(kind)
 
 
 def _yes(value: bool | None) -> str:
@@ -92,10 +100,11 @@ def _timeline(dossier: IncidentDossier) -> Section:
     if r["decided_on"]:
         events.append((r["decided_on"], f"Determination: {r['determination_label']}"))
     for n in r["notices"]:
-        events.append((n["sent_on"], f"Notice sent: {n['obligation_id']} by {n['method']}"
+        method = steps.NOTICE_METHODS.get(n["method"], n["method"])
+        events.append((n["sent_on"], f"Notice sent: {n['obligation_name']} by {method.lower()}"
                        + (f", {n['count']} recipients" if n["count"] is not None else "")))
     for d in r["drafts"]:
-        events.append((d["written_on"], f"Draft written: {d['kind']}"))
+        events.append((d["written_on"], f"Draft written: {_draft(d['kind'])}"))
     if r["closed_on"]:
         events.append((r["closed_on"], "Incident closed"))
     events.sort(key=lambda e: e[0])
@@ -146,8 +155,8 @@ def _determination(r: dict[str, Any]) -> Section:
         answer = r["factors"].get(f.id) or {}
         rating = answer.get("rating")
         tone = RATING_TONES.get(rating or "", "muted")
-        factors.append([f.title, Cell(rating or "not rated", tone),
-                        answer.get("notes") or "—", f.citation])
+        reading = factor_reading(f.id, rating) if rating else "not rated"
+        factors.append([f.title, Cell(reading, tone), answer.get("notes") or "—", f.citation])
     blocks = [
         Para("Exceptions to the definition of breach (164.402(1)):"),
         Table(["Exception", "Applies", "Citation"], exceptions),
@@ -156,7 +165,7 @@ def _determination(r: dict[str, Any]) -> Section:
         blocks.append(Para(f"Notes: {r['exceptions_notes']}"))
     blocks += [
         Para("Risk assessment: the four factors (164.402(2)):"),
-        Table(["Factor", "Rating", "Notes", "Citation"], factors),
+        Table(["Factor", "Which way it points", "Notes", "Citation"], factors),
         Para("What the rule presumes on this record:"),
         Bullets(list(r["presumption"]["reasons"]) or ["—"]),
     ]
@@ -178,7 +187,7 @@ def _determination(r: dict[str, Any]) -> Section:
 def _sent(o: dict[str, Any]) -> str:
     lines = []
     for s in o["sent"]:
-        line = f"{_d(s['sent_on'])} {s['method']}"
+        line = f"{_d(s['sent_on'])} {steps.NOTICE_METHODS.get(s['method'], s['method']).lower()}"
         if s["count"] is not None:
             line += f", {s['count']:,}"
         if s["reference"]:
@@ -202,7 +211,7 @@ def _obligations(dossier: IncidentDossier) -> Section:
         if o["weekend"]:
             due += "\n⚠ falls on a weekend: not extended"
         rows.append([
-            o["id"] + (f" ({o['track']})" if o["track"] else "") + f"\n{o['who']}",
+            f"{o['name']}\n{o['who']}",
             due,
             _d(o["internal_target"]),
             Cell(o["status"], tones.get(o["state"])),
@@ -211,7 +220,8 @@ def _obligations(dossier: IncidentDossier) -> Section:
         ])
     blocks = [Table(["Obligation", "Due", "Internal target", "Status", "Sent", "Citation"], rows,
                     empty=_no_plan(r))]
-    explanations = [f"{o['id']}: {o['explanation']}" for o in r["obligations"] if o["explanation"]]
+    explanations = [f"{o['name']}: {o['explanation']}" for o in r["obligations"]
+                    if o["explanation"]]
     if explanations:
         blocks += [Para("How each date was computed:"), Bullets(explanations)]
     if dossier.warnings:
@@ -235,7 +245,8 @@ def _holds(dossier: IncidentDossier) -> Section:
         s["kind"], _d(s["statement_on"]), "—" if s["days"] is None else f"{s['days']} days",
         " ".join(x for x in (s["official"], s["agency"]) if x) or "—", s["notes"] or "—",
     ] for s in r["statements"]]
-    windows = [[h.kind, _d(h.statement_on), _d(h.ends_on), h.note or "—"] for h in dossier.holds]
+    windows = [[h.kind, _d(h.statement_on), _d(h.ends_on), h.note or "—"]
+               for h in dossier.holds]
     blocks = [Table(["Kind", "Statement on", "Period", "Official", "Notes"], statements,
                     empty="No law-enforcement statement recorded (164.412).")]
     if windows:
@@ -244,7 +255,7 @@ def _holds(dossier: IncidentDossier) -> Section:
 
 
 def _notices(r: dict[str, Any]) -> Section:
-    rows = [[n["obligation_id"], _d(n["sent_on"]),
+    rows = [[n["obligation_name"], _d(n["sent_on"]),
              steps.NOTICE_METHODS.get(n["method"], n["method"]),
              "—" if n["count"] is None else f"{n['count']:,}", n["reference"] or "—",
              n["notes"] or "—"] for n in sorted(r["notices"], key=lambda n: n["sent_on"])]
@@ -254,7 +265,7 @@ def _notices(r: dict[str, Any]) -> Section:
         ("Contact", "; ".join(x for x in (r["contact_toll_free"], r["contact_email"],
                                           r["contact_website"], r["contact_postal"]) if x) or "—"),
     ])
-    drafts = [[d["kind"], d["path"], _d(d["written_on"])] for d in r["drafts"]]
+    drafts = [[_draft(d["kind"]), d["path"], _d(d["written_on"])] for d in r["drafts"]]
     return Section("notices", "6. Notices as sent", [
         Table(["Obligation", "Sent on", "Method", "Count", "Reference", "Notes"], rows,
               empty="No notice recorded as sent."),
@@ -269,34 +280,19 @@ def _closeout(r: dict[str, Any]) -> Section:
         Facts([
             ("Closed on", _d(r["closed_on"])),
             ("Keep this record until", _d(r["retain_until"])),
-            ("Outstanding", ", ".join(r["outstanding"]) or "nothing"),
+            ("Still owed", "; ".join(r["outstanding_names"]) or "nothing"),
         ]),
         Para(r["lessons_learned"] or "No lessons learned recorded yet."),
     ])
 
 
-def _changes(text: str) -> str:
-    try:
-        changes = json.loads(text)
-    except ValueError:
-        return text[:MAX_CHANGE]
-    lines = []
-    for key, pair in changes.items():
-        if isinstance(pair, list) and len(pair) == 2:
-            old, new = (_short(v) for v in pair)
-            lines.append(f"{key}: {new}" if pair[0] is None else f"{key}: {old} → {new}")
-        else:
-            lines.append(f"{key}: {_short(pair)}")
-    return "\n".join(lines) or "—"
-
-
-def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= MAX_CHANGE else text[: MAX_CHANGE - 1] + "…"
-
-
 def _trail(dossier: IncidentDossier) -> Section:
-    rows = [[f"{e['at']:%Y-%m-%d %H:%M:%S} UTC", e["entity"], e["action"], _changes(e["changes"])]
+    r = dossier.record
+    names = {h["public_id"]: h["title"] for h in r["hazards"]}
+    if r["ba_tool"]:
+        names[r["ba_tool"]] = r["ba_tool_name"]
+    rows = [[f"{e['at']:%Y-%m-%d %H:%M:%S} UTC", entity_words(e["entity"]),
+             action_words(e["action"]), "\n".join(change_lines(e["changes"], names)) or "—"]
             for e in dossier.history]
     return Section("audit-trail", "8. Audit trail", [
         Para("Every recorded change to this incident and its notices, statements, residents and "

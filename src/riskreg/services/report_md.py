@@ -51,8 +51,9 @@ def render(doc: Document) -> str:
     if doc.notice:
         out += [f"> **{md(doc.notice, inline=True, block=False)}**", ""]
     out += ["## Contents", ""]
-    out += [f"{n}. [{md(s.title, inline=True, block=False)}](#{s.anchor})"
-            for n, s in enumerate(doc.sections, 1)]
+    # A bullet list: the section titles carry their own numbers ("1. Timeline"), and a
+    # numbered list would print them twice ("1. 1. Timeline").
+    out += [f"- [{md(s.title, inline=True, block=False)}](#{s.anchor})" for s in doc.sections]
     out.append("")
     for section in doc.sections:
         out += [f'<a id="{section.anchor}"></a>', "",

@@ -22,6 +22,10 @@ from sqlmodel import Session, col, select
 from riskreg.storage.models import AuditEvent, utcnow
 
 GENESIS = "0" * 64
+RENAMED_FIELDS = {"residual_likelihood": "target_likelihood", "residual_impact": "target_impact",
+                  "residual_score": "target_score"}
+"""Names an older riskreg logged fields under, by today's name: migration 0003 renamed the
+columns, never the history (the chain's hashes cover it as written)."""
 _HEAD = "riskreg_audit_head"
 
 

@@ -7,7 +7,6 @@ typed goes through `literal`, so it is shown exactly as typed.
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 from rich.console import Console, Group
@@ -203,19 +202,14 @@ def _reviews(out: Text, reviews: list[dict[str, Any]], palette: Palette) -> None
 
 
 def _history(out: Text, history: list[dict[str, Any]], palette: Palette) -> None:
+    """Each change in words ("Last reviewed: 2026-10-01 → 2026-11-26"), never field names."""
+    from riskreg.services.change_words import action_words, change_lines
+
     out.append("\nHistory (latest first)\n", palette["bold"])
     for event in history:
         out.append(f"  {plain(event['at'])}  ", palette["muted"])
-        out.append(plain(event["action"]))  # an imported log's own words
-        fields = _changed_fields(event.get("changes", "{}"))
-        if fields and event["action"] == "update":
-            out.append(": ")
-            out.append(plain(", ".join(fields)), palette["muted"])
+        out.append(plain(action_words(event["action"]).capitalize()))  # an imported log's own words
         out.append("\n")
-
-
-def _changed_fields(changes: str) -> list[str]:
-    try:
-        return sorted(json.loads(changes))
-    except (ValueError, TypeError):
-        return []
+        if event["action"] in ("update", "review"):
+            for line in change_lines(event.get("changes") or "{}"):
+                out.append(f"    {plain(line)}\n", palette["muted"])

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 
 from riskreg.ui.incidents.plan_view import days_tone
 from riskreg.ui.messages import LoadFailed
-from riskreg.ui.render import plain
+from riskreg.ui.render import plain, plural
 from riskreg.ui.widgets.area import AreaWidget
 
 HINT = "n new incident · enter opens it at its step · outside the app, only its reference is used"
@@ -91,7 +91,7 @@ class IncidentsArea(AreaWidget):
                 days = nxt["days_left"]
                 left = Text(short_days(days), style=palette[days_tone(days)])
                 due = Text(nxt["due"].isoformat())
-                which = Text(nxt["obligation"])
+                which = Text(nxt["name"])
                 if nxt["tentative"] and not r["determination"]:
                     which.append(" if a breach", palette["muted"])
             else:
@@ -99,6 +99,9 @@ class IncidentsArea(AreaWidget):
             closed = r["status"] == "closed"
             step = Text(f"Closed {r['closed_on']}" if closed else r["step_title"],
                         style=palette["muted" if closed else ""])
+            if r["still_owed"]:  # closing never hides a notice still owed
+                step = Text(f"Closed, {plural(r['still_owed'], 'notice')} owed",
+                            style=palette["warning"])
             table.add_row(Text(plain(r["reference"])), left, due, which, step,
                           Text(r["determination_label"] or "not yet"), Text(plain(r["title"])),
                           key=r["reference"])

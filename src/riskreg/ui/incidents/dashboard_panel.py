@@ -71,7 +71,9 @@ class OpenIncidentsPanel(Vertical):
             line = Text.assemble(
                 (f"{days_words(days):>13}  ", palette[days_tone(days)]),
                 (plain(row["reference"]), palette["bold"]),
-                f"  {nxt['obligation']} due {nxt['due']}",
+                # The date before the name: at 80 columns the end of the line is cut.
+                f"  due {nxt['due']}  {plain(nxt['name'])}",
+                (" (incident closed)" if row["status"] == "closed" else "", palette["warning"]),
                 (" (if a breach)" if nxt["tentative"] and not row["determination"] else "",
                  palette["muted"]),
                 "  ", Text(plain(row["title"])), end="", no_wrap=True, overflow="ellipsis",

@@ -12,7 +12,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from riskreg.domain.determination import EXCEPTIONS, FACTORS, PHI_STEP, SECURED_STEP, Rating
+from riskreg.domain.determination import (
+    EXCEPTIONS,
+    FACTORS,
+    PHI_STEP,
+    SECURED_STEP,
+    factor_options,
+)
 from riskreg.domain.incident_steps import CHOICE_LABELS, PHI_TYPES, SECURED_BY
 from riskreg.services.incident_inputs import IntakeInput, max_length
 from riskreg.ui.incidents.form import (
@@ -150,11 +156,6 @@ class ExceptionsPanel(StepPanel):
         return service.save_exceptions(self.ref, data, self.revision)
 
 
-RATINGS = (("Low: points away from compromise", Rating.LOW.value),
-           ("Medium", Rating.MEDIUM.value),
-           ("High: points to compromise", Rating.HIGH.value))
-
-
 class FactorsPanel(StepPanel):
     step_id = "factors"
     fields = tuple(n for f in FACTORS for n in (f"factors.{f.id}.rating", f"factors.{f.id}.notes"))
@@ -167,7 +168,7 @@ class FactorsPanel(StepPanel):
         for factor in FACTORS:
             yield Static(f"{factor.title} ({factor.citation})", classes="subhead", markup=False)
             yield Static(factor.guidance, classes="guidance", markup=False)
-            yield row("Rating", choice(f"factors.{factor.id}.rating", RATINGS),
+            yield row("Rating", choice(f"factors.{factor.id}.rating", factor_options(factor.id)),
                       f"factors.{factor.id}.rating", required=True)
             yield row("Why", long_input(f"factors.{factor.id}.notes"), f"factors.{factor.id}.notes",
                       required=True)

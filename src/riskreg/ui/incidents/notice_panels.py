@@ -132,7 +132,7 @@ class TrackingPanel(StepPanel):
 
         statuses = (record or {}).get("obligations") or []
         select = self.query_one("#f-obligation_id", Select)
-        select.set_options([(f"{s['id']} · {s['status']}", s["id"]) for s in statuses])
+        select.set_options([(f"{s['name']} · {s['status']}", s["id"]) for s in statuses])
         plan = self.wizard.plan
         target = self.query_one("#tracking-plan", Static)
         if plan is None:
@@ -199,9 +199,9 @@ class CloseoutPanel(StepPanel):
         if record.get("determination_rationale"):
             text.append("\nRationale: ", palette["bold"])
             text.append(plain(record["determination_rationale"]))
-        outstanding = record.get("outstanding") or []
+        outstanding = record.get("outstanding_names") or []
         if outstanding:
-            text.append(f"\nStill open: {', '.join(outstanding)}.", palette["warning"])
+            text.append(f"\nStill owed: {'; '.join(outstanding)}.", palette["warning"])
         if record.get("status") == "closed":
             text.append(f"\nClosed on {record['closed_on']}; kept at least until "
                         f"{record['retain_until']} (45 CFR 164.530(j)).", palette["success"])
@@ -269,10 +269,12 @@ class CloseoutPanel(StepPanel):
         from riskreg.ui.dialogs.confirm import ConfirmDialog
 
         record = self.record or {}
-        outstanding = record.get("outstanding") or []
+        outstanding = record.get("outstanding_names") or []
         message = ("Close this incident? It stays on record, and you can reopen it."
-                   + (f"\n\nStill open: {', '.join(outstanding)}. Close only if these are done or "
-                      "do not apply (check with counsel)." if outstanding else ""))
+                   + (f"\n\nStill owed: {'; '.join(outstanding)}. Closing does not end the duty "
+                      "to notify: these stay on the dashboard, in the incidents list and in the "
+                      "calendar, marked as owed, until you record each one as sent."
+                      if outstanding else ""))
 
         def answered(yes: bool | None) -> None:
             if not yes:

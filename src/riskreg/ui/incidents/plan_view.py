@@ -63,12 +63,14 @@ def plan_renderable(plan: Any, statuses: list[dict[str, Any]], today: date, pale
     )
     table = Table(box=None, pad_edge=False, padding=(0, 1), expand=False, show_edge=False,
                   header_style=palette["bold"])
-    table.add_column("Obligation", no_wrap=True)
+    # The obligation's name wraps (it can be long: "Florida residents (Fla. Stat. 501.171)");
+    # the dates and days left never do.
+    table.add_column("Obligation")
     table.add_column("Due", no_wrap=True)
     table.add_column("Target", no_wrap=True)
-    table.add_column("Status" if tracking else "Left")
+    table.add_column("Status" if tracking else "Left", no_wrap=not tracking)
     for row in statuses:
-        name = row["id"] + (" *" if row["verify_with_counsel"] else "")
+        name = row["name"] + (" *" if row["verify_with_counsel"] else "")
         due = Text(row["due"].isoformat() if row["due"] else "-")
         if row["due"]:
             due.append(f" {WEEKDAYS[row['due'].weekday()]}",
@@ -84,7 +86,7 @@ def plan_renderable(plan: Any, statuses: list[dict[str, Any]], today: date, pale
     parts: list[Any] = [head, Text(""), table, Text("")]
     parts.append(Text("How each date was computed", style=palette["bold"]))
     for row in statuses:
-        parts.append(Text.assemble((row["id"], palette["primary"]), f" · {row['who']}"))
+        parts.append(Text.assemble((row["name"], palette["primary"]), f" · {row['who']}"))
         body = Text.assemble((row["citation"], palette["bold"]), ". ", row["explanation"])
         if row.get("sent"):
             sent = ", ".join(s["sent_on"].isoformat() for s in row["sent"])

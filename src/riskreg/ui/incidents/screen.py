@@ -220,12 +220,12 @@ class IncidentScreen(Editor, Screen[None]):
         else:
             head = Text.assemble((plain(record["reference"]), palette["bold"]), " · ",
                                  Text(plain(record["title"])), " · ")
-            head.append(record["status"] + (f" · {record['determination_label']}"
+            head.append(_status_words(record) + (f" · {record['determination_label']}"
                                             if record.get("determination_label") else ""))
             nxt = record.get("next_deadline")
             if nxt:
                 days = nxt["days_left"]
-                head.append(f" · next: {nxt['obligation']} {nxt['due']} ")
+                head.append(f" · next: {nxt['name']} {nxt['due']} ")
                 head.append(f"({days_words(days)})", palette[days_tone(days)])
                 if nxt.get("tentative") and not record.get("determination"):
                     head.append(" if it is a breach", palette["muted"])
@@ -397,6 +397,13 @@ class IncidentScreen(Editor, Screen[None]):
             "answers on this step are discarded.",
             yes="Reload", no="Keep editing",
         ), answered)
+
+
+def _status_words(record: dict[str, Any]) -> str:
+    """"open", "closed", or "closed, notices still owed": closing never hides a notice."""
+    if record["status"] == "closed" and record.get("outstanding"):
+        return "closed, notices still owed"
+    return record["status"]
 
 
 def _read(service: Any, ref: str | None) -> tuple[dict[str, Any] | None, Any, str | None]:
