@@ -42,7 +42,7 @@ def build(folder: Path) -> Path:
     register = RegisterService(db, today=lambda: TODAY)
     for n in range(20):
         register.create("hazard", {"title": f"Hazard {n:02}", "likelihood": 3, "impact": 3,
-                                   "residual_likelihood": 2, "residual_impact": 2})
+                                   "target_likelihood": 2, "target_impact": 2})
     db.close()
     return path
 

@@ -46,8 +46,8 @@ def seed(db_path: Path, today) -> dict[str, str]:
         tool = register.create("tool", {"name": "Tool", "category": "ai_scribe",
                                         "owner": owner["public_id"]})
         hazard = register.create("hazard", {
-            "title": "Hazard", "likelihood": 4, "impact": 4, "residual_likelihood": 2,
-            "residual_impact": 2, "owner": owner["public_id"], "next_review_on": "2026-11-01"})
+            "title": "Hazard", "likelihood": 4, "impact": 4, "target_likelihood": 2,
+            "target_impact": 2, "owner": owner["public_id"], "next_review_on": "2026-11-01"})
         safeguard = register.create("safeguard", {"title": "Safeguard", "category": "technical",
                                                   "owner": owner["public_id"]})
         register.create("consent", {"client_code": "C-1", "tool": tool["public_id"],

@@ -70,7 +70,7 @@ def built(tmp_path_factory) -> Path:
     register = RegisterService(db)
     for n in range(30):
         register.create("hazard", {"title": f"Hazard {n}", "likelihood": 3, "impact": 4,
-                                   "residual_likelihood": 2, "residual_impact": 2})
+                                   "target_likelihood": 2, "target_impact": 2})
     backups_dir(db_path).mkdir(mode=0o700)
     backup_file(db_path, _copy_name(db_path, TODAY_UTC - timedelta(days=2)))
     db.close()

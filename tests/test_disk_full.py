@@ -88,7 +88,7 @@ def good_db(tmp_path_factory) -> Path:
     register = RegisterService(db)
     for n in range(100):  # an export of about 200 KB: more than the room left
         register.create("hazard", {"title": f"Hazard {n}", "likelihood": 3, "impact": 4,
-                                   "residual_likelihood": 2, "residual_impact": 2})
+                                   "target_likelihood": 2, "target_impact": 2})
     db.close()
     return backup_file(folder / "live.db", folder / "d.db")  # one file, no -wal
 

@@ -3,6 +3,7 @@ register's text is printed. A title holding ESC ] 0 ; ... BEL set the terminal w
 ESC [ 2 J cleared the screen, U+202E reversed what followed."""
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -85,7 +86,7 @@ VALID = {
     validation.OwnerInput: {"name": "x"},
     validation.ToolInput: {"name": "x", "category": "ai_scribe"},
     validation.HazardInput: {"title": "x", "likelihood": 1, "impact": 1,
-                             "residual_likelihood": 1, "residual_impact": 1},
+                             "target_likelihood": 1, "target_impact": 1},
     validation.SafeguardInput: {"title": "x", "category": "technical"},
     validation.ConsentInput: {"client_code": "C-1", "disclosed_on": "2026-11-01"},
     validation.SettingsInput: {},
@@ -190,7 +191,9 @@ def test_import_check_and_import_refuse_control_characters_naming_each_place(
 
     checked = _cli("import", "json", str(path), "--check")
     assert checked.returncode == 2
-    listed = checked.stdout.decode().splitlines()
+    # Each line names the record after its place ("(hazard 2b66...)"); the place is enough here.
+    listed = [re.sub(r" \([a-z ]+ (INC-\d{4}-\d+|[0-9a-f-]{36})\):", ":", line)
+              for line in checked.stdout.decode().splitlines()]
     assert listed == [
         "tables.hazard[0].title: A title " + CONTROL_WORDS.removesuffix("."),
         "tables.incident[0].description: The description " + CONTROL_WORDS.removesuffix("."),
@@ -221,3 +224,17 @@ def test_reports_carry_no_raw_control_character_but_show_it_escaped(hostile_db, 
         text = path.read_text(encoding="utf-8")
         assert not RAW.search(text), path.name
         assert "\\x1b" in text and "u202eevil" in text, path.name  # shown, escaped
+
+
+def test_calendar_and_csv_exports_carry_no_raw_control_character(hostile_db, tmp_path):
+    # A raw ESC makes an .ics file invalid iCalendar and reaches a spreadsheet's cell as it is.
+    commands = [["export", "ics", "--details", "--out", str(tmp_path / "d.ics")]] + [
+        ["export", "csv", "--what", what, "--out", str(tmp_path / f"{what}.csv")]
+        for what in ("hazards", "tools", "safeguards", "incidents")]
+    for argv, (code, printed) in zip(commands, _run_all(hostile_db, commands), strict=True):
+        assert code == 0, (argv, printed)
+    for path in tmp_path.glob("*.*"):
+        text = path.read_text(encoding="utf-8")
+        assert not RAW.search(text.replace("\r\n", "").replace("\n", "").replace("\t", "")), \
+            path.name
+    assert "\\x1b" in (tmp_path / "hazards.csv").read_text(encoding="utf-8")

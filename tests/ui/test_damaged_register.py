@@ -12,7 +12,7 @@ from riskreg.storage.backup import backup_file, backups_dir
 def _damaged_register(register, db, db_path, today_s_copy: bool):
     for n in range(30):
         register.create("hazard", {"title": f"Hazard {n}", "likelihood": 3, "impact": 4,
-                                   "residual_likelihood": 2, "residual_impact": 2})
+                                   "target_likelihood": 2, "target_impact": 2})
     backups_dir(db_path).mkdir(mode=0o700)
     good = backups_dir(db_path) / f"{db_path.stem}-20260101T080000-daily.db"
     backup_file(db_path, good)

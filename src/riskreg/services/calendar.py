@@ -38,6 +38,7 @@ from riskreg.domain.calendar_events import (
     build_events,
     parse_alarm_days,
 )
+from riskreg.domain.text import escaped
 from riskreg.errors import BadInput, UserError
 from riskreg.storage.database import Database
 
@@ -249,6 +250,9 @@ class _EventWriter:
         self._fixed = {s: self._text(s) for s in (CONFIRMED, CANCELLED)}
 
     def _text(self, value: str) -> str:
+        # A control character stored by an older version (or an edit of the file) would make
+        # the file invalid iCalendar and reach the calendar as it is: shown escaped (D8).
+        value = escaped(value, keep_lines=True)
         if _TEXT_ESCAPED.search(value) is None:
             return value  # nothing for vText to escape: it would give the text back as it is
         return self._vtext(value).to_ical().decode("utf-8")
@@ -354,7 +358,7 @@ def _alarm(days_before: int) -> Any:
     alarm.add("action", "DISPLAY")
     left = "today" if days_before == 0 else (
         f"{days_before} day left" if days_before == 1 else f"{days_before} days left")
-    alarm.add("description", f"riskreg: {left}")
+    alarm.add("description", escaped(f"riskreg: {left}"))
     alarm.add("trigger", timedelta(days=-days_before, hours=ALARM_HOUR))
     return alarm
 

@@ -21,6 +21,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from riskreg.domain.register import VENDOR_CHECKLIST
+from riskreg.domain.text import escaped
 from riskreg.errors import BadInput
 from riskreg.services.links import empty_links, hazard_links
 from riskreg.services.register import ListQuery, RegisterService
@@ -74,7 +75,7 @@ def cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, int | float):
         return str(value)
-    return neutralize(str(value))
+    return neutralize(escaped(str(value), keep_lines=True))  # stored control characters (D8)
 
 
 def to_csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> bytes:
