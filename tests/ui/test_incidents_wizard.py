@@ -3,6 +3,7 @@ the clock fixed. Expectations come from RULES.md (164.402 presumptions, the 60-d
 
 from __future__ import annotations
 
+import asyncio
 import stat
 from datetime import date
 
@@ -12,6 +13,7 @@ from incident_pilot import (
     click,
     fill,
     incidents_service,
+    open_incidents,
     open_wizard,
     panel_text,
     plain_text,
@@ -401,3 +403,30 @@ async def test_close_out_adds_a_hazard_to_the_register_linked_and_flagged(make_a
     hazard = register.list("hazard").rows[0]
     assert hazard["title"] == "Phone lost outside the office"
     assert hazard["review_now"] == "incident INC-2026-001 linked"
+
+
+async def test_a_step_just_shown_has_nothing_unsaved_even_before_its_first_refresh(make_app, db):
+    # Its answers were compared with an empty snapshot until a refresh after they were filled:
+    # a step change (or ctrl+q) in that moment asked to save a step no one had touched (the
+    # README screenshot script met the question, at every run).
+    from riskreg.ui.dialogs.base import UnsavedQuestion
+    from riskreg.ui.incidents.screen import IncidentScreen
+
+    ref = seed_to_plan(incidents_service(db))["reference"]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_incidents(pilot)
+        app.push_screen(IncidentScreen(ref))
+        await wait_for(pilot, lambda: isinstance(app.screen, IncidentScreen)
+                       and app.screen.panel is not None, "the incident screen")
+        wizard = app.screen
+        await at_step(pilot, wizard.shown)
+        wizard.show_step("scope")
+        for _ in range(2000):  # no refresh meanwhile: the moment the new step is there
+            if wizard.panel is not None and wizard.panel.step_id == "scope":
+                break
+            await asyncio.sleep(0)
+        assert wizard.panel.step_id == "scope" and not wizard.dirty
+        wizard.show_step("plan")
+        await at_step(pilot, "plan")
+        assert not isinstance(app.screen, UnsavedQuestion)

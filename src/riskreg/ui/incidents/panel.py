@@ -34,7 +34,9 @@ class StepPanel(VerticalScroll):
     def __init__(self, wizard: IncidentScreen) -> None:
         super().__init__(id=f"panel-{self.step_id}", classes="step-panel")
         self.wizard = wizard
-        self.snapshot: dict[str, Any] = {}
+        self.snapshot: dict[str, Any] | None = None
+        """The answers as shown once filled (taken a refresh after `fill`, when the choice
+        widgets hold what they show); None until then, when nothing can have been typed."""
         self._frozen: dict[str, Any] | None = None
         """The values as they were when a save started (see `freeze`)."""
         self._check_timer: Timer | None = None
@@ -104,7 +106,9 @@ class StepPanel(VerticalScroll):
 
     @property
     def dirty(self) -> bool:
-        return bool(self.fields) and self.values() != self.snapshot
+        # Before the snapshot a quick step change (or a quit) saw every answer as "typed" and
+        # asked to save a step no one had touched.
+        return bool(self.fields) and self.snapshot is not None and self.values() != self.snapshot
 
     def save(self, service: Any) -> dict[str, Any] | None:
         """Write this step through the service; return the saved incident (None: nothing to do)."""
