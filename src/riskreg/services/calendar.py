@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -152,6 +152,13 @@ class CalendarService:
 
     def events(self, options: ExportOptions = ExportOptions()) -> list[CalendarEvent]:
         settings = self.settings()
+        # A control character stored by an older version (or an edit of the file) would make
+        # the file invalid iCalendar and reach the calendar as it is: shown escaped (D8).
+        return [replace(e, title=escaped(e.title),
+                        description=escaped(e.description, keep_lines=True))
+                for e in self._events(options, settings)]
+
+    def _events(self, options: ExportOptions, settings: Any) -> list[CalendarEvent]:
         return build_events(
             self.inputs(options, settings),
             self.today(),
@@ -250,9 +257,6 @@ class _EventWriter:
         self._fixed = {s: self._text(s) for s in (CONFIRMED, CANCELLED)}
 
     def _text(self, value: str) -> str:
-        # A control character stored by an older version (or an edit of the file) would make
-        # the file invalid iCalendar and reach the calendar as it is: shown escaped (D8).
-        value = escaped(value, keep_lines=True)
         if _TEXT_ESCAPED.search(value) is None:
             return value  # nothing for vText to escape: it would give the text back as it is
         return self._vtext(value).to_ical().decode("utf-8")
@@ -358,7 +362,7 @@ def _alarm(days_before: int) -> Any:
     alarm.add("action", "DISPLAY")
     left = "today" if days_before == 0 else (
         f"{days_before} day left" if days_before == 1 else f"{days_before} days left")
-    alarm.add("description", escaped(f"riskreg: {left}"))
+    alarm.add("description", f"riskreg: {left}")
     alarm.add("trigger", timedelta(days=-days_before, hours=ALARM_HOUR))
     return alarm
 
