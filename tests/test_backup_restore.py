@@ -204,12 +204,18 @@ def test_restore_into_a_missing_database_creates_it(demo, tmp_path):
 def test_an_older_backup_is_migrated_when_next_opened(demo, tmp_path):
     from riskreg.storage.migrate import head_revision
 
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from riskreg.storage.migrate import alembic_config
+
     copy = backup_file(demo.path, tmp_path / "old.db")
+    # A copy made by the first release: its schema as the migrations left it at 0001.
+    engine = create_engine(f"sqlite:///{copy}")
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0001_register")
+    engine.dispose()
     conn = sqlite3.connect(copy)
-    conn.execute("UPDATE alembic_version SET version_num = '0001_register'")
-    for table in ("notice_draft", "notice_sent", "incident_hazard", "incident_statement",
-                  "incident_resident", "incident"):
-        conn.execute(f"DROP TABLE {table}")
     conn.execute("DELETE FROM audit_event WHERE entity LIKE 'incident%' OR entity LIKE 'notice%'")
     conn.commit()
     conn.close()
