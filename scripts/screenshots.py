@@ -170,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     missing: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
+        os.environ["XDG_CONFIG_HOME"] = folder  # not the theme this machine's user chose
         db_path = build_demo_database(Path(folder))
         for name in names:
             try:

@@ -40,6 +40,7 @@ def clean_environment(monkeypatch, tmp_path):
     for name in ("TEXTUAL_THEME", "NO_COLOR", "RISKREG_DB", "RISKREG_PASSPHRASE", "RISKREG_TODAY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # the remembered theme
 
 
 @pytest.fixture

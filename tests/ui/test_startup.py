@@ -288,3 +288,32 @@ async def test_the_width_class_is_set_from_the_start_and_follows_a_resize(make_a
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert app.main_screen.has_class("-narrow") and not app.main_screen.has_class("-wide")
+
+
+async def test_the_theme_chosen_is_the_theme_at_the_next_start(make_app, small_register, tmp_path,
+                                                              monkeypatch):
+    # New-user run, finding 12: the palette's Theme was back to the default at the next start.
+    import stat
+
+    from riskreg.paths import preferences_path
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        assert app.theme != "solarized-light"
+        app.theme = "solarized-light"  # what the palette's "Theme" command does
+        await pilot.pause(0.1)
+    saved = preferences_path()
+    assert saved.is_relative_to(tmp_path)  # never the real user's folder
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        assert again.theme == "solarized-light"
+
+    saved.write_text("{not json")  # a damaged file is the defaults, never a refusal
+    third = make_app()
+    async with third.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        assert third.theme != "solarized-light" and third.is_running

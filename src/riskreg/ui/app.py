@@ -142,6 +142,7 @@ class RiskRegApp(App[None]):
             self.register.db.close()
 
     def on_mount(self) -> None:
+        self._remembered_theme()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self.ask_before_creating and not os.path.lexists(self.db_path):
             self.call_after_refresh(self._ask_to_create)
@@ -362,8 +363,21 @@ class RiskRegApp(App[None]):
             self._palette = Palette(self.theme_variables)
         return self._palette
 
-    def _theme_changed(self, _theme: Any) -> None:
+    def _remembered_theme(self) -> None:
+        """The theme chosen last time, unless $TEXTUAL_THEME names one for this run."""
+        from riskreg import preferences
+
+        name = preferences.theme()
+        if name and not os.environ.get("TEXTUAL_THEME") and name in self.available_themes:
+            self.theme = name
+
+    def _theme_changed(self, theme: Any) -> None:
+        from riskreg import preferences
+
         self._palette = None
+        problem = preferences.remember_theme(theme.name)
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
         self.register_changed("all")
 
     def register_changed(self, kind: str, public_id: str | None = None) -> None:
