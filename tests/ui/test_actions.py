@@ -194,3 +194,26 @@ async def test_a_tool_says_whether_a_vendor_receives_client_data_and_asks_a_vend
     assert "Handles PHI" not in seen["Practice laptop"]
     assert "Vendor checklist" not in seen["Practice laptop"]
     assert "Vendor checklist" in seen["Scribe AI"]
+
+
+async def test_a_record_just_added_is_the_one_under_the_cursor(make_app, small_register):
+    # New-user run, finding 16: "Added tool ..." and the cursor stayed on the first row, the new
+    # tool off screen.
+    from riskreg.ui.dialogs.form import RecordForm
+
+    app = make_app(area="tools")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("n")
+        await settle(pilot, 1)
+        assert isinstance(app.screen, RecordForm)
+        app.screen.query_one("#f-name", Input).focus()
+        await pilot.press(*"Zebra notes AI")
+        await pilot.press("ctrl+s")
+        for _ in range(100):
+            if app.screen is app.main_screen:
+                break
+            await pilot.pause(0.05)
+        await settle(pilot)
+        table = area(app, "tool").table
+        assert table.current_record()["name"] == "Zebra notes AI"

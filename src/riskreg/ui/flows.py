@@ -154,6 +154,11 @@ class Flows:
         spec = KINDS[kind]
         self.app.notify(f"{verb} {spec.singular} “{spec.title_of(record)}”.", timeout=3,
                         markup=False)
+        area = self.app.main_screen.built_register_area(kind)
+        if verb == "Added" and area is not None:
+            # The new record under the cursor once the table reloads (finding 16: it was off
+            # screen, the cursor left on the first row).
+            area.table.wanted = record["public_id"]
         self.app.register_changed(kind, record["public_id"])
 
     # -- review --------------------------------------------------------------------------------

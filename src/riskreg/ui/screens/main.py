@@ -108,6 +108,10 @@ class MainScreen(Screen[None]):
     def register_area(self, kind: str) -> RegisterArea:
         return self.area_widget(AREA_OF_KIND[kind].id)  # type: ignore[return-value]
 
+    def built_register_area(self, kind: str) -> RegisterArea | None:
+        """A kind's area if it has been built (never builds one)."""
+        return self._built(AREA_OF_KIND[kind].id)  # type: ignore[return-value]
+
     @property
     def active_area(self) -> AreaWidget | None:
         """The widget of the area shown (None only before the screen has composed)."""

@@ -58,6 +58,9 @@ class RecordTable(DataTable[Text]):
         self._header_state: tuple[Any, ...] = ()
         self._painting: dict[Any, Any] | None = None
         """Styles looked up once per paint (see `render_lines`), None between paints."""
+        self.wanted: str | None = None
+        """A record to put the cursor on at the next fill (one just added), instead of the
+        record under the cursor now."""
 
     # -- filling -------------------------------------------------------------------------------
 
@@ -74,7 +77,9 @@ class RecordTable(DataTable[Text]):
             self.records = list(records)
             self.has_more = has_more
             return
-        keep = self.current_id() if not append else None
+        keep = (self.wanted or self.current_id()) if not append else None
+        if not append:
+            self.wanted = None
         self.palette = palette
         self.sort, self.descending = sort, descending
         self.has_more = False  # no "more" while the rows go in
