@@ -62,3 +62,13 @@ def no_blink(app) -> None:
         widget.cursor_blink = False
     for widget in app.screen.query(TextArea):
         widget.cursor_blink = False
+
+
+async def new_record_form(pilot):
+    """n in the area shown: its new-record form, opened and settled."""
+    from riskreg.ui.dialogs.form import RecordForm
+
+    await pilot.press("n")
+    await settle(pilot, 1)
+    assert isinstance(pilot.app.screen, RecordForm)
+    return pilot.app.screen

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pilot_helpers import area, ready, settle, table_titles
+from pilot_helpers import area, new_record_form, ready, settle, table_titles
 from textual.widgets import Input, TextArea
 
 from riskreg.ui.dialogs.confirm import ConfirmDialog
@@ -199,15 +199,11 @@ async def test_a_tool_says_whether_a_vendor_receives_client_data_and_asks_a_vend
 async def test_a_record_just_added_is_the_one_under_the_cursor(make_app, small_register):
     # New-user run, finding 16: "Added tool ..." and the cursor stayed on the first row, the new
     # tool off screen.
-    from riskreg.ui.dialogs.form import RecordForm
-
     app = make_app(area="tools")
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("n")
-        await settle(pilot, 1)
-        assert isinstance(app.screen, RecordForm)
-        app.screen.query_one("#f-name", Input).focus()
+        form = await new_record_form(pilot)
+        form.query_one("#f-name", Input).focus()
         await pilot.press(*"Zebra notes AI")
         await pilot.press("ctrl+s")
         for _ in range(100):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilot_helpers import area, ready, settle
+from pilot_helpers import area, new_record_form, ready, settle
 
 from riskreg.ui.dialogs.error import ErrorScreen
 from riskreg.ui.dialogs.welcome import WelcomeDialog
@@ -152,15 +152,10 @@ async def test_f1_opens_help_from_a_form_where_question_mark_is_typed_and_closes
         make_app, small_register):
     from textual.widgets import Input
 
-    from riskreg.ui.dialogs.form import RecordForm
-
     app = make_app(area="hazards")
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("n")
-        await settle(pilot, 1)
-        form = app.screen
-        assert isinstance(form, RecordForm)
+        form = await new_record_form(pilot)
         form.query_one("#f-title", Input).focus()
         await pilot.press("question_mark")
         assert app.screen is form and form.query_one("#f-title", Input).value == "?"
