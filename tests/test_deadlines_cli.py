@@ -209,7 +209,7 @@ def test_today_comes_from_the_clock_when_riskreg_today_is_unset():
         ),
         (
             ["--discovered", "2026-03-10", "--affected", "3", "--hold", "written:2026-04-01:0"],
-            "at least 1",
+            "(1 or more)",
         ),
         (
             ["--discovered", "2026-03-10", "--affected", "3", "--hold", "written:2026-04-01:-4"],

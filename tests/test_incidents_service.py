@@ -98,7 +98,7 @@ def test_a_bad_intake_names_the_field_and_writes_nothing(incidents, change, fiel
 def test_an_impossible_date_says_it_is_not_a_date(incidents):
     with pytest.raises(ValidationError) as error:
         new(incidents, discovered="2026-02-30")
-    assert str(error.value) == "discovered_on: The discovery date 2026-02-30 is not a date."
+    assert str(error.value) == "discovered_on: The discovery date 2026-02-30 is not a date (February 2026 has 28 days)."
 
 
 def test_an_unknown_reference_is_not_found(incidents):

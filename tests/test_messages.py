@@ -219,7 +219,7 @@ def test_a_record_that_is_not_a_set_of_fields_is_refused_in_a_sentence():
      "title", "A short title is required."),
     ("IntakeInput", incident_inputs.IntakeInput,
      {**STEP_BASE["IntakeInput"], "discovered_on": "2026-13-01"}, "discovered_on",
-     "The discovery date 2026-13-01 is not a date."),
+     "The discovery date 2026-13-01 is not a date (there is no month 13)."),
     ("ScopeInput", incident_inputs.ScopeInput, {"affected": 0}, "affected",
      "The number of people affected must be between 1 and 1,000,000,000."),
     ("ScopeInput", incident_inputs.ScopeInput, {"affected": 3, "residents": {"CA": -2}},

@@ -47,7 +47,7 @@ def test_an_invalid_hazard_names_the_field_and_writes_nothing(register, change, 
 def test_an_impossible_date_is_reported_as_not_a_date(register):
     with pytest.raises(ValidationError) as error:
         register.create("hazard", {**HAZARD, "last_reviewed_on": "2026-02-30"})
-    assert str(error.value) == "last_reviewed_on: The last review date 2026-02-30 is not a date."
+    assert str(error.value) == "last_reviewed_on: The last review date 2026-02-30 is not a date (February 2026 has 28 days)."
 
 
 def test_a_baa_must_expire_after_it_was_signed(register):

@@ -81,6 +81,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_parser(parser: argparse.ArgumentParser,
+                    args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the (sub)command `args` chose, e.g. `riskreg incidents show`'s."""
+    while True:
+        chosen = None
+        for action in parser._actions:  # argparse keeps no public list of its subcommands
+            if isinstance(action, argparse._SubParsersAction):
+                chosen = action.choices.get(getattr(args, action.dest, None) or "")
+        if chosen is None:
+            return parser
+        parser = chosen
+
+
 def resolve_db(args: argparse.Namespace) -> str:
     """The database path: --db, else $RISKREG_DB, else the platform's user data folder."""
     if getattr(args, "db", None):
@@ -134,7 +147,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             args.command = None
             return args
     parser = build_parser()
-    args = parser.parse_args(args_list)
+    args, rest = parser.parse_known_args(args_list)
+    if rest:
+        # argparse says "unrecognized arguments" with the top-level usage; the usage of the
+        # command the user was typing is the one that helps (new-user run, finding 30).
+        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command is not None and args.area is not None:
         parser.error("--area is for the full-screen app (riskreg without a command)")
     return args

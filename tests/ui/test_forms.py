@@ -51,7 +51,7 @@ async def test_a_bad_date_is_shown_beside_its_field_and_saving_works_once_it_is_
         await pilot.press("ctrl+s")
         await settle(pilot, 1)
         assert app.screen is form
-        assert form.problem_text("next_review_on") == "The next review date 2026-02-30 is not a date."
+        assert form.problem_text("next_review_on") == "The next review date 2026-02-30 is not a date (February 2026 has 28 days)."
         assert app.focused is form.query_one("#f-next_review_on")
         assert register.get("hazard", laptop["public_id"])["revision"] == laptop["revision"]
         await _type(pilot, "next_review_on", "2027-01-15")

@@ -71,7 +71,7 @@ async def test_a_bad_date_is_shown_at_its_field_and_nothing_is_saved(make_app, s
         await settle(pilot, 1)
         assert app.screen is dialog
         assert dialog.problem_text("risk_analysis_reviewed_on") == \
-            "The risk analysis review date 2026-02-30 is not a date."
+            "The risk analysis review date 2026-02-30 is not a date (February 2026 has 28 days)."
         assert dialog.focused.id == "s-risk_analysis_reviewed_on"
 
         # a date in the future is refused as well; leaving the field already says so

@@ -18,7 +18,8 @@ def ask_passphrase(prompt: str = "Passphrase: ", confirm: bool = False) -> str:
     if from_env:
         return from_env
     if not sys.stdin.isatty():
-        raise UserError("the database is encrypted: set RISKREG_PASSPHRASE or run in a terminal")
+        raise UserError("the database is encrypted (--encrypted): set RISKREG_PASSPHRASE or "
+                        "run in a terminal")
     first = _typed(prompt)
     if not first:
         raise UserError("the passphrase is empty; nothing was changed")
@@ -48,6 +49,24 @@ def ask_yes_no(question: str) -> bool:
         print()  # the cursor is still after the question
         return False
     return answer.strip().lower() in ("y", "yes")
+
+
+def refuse_plain(path: str | Path, *, what: str = "register") -> None:
+    """With --encrypted, a UserError when `path` is a plain (unencrypted) SQLite file, said before
+    any passphrase is asked: without a terminal the old answer was "the database is encrypted:
+    set RISKREG_PASSPHRASE", about a file that is not encrypted (new-user run, finding 30)."""
+    from riskreg.storage.database import SQLITE_HEADER
+
+    where = Path(path).expanduser()
+    try:
+        with where.open("rb") as fh:
+            plain = fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return  # missing or unreadable: the caller's own checks say so
+    if plain:
+        raise UserError(f"the {what} at {where.absolute()} is not encrypted: leave out --encrypted "
+                        "(and unset RISKREG_ENCRYPTED); `riskreg encrypt` makes an encrypted "
+                        "copy. Nothing was changed.")
 
 
 def refuse_missing(path: str, *, named: bool) -> None:
@@ -80,6 +99,7 @@ def open_db(args: Namespace, *, create: bool = False):
         refuse_missing(path, named=bool(getattr(args, "db", None) or os.environ.get("RISKREG_DB")))
     passphrase = None
     if passphrase_wanted(args):
+        refuse_plain(path)
         new = not os.path.lexists(Path(path).expanduser())
         passphrase = ask_passphrase("New passphrase: " if new else "Passphrase: ", confirm=new)
     # daily_backup: the first command of the day also takes the day's rolling copy (backups/).

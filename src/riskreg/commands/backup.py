@@ -25,7 +25,7 @@ def register(sub, common) -> None:
 
 def run(args: Namespace) -> int:
     from riskreg.cli import passphrase_wanted, resolve_db
-    from riskreg.commands._db import ask_passphrase
+    from riskreg.commands._db import ask_passphrase, refuse_plain
     from riskreg.errors import BadInput, UserError
     from riskreg.storage.files import check_output_path
 
@@ -39,6 +39,8 @@ def run(args: Namespace) -> int:
     out = check_output_path(args.out, database=source)
     if not out.parent.is_dir():
         raise BadInput(f"--out: folder {out.parent} does not exist")
+    if passphrase_wanted(args):
+        refuse_plain(source)
     passphrase = ask_passphrase() if passphrase_wanted(args) else None
     _check_target(out, passphrase)
     _check_source(source, passphrase)
@@ -46,9 +48,12 @@ def run(args: Namespace) -> int:
     from riskreg.storage.backup import backup_file
     from riskreg.storage.restore import check_backup
 
+    replacing = out.exists()  # _check_target made sure it is an earlier backup
     backup_file(source, out, passphrase)
     info = check_backup(out, passphrase)
-    print(f"Backup written to {one_line(str(out))} (mode 600): {info.summary()}.")
+    # Replacing an earlier copy is said, not done "without a word" (new-user run, finding 30).
+    replaced = ", replacing the earlier backup there" if replacing else ""
+    print(f"Backup written to {one_line(str(out))}{replaced} (mode 600): {info.summary()}.")
     return 0
 
 

@@ -10,6 +10,7 @@ import os
 import re
 from datetime import date
 
+from riskreg.domain.dates import not_a_date
 from riskreg.errors import BadInput, ValidationError
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -104,12 +105,14 @@ def parse_date(text: str, what: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise BadInput(f"{what} {text.strip()} is not a date") from None
+        raise BadInput(not_a_date(text.strip(), what)) from None
 
 
-def parse_count(text: str, what: str, unit: str = "people") -> int:
-    if not _COUNT.fullmatch(text.strip()):
-        raise BadInput(f"{what} {text!r} is not a whole number of {unit} (0 or more)")
+def parse_count(text: str, what: str, unit: str = "people", least: int = 0) -> int:
+    """A whole number of at least `least`; one message for every value refused, so that -3 and
+    0 are not told two different rules (new-user run, finding 30)."""
+    if not _COUNT.fullmatch(text.strip()) or int(text) < least:
+        raise BadInput(f"{what} {text.strip()!r} is not a whole number of {unit} ({least} or more)")
     return int(text)
 
 
@@ -129,9 +132,7 @@ def parse_hold(text: str):
         return Hold("oral", parse_date(parts[1], "--hold oral date"))
     if kind == "written" and len(parts) == 3:
         on = parse_date(parts[1], "--hold written date")
-        days = parse_count(parts[2], "--hold written DAYS", unit="days")
-        if days < 1:
-            raise BadInput("--hold written DAYS must be at least 1")
+        days = parse_count(parts[2], "--hold written DAYS", unit="days", least=1)
         return Hold("written", on, days)
     raise BadInput(f"--hold {text!r} is not oral:YYYY-MM-DD or written:YYYY-MM-DD:DAYS")
 
@@ -153,9 +154,7 @@ def facts_from_args(args: argparse.Namespace):
     if args.affected is None:
         raise BadInput("--affected N is required")
     discovered = parse_date(args.discovered, "--discovered")
-    affected = parse_count(args.affected, "--affected")
-    if affected < 1:
-        raise BadInput("--affected must be at least 1")
+    affected = parse_count(args.affected, "--affected", least=1)
     residents: dict[str, int] = {}
     for item in args.state:
         code, count = parse_state(item)

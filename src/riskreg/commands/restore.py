@@ -39,7 +39,7 @@ def run(args: Namespace) -> int:
     from datetime import UTC, datetime
 
     from riskreg.cli import passphrase_wanted, resolve_db
-    from riskreg.commands._db import ask_passphrase
+    from riskreg.commands._db import ask_passphrase, refuse_plain
     from riskreg.storage.backup import backups_dir
     from riskreg.storage.files import check_database_path, check_source_path
     from riskreg.storage.restore import check_backup, restore_backup
@@ -49,6 +49,8 @@ def run(args: Namespace) -> int:
     check_source_path(args.file, database=db_path)
     check_database_path(resolve_db(args))
     source = Path(args.file).expanduser().absolute()
+    if passphrase_wanted(args):
+        refuse_plain(source, what="backup")
     passphrase = ask_passphrase() if passphrase_wanted(args) else None
     info = check_backup(source, passphrase)
     print(f"{one_line(str(source))}: {info.summary()}.")

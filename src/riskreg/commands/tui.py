@@ -38,6 +38,9 @@ def run_tui(args: Namespace) -> int:
     encrypted = passphrase_wanted(args)
     if encrypted:
         from riskreg import core_dumps
+        from riskreg.commands._db import refuse_plain
+
+        refuse_plain(resolve_db(args))  # before a passphrase dialog that could never succeed
 
         core_dumps.hold_passphrase()  # from $RISKREG_PASSPHRASE or the app's dialog
     passphrase = (os.environ.get("RISKREG_PASSPHRASE") or None) if encrypted else None

@@ -85,8 +85,9 @@ class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
             else:
                 yield Static("Export deadlines to a calendar", id="heading")
             yield Static(
-                "An .ics file of all-day events for Google, Apple, Outlook or Thunderbird. "
-                "Import it again after changes: events update, they do not duplicate; done ones "
+                "An .ics file of all-day events for your calendar. Importing it again updates "
+                "events in Evolution and khal, and in Thunderbird when subscribed to the file "
+                "(not File > Import); Google keeps the old ones (see the README). Done ones "
                 "show as [DONE]. Incident events carry only the reference, never the "
                 "description or a name.",
                 id="about", markup=False,
