@@ -104,3 +104,11 @@ def test_a_backup_over_an_earlier_backup_says_it_replaced_it(register, tmp_path)
     code, second, err = run_main(["--db", str(register), "backup", "--out", str(out)])
     assert code == 0, err
     assert second.startswith(f"Backup written to {out}, replacing the earlier backup there (mode 600)")
+
+
+def test_the_app_started_encrypted_on_a_plain_register_says_so_before_any_dialog(
+        register, monkeypatch):
+    monkeypatch.setenv("RISKREG_PASSPHRASE", "anything")
+    code, out, err = run_main(["--db", str(register), "--encrypted"])
+    assert code == 1 and out == ""
+    assert err.startswith(f"riskreg: the register at {register} is not encrypted")
