@@ -148,7 +148,7 @@ def _hazard(h, copy: int, rng: random.Random, today: date, owner: str) -> dict[s
                     current_assessed_on=last)
     if rng.random() < 0.1:
         data.update(treatment="accept", status="accepted",
-                    acceptance_rationale="The risk that remains is acceptable and the cost of more controls "
-                    "outweighs the benefit for a solo practice.",
+                    acceptance_rationale="The risk that remains is acceptable and the cost of "
+                    "more controls outweighs the benefit for a solo practice.",
                     acceptance_expires_on=today + timedelta(days=rng.randint(60, 300)))
     return data
