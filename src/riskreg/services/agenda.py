@@ -127,6 +127,23 @@ def record_words(item: AgendaItem) -> str:
     return f"{RECORD_WORDS.get(item.record_kind, item.record_kind.title())}: {item.record_name}"
 
 
+def short_label(item: AgendaItem) -> str:
+    """One line for a narrow list: "Verify safeguard: Screen lock", "INC-2026-002: Notify
+    HHS", "Review the whole risk analysis"."""
+    if item.record_kind == "incident":
+        return f"{item.record_name}: {item.what}"
+    if item.record_kind == "settings":
+        return item.what
+    return f"{item.what}: {item.record_name}"
+
+
+def short_days(days_left: int) -> str:
+    """The days in a few characters, as the dashboard's other lists say them."""
+    if days_left < 0:
+        return f"{-days_left}d late"
+    return "today" if days_left == 0 else f"in {days_left}d"
+
+
 def heading(agenda: Agenda) -> str:
     """The count of overdue items first, then what is coming."""
     coming = len(agenda.items) - agenda.overdue
