@@ -132,6 +132,15 @@ class CalendarEvent:
     alarm_days: tuple[int, ...] = ()
     reminder_days: int | None = None
     """Set on a separate reminder event: how many days before its deadline it falls."""
+    what: str = ""
+    """What is due, without the record's name ("Review hazard", "Notify HHS"): the agenda
+    (`services/agenda.py`) shows it beside the record, so the same words serve both."""
+    record_kind: str = ""
+    """The kind of record the date belongs to: hazard, safeguard, tool, incident, settings."""
+    record_id: str = ""
+    """That record's permanent public id."""
+    record_name: str = ""
+    """That record's name in full (an incident's reference, never its title)."""
 
     @property
     def summary(self) -> str:
@@ -292,6 +301,9 @@ def _event(
     today: date,
     ended: str | None,
     past_label: str,
+    what: str = "",
+    record_kind: str = "",
+    record_name: str = "",
 ) -> CalendarEvent:
     """An event, cancelled with the `ended` label ("DONE", "ARCHIVED"...) when set; else marked
     with `past_label` once its day has passed (and stamped as changed from that moment)."""
@@ -314,6 +326,10 @@ def _event(
         kind=kind,
         status=status,
         mark=mark,
+        what=what,
+        record_kind=record_kind,
+        record_id=public_id,
+        record_name=record_name,
     )
 
 
@@ -358,6 +374,7 @@ def hazard_events(hazard: Mapping[str, Any], today: date) -> list[CalendarEvent]
             public_id=pid, kind="review", day=review_on, summary=summary,
             description=description, stamp=stamp, group="reviews", today=today,
             ended=ended, past_label="OVERDUE",
+            what="Review hazard", record_kind="hazard", record_name=title,
         ))
     expires_on = _get_date(hazard, "acceptance_expires_on")
     if expires_on is not None:
@@ -373,6 +390,7 @@ def hazard_events(hazard: Mapping[str, Any], today: date) -> list[CalendarEvent]
             summary=summary, description=description, stamp=stamp,
             group="reviews", today=today,
             ended=ended or ("DONE" if no_longer else None), past_label="EXPIRED",
+            what="Risk acceptance expires", record_kind="hazard", record_name=title,
         ))
     return out
 
@@ -400,6 +418,7 @@ def safeguard_events(safeguard: Mapping[str, Any], today: date) -> list[Calendar
             public_id=pid, kind="due", day=due_on, summary=summary,
             description=description, stamp=stamp, group="safeguards", today=today,
             ended=archived or finished, past_label="OVERDUE",
+            what="Safeguard due", record_kind="safeguard", record_name=title,
         ))
     verify_on = _get_date(safeguard, "next_verification_on")
     if verify_on is not None:
@@ -420,6 +439,7 @@ def safeguard_events(safeguard: Mapping[str, Any], today: date) -> list[Calendar
             summary=summary, description=description, stamp=stamp,
             group="safeguards", today=today, ended=archived or not_applicable,
             past_label="OVERDUE",
+            what="Verify safeguard", record_kind="safeguard", record_name=title,
         ))
     return out
 
@@ -448,6 +468,7 @@ def baa_events(tool: Mapping[str, Any], today: date) -> list[CalendarEvent]:
         summary=summary, description=description, stamp=_stamp(tool),
         group="baa", today=today, ended="ARCHIVED" if _archived(tool) else None,
         past_label="EXPIRED",
+        what="BAA expires", record_kind="tool", record_name=name,
     )]
 
 
@@ -472,6 +493,8 @@ def risk_analysis_events(settings: Mapping[str, Any] | None, today: date) -> lis
         public_id=settings["public_id"], kind="risk-analysis", day=due,
         summary="Risk analysis review (whole register)", description=description,
         stamp=_stamp(settings), group="reviews", today=today, ended=None, past_label="OVERDUE",
+        what="Review the whole risk analysis", record_kind="settings",
+        record_name="Practice settings",
     )]
 
 
@@ -521,6 +544,7 @@ def incident_events(
             summary=_with_title(f"{ref}: {label} ({citation})", incident, details),
             description=description, stamp=stamp, group="incidents", today=today,
             ended=done, past_label="OVERDUE",
+            what=label, record_kind="incident", record_name=ref,
         ))
         if ob.internal_target is not None:
             description = (
@@ -535,6 +559,7 @@ def incident_events(
                 summary=_with_title(f"{ref}: internal target: {label}", incident, details),
                 description=description, stamp=target_stamp, group="incidents", today=today,
                 ended=done, past_label="PASSED",
+                what=f"Internal target: {label}", record_kind="incident", record_name=ref,
             ))
     for hold in incident.holds:
         description = (
@@ -549,6 +574,7 @@ def incident_events(
                                 details),
             description=description, stamp=stamp, group="incidents", today=today,
             ended=closed, past_label="ENDED",
+            what="Law-enforcement hold ends", record_kind="incident", record_name=ref,
         ))
     return out
 

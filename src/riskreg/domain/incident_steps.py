@@ -132,6 +132,18 @@ PHI_TYPES = {
     "other": "Other information (describe it in the notice)",
 }
 
+# The HHS breach portal's "type of breach", in the portal's own words (the practitioner picks the
+# same one there). Stored as the values (left); "" is not answered yet.
+BREACH_TYPES = {
+    "hacking": "Hacking/IT Incident",
+    "improper_disposal": "Improper Disposal",
+    "loss": "Loss",
+    "theft": "Theft",
+    "unauthorized": "Unauthorized Access/Disclosure",
+    "other": "Other",
+}
+BREACH_TYPE_CHOICES = {"": "Not answered", **BREACH_TYPES}
+
 SECURED_BY = {
     "none": "Neither encrypted nor destroyed",
     "encryption": "Encrypted per HHS guidance (NIST SP 800-111 at rest; 800-52, 800-77, 800-113 in motion)",

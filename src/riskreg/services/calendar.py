@@ -124,10 +124,11 @@ class CalendarService:
             incidents=self.incidents(options, settings) if "incidents" in groups else (),
         )
 
-    def dated_records(self, kind: str) -> list[dict[str, Any]]:
+    def dated_records(self, kind: str, until: date | None = None) -> list[dict[str, Any]]:
         """The records of one kind that have a date to export, archived ones too (their dates
         are exported as cancelled, not left open), each as a dict of just the fields the events
-        are made of (`RECORD_FIELDS`).
+        are made of (`RECORD_FIELDS`). With `until`, only those with a date on or before it
+        (the agenda, `services/agenda.py`, needs no later ones).
 
         One plain SELECT of those columns: no ORM objects, no derived fields, no owner join (an
         event names no owner). Rows come in no particular order; `build_events` sorts the events.
@@ -139,6 +140,8 @@ class CalendarService:
         model = {"hazard": Hazard, "safeguard": Safeguard, "tool": Tool}[kind]
         names = RECORD_FIELDS[kind]
         dated = or_(*(getattr(model, name).is_not(None) for name in RECORD_DATES[kind]))
+        if until is not None:
+            dated = or_(*(getattr(model, name) <= until for name in RECORD_DATES[kind]))
         stmt = select(*(getattr(model, name) for name in names)).where(dated)
         with self.db.reading() as session:
             return [dict(zip(names, row, strict=True))

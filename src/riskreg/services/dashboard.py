@@ -10,7 +10,7 @@ the heat map and is not due for review.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from riskreg.domain.register import baa_gap, review_now_text
 from riskreg.domain.review import days_until
+from riskreg.services.agenda import Agenda
 from riskreg.services.current import current_cells
 from riskreg.services.register import baa_gap_clause, review_now_tool
 from riskreg.storage.database import Database
@@ -74,6 +75,19 @@ class Dashboard:
     safeguards_overdue: Section
     empty: bool
     """Nothing at all in the register yet (no owner, tool, hazard or safeguard)."""
+    practice_name: str = ""
+    """From the practice settings, so the dashboard says whose register it is."""
+    agenda: Agenda | None = None
+    """What is due soon, across everything (`build_home` fills it; reports do not need it)."""
+    open_incidents: tuple[dict[str, Any], ...] = ()
+    """Incidents that still owe a notice, soonest first (`build_home` fills it)."""
+
+    @property
+    def need_action(self) -> int:
+        """What the summary counts: the register's lists that need action now, and every
+        incident that still owes a notice (a breach is the most urgent thing there is)."""
+        return (self.review_now.total + self.reviews_overdue.total + self.baa_gaps.total
+                + self.safeguards_overdue.total + len(self.open_incidents))
 
 
 def build_dashboard(
@@ -98,7 +112,38 @@ def build_dashboard(
             baas_expiring=_baas_expiring(session, today, limit),
             safeguards_overdue=_safeguards_overdue(session, today, limit),
             empty=hazards == 0 and _register_empty(session),
+            practice_name=_practice_name(session),
         )
+
+
+AGENDA_DAYS = 7
+"""The dashboard's agenda looks this many days ahead ("Due in the next 7 days")."""
+
+
+def build_home(db: Database, today: date, *, agenda_days: int = AGENDA_DAYS) -> Dashboard:
+    """The dashboard screen's model: `build_dashboard`, plus the agenda and the incidents that
+    still owe a notice (each read by its own service, so their rules stay there)."""
+    from riskreg.services.agenda import build_agenda
+
+    board = build_dashboard(db, today)
+    try:
+        from riskreg.services.incidents import IncidentService
+    except ImportError:  # the breach workflow is not installed in this build
+        owing: tuple[dict[str, Any], ...] = ()
+    else:
+        owing = tuple(IncidentService(db, today=lambda: today).open_deadlines())
+    return replace(board, agenda=build_agenda(db, today, agenda_days), open_incidents=owing)
+
+
+def _practice_name(session: Session) -> str:
+    from riskreg.storage.models import PracticeSettings
+
+    name = session.exec(
+        select(PracticeSettings.practice_name)
+        .where(col(PracticeSettings.archived_at).is_(None))
+        .order_by(col(PracticeSettings.id))
+    ).first()
+    return name or ""
 
 
 def _current_hazard() -> tuple[Any, ...]:

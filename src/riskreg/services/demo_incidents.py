@@ -71,6 +71,7 @@ def _annual_log(service: IncidentService, db: Database, days: Callable[[int], da
         "title": "Appointment reminder emailed to the wrong client",
         "description": "A reminder with another client's name and appointment time went to a "
         "client with a similar email address. The recipient replied to say so.",
+        "breach_type": "unauthorized",
         "occurred_on": days(19), "discovered_on": days(18), "discovered_by": "Practitioner",
         "hazards": [hazard] if hazard else [],
     })
@@ -114,6 +115,7 @@ def _media_and_hhs(service: IncidentService, db: Database, days: Callable[[int],
         "title": "Ransomware at the billing service",
         "description": "The billing service reported that ransomware encrypted and copied its "
         "claims server, including the practice's claims files.",
+        "breach_type": "hacking",
         "occurred_on": days(45), "occurred_until": days(43), "discovered_on": days(35),
         "discovered_by": "Billing service account manager (phone call)",
         "ba_involved": True, "ba_tool": tool, "ba_discovered_on": days(42), "ba_is_agent": True,
@@ -165,6 +167,7 @@ def _low_probability(service: IncidentService, db: Database, days: Callable[[int
         "title": "Treatment summary faxed to the wrong clinic",
         "description": "A one-page treatment summary was faxed to a neighbouring clinic because "
         "of a mistyped number.",
+        "breach_type": "unauthorized",
         "occurred_on": days(121), "discovered_on": days(120), "discovered_by": "Practitioner",
         "hazards": [hazard] if hazard else [],
     })

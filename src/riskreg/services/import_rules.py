@@ -30,7 +30,8 @@ REFERENCE = re.compile(r"INC-\d{4}-\d{3,}")
 # Each step of an incident row: its model, the row's fields for the model's (file field: model
 # field), and the answer whose absence means the step is not answered yet.
 _INCIDENT_STEPS: tuple[tuple[type[inputs._Input], dict[str, str], str | None], ...] = (
-    (inputs.IntakeInput, {k: k for k in ("title", "description", "occurred_on", "occurred_until",
+    (inputs.IntakeInput, {k: k for k in ("title", "description", "breach_type", "occurred_on",
+                                         "occurred_until",
                                          "discovered_on", "discovered_by", "ba_involved",
                                          "ba_tool", "ba_discovered_on", "ba_is_agent")}, None),
     (inputs.PhiInput, {k: k for k in ("phi_involved", "phi_reason", "phi_types")},

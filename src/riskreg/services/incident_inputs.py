@@ -16,7 +16,13 @@ from pydantic_core import PydanticCustomError
 from riskreg.domain.dates import parse_date
 from riskreg.domain.determination import EXCEPTION_IDS, FACTOR_IDS, Rating
 from riskreg.domain.holds import MAX_HOLD_DAYS
-from riskreg.domain.incident_steps import NOTICE_METHODS, PHI_TYPES, SECURED_BY, STATEMENT_KINDS
+from riskreg.domain.incident_steps import (
+    BREACH_TYPES,
+    NOTICE_METHODS,
+    PHI_TYPES,
+    SECURED_BY,
+    STATEMENT_KINDS,
+)
 from riskreg.domain.limits import LONG_TEXT, MAX_COUNT
 from riskreg.services.messages import FieldProblem, label, one_of, plain_text, refused, shown
 
@@ -66,11 +72,22 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=LONG_TEXT)
 
 
+def _breach_type(value: Any) -> Any:
+    """Not answered is "" (a blank choice gives None); anything else is one of the portal's."""
+    if value is None or value == "":
+        return ""
+    if not (isinstance(value, str) and value in BREACH_TYPES):
+        raise PydanticCustomError("choice", "not one of: {options}",
+                                  {"options": ", ".join(BREACH_TYPES)})
+    return value
+
+
 class IntakeInput(_Input):
     """Step 1: what happened, when, who found it, a business associate, related hazards."""
 
     title: Annotated[Text, Field(min_length=1, max_length=120)]
     description: Text = ""
+    breach_type: Annotated[str, BeforeValidator(_breach_type)] = ""
     occurred_on: OptionalDate = None
     occurred_until: OptionalDate = None
     discovered_on: RequiredDate

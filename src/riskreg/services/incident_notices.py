@@ -14,7 +14,7 @@ from typing import Any
 
 from riskreg.datafiles import data_dir
 from riskreg.domain.deadlines import Plan
-from riskreg.domain.incident_steps import PHI_TYPES
+from riskreg.domain.incident_steps import BREACH_TYPES, PHI_TYPES
 from riskreg.domain.obligations import Obligation
 from riskreg.domain.state_rules import state_rules
 from riskreg.domain.workdays import WEEKDAY_NAMES
@@ -91,7 +91,10 @@ def render_drafts(
         "hhs", names["hhs"],
         _fill("hhs-portal-checklist.md", values, due_line=_due_line(hhs, today),
               track_line=_track_line(hhs), part2_line=_part2_line(plan),
-              notices_lines=_notices_lines(record), location_line=_location_line(record)),
+              notices_lines=_notices_lines(record), location_line=_location_line(record),
+              breach_type_line=_breach_type_line(record),
+              # Nested under its checklist item: indented, or Markdown ends the list there.
+              phi_types=_nested(values["phi_types"])),
     ))
     return drafts
 
@@ -114,6 +117,17 @@ def _location_line(record: dict[str, Any]) -> str:
     if not found:
         return "[TO DO]"
     return "; ".join(found) + " (from the tools linked to this incident: check)"
+
+
+def _breach_type_line(record: dict[str, Any]) -> str:
+    """The portal's type of breach, as answered in the intake (step 1)."""
+    chosen = BREACH_TYPES.get(record.get("breach_type") or "")
+    return chosen or "[TO DO: choose it in step 1, What happened, or on the portal]"
+
+
+def _nested(lines: str) -> str:
+    """`lines` as items nested under the checklist item above them (two spaces in)."""
+    return "\n".join(f"  {line}" if line else line for line in lines.splitlines())
 
 
 def _fill(template: str, values: dict[str, str], **more: str) -> str:

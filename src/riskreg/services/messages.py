@@ -82,6 +82,7 @@ LABELS: dict[str, str] = {
     # the breach workflow, step by step
     "IntakeInput.title": "a short title",
     "IntakeInput.description": "what happened",
+    "breach_type": "the type of breach",
     "occurred_on": "the date it happened",
     "occurred_until": "the last day it happened",
     "discovered_on": "the discovery date",

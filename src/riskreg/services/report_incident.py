@@ -115,6 +115,8 @@ def _timeline(dossier: IncidentDossier) -> Section:
 
 def _facts(r: dict[str, Any]) -> Section:
     facts = [
+        ("Type of breach", steps.BREACH_TYPE_CHOICES.get(r.get("breach_type") or "",
+                                                         "not answered")),
         ("Occurred", _d(r["occurred_on"]) + (f" to {_d(r['occurred_until'])}"
                                              if r["occurred_until"] else "")),
         ("Discovered", f"{_d(r['discovered_on'])} by {r['discovered_by'] or '—'}"),

@@ -39,6 +39,8 @@ class Incident(Tracked, table=True):
     # a client (the UI reminds). The description never leaves the app in file names or logs.
     title: str = Field(max_length=120)
     description: str = Field(default="")
+    breach_type: str = Field(default="", max_length=30)
+    """The HHS portal's type of breach (domain.incident_steps.BREACH_TYPES); "" not answered."""
     occurred_on: date | None = None
     occurred_until: date | None = None
     discovered_on: date = Field(index=True)

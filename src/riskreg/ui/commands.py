@@ -63,6 +63,12 @@ def action_commands(app: RiskRegApp) -> Iterator[SystemCommand]:
                         "Step the dashboard's heat map through the inherent, current and target "
                         "risk",
                         app.toggle_heat_map)
+    from riskreg.ui.widgets.agenda_panel import show_agenda
+
+    yield SystemCommand("What is due this week",
+                        "Overdue and due in the next 7 days: reviews, safeguards, BAA expiries "
+                        "and incident deadlines (riskreg due on the command line)",
+                        partial(show_agenda, app))
     from riskreg.ui.dialogs.export_calendar import open_export_dialog
 
     yield SystemCommand("Export deadlines to a calendar (.ics)",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import OptionList
@@ -22,7 +22,6 @@ class OpenIncidentsPanel(Vertical):
         border: round $panel-lighten-2;
         border-title-color: $text-primary;
         height: auto;
-        column-span: 2;
         padding: 0;
         display: none;
         &:focus-within { border: round $primary; }
@@ -44,23 +43,8 @@ class OpenIncidentsPanel(Vertical):
         yield OptionList(id="open-incidents")
 
     def update(self, board: Any, palette: Any) -> None:
-        """Called with the dashboard's read model; incidents are read by their own service."""
-        self._fetch()
-
-    @work(thread=True, exclusive=True, group="dashboard-incidents", exit_on_error=False)
-    def _fetch(self) -> None:
-        from riskreg.services.incidents import IncidentService
-
-        register = getattr(self.app, "register", None)
-        if register is None:
-            return
-        try:
-            rows = IncidentService(register.db, today=register.today).open_deadlines()
-        except Exception as error:  # noqa: BLE001 (said plainly, never a traceback)
-            self.app.call_from_thread(self.notify, f"Open incidents: {error}", severity="error",
-                                      markup=False)
-            return
-        self.app.call_from_thread(self.show_rows, rows)
+        """Called with the dashboard's read model, which holds the incidents owing a notice."""
+        self.show_rows(list(board.open_incidents))
 
     def show_rows(self, rows: list[dict[str, Any]]) -> None:
         palette = self.app.palette  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from riskreg.domain.determination import (
     SECURED_STEP,
     factor_options,
 )
-from riskreg.domain.incident_steps import CHOICE_LABELS, PHI_TYPES, SECURED_BY
+from riskreg.domain.incident_steps import BREACH_TYPES, CHOICE_LABELS, PHI_TYPES, SECURED_BY
 from riskreg.services.incident_inputs import IntakeInput, max_length
 from riskreg.ui.incidents.form import (
     checkbox,
@@ -49,7 +49,8 @@ OUTCOMES = {
 
 class IntakePanel(StepPanel):
     step_id = "intake"
-    fields = ("title", "description", "occurred_on", "occurred_until", "discovered_on",
+    fields = ("title", "description", "breach_type", "occurred_on", "occurred_until",
+              "discovered_on",
               "discovered_by", "ba_involved", "ba_tool", "ba_discovered_on", "ba_is_agent",
               "hazards")
 
@@ -60,6 +61,10 @@ class IntakePanel(StepPanel):
                   "title", required=True)
         yield row("What happened", long_input("description"), "description",
                   "in plain words; no client names")
+        yield row("Type of breach", choice("breach_type",
+                                           [(v, k) for k, v in BREACH_TYPES.items()],
+                                           "Not answered"),
+                  "breach_type", "as the HHS breach portal asks it")
         yield row("Happened on", date_input("occurred_on"), "occurred_on",
                   "the first day, if known")
         yield row("…until", date_input("occurred_until"), "occurred_until",

@@ -1,8 +1,9 @@
 """The dashboard: the heat map and what needs attention, each item opening its record.
 
 The panels are a tuple of factories (PANELS); each panel has `update(board, palette)` and is
-filled from one read model (`services.dashboard.Dashboard`). To add a panel (open incidents with
-the days left to their next deadline, say), add its factory here and its data to the model.
+filled from one read model (`services.dashboard.Dashboard`, built by `build_home`). To add a
+panel, add its factory here and its data to the model. The open incidents (with the days left to
+their next deadline) are above the grid, shown only while an incident owes a notice.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from textual.widgets import Static
 
 from riskreg.ui.incidents.dashboard_panel import OpenIncidentsPanel
 from riskreg.ui.messages import LoadFailed, ShowHazardsInCell
-from riskreg.ui.render import Palette, plural
+from riskreg.ui.render import Palette, plain, plural
+from riskreg.ui.widgets.agenda_panel import AgendaPanel
 from riskreg.ui.widgets.area import AreaWidget
 from riskreg.ui.widgets.attention import AttentionPanel, Sections
 from riskreg.ui.widgets.heatmap import HeatMap, next_level
@@ -74,12 +76,14 @@ def _safeguards(board: Any) -> Sections:
 
 
 PANELS: tuple[Callable[[], Widget], ...] = (
-    lambda: HeatPanel(id="heat-panel"),
-    lambda: AttentionPanel("Reviews", _reviews, id="reviews-panel"),
-    lambda: AttentionPanel("Business associate agreements", _baas, id="baa-panel"),
-    lambda: AttentionPanel("Safeguards", _safeguards, id="safeguards-panel"),
-    lambda: OpenIncidentsPanel(id="incidents-panel"),
+    lambda: HeatPanel(id="heat-panel", classes="half"),
+    lambda: AgendaPanel(id="agenda-panel", classes="half"),
+    lambda: AttentionPanel("Reviews", _reviews, id="reviews-panel", classes="third"),
+    lambda: AttentionPanel("Agreements (BAAs)", _baas, id="baa-panel", classes="third"),
+    lambda: AttentionPanel("Safeguards", _safeguards, id="safeguards-panel", classes="third"),
 )
+"""The grid under the open incidents: the heat map beside what is due soon, then the three
+lists of what needs action."""
 
 
 class DashboardArea(AreaWidget):
@@ -88,10 +92,11 @@ class DashboardArea(AreaWidget):
         layout: vertical;
         #summary { height: 1; padding: 0 1; color: $text-muted; }
         #panels {
-            grid-size: 2;
-            grid-columns: 1fr 1fr;
-            grid-rows: 1fr 1fr auto;
+            grid-size: 6;
+            grid-rows: 1fr 1fr;
             height: 1fr;
+            .half { column-span: 3; }
+            .third { column-span: 2; }
         }
     }
     """
@@ -105,6 +110,8 @@ class DashboardArea(AreaWidget):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="summary", markup=False)
+        # Above everything: an incident that owes a notice is the most urgent thing there is.
+        yield OpenIncidentsPanel(id="incidents-panel")
         with Grid(id="panels"):
             for make in PANELS:
                 yield make()
@@ -135,11 +142,11 @@ class DashboardArea(AreaWidget):
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def _fetch(self) -> None:
-        from riskreg.services.dashboard import build_dashboard
+        from riskreg.services.dashboard import build_home
 
         register = self.riskreg.register
         try:
-            board = build_dashboard(register.db, register.today())
+            board = build_home(register.db, register.today())
         except Exception as error:  # noqa: BLE001 (shown to the user)
             self.post_message(LoadFailed(f"dashboard: {error}"))
             return
@@ -153,6 +160,7 @@ class DashboardArea(AreaWidget):
     def show_board(self, board: Any) -> None:
         self.board = board
         palette = self.riskreg.palette
+        self.query_one(OpenIncidentsPanel).update(board, palette)
         for panel in self.query_one("#panels").children:
             panel.update(board, palette)  # type: ignore[attr-defined]
         self.query_one("#summary", Static).update(self._summary(board))
@@ -161,13 +169,14 @@ class DashboardArea(AreaWidget):
         if board.empty:
             return Text("The register is empty: ctrl+p → “Load the starter register”, "
                         "or press 2 and n to add your first tool.")
-        needs = (board.review_now.total + board.reviews_overdue.total + board.baa_gaps.total
-                 + board.safeguards_overdue.total)
-        text = Text(f"{board.today:%A} {board.today.isoformat()} · "
-                    f"{plural(board.hazards, 'current hazard')} · ")
+        needs = board.need_action
+        practice = f"{plain(board.practice_name)} · " if board.practice_name else ""
+        # What needs action before the count of hazards: at 80 columns the line's end is cut.
+        text = Text(f"{practice}{board.today:%A} {board.today.isoformat()} · ")
         palette = self.riskreg.palette
         text.append(f"{needs:,} need action" if needs else "nothing needs action",
                     palette["error" if needs else "success"])
+        text.append(f" · {plural(board.hazards, 'current hazard')}")
         return text
 
     @on(HeatMap.CellSelected)
