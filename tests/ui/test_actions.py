@@ -8,6 +8,7 @@ import pytest
 from pilot_helpers import area, new_record_form, ready, settle, table_titles
 from textual.widgets import Input, TextArea
 
+from riskreg.ui.dialogs.base import UnsavedQuestion
 from riskreg.ui.dialogs.confirm import ConfirmDialog
 from riskreg.ui.dialogs.picker import LinkPicker
 from riskreg.ui.dialogs.review import ReviewDialog
@@ -170,6 +171,52 @@ async def test_the_record_screen_offers_the_same_actions(make_app, register, sma
         await settle(pilot)
         assert len(register.reviews(phishing)) == 1
         assert "Reviews (1)" in app.screen.query_one("DetailPane").text
+
+
+async def test_a_review_re_scores_the_hazard_and_the_record_shows_its_notes_and_scores(
+        make_app, register, small_register):
+    # Finding 23: "Scores now: inherent 4×4 (High), ..." with no way to change them; the notes
+    # were not shown afterwards; the hazard stayed flagged with no word why.
+    phishing = small_register["phishing"]["public_id"]  # 4×4, linked to Scribe AI (no BAA)
+    app = make_app(area="hazards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot, 1)
+        dialog = app.screen
+        assert isinstance(dialog, ReviewDialog)
+        about = str(dialog.query_one("#about").content)
+        assert "inherent 4×4 (High), current 4×4 (High), target 2×2 (Low)" in about
+        await pilot.press(*"Asked vendor for BAA; retention unknown.")
+        await pilot.press("shift+tab", "shift+tab", "shift+tab", "shift+tab")  # current likelihood
+        await pilot.press("left", "left", "tab", "left")  # current 2×3
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.public_id == phishing
+        hazard = register.get("hazard", phishing)
+        assert (hazard["current_likelihood"], hazard["current_impact"], hazard["likelihood"]) == (
+            2, 3, 4)
+        [said] = [n.message for n in app._notifications if "Review recorded" in n.message]
+        assert "stays flagged for review because linked tool 'Scribe AI' handles PHI" in said
+        assert "once that tool's BAA is signed" in said
+        text = app.screen.query_one("DetailPane").text
+        assert "Reviewed 2026-11-26" in text
+        assert "Scores: inherent 4×4, current 4×4 → 2×3, target 2×2" in text
+        assert "Notes: Asked vendor for BAA; retention unknown." in text
+
+
+async def test_a_review_left_with_a_changed_score_asks_before_discarding_it(
+        make_app, register, small_register):
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("r")
+        await settle(pilot, 1)
+        await pilot.press("shift+tab", "right")  # the target impact, 2 -> 3
+        await pilot.press("escape")
+        assert isinstance(app.screen, UnsavedQuestion)  # Save / Discard / Keep editing
 
 
 async def test_a_tool_says_whether_a_vendor_receives_client_data_and_asks_a_vendor_s_questions_only_then(  # noqa: E501

@@ -13,7 +13,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from riskreg.domain.current_risk import current_basis, review_scores
+from riskreg.domain.current_risk import current_basis, review_change
 from riskreg.domain.register import VENDOR_CHECKLIST
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS
 from riskreg.domain.vocabulary import AI_TOOL_CATEGORIES
@@ -186,19 +186,22 @@ def _links(out: Text, kind: str, linked: dict[str, list[dict[str, Any]]], palett
 
 
 def _reviews(out: Text, reviews: list[dict[str, Any]], palette: Palette) -> None:
+    """Each review: its day (and when it was recorded), the scores before → after, its notes on
+    their own line (finding 23: they were cut off after the scores)."""
     out.append(f"\nReviews ({len(reviews)})\n", palette["bold"])
     if not reviews:
         out.append("  not reviewed yet\n", palette["muted"])
     for rv in reviews:
-        out.append(f"  {plain(rv['reviewed_on'])}  ")
-        out.append(
-            review_scores(rv),
-            palette["muted"],
-        )
-        if rv.get("notes"):
-            out.append("  ")
-            out.append_text(literal(rv["notes"]))
+        out.append(f"  Reviewed {plain(rv['reviewed_on'])}")
+        if rv.get("recorded_at"):
+            out.append(f"  (recorded {plain(rv['recorded_at'])})", palette["muted"])
+        out.append("\n    Scores: ")
+        out.append(review_change(rv), palette["muted"])
         out.append("\n")
+        if rv.get("notes"):
+            out.append("    Notes: ")
+            out.append_text(literal(rv["notes"]))
+            out.append("\n")
 
 
 def _history(out: Text, history: list[dict[str, Any]], palette: Palette) -> None:
