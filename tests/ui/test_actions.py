@@ -219,6 +219,46 @@ async def test_a_review_left_with_a_changed_score_asks_before_discarding_it(
         assert isinstance(app.screen, UnsavedQuestion)  # Save / Discard / Keep editing
 
 
+async def test_a_linked_record_opens_from_the_record_screen_and_escape_comes_back(
+        make_app, register, small_register):
+    # Finding 22: "Tools (1) Nabla-like AI scribe" on a hazard in full; Tab or Enter did not open
+    # the tool, and the link was not in either record's history.
+    from riskreg.ui.widgets.record_body import LinkedRecord
+
+    phishing = small_register["phishing"]["public_id"]
+    scribe = small_register["scribe"]["public_id"]
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("end", "enter")  # Phishing email, linked to Scribe AI
+        await settle(pilot)
+        hazard_screen = app.screen
+        assert hazard_screen.public_id == phishing
+        assert "Linked to tool Scribe AI" in hazard_screen.query_one("DetailPane").text
+        await pilot.press("tab")
+        assert isinstance(app.focused, LinkedRecord) and app.focused.public_id == scribe
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (app.screen.kind, app.screen.public_id) == ("tool", scribe)
+        text = app.screen.query_one("DetailPane").text
+        assert "Linked to hazard Phishing email" in text
+        await pilot.press("tab", "enter")  # from the tool, back to its hazard: and so on
+        await settle(pilot)
+        assert (app.screen.kind, app.screen.public_id) == ("hazard", phishing)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert app.screen is hazard_screen
+        assert app.focused.public_id == scribe  # where the user left it
+
+        register.unlink(phishing, "tool", scribe)
+        app.register_changed("hazard", phishing)
+        await settle(pilot)
+        text = hazard_screen.query_one("DetailPane").text
+        assert "Unlinked from tool Scribe AI" in text and "Tools (0)" in text
+        assert [e["linked"] for e in register.history(scribe, "tool")
+                if e["linked"]] == [("hazard", "Phishing email")] * 2
+
+
 async def test_a_tool_says_whether_a_vendor_receives_client_data_and_asks_a_vendor_s_questions_only_then(  # noqa: E501
         make_app, register, small_register):
     # "Handles PHI: No" on a laptop full of notes read as false (new-user run, finding 8): the

@@ -189,12 +189,22 @@ class RegisterService:
     def is_empty(self) -> bool:
         return all(self.count(kind) == 0 for kind in ("owner", "tool", "hazard", "safeguard"))
 
-    def history(self, public_id: str) -> list[dict[str, Any]]:
-        """The audit events about one record, oldest first."""
+    def history(self, public_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+        """The audit events about one record, oldest first. Given the record's `kind`, its links
+        and unlinks too (logged about the link row), each with `linked`: (the other record's
+        kind, its name)."""
+        from riskreg.services.links import links_of
+
         with self.db.reading() as session:
+            events = [(e, None) for e in audit.history(session, public_id)]
+            if kind is not None:
+                for link_id, other_kind, name in links_of(session, kind, _find(session, kind, public_id)):
+                    events += [(e, (other_kind, name)) for e in audit.history(session, link_id)
+                               if e.action in ("link", "unlink")]
+            events.sort(key=lambda pair: pair[0].id)
             return [
-                {"at": e.at, "action": e.action, "changes": e.changes}
-                for e in audit.history(session, public_id)
+                {"at": e.at, "action": e.action, "changes": e.changes, "linked": linked}
+                for e, linked in events
             ]
 
     # -- writing -------------------------------------------------------------------------------
