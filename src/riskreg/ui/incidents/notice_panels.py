@@ -180,7 +180,9 @@ class CloseoutPanel(StepPanel):
                      classes="guidance", markup=False)
         yield OptionList(id="closeout-hazards", compact=True)
         with Horizontal(classes="buttons"):
+            yield Button("Link an existing hazard…", id="link-hazard", compact=True)
             yield Button("New hazard", id="new-hazard", compact=True)
+        with Horizontal(classes="buttons"):  # its own row: three buttons are cut at 80 columns
             yield Button("New safeguard for the highlighted hazard", id="new-safeguard",
                          compact=True)
         with Horizontal(classes="buttons"):
@@ -234,6 +236,36 @@ class CloseoutPanel(StepPanel):
         hazards = self.query_one("#closeout-hazards", OptionList)
         option = hazards.highlighted_option
         return option.id if option is not None and not option.disabled else None
+
+    @on(Button.Pressed, "#link-hazard")
+    def _link_hazards(self) -> None:
+        """Tick the register's hazards this incident relates to, untick to unlink (finding 13:
+        the starter register's "Laptop lost or stolen" could not be tied to a laptop incident).
+        Each tick is written at once by the incident service, audited, and flags the hazard for
+        review; the picker reads and writes in a thread."""
+        from riskreg.ui.dialogs.picker import LinkPicker
+
+        service, register, ref = self.wizard.service, self.wizard.riskreg.register, self.ref
+        if register is None:
+            return
+        heading = f"Link hazards to {ref}"
+        hint = ("Tick the hazards of the register this incident relates to: each is flagged for "
+                "review. Untick one to unlink it.")
+
+        def toggle(hazard_id: str, link: bool) -> None:
+            revision = service.get(ref)["revision"]
+            if link:
+                service.link_hazard(ref, hazard_id, revision)
+            else:
+                service.unlink_hazard(ref, hazard_id, revision)
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.wizard.reload(then=lambda: self.after_fill(self.wizard.record))
+                self.wizard.riskreg.register_changed("hazard")
+
+        self.app.push_screen(LinkPicker(heading, hint, hazard_choices(service, register, ref),
+                                        toggle), done)
 
     @on(Button.Pressed, "#new-hazard")
     def _new_hazard(self) -> None:
@@ -293,3 +325,23 @@ class CloseoutPanel(StepPanel):
     @on(Button.Pressed, "#reopen-incident")
     def _reopen(self) -> None:
         self.wizard.run_save_step(lambda service: service.reopen(self.ref, self.revision), stay=True)
+
+
+def hazard_choices(service: Any, register: Any, ref: str) -> Any:
+    """The picker's fetch for an incident's hazards: those linked first (ticked), then the
+    register's hazards matching the filter. Called in a thread."""
+    from riskreg.services.register import ListQuery
+    from riskreg.ui.dialogs.picker import Choice, LinkPicker
+
+    def fetch(text: str) -> tuple[list[Any], int]:
+        needle = text.strip().lower()
+        linked = service.get(ref).get("hazards") or []
+        choices = [Choice(h["public_id"], h["title"], "linked", True)
+                   for h in linked if not needle or needle in h["title"].lower()]
+        seen = {c.value for c in choices}
+        page = register.list("hazard", ListQuery(text=text, limit=LinkPicker.LIMIT))
+        choices += [Choice(h["public_id"], h["title"], f"{h['level']} {h['score']}")
+                    for h in page.rows if h["public_id"] not in seen]
+        return choices, max(page.total, len(choices))
+
+    return fetch
