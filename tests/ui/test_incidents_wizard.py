@@ -295,6 +295,36 @@ async def test_a_notice_sent_after_its_due_date_is_tracked_as_late(make_app, db)
     assert status["individuals"]["late_by"] == 5
 
 
+async def test_the_hhs_notice_sent_before_the_individual_notices_is_remarked_on(make_app, db):
+    # Finding 30: the HHS notice (500 or more) could be recorded before the individual notices
+    # with no remark, though 164.408(b) has it given contemporaneously; and the header named the
+    # next notice in engine words ("next: hhs").
+    svc = incidents_service(db)
+    r = seed_to_plan(svc, discovered="2026-11-02", affected=600, residents={"CO": 600})
+    r = svc.complete_step(r["reference"], "plan", r["revision"])
+    svc.complete_step(r["reference"], "notices", r["revision"])
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_wizard(pilot, "INC-2026-001")
+        await at_step(pilot, "tracking")
+        head = plain_text(app.screen.query_one("#incident-head"))
+        nxt = head.split(" · next: ")[1]  # named in words, not by an engine id (hhs, state:CO)
+        assert nxt[0].isupper() and ":" not in nxt.split(" 20")[0], head
+        fill(app, obligation_id="hhs", sent_on="2026-11-20", method="portal")
+        await click(pilot, "#record-notice")
+        [toast] = [n.message for n in app._notifications if "individual notices" in n.message]
+        assert toast.startswith("Notify HHS (with the individual notices): sent before the "
+                                "individual notices (HHS on 2026-11-20; no individual notice")
+        assert "164.408(b)" in toast
+        assert "sent before the individual notices" in panel_text(app)  # in the plan's warnings
+        assert any("sent before the individual" in w for w in svc.get("INC-2026-001")["warnings"])
+
+        fill(app, obligation_id="individuals", sent_on="2026-11-20", method="mail", count="600")
+        await click(pilot, "#record-notice")  # the same day: contemporaneous, no warning
+        assert "sent before the individual notices" not in panel_text(app)
+    assert not any("sent before the individual" in w for w in svc.get("INC-2026-001")["warnings"])
+
+
 async def test_a_change_made_elsewhere_is_not_overwritten(make_app, db):
     svc = incidents_service(db)
     r = svc.create({"title": "Phone lost", "discovered_on": "2026-11-20"})

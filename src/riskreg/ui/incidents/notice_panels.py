@@ -144,8 +144,22 @@ class TrackingPanel(StepPanel):
 
     def save(self, service: Any) -> dict[str, Any]:
         if self.dirty:
-            return service.record_notice_sent(self.ref, self._notice(), self.revision)
+            return self._record_notice(service)
         return service.complete_step(self.ref, self.step_id, self.revision)
+
+    def _record_notice(self, service: Any) -> dict[str, Any]:
+        """Record the notice (in the save's thread); a warning it gives rise to, such as the HHS
+        notice sent before the individual ones, is also said at once: the plan's list of
+        warnings is further up the step."""
+        from riskreg.domain.obligations import HHS_EARLY
+
+        before = set((self.record or {}).get("warnings") or [])
+        saved = service.record_notice_sent(self.ref, self._notice(), self.revision)
+        for warning in saved.get("warnings") or []:
+            if HHS_EARLY in warning and warning not in before:
+                self.app.call_from_thread(self.notify, warning, title="Recorded, but note",
+                                          severity="warning", timeout=12, markup=False)
+        return saved
 
     def _notice(self) -> dict[str, Any]:
         values = self.values()
@@ -154,8 +168,7 @@ class TrackingPanel(StepPanel):
 
     @on(Button.Pressed, "#record-notice")
     def _record(self) -> None:
-        self.wizard.run_save_step(lambda service: service.record_notice_sent(
-            self.ref, self._notice(), self.revision), stay=True)
+        self.wizard.run_save_step(self._record_notice, stay=True)
 
     @on(Button.Pressed, "#withdraw-notice")
     def _withdraw(self) -> None:
