@@ -515,3 +515,17 @@ def test_a_hold_on_the_discovery_day_itself_is_allowed():
 def test_a_negative_internal_target_is_refused():
     with pytest.raises(ValidationError):
         compute_plan(BreachFacts(date(2026, 3, 10), 3), TODAY, internal_target_days=-1)
+
+
+def test_the_hhs_notice_before_the_individual_notices_is_warned_about_not_refused():
+    # 45 CFR 164.408(b): for 500 or more, HHS is told contemporaneously with the individuals.
+    from riskreg.domain.obligations import hhs_sent_early
+
+    name = "Notify HHS (with the individual notices)"
+    assert hhs_sent_early([], [], name) is None
+    assert hhs_sent_early([date(2026, 11, 20)], [date(2026, 11, 20)], name) is None
+    assert hhs_sent_early([date(2026, 11, 21)], [date(2026, 11, 20)], name) is None
+    early = hhs_sent_early([date(2026, 11, 20)], [], name)
+    assert early.startswith(f"{name}: sent before the individual notices (HHS on 2026-11-20; no ")
+    later = hhs_sent_early([date(2026, 11, 20)], [date(2026, 11, 27)], name)
+    assert "the first individual notice is recorded on 2026-11-27" in later

@@ -136,6 +136,41 @@ def test_marking_reviewed_records_the_scores_and_sets_the_next_review(register):
     assert (review["likelihood"], review["impact"], review["notes"]) == (3, 5, "checked")
 
 
+def test_a_review_re_scores_the_hazard_in_the_same_transaction_and_keeps_the_scores_before(
+        db, register):
+    # Finding 23: the review dialog showed the scores and could not change them.
+    from riskreg.services.audit_check import verify_database
+
+    hazard = register.create("hazard", HAZARD)  # inherent 3×5, target 2×2, no current assessment
+    reviewed = register.mark_reviewed(
+        hazard["public_id"], date(2026, 11, 20), "Asked vendor for BAA; retention unknown.",
+        expected_revision=1,
+        scores={"likelihood": 4, "impact": 5, "current_likelihood": 2, "current_impact": 3,
+                "target_likelihood": 2, "target_impact": 2})
+    assert (reviewed["likelihood"], reviewed["score"]) == (4, 20)
+    assert (reviewed["current_likelihood"], reviewed["current_impact"],
+            reviewed["current_from"]) == (2, 3, date(2026, 11, 20))
+    [review] = register.reviews(hazard["public_id"])
+    assert (review["likelihood"], review["current_likelihood"], review["current_impact"]) == (
+        4, 2, 3)
+    # before: inherent 3×5, current 3×5 (it equalled inherent); the target did not change
+    assert review["before"] == {"likelihood": 3, "current_likelihood": 3, "current_impact": 5}
+    assert review["recorded_at"] is not None
+    changes = [e["changes"] for e in register.history(hazard["public_id"])]
+    assert '"likelihood": [3, 4]' in changes[-1] and '"last_reviewed_on"' in changes[-1]
+    assert verify_database(db).ok  # the audit log explains the review and the new scores
+
+
+def test_a_review_with_a_score_out_of_range_changes_nothing(register):
+    hazard = register.create("hazard", HAZARD)
+    with pytest.raises(ValidationError) as refused:
+        register.mark_reviewed(hazard["public_id"], date(2026, 11, 20), "", 1,
+                               scores={"impact": 6})
+    assert refused.value.field == "impact"
+    assert register.reviews(hazard["public_id"]) == []
+    assert register.get("hazard", hazard["public_id"])["revision"] == 1
+
+
 def test_overdue_lists_only_hazards_past_their_review_date(register):
     register.create("hazard", {**HAZARD, "title": "Late", "next_review_on": "2026-11-01"})
     register.create("hazard", {**HAZARD, "title": "Fine", "next_review_on": "2026-12-01"})

@@ -8,6 +8,7 @@ import pytest
 from pilot_helpers import area, new_record_form, ready, settle, table_titles
 from textual.widgets import Input, TextArea
 
+from riskreg.ui.dialogs.base import UnsavedQuestion
 from riskreg.ui.dialogs.confirm import ConfirmDialog
 from riskreg.ui.dialogs.picker import LinkPicker
 from riskreg.ui.dialogs.review import ReviewDialog
@@ -170,6 +171,92 @@ async def test_the_record_screen_offers_the_same_actions(make_app, register, sma
         await settle(pilot)
         assert len(register.reviews(phishing)) == 1
         assert "Reviews (1)" in app.screen.query_one("DetailPane").text
+
+
+async def test_a_review_re_scores_the_hazard_and_the_record_shows_its_notes_and_scores(
+        make_app, register, small_register):
+    # Finding 23: "Scores now: inherent 4×4 (High), ..." with no way to change them; the notes
+    # were not shown afterwards; the hazard stayed flagged with no word why.
+    phishing = small_register["phishing"]["public_id"]  # 4×4, linked to Scribe AI (no BAA)
+    app = make_app(area="hazards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot, 1)
+        dialog = app.screen
+        assert isinstance(dialog, ReviewDialog)
+        about = str(dialog.query_one("#about").content)
+        assert "inherent 4×4 (High), current 4×4 (High), target 2×2 (Low)" in about
+        await pilot.press(*"Asked vendor for BAA; retention unknown.")
+        await pilot.press("shift+tab", "shift+tab", "shift+tab", "shift+tab")  # current likelihood
+        await pilot.press("left", "left", "tab", "left")  # current 2×3
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.public_id == phishing
+        hazard = register.get("hazard", phishing)
+        assert (hazard["current_likelihood"], hazard["current_impact"], hazard["likelihood"]) == (
+            2, 3, 4)
+        [said] = [n.message for n in app._notifications if "Review recorded" in n.message]
+        assert "stays flagged for review because linked tool 'Scribe AI' handles PHI" in said
+        assert "once that tool's BAA is signed" in said
+        text = app.screen.query_one("DetailPane").text
+        assert "Reviewed 2026-11-26" in text
+        assert "Scores: inherent 4×4, current 4×4 → 2×3, target 2×2" in text
+        assert "Notes: Asked vendor for BAA; retention unknown." in text
+
+
+async def test_a_review_left_with_a_changed_score_asks_before_discarding_it(
+        make_app, register, small_register):
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("r")
+        await settle(pilot, 1)
+        await pilot.press("shift+tab", "right")  # the target impact, 2 -> 3
+        await pilot.press("escape")
+        assert isinstance(app.screen, UnsavedQuestion)  # Save / Discard / Keep editing
+
+
+async def test_a_linked_record_opens_from_the_record_screen_and_escape_comes_back(
+        make_app, register, small_register):
+    # Finding 22: "Tools (1) Nabla-like AI scribe" on a hazard in full; Tab or Enter did not open
+    # the tool, and the link was not in either record's history.
+    from riskreg.ui.widgets.record_body import LinkedRecord
+
+    phishing = small_register["phishing"]["public_id"]
+    scribe = small_register["scribe"]["public_id"]
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("end", "enter")  # Phishing email, linked to Scribe AI
+        await settle(pilot)
+        hazard_screen = app.screen
+        assert hazard_screen.public_id == phishing
+        assert "Linked to tool Scribe AI" in hazard_screen.query_one("DetailPane").text
+        await pilot.press("tab")
+        assert isinstance(app.focused, LinkedRecord) and app.focused.public_id == scribe
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (app.screen.kind, app.screen.public_id) == ("tool", scribe)
+        text = app.screen.query_one("DetailPane").text
+        assert "Linked to hazard Phishing email" in text
+        await pilot.press("tab", "enter")  # from the tool, back to its hazard: and so on
+        await settle(pilot)
+        assert (app.screen.kind, app.screen.public_id) == ("hazard", phishing)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert app.screen is hazard_screen
+        assert app.focused.public_id == scribe  # where the user left it
+
+        register.unlink(phishing, "tool", scribe)
+        app.register_changed("hazard", phishing)
+        await settle(pilot)
+        text = hazard_screen.query_one("DetailPane").text
+        assert "Unlinked from tool Scribe AI" in text and "Tools (0)" in text
+        assert [e["linked"] for e in register.history(scribe, "tool")
+                if e["linked"]] == [("hazard", "Phishing email")] * 2
 
 
 async def test_a_tool_says_whether_a_vendor_receives_client_data_and_asks_a_vendor_s_questions_only_then(  # noqa: E501

@@ -23,7 +23,7 @@ from incident_pilot import (
     type_text,
     wait_for,
 )
-from pilot_helpers import settle
+from pilot_helpers import FIXED_TODAY, settle
 
 from riskreg.ui.dialogs.base import UnsavedQuestion
 
@@ -295,6 +295,36 @@ async def test_a_notice_sent_after_its_due_date_is_tracked_as_late(make_app, db)
     assert status["individuals"]["late_by"] == 5
 
 
+async def test_the_hhs_notice_sent_before_the_individual_notices_is_remarked_on(make_app, db):
+    # Finding 30: the HHS notice (500 or more) could be recorded before the individual notices
+    # with no remark, though 164.408(b) has it given contemporaneously; and the header named the
+    # next notice in engine words ("next: hhs").
+    svc = incidents_service(db)
+    r = seed_to_plan(svc, discovered="2026-11-02", affected=600, residents={"CO": 600})
+    r = svc.complete_step(r["reference"], "plan", r["revision"])
+    svc.complete_step(r["reference"], "notices", r["revision"])
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_wizard(pilot, "INC-2026-001")
+        await at_step(pilot, "tracking")
+        head = plain_text(app.screen.query_one("#incident-head"))
+        nxt = head.split(" · next: ")[1]  # named in words, not by an engine id (hhs, state:CO)
+        assert nxt[0].isupper() and ":" not in nxt.split(" 20")[0], head
+        fill(app, obligation_id="hhs", sent_on="2026-11-20", method="portal")
+        await click(pilot, "#record-notice")
+        [toast] = [n.message for n in app._notifications if "individual notices" in n.message]
+        assert toast.startswith("Notify HHS (with the individual notices): sent before the "
+                                "individual notices (HHS on 2026-11-20; no individual notice")
+        assert "164.408(b)" in toast
+        assert "sent before the individual notices" in panel_text(app)  # in the plan's warnings
+        assert any("sent before the individual" in w for w in svc.get("INC-2026-001")["warnings"])
+
+        fill(app, obligation_id="individuals", sent_on="2026-11-20", method="mail", count="600")
+        await click(pilot, "#record-notice")  # the same day: contemporaneous, no warning
+        assert "sent before the individual notices" not in panel_text(app)
+    assert not any("sent before the individual" in w for w in svc.get("INC-2026-001")["warnings"])
+
+
 async def test_a_change_made_elsewhere_is_not_overwritten(make_app, db):
     svc = incidents_service(db)
     r = svc.create({"title": "Phone lost", "discovered_on": "2026-11-20"})
@@ -403,6 +433,58 @@ async def test_close_out_adds_a_hazard_to_the_register_linked_and_flagged(make_a
     hazard = register.list("hazard").rows[0]
     assert hazard["title"] == "Phone lost outside the office"
     assert hazard["review_now"] == "incident INC-2026-001 linked"
+
+
+async def test_close_out_links_an_existing_hazard_from_a_picker_and_unlinks_it(
+        make_app, db, register, tmp_path):
+    # Finding 13: step 12 offered only "New hazard" and "New safeguard"; the register's
+    # "Laptop lost or stolen" could not be tied to the laptop incident ("Related hazards: —").
+    from riskreg.services.reports import write_incident_report
+    from riskreg.ui.dialogs.picker import LinkPicker
+
+    laptop = register.create("hazard", {"title": "Laptop lost or stolen", "likelihood": 3,
+                                        "impact": 5, "target_likelihood": 2, "target_impact": 2})
+    register.create("hazard", {"title": "Phishing email", "likelihood": 4, "impact": 4,
+                               "target_likelihood": 2, "target_impact": 2})
+    svc = incidents_service(db)
+    r = svc.create({"title": "Laptop stolen from the car", "discovered_on": "2026-11-20"})
+    ref = r["reference"]
+    svc.save_phi(ref, {"phi_involved": False, "phi_reason": "Encrypted, no PHI on it."},
+                 r["revision"])
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_wizard(pilot, ref)
+        await at_step(pilot, "closeout")
+        await click(pilot, "#link-hazard")
+        assert isinstance(app.screen, LinkPicker)
+        await type_text(pilot, "laptop")
+        await settle(pilot)
+        await pilot.press("enter", "space")  # to the list, tick the one hazard shown
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await at_step(pilot, "closeout")
+        hazards = app.screen.query_one("#closeout-hazards")
+        assert str(hazards.get_option_at_index(0).prompt) == "Laptop lost or stolen"
+        assert [h["title"] for h in svc.get(ref)["hazards"]] == ["Laptop lost or stolen"]
+        assert register.get("hazard", laptop["public_id"])["review_now"] == f"incident {ref} linked"
+        md = write_incident_report(db, ref, tmp_path / "d.md", FIXED_TODAY)[0].read_text("utf-8")
+        assert "- **Related hazards:** Laptop lost or stolen" in md
+
+        await click(pilot, "#link-hazard")
+        await settle(pilot)
+        picker = app.screen
+        assert picker.choices.selected == [laptop["public_id"]]  # the linked one, ticked, first
+        await pilot.press("down", "space", "escape")  # untick it: unlinked
+        await settle(pilot)
+        await at_step(pilot, "closeout")
+        assert svc.get(ref)["hazards"] == []
+        assert "none linked yet" in str(app.screen.query_one("#closeout-hazards")
+                                        .get_option_at_index(0).prompt)
+    actions = [e["action"] for e in svc.history(ref) if e["entity"] == "incident_hazard"]
+    assert actions == ["link", "unlink"]
+    assert [e["linked"] for e in register.history(laptop["public_id"], "hazard")
+            if e["linked"]] == [("incident", f"{ref} Laptop stolen from the car")] * 2
 
 
 async def test_a_step_just_shown_has_nothing_unsaved_even_before_its_first_refresh(make_app, db):

@@ -123,6 +123,24 @@ def review_scores(review: dict) -> str:
     return " → ".join(parts)
 
 
+def review_change(review: dict) -> str:
+    """What a review did to the scores: "inherent 4×4 → 3×4, current 4×4 → 2×3, target 2×2"
+    (`before` holds the scores it changed), or "unchanged: inherent 4×4, ..." when it changed
+    none (as every review recorded before reviews could re-score)."""
+    before = review.get("before") or {}
+    parts = []
+    for name, prefix in (("inherent", ""), ("current", "current_"), ("target", "target_")):
+        likelihood, impact = review.get(f"{prefix}likelihood"), review.get(f"{prefix}impact")
+        if likelihood is None:
+            continue  # current, in a review recorded before the three levels
+        old = (before.get(f"{prefix}likelihood", likelihood), before.get(f"{prefix}impact", impact))
+        now = f"{likelihood}×{impact}"
+        parts.append(f"{name} {old[0]}×{old[1]} → {now}" if old != (likelihood, impact)
+                     else f"{name} {now}")
+    text = ", ".join(parts)
+    return text if before else f"unchanged: {text}"
+
+
 def current_fields(record: dict, safeguards: list[LinkedSafeguard]) -> dict:
     """The fields a hazard's record shows for its current risk (both read paths use this)."""
     assessment = None

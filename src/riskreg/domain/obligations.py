@@ -74,3 +74,25 @@ def internal_target(
     target = min(target, due)
     lapse = inside_hold(target, holds)
     return min(lapse, due) if lapse else target
+
+
+HHS_EARLY = "sent before the individual notices"
+"""Words that mark the warning below (the tracking step toasts it when it first appears)."""
+
+
+def hhs_sent_early(hhs_sent: list[date], individuals_sent: list[date], hhs_name: str) -> str | None:
+    """A warning when the HHS notice for 500 or more people was recorded as sent before any
+    notice to the affected individuals: 45 CFR 164.408(b) has it given contemporaneously with
+    them. A warning, not a refusal: the practitioner may have sent the individual notices and not
+    recorded them yet, or typed a date wrong. `hhs_sent`: the HHS notice's sent dates (of the
+    track with the individual notices only; the yearly log for fewer than 500 may go first)."""
+    if not hhs_sent:
+        return None
+    first = min(hhs_sent)
+    if individuals_sent and min(individuals_sent) <= first:
+        return None
+    after = (f"the first individual notice is recorded on {min(individuals_sent).isoformat()}"
+             if individuals_sent else "no individual notice is recorded as sent yet")
+    return (f"{hhs_name}: {HHS_EARLY} (HHS on {first.isoformat()}; {after}). 45 CFR 164.408(b) "
+            "has the HHS notice for 500 or more people given at the same time as the notices to "
+            "the individuals: send those now and record them, or check the dates recorded.")

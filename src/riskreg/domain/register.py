@@ -72,6 +72,19 @@ def review_now_text(reason: str, tool_name: str | None) -> str:
     return ""
 
 
+def review_recorded_text(hazard: dict[str, Any]) -> str:
+    """What the practitioner is told once a review is recorded (`hazard` as it is after it),
+    saying why a hazard still flagged stays so (finding 23: it stayed "Review now" with no word:
+    a review clears the reason it was flagged for, not a linked tool's missing BAA)."""
+    text = f"Review recorded; next review {hazard['next_review_on']}."
+    if hazard.get("review_now"):
+        text += (f" The hazard stays flagged for review because {hazard['review_now']}: the flag "
+                 "goes once that tool's BAA is signed (or it no longer receives client data).")
+    if hazard.get("current_note"):
+        text += f" Its current risk: {hazard['current_note']}."
+    return text
+
+
 def derived_fields(kind: str, record: dict[str, Any], today: date) -> dict[str, Any]:
     """What a record shows beside its stored fields: a hazard's levels and overdue flag, a tool's
     BAA gap, a safeguard's overdue flag. One function for both of the ways records are read (the

@@ -198,3 +198,10 @@ def action_words(action: str) -> str:
 
 def _short(text: str) -> str:
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
+
+
+def link_words(action: str, other_kind: str, name: str) -> str:
+    """A link in a record's history, from this record's side: "Linked to tool Scribe AI",
+    "Unlinked from safeguard Full-disk encryption"."""
+    verb = "Unlinked from" if action == "unlink" else "Linked to"
+    return _short(f"{verb} {other_kind} {name}")

@@ -815,7 +815,22 @@ def current_warnings(plan: Plan | None, statuses: list[dict[str, Any]]) -> list[
     if plan is None:
         return []
     done = tuple(f"{row['name']}: " for row in statuses if row["state"] == "done")
-    return [w for w in plan.warnings if not (done and w.startswith(done))]
+    warnings = [w for w in plan.warnings if not (done and w.startswith(done))]
+    return warnings + _notice_order_warnings(statuses)
+
+
+def _notice_order_warnings(statuses: list[dict[str, Any]]) -> list[str]:
+    """What the notices recorded as sent say about their order (the HHS notice before the
+    individual notices: finding 30, no remark was made)."""
+    from riskreg.domain.obligations import hhs_sent_early
+
+    def sent(row: dict[str, Any]) -> list[date]:
+        return [n["sent_on"] for n in row.get("sent") or []]
+
+    individuals = [d for row in statuses if row["id"] == "individuals" for d in sent(row)]
+    found = [hhs_sent_early(sent(row), individuals, row["name"]) for row in statuses
+             if row["id"] == "hhs" and row.get("track") == "with_individual_notice"]
+    return [w for w in found if w]
 
 
 def _parse_day(text: str, field_name: str) -> date:

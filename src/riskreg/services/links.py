@@ -2,13 +2,22 @@
 
 One query per kind of link for the whole register, for the reports and the spreadsheet export,
 which show every hazard with its links (the register service reads one record's links at a time).
+Also the link rows of one record, archived ones included, for its history: a link's audit
+events are about the link row, not about either record (finding 22: a record's history left
+out the tools and safeguards linked to it).
 """
 
 from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from typing import Any
+
+from riskreg.storage.incident_models import Incident, IncidentHazard
 from riskreg.storage.models import Hazard, HazardSafeguard, HazardTool, Safeguard, Tool
+
+LinkRow = tuple[str, str, str]
+"""(the link row's public id, the other record's kind, its name) for one link of a record."""
 
 
 def hazard_links(session: Session) -> dict[str, dict[str, list[tuple[str, str]]]]:
@@ -38,3 +47,30 @@ def hazard_links(session: Session) -> dict[str, dict[str, list[tuple[str, str]]]
 
 def empty_links() -> dict[str, list[tuple[str, str]]]:
     return {"tools": [], "safeguards": []}
+
+
+def links_of(session: Session, kind: str, obj: Any) -> list[LinkRow]:
+    """Every link row that ever joined the record `obj` (of `kind`) to another, unlinked ones
+    included, with the record at its other end: a hazard's tools, safeguards and incidents, a
+    tool's or a safeguard's hazards."""
+    rows: list[Any] = []
+    if kind == "hazard":
+        rows += session.exec(
+            select(HazardTool.public_id, Tool.name).join(Tool, HazardTool.tool_id == Tool.id)
+            .where(HazardTool.hazard_id == obj.id)).all()
+        rows = [(pid, "tool", name) for pid, name in rows]
+        rows += [(pid, "safeguard", title) for pid, title in session.exec(
+            select(HazardSafeguard.public_id, Safeguard.title)
+            .join(Safeguard, HazardSafeguard.safeguard_id == Safeguard.id)
+            .where(HazardSafeguard.hazard_id == obj.id))]
+        rows += [(pid, "incident", f"{ref} {title}".strip()) for pid, ref, title in session.exec(
+            select(IncidentHazard.public_id, Incident.reference, Incident.title)
+            .join(Incident, IncidentHazard.incident_id == Incident.id)
+            .where(IncidentHazard.hazard_id == obj.id))]
+    elif kind in ("tool", "safeguard"):
+        link = HazardTool if kind == "tool" else HazardSafeguard
+        column = link.tool_id if kind == "tool" else link.safeguard_id  # type: ignore[union-attr]
+        rows = [(pid, "hazard", title) for pid, title in session.exec(
+            select(link.public_id, Hazard.title).join(Hazard, link.hazard_id == Hazard.id)
+            .where(column == obj.id))]
+    return rows

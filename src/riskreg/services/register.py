@@ -77,6 +77,10 @@ REVIEW_FIELDS = frozenset({"reviewed_on", "notes", "likelihood", "impact", "curr
                            "next_review_on"})
 """What a review's audit event records (the hazard is named by its public id beside them)."""
 
+REVIEW_SCORES = ("likelihood", "impact", "current_likelihood", "current_impact",
+                 "target_likelihood", "target_impact")
+"""The scores a review may change, as a hazard's record and a review both name them."""
+
 # Fields that name another record by public id in input and in records.
 REFERENCES = {"owner": ("owner", Owner), "tool": ("tool", Tool)}
 
@@ -185,12 +189,22 @@ class RegisterService:
     def is_empty(self) -> bool:
         return all(self.count(kind) == 0 for kind in ("owner", "tool", "hazard", "safeguard"))
 
-    def history(self, public_id: str) -> list[dict[str, Any]]:
-        """The audit events about one record, oldest first."""
+    def history(self, public_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+        """The audit events about one record, oldest first. Given the record's `kind`, its links
+        and unlinks too (logged about the link row), each with `linked`: (the other record's
+        kind, its name)."""
+        from riskreg.services.links import links_of
+
         with self.db.reading() as session:
+            events = [(e, None) for e in audit.history(session, public_id)]
+            if kind is not None:
+                for link_id, other_kind, name in links_of(session, kind, _find(session, kind, public_id)):
+                    events += [(e, (other_kind, name)) for e in audit.history(session, link_id)
+                               if e.action in ("link", "unlink")]
+            events.sort(key=lambda pair: pair[0].id)
             return [
-                {"at": e.at, "action": e.action, "changes": e.changes}
-                for e in audit.history(session, public_id)
+                {"at": e.at, "action": e.action, "changes": e.changes, "linked": linked}
+                for e, linked in events
             ]
 
     # -- writing -------------------------------------------------------------------------------
@@ -222,26 +236,33 @@ class RegisterService:
         with self.db.writing() as session:
             obj = _find(session, kind, public_id)
             _check_revision(kind, obj, expected_revision)
-            current = {k: v for k, v in to_record(obj, self.today(), _refs_of(session, kind, obj)).items()}
-            editable = set(validate_fields(kind))
-            merged = {k: current.get(_ref_key(k), current.get(k)) for k in editable}
-            merged.update(changes)
-            values = self._prepare(kind, validate(kind, merged), obj)
-            values = _resolve_refs(session, kind, values)
-            before = obj.model_dump()
-            if kind == "safeguard":
-                lapsed = _lapse(session, obj, values["status"], self.today())
-                values.update(lapsed)
-            for key, value in values.items():
-                setattr(obj, key, value)
-            changed = audit.diff(before, obj.model_dump(exclude={"updated_at", "revision"}))
-            if changed:
-                obj.revision += 1
-                obj.updated_at = utcnow()
-                session.add(obj)
-                session.flush()
-                audit.record(session, kind, obj.public_id, "update", changed)
+            self._update_in(session, kind, obj, changes)
             return self._record(session, kind, obj)
+
+    def _update_in(self, session: Session, kind: str, obj: Any, changes: dict[str, Any], *,
+                   also: dict[str, Any] | None = None) -> None:
+        """Apply `changes` to `obj` inside the caller's write transaction: validated as the
+        record's form is, derived fields worked out again, one audited update if anything moved.
+        `also` sets fields no form edits (a review clears the hazard's review-now reason)."""
+        current = {k: v for k, v in to_record(obj, self.today(), _refs_of(session, kind, obj)).items()}
+        editable = set(validate_fields(kind))
+        merged = {k: current.get(_ref_key(k), current.get(k)) for k in editable}
+        merged.update(changes)
+        values = self._prepare(kind, validate(kind, merged), obj)
+        values = _resolve_refs(session, kind, values)
+        before = obj.model_dump()
+        if kind == "safeguard":
+            lapsed = _lapse(session, obj, values["status"], self.today())
+            values.update(lapsed)
+        for key, value in {**values, **(also or {})}.items():
+            setattr(obj, key, value)
+        changed = audit.diff(before, obj.model_dump(exclude={"updated_at", "revision"}))
+        if changed:
+            obj.revision += 1
+            obj.updated_at = utcnow()
+            session.add(obj)
+            session.flush()
+            audit.record(session, kind, obj.public_id, "update", changed)
 
     def archive(self, kind: str, public_id: str) -> dict[str, Any]:
         """Archive instead of delete: the record is kept (164.530(j)) and can be restored."""
@@ -387,10 +408,17 @@ class RegisterService:
     # -- reviews -------------------------------------------------------------------------------
 
     def mark_reviewed(
-        self, hazard_id: str, reviewed_on: date, notes: str, expected_revision: int
+        self, hazard_id: str, reviewed_on: date, notes: str, expected_revision: int,
+        scores: dict[str, int] | None = None,
     ) -> dict[str, Any]:
-        """Record a review of a hazard (date, notes, scores then) and set the next one from its
-        cadence (164.308(a)(1)(ii)(B): risk management is ongoing; 164.316(b)(2)(iii): review)."""
+        """Record a review of a hazard (date, notes, the scores it leaves) and set the next one
+        from its cadence (164.308(a)(1)(ii)(B): risk management is ongoing; 164.316(b)(2)(iii):
+        review).
+
+        `scores` re-scores the hazard as the review found it (REVIEW_SCORES: inherent, current
+        and target likelihood and impact); a current score other than the one standing is a new
+        current assessment dated the review's day. The hazard's change and the review are one
+        transaction; the review's audit event keeps each score it changed as [before, after]."""
         if reviewed_on > self.today():
             raise ValidationError("reviewed_on", "a review cannot be dated in the future")
         problem = text_problem(notes, "notes")
@@ -400,6 +428,19 @@ class RegisterService:
             hazard = _find(session, "hazard", hazard_id)
             _check_revision("hazard", hazard, expected_revision)
             following = next_due(reviewed_on, hazard.review_cadence_months)
+            then = self._record(session, "hazard", hazard)
+            before = {k: then[k] for k in REVIEW_SCORES}
+            after = {**before, **{k: v for k, v in (scores or {}).items() if k in REVIEW_SCORES}}
+            changes: dict[str, Any] = {
+                k: after[k] for k in ("likelihood", "impact", "target_likelihood", "target_impact")
+            }
+            changes.update(last_reviewed_on=reviewed_on, next_review_on=following)
+            if (after["current_likelihood"], after["current_impact"]) != (
+                    before["current_likelihood"], before["current_impact"]):
+                changes.update(current_assessed_likelihood=after["current_likelihood"],
+                               current_assessed_impact=after["current_impact"],
+                               current_assessed_on=reviewed_on)
+            self._update_in(session, "hazard", hazard, changes, also={"review_now_reason": ""})
             now = self._record(session, "hazard", hazard)
             review = Review(
                 hazard_id=hazard.id, reviewed_on=reviewed_on, notes=notes.strip(),
@@ -409,23 +450,17 @@ class RegisterService:
                 target_impact=hazard.target_impact, next_review_on=following,
             )
             session.add(review)
-            before = hazard.model_dump()
-            hazard.last_reviewed_on = reviewed_on
-            hazard.next_review_on = following
-            hazard.review_now_reason = ""
-            hazard.revision += 1
-            hazard.updated_at = utcnow()
-            session.add(hazard)
             session.flush()
-            # Every field of the review, its scores then included, so that `audit verify` can
-            # tell the review as stored from the one recorded.
-            audit.record(session, "review", review.public_id, "create", {
-                "hazard": [None, hazard.public_id],
-                **audit.diff({}, review.model_dump(include=REVIEW_FIELDS)),
-            })
-            audit.record(session, "hazard", hazard.public_id, "update",
-                         audit.diff(before, hazard.model_dump(exclude={"updated_at", "revision"})))
-            return self._record(session, "hazard", hazard)
+            # Every field of the review, its scores included, so that `audit verify` can tell the
+            # review as stored from the one recorded; a score the review changed keeps its value
+            # before as the old one (the full view shows "before → after" from it).
+            fields = audit.diff({}, review.model_dump(include=REVIEW_FIELDS))
+            for key, pair in fields.items():
+                if key in before and before[key] != pair[1]:
+                    pair[0] = before[key]
+            audit.record(session, "review", review.public_id, "create",
+                         {"hazard": [None, hazard.public_id], **fields})
+            return now
 
     # -- the starter catalog's suggestions -------------------------------------------------------
 
@@ -495,10 +530,29 @@ class RegisterService:
                 select(Review).where(Review.hazard_id == hazard.id)
                 .order_by(col(Review.reviewed_on).desc(), col(Review.id).desc())
             )
-            return [r.model_dump(exclude={"id", "hazard_id"}) for r in rows]
+            out = []
+            for row in rows:
+                review = row.model_dump(exclude={"id", "hazard_id"})
+                review.update(_review_logged(session, row.public_id))
+                out.append(review)
+            return out
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def _review_logged(session: Session, public_id: str) -> dict[str, Any]:
+    """What a review's audit event adds to it: when it was recorded (`recorded_at`) and, for each
+    score it changed, the score before (`before`: {field: old}; empty for a review that changed
+    none, or one recorded before reviews could re-score)."""
+    for event in audit.history(session, public_id):
+        if event.action != "create":
+            continue
+        fields = audit.parse_changes(event.changes) or {}
+        before = {k: pair[0] for k, pair in fields.items()
+                  if k in REVIEW_SCORES and isinstance(pair, list) and pair[0] is not None}
+        return {"recorded_at": event.at, "before": before}
+    return {"recorded_at": None, "before": {}}
 
 
 def safeguard_from_template(template: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from riskreg.domain.current_risk import current_basis, review_scores
+from riskreg.domain.current_risk import current_basis, review_change
 from riskreg.domain.register import VENDOR_CHECKLIST
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS
 from riskreg.domain.vocabulary import AI_TOOL_CATEGORIES
@@ -55,6 +55,27 @@ def render_detail(
 ) -> Group:
     """The record in full: heading, flags, a grid of fields (wrapping under their value), long
     texts, then links, reviews and history."""
+    parts, out = _head_parts(kind, record, palette)
+    for other, records in linked.items():
+        out.append_text(link_heading(other, records, palette))
+        for rec in records:
+            out.append("  ")
+            out.append_text(link_line(other, rec, palette))
+            out.append("\n")
+    out.append_text(render_tail(kind, reviews, history, palette))
+    return Group(*parts, out)  # one Text after the grid: no blank line between its parts
+
+
+def render_head(kind: str, record: dict[str, Any], palette: Palette) -> list[Any]:
+    """What comes before the links, in parts: heading, flags, fields, then the vendor checklist
+    and long texts. Apart, not one Group: Textual measures a Group's height a line short for
+    each Text in it that ends in a new line (the record screen lost a description's last line)."""
+    parts, out = _head_parts(kind, record, palette)
+    out.rstrip()
+    return [*parts, out] if out.plain else parts
+
+
+def _head_parts(kind: str, record: dict[str, Any], palette: Palette) -> tuple[list[Any], Text]:
     head = Text(end="\n")
     head.append_text(literal(record.get(TITLE[kind]), "bold", palette))
     if record.get("archived_at"):
@@ -88,12 +109,17 @@ def render_detail(
             out.append("\n")
             out.append(Text(plain(record[field]), end=""))
             out.append("\n")
-    _links(out, kind, linked, palette)
+    return parts, out
+
+
+def render_tail(kind: str, reviews: list[dict[str, Any]], history: list[dict[str, Any]],
+                palette: Palette) -> Text:
+    """What comes after the links: a hazard's reviews, then the history."""
+    out = Text(end="")
     if kind == "hazard":
         _reviews(out, reviews, palette)
     _history(out, history, palette)
-    parts.append(out)
-    return Group(*parts)
+    return out
 
 
 def plain_text(renderable: Any, width: int = 100) -> str:
@@ -164,51 +190,62 @@ def _checklist(out: Text, r: dict[str, Any], palette: Palette) -> None:
 LINK_TITLES = {"tool": "Tools", "safeguard": "Safeguards", "hazard": "Hazards"}
 
 
-def _links(out: Text, kind: str, linked: dict[str, list[dict[str, Any]]], palette: Palette) -> None:
-    for other, records in linked.items():
-        out.append(f"\n{LINK_TITLES[other]} ({len(records)})\n", palette["bold"])
-        if not records:
-            out.append("  none linked\n", palette["muted"])
-        for rec in records:
-            out.append("  ")
-            if other == "tool":
-                out.append_text(literal(rec.get("name")))
-                if rec.get("baa_gap"):
-                    out.append(f"  {FLAG} {rec['baa_gap']}", palette["error"])
-            elif other == "safeguard":
-                out.append_text(literal(rec.get("title")))
-                out.append("  ")
-                out.append_text(status_text("safeguard", rec.get("status", ""), palette))
-            else:
-                out.append_text(literal(rec.get("title")))
-                out.append(f"  {rec.get('level')} {rec.get('score')}", palette["muted"])
-            out.append("\n")
+def link_heading(other: str, records: list[dict[str, Any]], palette: Palette) -> Text:
+    """"Tools (1)" over a record's links of one kind ("none linked" under it when empty)."""
+    text = Text(end="")
+    text.append(f"\n{LINK_TITLES[other]} ({len(records)})\n", palette["bold"])
+    if not records:
+        text.append("  none linked\n", palette["muted"])
+    return text
+
+
+def link_line(other: str, rec: dict[str, Any], palette: Palette) -> Text:
+    """One linked record: its name and what matters about it (a BAA gap, a status, a level)."""
+    line = Text(end="")
+    if other == "tool":
+        line.append_text(literal(rec.get("name")))
+        if rec.get("baa_gap"):
+            line.append(f"  {FLAG} {rec['baa_gap']}", palette["error"])
+    elif other == "safeguard":
+        line.append_text(literal(rec.get("title")))
+        line.append("  ")
+        line.append_text(status_text("safeguard", rec.get("status", ""), palette))
+    else:
+        line.append_text(literal(rec.get("title")))
+        line.append(f"  {rec.get('level')} {rec.get('score')}", palette["muted"])
+    return line
 
 
 def _reviews(out: Text, reviews: list[dict[str, Any]], palette: Palette) -> None:
+    """Each review: its day (and when it was recorded), the scores before → after, its notes on
+    their own line (finding 23: they were cut off after the scores)."""
     out.append(f"\nReviews ({len(reviews)})\n", palette["bold"])
     if not reviews:
         out.append("  not reviewed yet\n", palette["muted"])
     for rv in reviews:
-        out.append(f"  {plain(rv['reviewed_on'])}  ")
-        out.append(
-            review_scores(rv),
-            palette["muted"],
-        )
-        if rv.get("notes"):
-            out.append("  ")
-            out.append_text(literal(rv["notes"]))
+        out.append(f"  Reviewed {plain(rv['reviewed_on'])}")
+        if rv.get("recorded_at"):
+            out.append(f"  (recorded {plain(rv['recorded_at'])})", palette["muted"])
+        out.append("\n    Scores: ")
+        out.append(review_change(rv), palette["muted"])
         out.append("\n")
+        if rv.get("notes"):
+            out.append("    Notes: ")
+            out.append_text(literal(rv["notes"]))
+            out.append("\n")
 
 
 def _history(out: Text, history: list[dict[str, Any]], palette: Palette) -> None:
     """Each change in words ("Last reviewed: 2026-10-01 → 2026-11-26"), never field names."""
-    from riskreg.services.change_words import action_words, change_lines
+    from riskreg.services.change_words import action_words, change_lines, link_words
 
     out.append("\nHistory (latest first)\n", palette["bold"])
     for event in history:
         out.append(f"  {plain(event['at'])}  ", palette["muted"])
-        out.append(plain(action_words(event["action"]).capitalize()))  # an imported log's own words
+        if event.get("linked"):
+            out.append(plain(link_words(event["action"], *event["linked"])))
+        else:
+            out.append(plain(action_words(event["action"]).capitalize()))  # an imported log's own
         out.append("\n")
         if event["action"] in ("update", "review"):
             for line in change_lines(event.get("changes") or "{}"):

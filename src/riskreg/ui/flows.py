@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 
+from riskreg.domain.register import review_recorded_text
 from riskreg.ui.dialogs.base import open_after_read
 from riskreg.ui.dialogs.confirm import ConfirmDialog
 from riskreg.ui.dialogs.form import RecordForm
@@ -170,13 +171,14 @@ class Flows:
 
         def done(result: dict[str, Any] | None) -> None:
             if result:
-                self.app.notify(f"Review recorded; next review {result['next_review_on']}.",
-                                timeout=3)
+                self.app.notify(review_recorded_text(result), timeout=6 if
+                                result.get("review_now") else 3, markup=False)
                 self.app.register_changed("hazard", hazard_id)
 
         def opened(hazard: dict[str, Any]) -> None:
-            def record(reviewed_on: Any, notes: str, revision: int) -> dict[str, Any]:
-                return register.mark_reviewed(hazard_id, reviewed_on, notes, revision)
+            def record(reviewed_on: Any, notes: str, revision: int,
+                       scores: dict[str, int]) -> dict[str, Any]:
+                return register.mark_reviewed(hazard_id, reviewed_on, notes, revision, scores)
 
             self.app.push_screen(ReviewDialog(
                 hazard, register.today(), record,

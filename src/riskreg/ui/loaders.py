@@ -51,7 +51,7 @@ def load_detail(register: RegisterService, kind: str, public_id: str) -> DetailL
         return DetailLoaded(kind, public_id, None, {}, [], [])
     linked = register.linked(kind, public_id)
     reviews = register.reviews(public_id) if kind == "hazard" else []
-    history = register.history(public_id)[-HISTORY_SHOWN:][::-1]
+    history = register.history(public_id, kind)[-HISTORY_SHOWN:][::-1]
     return DetailLoaded(kind, public_id, record, linked, reviews, history)
 
 

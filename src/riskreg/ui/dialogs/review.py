@@ -1,6 +1,7 @@
-"""Mark a hazard reviewed: the date (today unless changed) and what the review found. ctrl+s
-records it (in a thread, see `dialogs.base`); escape asks Save / Discard / Keep editing when
-something was typed."""
+"""Mark a hazard reviewed: the date (today unless changed), what the review found, and the scores
+it leaves (inherent, current and target, prefilled with today's; finding 23: the dialog showed
+them and offered no way to change them). ctrl+s records it (in a thread, see `dialogs.base`);
+escape asks Save / Discard / Keep editing when something was typed or changed."""
 
 from __future__ import annotations
 
@@ -16,11 +17,20 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from riskreg.errors import sentence
 from riskreg.ui.dialogs.base import Dialog
+from riskreg.ui.dialogs.fields import IMPACT, LIKELIHOOD
 from riskreg.ui.render import plain
+from riskreg.ui.widgets.choice import Choice
 
-Record = Callable[[date, str, int], dict[str, Any]]
-"""record(reviewed_on, notes, revision read) -> the hazard after the review; raises UserError.
-Called in a thread: it must not touch a widget."""
+Record = Callable[[date, str, int, dict[str, int]], dict[str, Any]]
+"""record(reviewed_on, notes, revision read, scores) -> the hazard after the review; raises
+UserError. Called in a thread: it must not touch a widget."""
+
+LEVELS = (("Inherent", ""), ("Current", "current_"), ("Target", "target_"))
+"""The three scores a review may change (row label, the hazard record's field prefix)."""
+
+PROBLEM_FIELDS = {"current_assessed_likelihood": "current_likelihood",
+                  "current_assessed_impact": "current_impact"}
+"""A current assessment's fields, as the services name them, to the score shown here."""
 
 
 class ReviewDialog(Dialog["dict[str, Any] | None"]):
@@ -31,6 +41,9 @@ class ReviewDialog(Dialog["dict[str, Any] | None"]):
         #about { color: $text-muted; margin-bottom: 1; }
         .row { height: auto; }
         .label { width: 12; color: $text-muted; }
+        .times { width: 3; content-align: center middle; color: $text-muted; }
+        #review-scores { height: auto; }
+        Choice { width: 20; }
         #reviewed-on { width: 14; }
         #notes { height: 5; border: none; padding: 0; }
     }
@@ -59,6 +72,14 @@ class ReviewDialog(Dialog["dict[str, Any] | None"]):
                 yield Static("Reviewed on", classes="label")
                 yield Input(self.today.isoformat(), id="reviewed-on", compact=True, max_length=10,
                             placeholder="YYYY-MM-DD")
+            with Vertical(id="review-scores"):
+                for name, prefix in LEVELS:
+                    with Horizontal(classes="row"):
+                        yield Static(name, classes="label")
+                        yield Choice(LIKELIHOOD, self.hazard[f"{prefix}likelihood"],
+                                     id=f"s-{prefix}likelihood")
+                        yield Static("×", classes="times")
+                        yield Choice(IMPACT, self.hazard[f"{prefix}impact"], id=f"s-{prefix}impact")
             with Horizontal(classes="row", id="review-notes"):
                 yield Static("Notes", classes="label")
                 yield TextArea("", id="notes", compact=True, tab_behavior="focus",
@@ -70,24 +91,35 @@ class ReviewDialog(Dialog["dict[str, Any] | None"]):
 
     def _about(self) -> str:
         h = self.hazard
-        return (f"Scores now: inherent {h['likelihood']}×{h['impact']} ({h['level']}), target "
-                f"{h['target_likelihood']}×{h['target_impact']} ({h['target_level']}); "
-                f"they are recorded with the review. The next review is set "
+        return (f"Scores now: inherent {h['likelihood']}×{h['impact']} ({h['level']}), current "
+                f"{h['current_likelihood']}×{h['current_impact']} ({h['current_level']}), target "
+                f"{h['target_likelihood']}×{h['target_impact']} ({h['target_level']}). Change "
+                f"them below if the review found otherwise (←/→); a new current score is a "
+                f"current assessment dated the review's day. The next review is set "
                 f"{h['review_cadence_months']} months after the review date.")
 
+    def scores(self) -> dict[str, int]:
+        """The scores as chosen, named as the hazard's record names them."""
+        return {f"{prefix}{part}": self.query_one(f"#s-{prefix}{part}", Choice).value
+                for _, prefix in LEVELS for part in ("likelihood", "impact")}
+
+    def _scores_then(self) -> dict[str, int]:
+        return {key: self.hazard[key] for key in self.scores()}
+
     def editable(self) -> list[Any]:
-        return [self.query_one("#review-fields"), self.query_one("#review-notes")]
+        return [self.query_one("#review-fields"), self.query_one("#review-scores"),
+                self.query_one("#review-notes")]
 
     def conflict(self, message: str) -> None:
-        """The hazard was saved elsewhere since the dialog opened: reload it (the date and notes
-        typed here stay), then the review can be recorded against what is saved now."""
+        """The hazard was saved elsewhere since the dialog opened: reload it (the date, notes and
+        scores changed here stay), then the review can be recorded against what is saved now."""
         from riskreg.ui.dialogs.confirm import changed_elsewhere, reload_if_yes
 
         if self.reload_hazard is None:
             super().conflict(message)
             return
         self.app.push_screen(changed_elsewhere(
-            message, "the hazard as saved now and keeps the date and notes typed here"),
+            message, "the hazard as saved now and keeps the date, notes and scores changed here"),
             reload_if_yes(self.reload))
 
     def reload(self) -> None:
@@ -95,7 +127,11 @@ class ReviewDialog(Dialog["dict[str, Any] | None"]):
             self.run_save(self.reload_hazard, self._reloaded)
 
     def _reloaded(self, hazard: dict[str, Any]) -> None:
+        chosen, then = self.scores(), self._scores_then()
         self.hazard = hazard
+        for key, value in chosen.items():
+            # A score changed here stays as chosen; one left alone shows the hazard as saved now.
+            self.query_one(f"#s-{key}", Choice).value = value if value != then[key] else hazard[key]
         self.query_one("#heading", Static).update(f"Mark reviewed: {plain(hazard['title'])}")
         self.query_one("#about", Static).update(self._about())
         self.problem("")
@@ -107,12 +143,16 @@ class ReviewDialog(Dialog["dict[str, Any] | None"]):
     @property
     def dirty(self) -> bool:
         return bool(self.query_one("#notes", TextArea).text.strip()) or \
-            self.query_one("#reviewed-on", Input).value.strip() != self.today.isoformat()
+            self.query_one("#reviewed-on", Input).value.strip() != self.today.isoformat() or \
+            self.scores() != self._scores_then()
 
     def show_problem(self, field: str, problem: str) -> None:
         self.problem(problem)
+        field = PROBLEM_FIELDS.get(field, field)
         if field == "reviewed_on":
             self.query_one("#reviewed-on").focus()
+        elif field in self.scores():
+            self.query_one(f"#s-{field}").focus()
 
     @on(Input.Changed, "#reviewed-on")
     def _date_typed(self, event: Input.Changed) -> None:
@@ -139,7 +179,9 @@ class ReviewDialog(Dialog["dict[str, Any] | None"]):
             return
         self.problem("")
         notes, revision = self.query_one("#notes", TextArea).text, self.hazard["revision"]
-        self.run_save(lambda: self.record_review(reviewed_on, notes, revision), self.dismiss)
+        scores = self.scores()
+        self.run_save(lambda: self.record_review(reviewed_on, notes, revision, scores),
+                      self.dismiss)
 
     def show_saving(self, saving: bool, *, waiting: bool) -> None:
         button = self.query_one("#save", Button)

@@ -144,8 +144,22 @@ class TrackingPanel(StepPanel):
 
     def save(self, service: Any) -> dict[str, Any]:
         if self.dirty:
-            return service.record_notice_sent(self.ref, self._notice(), self.revision)
+            return self._record_notice(service)
         return service.complete_step(self.ref, self.step_id, self.revision)
+
+    def _record_notice(self, service: Any) -> dict[str, Any]:
+        """Record the notice (in the save's thread); a warning it gives rise to, such as the HHS
+        notice sent before the individual ones, is also said at once: the plan's list of
+        warnings is further up the step."""
+        from riskreg.domain.obligations import HHS_EARLY
+
+        before = set((self.record or {}).get("warnings") or [])
+        saved = service.record_notice_sent(self.ref, self._notice(), self.revision)
+        for warning in saved.get("warnings") or []:
+            if HHS_EARLY in warning and warning not in before:
+                self.app.call_from_thread(self.notify, warning, title="Recorded, but note",
+                                          severity="warning", timeout=12, markup=False)
+        return saved
 
     def _notice(self) -> dict[str, Any]:
         values = self.values()
@@ -154,8 +168,7 @@ class TrackingPanel(StepPanel):
 
     @on(Button.Pressed, "#record-notice")
     def _record(self) -> None:
-        self.wizard.run_save_step(lambda service: service.record_notice_sent(
-            self.ref, self._notice(), self.revision), stay=True)
+        self.wizard.run_save_step(self._record_notice, stay=True)
 
     @on(Button.Pressed, "#withdraw-notice")
     def _withdraw(self) -> None:
@@ -180,7 +193,9 @@ class CloseoutPanel(StepPanel):
                      classes="guidance", markup=False)
         yield OptionList(id="closeout-hazards", compact=True)
         with Horizontal(classes="buttons"):
+            yield Button("Link an existing hazard…", id="link-hazard", compact=True)
             yield Button("New hazard", id="new-hazard", compact=True)
+        with Horizontal(classes="buttons"):  # its own row: three buttons are cut at 80 columns
             yield Button("New safeguard for the highlighted hazard", id="new-safeguard",
                          compact=True)
         with Horizontal(classes="buttons"):
@@ -234,6 +249,36 @@ class CloseoutPanel(StepPanel):
         hazards = self.query_one("#closeout-hazards", OptionList)
         option = hazards.highlighted_option
         return option.id if option is not None and not option.disabled else None
+
+    @on(Button.Pressed, "#link-hazard")
+    def _link_hazards(self) -> None:
+        """Tick the register's hazards this incident relates to, untick to unlink (finding 13:
+        the starter register's "Laptop lost or stolen" could not be tied to a laptop incident).
+        Each tick is written at once by the incident service, audited, and flags the hazard for
+        review; the picker reads and writes in a thread."""
+        from riskreg.ui.dialogs.picker import LinkPicker
+
+        service, register, ref = self.wizard.service, self.wizard.riskreg.register, self.ref
+        if register is None:
+            return
+        heading = f"Link hazards to {ref}"
+        hint = ("Tick the hazards of the register this incident relates to: each is flagged for "
+                "review. Untick one to unlink it.")
+
+        def toggle(hazard_id: str, link: bool) -> None:
+            revision = service.get(ref)["revision"]
+            if link:
+                service.link_hazard(ref, hazard_id, revision)
+            else:
+                service.unlink_hazard(ref, hazard_id, revision)
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.wizard.reload(then=lambda: self.after_fill(self.wizard.record))
+                self.wizard.riskreg.register_changed("hazard")
+
+        self.app.push_screen(LinkPicker(heading, hint, hazard_choices(service, register, ref),
+                                        toggle), done)
 
     @on(Button.Pressed, "#new-hazard")
     def _new_hazard(self) -> None:
@@ -293,3 +338,23 @@ class CloseoutPanel(StepPanel):
     @on(Button.Pressed, "#reopen-incident")
     def _reopen(self) -> None:
         self.wizard.run_save_step(lambda service: service.reopen(self.ref, self.revision), stay=True)
+
+
+def hazard_choices(service: Any, register: Any, ref: str) -> Any:
+    """The picker's fetch for an incident's hazards: those linked first (ticked), then the
+    register's hazards matching the filter. Called in a thread."""
+    from riskreg.services.register import ListQuery
+    from riskreg.ui.dialogs.picker import Choice, LinkPicker
+
+    def fetch(text: str) -> tuple[list[Any], int]:
+        needle = text.strip().lower()
+        linked = service.get(ref).get("hazards") or []
+        choices = [Choice(h["public_id"], h["title"], "linked", True)
+                   for h in linked if not needle or needle in h["title"].lower()]
+        seen = {c.value for c in choices}
+        page = register.list("hazard", ListQuery(text=text, limit=LinkPicker.LIMIT))
+        choices += [Choice(h["public_id"], h["title"], f"{h['level']} {h['score']}")
+                    for h in page.rows if h["public_id"] not in seen]
+        return choices, max(page.total, len(choices))
+
+    return fetch

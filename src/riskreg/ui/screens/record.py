@@ -12,7 +12,7 @@ from textual.widgets import Footer, Static
 
 from riskreg.ui.kinds import KINDS
 from riskreg.ui.messages import DetailLoaded, LoadFailed
-from riskreg.ui.widgets.detail_pane import DetailPane
+from riskreg.ui.widgets.record_body import RecordBody
 
 if TYPE_CHECKING:
     from riskreg.ui.app import RiskRegApp
@@ -22,7 +22,7 @@ class RecordScreen(Screen[None]):
     DEFAULT_CSS = """
     RecordScreen {
         #record-kind { height: 1; padding: 0 1; background: $primary-muted; color: $text; }
-        DetailPane { height: 1fr; }
+        RecordBody { height: 1fr; }
     }
     """
 
@@ -49,11 +49,11 @@ class RecordScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(self.spec.singular.capitalize(), id="record-kind", markup=False)
-        yield DetailPane(id="record-detail")
+        yield RecordBody(id="record-detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(DetailPane).focus()
+        self.query_one(RecordBody).focus()
         self.reload()
 
     def reload(self) -> None:
@@ -75,17 +75,26 @@ class RecordScreen(Screen[None]):
     @on(DetailLoaded)
     def _loaded(self, event: DetailLoaded) -> None:
         if event.record is None:
-            self.query_one(DetailPane).show(f"This {self.spec.singular} no longer exists.")
+            self.query_one(RecordBody).show(f"This {self.spec.singular} no longer exists.")
             return
-        from riskreg.ui.detail import render_detail
+        from riskreg.ui.detail import link_heading, link_line, render_head, render_tail
 
         self.record = event.record
+        palette = self.riskreg.palette
         archived = " · archived" if event.record.get("archived_at") else ""
+        links = any(event.linked.values())
         self.query_one("#record-kind", Static).update(
-            f"{self.spec.singular.capitalize()}{archived} · escape to go back")
-        self.query_one(DetailPane).show(render_detail(
-            event.kind, event.record, event.linked, event.reviews, event.history,
-            self.riskreg.palette))
+            f"{self.spec.singular.capitalize()}{archived}"
+            f"{' · tab to a linked record, enter opens it' if links else ''} · escape to go back")
+        sections = []
+        for other, records in event.linked.items():
+            heading = link_heading(other, records, palette)
+            heading.rstrip()
+            sections.append((heading, [(other, rec["public_id"], link_line(other, rec, palette))
+                                       for rec in records]))
+        self.query_one(RecordBody).show_record(
+            render_head(event.kind, event.record, palette), sections,
+            render_tail(event.kind, event.reviews, event.history, palette))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
