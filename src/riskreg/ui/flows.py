@@ -74,17 +74,31 @@ class Flows:
 
         self.app.run_worker(run(), group="flow-write", exit_on_error=False)
 
-    def _choices(self, kind: str, keep: str | None = None) -> list[tuple[Text, str]]:
+    def _choices(self, kind: str, keep: str | None = None,
+                 first: tuple[str, str, Callable[[dict[str, Any]], bool]] | None = None,
+                 ) -> list[tuple[Text, Any]]:
         """(name, public id) of the owners or tools a form can pick from, plus the record's own
-        current one even if it has been archived since. Runs in a thread."""
+        current one even if it has been archived since. `first`: (heading, heading of the rest,
+        which rows): those rows first, under the first heading, the others after them under the
+        second (no headings when either part is empty). Runs in a thread."""
         from riskreg.services.register import ListQuery
+        from riskreg.ui.widgets.choice import HEADING
 
         rows = self.register.list(kind, ListQuery(limit=None)).rows
         title = KINDS[kind].title_field
         choices = [(Text(plain(r[title])), r["public_id"]) for r in rows]
         if keep and keep not in {r["public_id"] for r in rows}:
             choices.append((Text(f"{plain(self.register.get(kind, keep)[title])} (archived)"), keep))
-        return choices
+        if first is None:
+            return choices
+        heading, rest, which = first
+        chosen = {r["public_id"] for r in rows if which(r)}
+        top = [c for c in choices if c[1] in chosen]
+        others = [c for c in choices if c[1] not in chosen]
+        if not top or not others:
+            return top + others
+        return [(Text(heading, style="bold underline"), HEADING), *top,
+                (Text(rest, style="bold underline"), HEADING), *others]
 
     def form_choices(self, kind: str, record: dict[str, Any] | None) -> dict[str, Any]:
         """The owners and tools a kind's form offers. Runs in a thread."""
@@ -93,7 +107,10 @@ class Flows:
         return {
             "owners": self._choices("owner", owner) if kind in ("tool", "hazard", "safeguard")
             else [],
-            "tools": self._choices("tool", tool) if kind == "consent" else [],
+            # AI tools first: a consent is about one. The others stay, after them: a tool filed
+            # under another category may still use AI (an EHR's built-in note assistant).
+            "tools": self._choices("tool", tool, first=("AI tools", "Other tools and systems",
+                                                        _is_ai)) if kind == "consent" else [],
         }
 
     def _form(self, kind: str, record: dict[str, Any] | None, **kwargs: Any) -> RecordForm:
@@ -339,3 +356,9 @@ class Flows:
                 self._write(write, written)
 
         self.app.push_screen(question, answered)
+
+
+def _is_ai(tool: dict[str, Any]) -> bool:
+    from riskreg.domain.vocabulary import AI_TOOL_CATEGORIES
+
+    return tool["category"] in AI_TOOL_CATEGORIES

@@ -28,6 +28,7 @@ from riskreg.ui.dialogs.fields import DEFAULTS, FORMS, Field, all_fields
 from riskreg.ui.kinds import KINDS
 from riskreg.ui.render import plain
 from riskreg.ui.widgets.choice import BLANK, Choice
+from riskreg.ui.widgets.field_input import FieldInput
 
 FIRST_SECTIONS = 2
 """Sections built for the form's first frame; the others follow straight after."""
@@ -60,17 +61,21 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
             text-style: bold;
             color: $text-primary;
         }
-        .field-label { color: $text-muted; height: 1; }
+        /* A label longer than its column wraps onto a second line rather than being cut
+           ("Signs a Business" for "Signs a Business Associate Agreement"). */
+        .field-label { color: $text-muted; height: auto; }
         .field-label.-required { color: $text; }
         .field-label.-invalid { color: $text-error; }
         Input { width: 1fr; }
         TextArea { height: 3; border: none; padding: 0; background: $boost; }
-        Checkbox { border: none; padding: 0; }
+        /* Without a label a checkbox is only its button; Textual still pads an empty label
+           and, with ellipsis, drew the button "▐X…". */
+        Checkbox { border: none; padding: 0; text-overflow: clip; }
         .field-error {
             column-span: 2; padding-left: 25; color: $text-error; height: auto; display: none;
         }
         .field-error.-on { display: block; }
-        #form-keys { height: 1; color: $text-muted; }
+        #form-keys { height: auto; color: $text-muted; }
     }
     """
 
@@ -185,7 +190,7 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
                         yield from row
                     else:
                         self._later += row
-            yield Static("ctrl+s save · esc cancel · tab next field · ←/→ or enter: choose · "
+            yield Static("ctrl+s save · esc cancel · tab next · ←/→ or enter choose · "
                          "* required", id="form-keys", markup=False)
 
     def _mount_rest(self) -> None:
@@ -225,11 +230,11 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
         if field.type == "bool":
             return Checkbox("", bool(value), id=wid, compact=True)
         if field.type == "months":
-            return Input(plain(value), id=wid, type="integer", compact=True, max_length=3)
+            return FieldInput(plain(value), id=wid, type="integer", compact=True, max_length=3)
         if field.type == "date":
-            return Input(plain(value), id=wid, placeholder=field.help or "YYYY-MM-DD",
+            return FieldInput(plain(value), id=wid, placeholder=field.help or "YYYY-MM-DD",
                          compact=True, max_length=10)
-        return Input(plain(value), id=wid, compact=True, placeholder=field.help)
+        return FieldInput(plain(value), id=wid, compact=True, placeholder=field.help)
 
     def on_mount(self) -> None:
         self.initial = self.values()
@@ -447,6 +452,8 @@ def _reset(widget: Widget, value: Any, options: Any, chosen: Any) -> None:
     elif isinstance(widget, Input):
         widget.value = plain(value)
         widget.cursor_position = len(widget.value)  # where a new Input has it
+        if isinstance(widget, FieldInput):
+            widget.show_start()  # and showing its start, as a new one does
 
 
 def _get(widget: Widget, field: Field) -> Any:
