@@ -145,18 +145,34 @@ KINDS: dict[str, Kind] = {k.kind: k for k in (TOOL, HAZARD, SAFEGUARD, OWNER, CO
 
 FLEX_MIN = 30
 """The flexible column keeps at least this many cells; lower-priority columns give way."""
+FLEX_SHARE = 0.4
+"""...and at least this share of a wide table: a wider table gives the record's name more room
+before it adds columns (at 160 columns the titles were still cut at about 35 cells)."""
+MARK = 2
+"""Cells the sort mark takes after a heading (" ▲")."""
 
 
-def fit_columns(kind: Kind, width: int) -> tuple[tuple[Column, int], ...]:
+def fit_columns(kind: Kind, width: int, sort: str | None = None) -> tuple[tuple[Column, int], ...]:
     """The columns that fit in `width` cells, each with its width (the flexible one gets the
-    rest). DataTable pads each cell by one on both sides, and the scrollbar takes two."""
+    rest). DataTable pads each cell by one on both sides, and the scrollbar takes two.
+
+    The sorted column (`sort`, else the first) is never dropped, so the table always shows
+    what it is sorted by. Every column is wide enough for its heading and the sort mark ("Next
+    review ▲" is 13 cells), whether sorted or not, so a sort never moves the columns."""
+    sorted_key = sort or kind.columns[0].key
+
+    def cells(c: Column) -> int:
+        return max(c.width, len(c.label) + MARK) if c.width else 0
+
     columns = list(kind.columns)
+    least = max(FLEX_MIN, int(width * FLEX_SHARE))
     while True:
-        fixed = sum(c.width + 2 for c in columns if c.width)
+        fixed = sum(cells(c) + 2 for c in columns if c.width)
         flexible = [c for c in columns if not c.width]
         spare = width - fixed - 2 * len(flexible) - 2
-        if spare >= FLEX_MIN * max(1, len(flexible)) or all(c.priority == 0 for c in columns):
+        droppable = [c for c in columns if c.priority and c.key != sorted_key]
+        if spare >= least * max(1, len(flexible)) or not droppable:
             break
-        columns.remove(max(columns, key=lambda c: c.priority))
+        columns.remove(max(droppable, key=lambda c: c.priority))
     share = max(FLEX_MIN, spare // max(1, len(flexible)))
-    return tuple((c, c.width or share) for c in columns)
+    return tuple((c, cells(c) or share) for c in columns)
