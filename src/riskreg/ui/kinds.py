@@ -6,8 +6,8 @@ Each column sorts by one of the fields the register service can sort by in SQL
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.text import Text
@@ -153,26 +153,30 @@ MARK = 2
 
 
 def fit_columns(kind: Kind, width: int, sort: str | None = None) -> tuple[tuple[Column, int], ...]:
-    """The columns that fit in `width` cells, each with its width (the flexible one gets the
-    rest). DataTable pads each cell by one on both sides, and the scrollbar takes two.
+    """The columns of a register table that fit in `width` cells (see `fit`).
 
     The sorted column (`sort`, else the first) is never dropped, so the table always shows
     what it is sorted by. Every column is wide enough for its heading and the sort mark ("Next
     review ▲" is 13 cells), whether sorted or not, so a sort never moves the columns."""
-    sorted_key = sort or kind.columns[0].key
+    columns = [replace(c, width=max(c.width, len(c.label) + MARK)) if c.width else c
+               for c in kind.columns]
+    return fit(columns, width, keep=sort or kind.columns[0].key,
+               least=max(FLEX_MIN, int(width * FLEX_SHARE)))
 
-    def cells(c: Column) -> int:
-        return max(c.width, len(c.label) + MARK) if c.width else 0
 
-    columns = list(kind.columns)
-    least = max(FLEX_MIN, int(width * FLEX_SHARE))
+def fit(columns: Sequence[Column], width: int, keep: str | None = None,
+        least: int = FLEX_MIN) -> tuple[tuple[Column, int], ...]:
+    """The columns that fit in `width` cells, each with its width: the highest priorities
+    give way until the flexible one keeps `least` cells, then it gets the rest. `keep` is
+    never dropped. DataTable pads each cell by one on both sides, and the scrollbar takes two."""
+    shown = list(columns)
     while True:
-        fixed = sum(cells(c) + 2 for c in columns if c.width)
-        flexible = [c for c in columns if not c.width]
+        fixed = sum(c.width + 2 for c in shown if c.width)
+        flexible = [c for c in shown if not c.width]
         spare = width - fixed - 2 * len(flexible) - 2
-        droppable = [c for c in columns if c.priority and c.key != sorted_key]
+        droppable = [c for c in shown if c.priority and c.key != keep]
         if spare >= least * max(1, len(flexible)) or not droppable:
             break
-        columns.remove(max(droppable, key=lambda c: c.priority))
-    share = max(FLEX_MIN, spare // max(1, len(flexible)))
-    return tuple((c, cells(c) or share) for c in columns)
+        shown.remove(max(droppable, key=lambda c: c.priority))
+    share = max(min(least, FLEX_MIN) if flexible else 0, spare // max(1, len(flexible)))
+    return tuple((c, c.width or share) for c in shown)
