@@ -6,8 +6,8 @@ Each column sorts by one of the fields the register service can sort by in SQL
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.text import Text
@@ -145,18 +145,38 @@ KINDS: dict[str, Kind] = {k.kind: k for k in (TOOL, HAZARD, SAFEGUARD, OWNER, CO
 
 FLEX_MIN = 30
 """The flexible column keeps at least this many cells; lower-priority columns give way."""
+FLEX_SHARE = 0.4
+"""...and at least this share of a wide table: a wider table gives the record's name more room
+before it adds columns (at 160 columns the titles were still cut at about 35 cells)."""
+MARK = 2
+"""Cells the sort mark takes after a heading (" ▲")."""
 
 
-def fit_columns(kind: Kind, width: int) -> tuple[tuple[Column, int], ...]:
-    """The columns that fit in `width` cells, each with its width (the flexible one gets the
-    rest). DataTable pads each cell by one on both sides, and the scrollbar takes two."""
-    columns = list(kind.columns)
+def fit_columns(kind: Kind, width: int, sort: str | None = None) -> tuple[tuple[Column, int], ...]:
+    """The columns of a register table that fit in `width` cells (see `fit`).
+
+    The sorted column (`sort`, else the first) is never dropped, so the table always shows
+    what it is sorted by. Every column is wide enough for its heading and the sort mark ("Next
+    review ▲" is 13 cells), whether sorted or not, so a sort never moves the columns."""
+    columns = [replace(c, width=max(c.width, len(c.label) + MARK)) if c.width else c
+               for c in kind.columns]
+    return fit(columns, width, keep=sort or kind.columns[0].key,
+               least=max(FLEX_MIN, int(width * FLEX_SHARE)))
+
+
+def fit(columns: Sequence[Column], width: int, keep: str | None = None,
+        least: int = FLEX_MIN) -> tuple[tuple[Column, int], ...]:
+    """The columns that fit in `width` cells, each with its width: the highest priorities
+    give way until the flexible one keeps `least` cells, then it gets the rest. `keep` is
+    never dropped. DataTable pads each cell by one on both sides, and the scrollbar takes two."""
+    shown = list(columns)
     while True:
-        fixed = sum(c.width + 2 for c in columns if c.width)
-        flexible = [c for c in columns if not c.width]
+        fixed = sum(c.width + 2 for c in shown if c.width)
+        flexible = [c for c in shown if not c.width]
         spare = width - fixed - 2 * len(flexible) - 2
-        if spare >= FLEX_MIN * max(1, len(flexible)) or all(c.priority == 0 for c in columns):
+        droppable = [c for c in shown if c.priority and c.key != keep]
+        if spare >= least * max(1, len(flexible)) or not droppable:
             break
-        columns.remove(max(columns, key=lambda c: c.priority))
-    share = max(FLEX_MIN, spare // max(1, len(flexible)))
-    return tuple((c, c.width or share) for c in columns)
+        shown.remove(max(droppable, key=lambda c: c.priority))
+    share = max(min(least, FLEX_MIN) if flexible else 0, spare // max(1, len(flexible)))
+    return tuple((c, c.width or share) for c in shown)

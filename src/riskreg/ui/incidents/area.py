@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from riskreg.ui.incidents.plan_view import days_tone
+from riskreg.ui.kinds import FLEX_SHARE, Column, fit
 from riskreg.ui.messages import LoadFailed
 from riskreg.ui.render import plain, plural
 from riskreg.ui.widgets.area import AreaWidget
@@ -39,18 +40,25 @@ class IncidentsArea(AreaWidget):
                 tooltip="Write the highlighted incident's dossier as HTML or Markdown"),
     ]
 
-    COLUMNS = ("Reference", "Left", "Due", "Next notice", "Step", "Determination", "Title")
+    COLUMNS = (  # (key, heading, most cells, priority: narrow screens drop the highest first)
+        ("reference", "Reference", 0, 0), ("title", "Title", None, 0), ("step", "Step", 22, 1),
+        ("left", "Left", 0, 2), ("next", "Next notice", 24, 3), ("determination",
+        "Determination", 0, 4), ("due", "Due", 0, 5),
+    )
+    """The title, an incident's only human-readable name, is second and takes the width the
+    others leave: each of them is as wide as its longest cell (an empty "Next notice" is as
+    wide as its heading), up to its most."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rows: list[dict[str, Any]] = []
+        self._cells: list[dict[str, Text]] = []
+        self._layout: tuple[tuple[Column, int], ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(HINT, id="incidents-hint", markup=False)
         yield Static(EMPTY, id="incidents-empty", markup=False)
-        table: DataTable = DataTable(id="incidents-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*self.COLUMNS)
-        yield table
+        yield DataTable(id="incidents-table", cursor_type="row", zebra_stripes=True)
 
     @property
     def table(self) -> DataTable:
@@ -81,33 +89,71 @@ class IncidentsArea(AreaWidget):
 
     def show_rows(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows
-        palette = self.riskreg.palette
+        self._cells = [self._row_cells(r) for r in rows]
         table = self.table
         keep = table.cursor_row
-        table.clear()
-        for r in rows:
-            nxt = r["next_deadline"]
-            if nxt:
-                days = nxt["days_left"]
-                left = Text(short_days(days), style=palette[days_tone(days)])
-                due = Text(nxt["due"].isoformat())
-                which = Text(nxt["name"])
-                if nxt["tentative"] and not r["determination"]:
-                    which.append(" if a breach", palette["muted"])
-            else:
-                left, due, which = Text(""), Text(""), Text("")
-            closed = r["status"] == "closed"
-            step = Text(f"Closed {r['closed_on']}" if closed else r["step_title"],
-                        style=palette["muted" if closed else ""])
-            if r["still_owed"]:  # closing never hides a notice still owed
-                step = Text(f"Closed, {plural(r['still_owed'], 'notice')} owed",
-                            style=palette["warning"])
-            table.add_row(Text(plain(r["reference"])), left, due, which, step,
-                          Text(r["determination_label"] or "not yet"), Text(plain(r["title"])),
-                          key=r["reference"])
+        self._fill()
         self.query_one("#incidents-empty").display = not rows
         if rows:
             table.move_cursor(row=min(max(keep, 0), len(rows) - 1))
+
+    def _row_cells(self, r: dict[str, Any]) -> dict[str, Text]:
+        palette = self.riskreg.palette
+        nxt = r["next_deadline"]
+        if nxt:
+            days = nxt["days_left"]
+            left = Text(short_days(days), style=palette[days_tone(days)])
+            due = Text(nxt["due"].isoformat())
+            which = Text(nxt["name"])
+            if nxt["tentative"] and not r["determination"]:
+                which.append(" if a breach", palette["muted"])
+        else:
+            left, due, which = Text(""), Text(""), Text("")
+        closed = r["status"] == "closed"
+        step = Text(f"Closed {r['closed_on']}" if closed else r["step_title"],
+                    style=palette["muted" if closed else ""])
+        if r["still_owed"]:  # closing never hides a notice still owed
+            step = Text(f"Closed, {plural(r['still_owed'], 'notice')} owed",
+                        style=palette["warning"])
+        cells = {"reference": Text(plain(r["reference"])), "title": Text(plain(r["title"])),
+                 "step": step, "left": left, "next": which,
+                 "determination": Text(r["determination_label"] or "not yet"), "due": due}
+        for text in cells.values():
+            text.no_wrap, text.overflow = True, "ellipsis"
+        return cells
+
+    def _fitted(self) -> tuple[tuple[Column, int], ...]:
+        columns = []
+        for key, heading, most, priority in self.COLUMNS:
+            width = 0
+            if most is not None:  # not the title
+                width = max([len(heading)] + [c[key].cell_len for c in self._cells])
+                width = min(width, most) if most else width
+            columns.append(Column(key, heading, _cell(key), width, priority))
+        width = max(self.size.width, 40)
+        longest = max([c["title"].cell_len for c in self._cells], default=0)
+        return fit(columns, width, least=min(longest, max(TITLE_LEAST, int(width * FLEX_SHARE))))
+
+    def _fill(self) -> None:
+        table = self.table
+        layout = self._fitted()
+        if layout != self._layout:
+            self._layout = layout
+            table.clear(columns=True)
+            for column, width in layout:
+                table.add_column(column.label, width=width, key=column.key)
+        else:
+            table.clear()
+        palette = self.riskreg.palette
+        for r, cells in zip(self.rows, self._cells, strict=True):
+            table.add_row(*(column.cell(cells, palette) for column, _ in layout),
+                          key=r["reference"])
+
+    def on_resize(self) -> None:
+        if self.rows and self._fitted() != self._layout:
+            keep = self.table.cursor_row
+            self._fill()
+            self.table.move_cursor(row=min(max(keep, 0), len(self.rows) - 1))
 
     def current_ref(self) -> str | None:
         if not self.rows:
@@ -136,6 +182,16 @@ class IncidentsArea(AreaWidget):
     def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open()
+
+
+TITLE_LEAST = 24
+"""Cells the title keeps (more on a wide screen: FLEX_SHARE of it; fewer when every title is
+shorter) before the columns on its right give way, Due first."""
+
+
+def _cell(key: str) -> Any:
+    """A column's cell: the text `show_rows` built for it."""
+    return lambda cells, palette: cells[key]
 
 
 def short_days(days: int) -> str:

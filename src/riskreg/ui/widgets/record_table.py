@@ -103,7 +103,7 @@ class RecordTable(DataTable[Text]):
 
     def _header(self, sort: str | None, descending: bool) -> tuple[Any, tuple[Any, ...]]:
         """The columns that fit now, and what the header shows (columns, sorted one, order)."""
-        layout = fit_columns(self.kind, max(self.size.width, 40))
+        layout = fit_columns(self.kind, max(self.size.width, 40), sort)
         return layout, (tuple((c.key, w) for c, w in layout), sort or self.kind.columns[0].key,
                         descending)
 
@@ -134,7 +134,7 @@ class RecordTable(DataTable[Text]):
             self.add_row(*cells, key=record["public_id"])
 
     def on_resize(self) -> None:
-        if self.records and fit_columns(self.kind, self.size.width) != self._layout:
+        if self.records and self._header(self.sort, self.descending)[1] != self._header_state:
             keep = self.current_id()
             self._fill()
             if keep:
@@ -215,6 +215,10 @@ class RecordTable(DataTable[Text]):
         return lines
 
     # -- reading -------------------------------------------------------------------------------
+
+    def shown_columns(self) -> tuple[tuple[Column, int], ...]:
+        """The columns the table shows at its width now, with their widths."""
+        return self._header(self.sort, self.descending)[0]
 
     def current_id(self) -> str | None:
         if not self.row_count or self.cursor_row < 0:

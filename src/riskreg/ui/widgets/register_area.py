@@ -364,11 +364,14 @@ class RegisterArea(AreaWidget):
         self.reload()
 
     def action_sort_next(self) -> None:
-        keys = [c.key for c in self.spec.columns]
-        current = self.query_state.sort or keys[0]
-        following = keys[(keys.index(current) + 1) % len(keys)]
+        """Sort by the next of the columns shown (a narrow table hides some: sorting by one of
+        those left the user with no column marked)."""
+        shown = [column for column, _ in self.table.shown_columns()]
+        keys = [c.key for c in shown]
+        current = self.query_state.sort or self.spec.columns[0].key
+        following = keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
         self.sort_by(following)
-        name = next(c.label for c in self.spec.columns if c.key == following)
+        name = next(c.label for c in shown if c.key == following)
         self.notify(f"Sorted by {name}", timeout=2)
 
     def action_sort_reverse(self) -> None:
