@@ -111,3 +111,30 @@ async def test_the_palette_finds_what_is_due_from_another_area(db, db_path):
         assert app.main_screen.area_shown == "dashboard"
         listing = app.screen.query_one("#agenda-panel").query_one("OptionList")
         assert listing.has_focus
+
+
+async def test_one_incident_due_three_times_is_listed_three_times_and_each_opens_it(db, db_path):
+    """620 affected: the individuals', the media's and HHS's notices fall due the same day, each
+    its own line (the list's lines once shared an id per record, and the dashboard failed)."""
+    from incident_pilot import incidents_service, seed_to_plan
+
+    from riskreg.ui.app import make_app
+
+    from riskreg.services.register import RegisterService
+
+    RegisterService(db, today=lambda: TODAY).create("owner", {"name": "Dr. Rivera"})
+    seed_to_plan(incidents_service(db), discovered="2026-10-05", affected=620,
+                 residents={"FL": 620})
+    app = make_app(db_path, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        panel = app.screen.query_one("#agenda-panel")
+        await wait_for(pilot, lambda: len(option_lines(panel)) > 3, "the agenda")
+        due = [line for line in option_lines(panel) if "INC-2026-001" in line]
+        assert len(due) >= 3, option_lines(panel)
+        listing = panel.query_one("OptionList")
+        listing.focus()
+        await pilot.press("home", "down", "enter")  # the second of the incident's lines
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "IncidentScreen",
+                       "the incident screen")
+        assert app.screen.record["reference"] == "INC-2026-001"

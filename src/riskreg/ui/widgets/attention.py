@@ -41,12 +41,14 @@ class AttentionList(OptionList):
             if not section.items:
                 options.append(Option(Text(f"  {empty}", style=palette["muted"], end=""),
                                       id=f"e{n}", disabled=True))
-            for item in section.items:
+            for k, item in enumerate(section.items):
                 line = Text.assemble(
                     (f"{item.tag or item.detail:>9} ", palette[tone or "muted"]),
                     Text(plain(item.title), end=""), end="", no_wrap=True, overflow="ellipsis",
                 )
-                options.append(Option(line, id=f"{n}:{item.kind}:{item.public_id}"))
+                # Its place in the id too: one record may be due twice in a section (an
+                # incident's notices, a tool's review and its BAA expiry), and ids must differ.
+                options.append(Option(line, id=f"{n}.{k}:{item.kind}:{item.public_id}"))
             if section.total > len(section.items):
                 more = section.total - len(section.items)
                 options.append(Option(Text(f"  … and {plural(more, 'more', 'more')}",
