@@ -23,7 +23,8 @@ async def test_the_dashboard_comes_first_and_counts_hazards_on_the_heat_map(
         await pilot.press("t", "t")
         assert heat.level == "target" and heat.counts == {(2, 2): 2, (1, 1): 1}
         summary = str(app.main_screen.query_one("#summary").content)
-        assert "Thursday 2026-11-26 · 3 current hazards" in summary
+        # What needs action counted first (finding 30), then the register's size.
+        assert "Thursday 2026-11-26 · 4 need action · 3 current hazards" in summary
 
 
 async def test_the_dashboard_lists_what_needs_attention_and_enter_opens_the_record(

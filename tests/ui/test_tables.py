@@ -141,7 +141,10 @@ async def test_the_detail_pane_shows_links_reviews_and_history(
         text = hazards.detail.text
         assert "Safeguards (1)\n  Full-disk encryption  Planned" in text
         assert "Tools (0)" in text
-        assert "Reviews (1)\n  2026-11-20  inherent 3×5 → current 3×5 → target 2×2  checked the car" in text
+        # The review's day, its scores and its notes on their own lines (finding 23).
+        assert "Reviews (1)\n  Reviewed 2026-11-20  (recorded " in text
+        assert ("    Scores: unchanged: inherent 3×5, current 3×5, target 2×2\n"
+                "    Notes: checked the car\n") in text
         assert "History (latest first)" in text and "Added" in text
         assert "Last reviewed: 2026-11-20" in text  # the change in words (issue 17, finding 18)
         assert "last_reviewed_on" not in text and "{" not in text
