@@ -24,8 +24,7 @@ def register(sub, common) -> None:
 
 
 def run(args: Namespace) -> int:
-    from riskreg.cli import passphrase_wanted, resolve_db
-    from riskreg.commands._db import ask_passphrase, refuse_plain
+    from riskreg.commands._db import ask_passphrase, passphrase_wanted, refuse_plain, resolve_db
     from riskreg.errors import BadInput, UserError
     from riskreg.storage.files import check_output_path
 
