@@ -1,4 +1,4 @@
-"""`services.first_page`: the first rows of a register table read with plain sqlite3 before the
+"""`storage.first_page`: the first rows of a register table read with plain sqlite3 before the
 services load. They must be exactly the records the services give for that view, or nothing."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from riskreg.services.first_page import DEFAULT_SORT, HIDDEN, read_first_page
 from riskreg.services.register import SORTABLE, ListQuery
+from riskreg.storage.first_page import DEFAULT_SORT, HIDDEN, read_first_page
 
 TODAY = date(2026, 11, 26)
 KINDS = ("hazard", "tool", "safeguard", "owner", "consent")
@@ -303,7 +303,7 @@ async def test_the_dashboard_and_an_encrypted_register_read_no_first_page(make_a
                                                                        monkeypatch):
     from pilot_helpers import ready
 
-    import riskreg.services.first_page as first_page
+    import riskreg.storage.first_page as first_page
 
     register.create("owner", {"name": "Dr. Rivera"})
     register.db.close()

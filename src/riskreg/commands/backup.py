@@ -58,7 +58,7 @@ def run(args: Namespace) -> int:
 
 def _check_source(source: Path, passphrase: str | None) -> None:
     from riskreg.errors import DatabaseError
-    from riskreg.storage.restore import SQLITE_HEADER
+    from riskreg.storage.files import SQLITE_HEADER
 
     with source.open("rb") as fh:
         plain = fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
@@ -72,7 +72,7 @@ def _check_source(source: Path, passphrase: str | None) -> None:
 def _check_target(out: Path, passphrase: str | None) -> None:
     """Replace an earlier backup, never some other file that happens to have that name."""
     from riskreg.errors import BadInput
-    from riskreg.storage.restore import SQLITE_HEADER
+    from riskreg.storage.files import SQLITE_HEADER
 
     if not out.exists():
         return

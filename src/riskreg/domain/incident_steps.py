@@ -7,7 +7,8 @@ determination is an input; nothing here decides whether something is a breach.
 
 from dataclasses import dataclass
 
-from riskreg.domain.determination import Choice
+# The determination's labels live with it; the wizard names them as steps.CHOICE_LABELS too.
+from riskreg.domain.determination import CHOICE_LABELS, SHORT_CHOICE_LABELS, Choice  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -44,23 +45,6 @@ ONLY_WITH_NOTIFICATION = ("scope", "law_enforcement", "plan", "notices", "tracki
 
 # Steps with nothing to fill in: they are completed by moving on.
 PASS_THROUGH = ("law_enforcement", "plan", "notices", "tracking")
-
-CHOICE_LABELS = {
-    Choice.NOT_PHI.value: "Not PHI",
-    Choice.NOT_A_BREACH_SAFE_HARBOR.value: "Not a breach: secured PHI (safe harbor)",
-    Choice.NOT_A_BREACH_EXCEPTION.value: "Not a breach: an exception applies",
-    Choice.LOW_PROBABILITY.value: "Not a breach: low probability of compromise",
-    Choice.NOTIFICATION_REQUIRED.value: "Breach: notification required",
-}
-
-SHORT_CHOICE_LABELS = {
-    Choice.NOT_PHI.value: "not PHI",
-    Choice.NOT_A_BREACH_SAFE_HARBOR.value: "safe harbor",
-    Choice.NOT_A_BREACH_EXCEPTION.value: "exception",
-    Choice.LOW_PROBABILITY.value: "low probability",
-    Choice.NOTIFICATION_REQUIRED.value: "notify",
-}
-
 
 def step(step_id: str) -> WizardStep:
     for s in STEPS:

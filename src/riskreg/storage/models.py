@@ -206,6 +206,3 @@ class AuditEvent(SQLModel, table=True):
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
 
-
-# Imported last: the incident tables refer to the register tables above.
-from riskreg.storage import incident_models  # noqa: E402, F401  (the breach workflow tables)

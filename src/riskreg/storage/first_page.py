@@ -27,6 +27,7 @@ from typing import Any
 
 from riskreg.domain.current_risk import LinkedSafeguard, current_fields
 from riskreg.domain.register import derived_fields, review_now_text
+from riskreg.storage.files import SQLITE_HEADER
 from riskreg.storage.schema import HEAD
 
 HIDDEN = frozenset({"id", "owner_id", "tool_id", "hazard_id", "safeguard_id"})
@@ -64,7 +65,7 @@ def read_first_page(path: Path, kind: str, today: date, limit: int) -> list[dict
         if not path.is_file():
             return None  # a FIFO, a device, a folder: opening one could hang (the services say why)
         with path.open("rb") as fh:
-            if fh.read(16) != b"SQLite format 3\x00":
+            if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
                 return None  # missing, empty, encrypted or not a database: the services say why
         connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True,
                                      timeout=BUSY_TIMEOUT_S)
