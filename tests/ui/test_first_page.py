@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from riskreg.services.register import SORTABLE, ListQuery
-from riskreg.storage.first_page import DEFAULT_SORT, HIDDEN, read_first_page
+from riskreg.services.register import ListQuery
+from riskreg.storage.first_page import read_first_page
 
 TODAY = date(2026, 11, 26)
 KINDS = ("hazard", "tool", "safeguard", "owner", "consent")
@@ -18,13 +18,6 @@ KINDS = ("hazard", "tool", "safeguard", "owner", "consent")
 
 def services_page(register, kind: str, limit: int) -> list[dict]:
     return register.list(kind, ListQuery(limit=limit, count=False)).rows
-
-
-def test_the_reader_s_constants_follow_the_services():
-    from riskreg.services import records
-
-    assert DEFAULT_SORT == {kind: SORTABLE[kind][0] for kind in KINDS}
-    assert HIDDEN == records.HIDDEN
 
 
 def test_the_first_page_of_the_demo_register_is_what_the_services_list(register, db):
