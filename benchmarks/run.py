@@ -96,7 +96,7 @@ else:
     args = parse_args(["--db", sys.argv[2], "--area", "hazards"])
     app = make_app(resolve_db(args), today=_today(), area=args.area)
 
-    # The first rows may be shown before the register has opened (services.first_page): the
+    # The first rows may be shown before the register has opened (storage.first_page): the
     # figure is the paint after the first rows went into the table, whichever way they came.
     _show = RecordTable.show
 
@@ -124,7 +124,7 @@ def hook(message):
         if MODE == "bare":
             app.exit()
         else:
-            rows_painted()  # the first frame may already show rows (services.first_page)
+            rows_painted()  # the first frame may already show rows (storage.first_page)
     elif name == "PageLoaded":
         def painted():
             state["painted"] = time.perf_counter()

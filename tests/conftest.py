@@ -10,6 +10,10 @@ from hypothesis import settings
 
 FIXED_TODAY = date(2026, 11, 26)
 
+# strace (a fixture: CI's fault injection) is registered here once for every test file: a file
+# importing it and then naming it as a parameter reads as a redefinition.
+from strace_kill import strace  # noqa: E402, F401
+
 # Under CI the property tests draw the same examples every run, so a red build is reproducible
 # and never luck; a developer's runs keep exploring new examples (and replay their failures).
 settings.register_profile("ci", derandomize=True)

@@ -202,12 +202,10 @@ def test_restore_into_a_missing_database_creates_it(demo, tmp_path):
 
 
 def test_an_older_backup_is_migrated_when_next_opened(demo, tmp_path):
-    from riskreg.storage.migrate import head_revision
-
     from alembic import command
     from sqlalchemy import create_engine
 
-    from riskreg.storage.migrate import alembic_config
+    from riskreg.storage.migrate import alembic_config, head_revision
 
     copy = backup_file(demo.path, tmp_path / "old.db")
     # A copy made by the first release: its schema as the migrations left it at 0001.

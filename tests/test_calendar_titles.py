@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from riskreg.domain.calendar_events import NAME_LIMIT, cut_at_word, hazard_events
+from riskreg.domain.calendar_events import cut_at_word, hazard_events
 
 LONG = "Inaccurate or biased AI-generated note enters the record unreviewed"
 

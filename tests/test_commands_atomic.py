@@ -17,10 +17,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from strace_kill import (  # noqa: F401 (strace: a fixture)
+from strace_kill import (
     assert_temp_files_go_once_stale,
     killed_at,
-    strace,
     temp_files,
     trials,
 )

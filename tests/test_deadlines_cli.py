@@ -270,22 +270,3 @@ def test_the_calculator_does_not_import_textual_or_sqlmodel():
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["discovered"] == "2026-03-10"
     assert "HEAVY=\n" in result.stderr
-
-
-DOMAIN_HYGIENE = """
-import sys
-import riskreg.domain.deadlines, riskreg.domain.determination, riskreg.domain.state_rules
-print(",".join(m for m in ("textual", "sqlmodel", "sqlalchemy") if m in sys.modules))
-"""
-
-
-def test_the_domain_modules_import_neither_textual_nor_sqlmodel():
-    result = subprocess.run(
-        [sys.executable, "-c", DOMAIN_HYGIENE],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""

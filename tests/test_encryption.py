@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("sqlcipher3", reason="sqlcipher3 has no wheel for this platform")
 
-from strace_kill import strace, under_strace  # noqa: E402, F401 (strace: a fixture)
+from strace_kill import under_strace  # noqa: E402
 
 from riskreg.errors import DatabaseError  # noqa: E402
 from riskreg.services.register import RegisterService  # noqa: E402

@@ -3,8 +3,8 @@ register's text is printed. A title holding ESC ] 0 ; ... BEL set the terminal w
 ESC [ 2 J cleared the screen, U+202E reversed what followed."""
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 

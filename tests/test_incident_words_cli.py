@@ -6,7 +6,13 @@ import re
 from datetime import date
 
 import pytest
-from test_incidents_cli import TODAY, demo_db, riskreg  # noqa: F401 (demo_db is a fixture)
+from test_incidents_cli import TODAY, make_demo, riskreg
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    return make_demo(tmp_path_factory)
+
 
 REFS = ("INC-2026-001", "INC-2026-002", "INC-2026-003")
 ENGINE_WORDS = [

@@ -19,13 +19,18 @@ def riskreg(*args, db):
     )
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
+def make_demo(tmp_path_factory):
+    """The demo register, made by `riskreg demo` as a user would (one per test module)."""
     path = tmp_path_factory.mktemp("cli") / "demo.db"
     result = riskreg("demo", db=path)
     assert result.returncode == 0, result.stderr
     assert "3 incidents" in result.stdout
     return path
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    return make_demo(tmp_path_factory)
 
 
 def test_list_json_gives_each_incident_with_its_step_and_next_deadline(demo_db):

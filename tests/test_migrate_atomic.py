@@ -17,12 +17,11 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
-from strace_kill import (  # noqa: F401 (strace: a fixture)
+from strace_kill import (
     assert_opens_or_says_what_to_do,
     assert_temp_files_go_once_stale,
     killed_at,
     riskreg,
-    strace,
     temp_files,
     trials,
 )

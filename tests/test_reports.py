@@ -12,8 +12,8 @@ from conftest import FIXED_TODAY
 
 from riskreg.errors import BadInput, NotFound
 from riskreg.services.demo import build_demo
+from riskreg.services.report_facts import NOT_LEGAL_ADVICE
 from riskreg.services.reports import (
-    NOT_LEGAL_ADVICE,
     report_format,
     risk_analysis,
     write_incident_report,

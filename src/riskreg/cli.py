@@ -8,7 +8,6 @@ the deadline calculator answer without loading Textual or SQLModel.
 import argparse
 import atexit
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 
@@ -92,23 +91,6 @@ def _command_parser(parser: argparse.ArgumentParser,
         if chosen is None:
             return parser
         parser = chosen
-
-
-def resolve_db(args: argparse.Namespace) -> str:
-    """The database path: --db, else $RISKREG_DB, else the platform's user data folder."""
-    if getattr(args, "db", None):
-        return args.db
-    if os.environ.get("RISKREG_DB"):
-        return os.environ["RISKREG_DB"]
-    from riskreg.paths import default_db_path
-
-    return str(default_db_path())
-
-
-def passphrase_wanted(args: argparse.Namespace) -> bool:
-    """Whether the database is to be opened encrypted: --encrypted, or the setting
-    RISKREG_ENCRYPTED=1 (the setting cannot live in the encrypted file itself)."""
-    return bool(getattr(args, "encrypted", False)) or os.environ.get("RISKREG_ENCRYPTED") == "1"
 
 
 class _QuietParser(argparse.ArgumentParser):

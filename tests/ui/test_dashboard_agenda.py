@@ -118,9 +118,8 @@ async def test_one_incident_due_three_times_is_listed_three_times_and_each_opens
     its own line (the list's lines once shared an id per record, and the dashboard failed)."""
     from incident_pilot import incidents_service, seed_to_plan
 
-    from riskreg.ui.app import make_app
-
     from riskreg.services.register import RegisterService
+    from riskreg.ui.app import make_app
 
     RegisterService(db, today=lambda: TODAY).create("owner", {"name": "Dr. Rivera"})
     seed_to_plan(incidents_service(db), discovered="2026-10-05", affected=620,

@@ -1,4 +1,4 @@
-"""`services.first_page`: the first rows of a register table read with plain sqlite3 before the
+"""`storage.first_page`: the first rows of a register table read with plain sqlite3 before the
 services load. They must be exactly the records the services give for that view, or nothing."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from riskreg.services.first_page import DEFAULT_SORT, HIDDEN, read_first_page
-from riskreg.services.register import SORTABLE, ListQuery
+from riskreg.services.register import ListQuery
+from riskreg.storage.first_page import read_first_page
 
 TODAY = date(2026, 11, 26)
 KINDS = ("hazard", "tool", "safeguard", "owner", "consent")
@@ -18,13 +18,6 @@ KINDS = ("hazard", "tool", "safeguard", "owner", "consent")
 
 def services_page(register, kind: str, limit: int) -> list[dict]:
     return register.list(kind, ListQuery(limit=limit, count=False)).rows
-
-
-def test_the_reader_s_constants_follow_the_services():
-    from riskreg.services import records
-
-    assert DEFAULT_SORT == {kind: SORTABLE[kind][0] for kind in KINDS}
-    assert HIDDEN == records.HIDDEN
 
 
 def test_the_first_page_of_the_demo_register_is_what_the_services_list(register, db):
@@ -303,7 +296,7 @@ async def test_the_dashboard_and_an_encrypted_register_read_no_first_page(make_a
                                                                        monkeypatch):
     from pilot_helpers import ready
 
-    import riskreg.services.first_page as first_page
+    import riskreg.storage.first_page as first_page
 
     register.create("owner", {"name": "Dr. Rivera"})
     register.db.close()

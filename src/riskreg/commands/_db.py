@@ -8,6 +8,23 @@ from pathlib import Path
 from riskreg.errors import UserError, one_line
 
 
+def resolve_db(args: Namespace) -> str:
+    """The database path: --db, else $RISKREG_DB, else the platform's user data folder."""
+    if getattr(args, "db", None):
+        return args.db
+    if os.environ.get("RISKREG_DB"):
+        return os.environ["RISKREG_DB"]
+    from riskreg.paths import default_db_path
+
+    return str(default_db_path())
+
+
+def passphrase_wanted(args: Namespace) -> bool:
+    """Whether the database is to be opened encrypted: --encrypted, or the setting
+    RISKREG_ENCRYPTED=1 (the setting cannot live in the encrypted file itself)."""
+    return bool(getattr(args, "encrypted", False)) or os.environ.get("RISKREG_ENCRYPTED") == "1"
+
+
 def ask_passphrase(prompt: str = "Passphrase: ", confirm: bool = False) -> str:
     """The passphrase from $RISKREG_PASSPHRASE (scripts) or typed at the terminal, never echoed.
     `confirm` (a new encrypted database) asks twice: a typo would lock the register for good."""
@@ -91,7 +108,6 @@ def open_db(args: Namespace, *, create: bool = False):
     Only the commands that make a register (`create`: init, demo, import) may create the file:
     a mistyped --db given to any other command once made an empty register and answered
     "0 tools", which reads as a register with nothing in it."""
-    from riskreg.cli import passphrase_wanted, resolve_db
     from riskreg.storage.database import open_database
 
     path = resolve_db(args)

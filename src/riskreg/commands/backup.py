@@ -24,8 +24,7 @@ def register(sub, common) -> None:
 
 
 def run(args: Namespace) -> int:
-    from riskreg.cli import passphrase_wanted, resolve_db
-    from riskreg.commands._db import ask_passphrase, refuse_plain
+    from riskreg.commands._db import ask_passphrase, passphrase_wanted, refuse_plain, resolve_db
     from riskreg.errors import BadInput, UserError
     from riskreg.storage.files import check_output_path
 
@@ -59,7 +58,7 @@ def run(args: Namespace) -> int:
 
 def _check_source(source: Path, passphrase: str | None) -> None:
     from riskreg.errors import DatabaseError
-    from riskreg.storage.restore import SQLITE_HEADER
+    from riskreg.storage.files import SQLITE_HEADER
 
     with source.open("rb") as fh:
         plain = fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
@@ -73,7 +72,7 @@ def _check_source(source: Path, passphrase: str | None) -> None:
 def _check_target(out: Path, passphrase: str | None) -> None:
     """Replace an earlier backup, never some other file that happens to have that name."""
     from riskreg.errors import BadInput
-    from riskreg.storage.restore import SQLITE_HEADER
+    from riskreg.storage.files import SQLITE_HEADER
 
     if not out.exists():
         return

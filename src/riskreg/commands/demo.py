@@ -58,7 +58,7 @@ def run(args: Namespace) -> int:
     from riskreg.services.settings import SettingsService
 
     today = today_from_env()
-    from riskreg.cli import resolve_db
+    from riskreg.commands._db import resolve_db
     from riskreg.storage.files import check_database_path
 
     check_database_path(resolve_db(args))  # before it is created: not a FIFO, a -wal, a copy

@@ -24,8 +24,7 @@ def register(sub, common) -> None:
 def run(args: Namespace) -> int:
     import sys
 
-    from riskreg.cli import resolve_db
-    from riskreg.commands._db import ask_passphrase
+    from riskreg.commands._db import ask_passphrase, resolve_db
     from riskreg.storage import cipher
     from riskreg.storage.files import check_output_path
     from riskreg.storage.verify import compare_databases

@@ -95,7 +95,7 @@ def _register_ics(actions, common, name: str, help_text: str) -> None:
 def _check_out(args: Namespace) -> None:
     """Refuse an --out that names the register's own files or an odd file (a FIFO, a device, a
     link) before the database is opened or anything is written."""
-    from riskreg.cli import resolve_db
+    from riskreg.commands._db import resolve_db
     from riskreg.storage.files import check_output_path
 
     check_output_path(args.out, database=resolve_db(args))

@@ -17,8 +17,7 @@ def register(sub, common) -> None:
 
 
 def run(args: Namespace) -> int:
-    from riskreg.cli import resolve_db
-    from riskreg.commands._db import open_db
+    from riskreg.commands._db import open_db, resolve_db
     from riskreg.services.register import RegisterService
     from riskreg.storage.files import check_database_path
 

@@ -3,8 +3,7 @@
 from argparse import Namespace
 from datetime import date, datetime
 
-KINDS = {"hazards": "hazard", "tools": "tool", "safeguards": "safeguard", "owners": "owner",
-         "consents": "consent"}
+from riskreg.domain.kinds import BY_CLI_NAME as KINDS
 
 # Columns of the readable table, per kind.
 COLUMNS = {

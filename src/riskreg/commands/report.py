@@ -61,7 +61,7 @@ def run(args: Namespace) -> int:
 
 
 def _out(args: Namespace) -> str:
-    from riskreg.cli import resolve_db
+    from riskreg.commands._db import resolve_db
     from riskreg.errors import BadInput
     from riskreg.services.reports import report_format
     from riskreg.storage.files import check_output_path

@@ -38,8 +38,7 @@ def confirm(question: str) -> bool:
 def run(args: Namespace) -> int:
     from datetime import UTC, datetime
 
-    from riskreg.cli import passphrase_wanted, resolve_db
-    from riskreg.commands._db import ask_passphrase, refuse_plain
+    from riskreg.commands._db import ask_passphrase, passphrase_wanted, refuse_plain, resolve_db
     from riskreg.storage.backup import backups_dir
     from riskreg.storage.files import check_database_path, check_source_path
     from riskreg.storage.restore import check_backup, restore_backup

@@ -32,7 +32,7 @@ def run_tui(args: Namespace) -> int:
 
     An encrypted database (--encrypted, $RISKREG_ENCRYPTED=1) is opened with
     $RISKREG_PASSPHRASE when set (scripts), else with the passphrase the app asks for."""
-    from riskreg.cli import passphrase_wanted, resolve_db
+    from riskreg.commands._db import passphrase_wanted, resolve_db
     from riskreg.ui.app import make_app
 
     encrypted = passphrase_wanted(args)

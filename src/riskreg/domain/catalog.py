@@ -113,10 +113,6 @@ class Catalog:
         """The safeguards suggested for a hazard, in the order the hazard lists them."""
         return tuple(self.safeguard(key) for key in self.hazard(hazard_key).safeguards)
 
-    def tools_for(self, hazard_key: str) -> tuple[ToolTemplate, ...]:
-        """The tools a hazard concerns, in the order the hazard lists them."""
-        return tuple(self.tool(key) for key in self.hazard(hazard_key).tools)
-
     def hazards_answered_by(self, safeguard_key: str) -> tuple[HazardTemplate, ...]:
         """The hazards that list this safeguard."""
         self.safeguard(safeguard_key)

@@ -6,13 +6,13 @@ last compliant day, never rolled forward for a weekend or holiday (warned instea
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from riskreg.domain import state_rules as overlays
+from riskreg.domain.breach_facts import BreachFacts, checked_count
 from riskreg.domain.holds import (
-    Hold,
     HoldWindow,
     conservative_due,
     hold_windows,
@@ -21,102 +21,10 @@ from riskreg.domain.holds import (
 )
 from riskreg.domain.obligations import Obligation, internal_target, iso
 from riskreg.domain.plan_warnings import plan_warnings
-from riskreg.errors import ValidationError
 
 NOTICE_DAYS = 60
 HHS_IMMEDIATE_THRESHOLD = 500  # 164.408(b): "500 or more"
 MEDIA_THRESHOLD = 500  # 164.406(a): "more than 500 residents"
-
-
-def _count(name: str, value: object, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(name, f"{value!r} is not a whole number")
-    if value < minimum:
-        raise ValidationError(name, f"{value} is less than {minimum}")
-    return value
-
-
-@dataclass(frozen=True)
-class BreachFacts:
-    """What the practitioner knows about a breach, as the deadline engine needs it.
-
-    `discovered` is the practice's own discovery date (164.404(a)(2)). `ba_discovered` is the
-    business associate's; when it acts as the practice's agent (`ba_is_agent`, the default reading
-    in RULES.md) its knowledge is the practice's. `determined` holds a state's determination date
-    where it differs from discovery (state laws counting from determination). Invalid facts raise
-    `riskreg.errors.ValidationError(field, problem)`.
-    """
-
-    discovered: date
-    affected: int
-    residents: Mapping[str, int] = field(default_factory=dict)
-    determined: Mapping[str, date] = field(default_factory=dict)
-    insufficient_contact: int = 0
-    deceased_with_kin: int = 0
-    part2: bool = False
-    holds: tuple[Hold, ...] = ()
-    ba_discovered: date | None = None
-    ba_is_agent: bool = True
-    urgent: bool = False
-
-    def __post_init__(self) -> None:
-        _count("affected", self.affected, minimum=1)
-        valid = overlays.jurisdictions()
-        residents: dict[str, int] = {}
-        for code, count in self.residents.items():
-            key = str(code).upper()
-            if key not in valid:
-                raise ValidationError(
-                    "residents", f"{code!r} is not a US state or jurisdiction code"
-                )
-            if key in residents:
-                raise ValidationError("residents", f"{key} is given twice")
-            residents[key] = _count(f"residents {key}", count)
-        total = sum(residents.values())
-        if total > self.affected:
-            raise ValidationError(
-                "residents",
-                f"residents per state add up to {total:,}, more than the {self.affected:,} affected",
-            )
-        object.__setattr__(self, "residents", dict(sorted(residents.items())))
-        for name in ("insufficient_contact", "deceased_with_kin"):
-            value = _count(name, getattr(self, name))
-            if value > self.affected:
-                raise ValidationError(
-                    name, f"{value:,} is more than the {self.affected:,} affected"
-                )
-        start = self.effective_discovered
-        determined = {str(code).upper(): day for code, day in self.determined.items()}
-        for code, day in determined.items():
-            if code not in valid:
-                raise ValidationError(
-                    "determined", f"{code!r} is not a US state or jurisdiction code"
-                )
-            if day < start:
-                raise ValidationError(
-                    "determined", f"determination date {day} for {code} is before discovery {start}"
-                )
-        object.__setattr__(self, "determined", determined)
-        object.__setattr__(self, "holds", tuple(self.holds))
-        for hold in self.holds:
-            if hold.statement_on < start:
-                raise ValidationError(
-                    "holds",
-                    f"{hold.kind} law-enforcement statement on {hold.statement_on} is before "
-                    f"discovery {start}",
-                )
-
-    @property
-    def effective_discovered(self) -> date:
-        """The discovery date the clocks run from (164.404(a)(2)).
-
-        A business associate acting as the practice's agent: its knowledge is the practice's, so
-        the earlier of the two dates. An independent contractor: the practice's own date, the day
-        it was told (RULES.md "Business associate as agent"; 164.410 governs the BA's own notice).
-        """
-        if self.ba_discovered is not None and self.ba_is_agent:
-            return min(self.discovered, self.ba_discovered)
-        return self.discovered
 
 
 @dataclass(frozen=True)
@@ -216,7 +124,7 @@ def compute_plan(facts: BreachFacts, today: date, internal_target_days: int = 15
     Individuals, substitute notice and media: 45 CFR 164.404-164.406; HHS: 164.408(b) or (c);
     Part 2: 42 CFR 2.16; holds: 164.412; state overlays: data/state_rules.json.
     """
-    _count("internal_target_days", internal_target_days)
+    checked_count("internal_target_days", internal_target_days)
     start = facts.effective_discovered
     windows = hold_windows(facts.holds)
     periods = merged_periods(windows)

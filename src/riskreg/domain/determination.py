@@ -366,6 +366,22 @@ class Choice(StrEnum):
     NOTIFICATION_REQUIRED = "notification_required"
 
 
+CHOICE_LABELS = {
+    Choice.NOT_PHI.value: "Not PHI",
+    Choice.NOT_A_BREACH_SAFE_HARBOR.value: "Not a breach: secured PHI (safe harbor)",
+    Choice.NOT_A_BREACH_EXCEPTION.value: "Not a breach: an exception applies",
+    Choice.LOW_PROBABILITY.value: "Not a breach: low probability of compromise",
+    Choice.NOTIFICATION_REQUIRED.value: "Breach: notification required",
+}
+
+SHORT_CHOICE_LABELS = {
+    Choice.NOT_PHI.value: "not PHI",
+    Choice.NOT_A_BREACH_SAFE_HARBOR.value: "safe harbor",
+    Choice.NOT_A_BREACH_EXCEPTION.value: "exception",
+    Choice.LOW_PROBABILITY.value: "low probability",
+    Choice.NOTIFICATION_REQUIRED.value: "notify",
+}
+
 # The choice each presumption points to; the practitioner may still choose otherwise, with reasons.
 CONSISTENT_CHOICE = {
     Outcome.NOT_PHI: Choice.NOT_PHI,
@@ -420,8 +436,6 @@ class Determination:
 def review_determination(determination: Determination, facts: DeterminationFacts) -> list[str]:
     """Where a determination departs from the presumption on the record: points to address in the
     rationale, never a refusal (the practitioner decides; 164.402, 164.414(b))."""
-    from riskreg.domain.incident_steps import CHOICE_LABELS  # it imports this module
-
     found = presumption(facts)
     notes = []
     expected = CONSISTENT_CHOICE.get(found.outcome)

@@ -7,7 +7,8 @@ determination is an input; nothing here decides whether something is a breach.
 
 from dataclasses import dataclass
 
-from riskreg.domain.determination import Choice
+# The determination's labels live with it; the wizard names them as steps.CHOICE_LABELS too.
+from riskreg.domain.determination import CHOICE_LABELS, SHORT_CHOICE_LABELS, Choice  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -38,28 +39,12 @@ STEP_IDS: tuple[str, ...] = tuple(s.id for s in STEPS)
 CLOSED = "closed"
 """The `step` of a closed incident (after close-out)."""
 
-# Steps whose answers the determination rests on: changing one withdraws a recorded determination.
-DECISION_PATH = ("phi", "secured", "exceptions", "factors")
+# Steps asked only when PHI was involved, and steps owed only when notification is required.
+ONLY_WITH_PHI = ("secured", "exceptions", "factors")
+ONLY_WITH_NOTIFICATION = ("scope", "law_enforcement", "plan", "notices", "tracking")
 
 # Steps with nothing to fill in: they are completed by moving on.
 PASS_THROUGH = ("law_enforcement", "plan", "notices", "tracking")
-
-CHOICE_LABELS = {
-    Choice.NOT_PHI.value: "Not PHI",
-    Choice.NOT_A_BREACH_SAFE_HARBOR.value: "Not a breach: secured PHI (safe harbor)",
-    Choice.NOT_A_BREACH_EXCEPTION.value: "Not a breach: an exception applies",
-    Choice.LOW_PROBABILITY.value: "Not a breach: low probability of compromise",
-    Choice.NOTIFICATION_REQUIRED.value: "Breach: notification required",
-}
-
-SHORT_CHOICE_LABELS = {
-    Choice.NOT_PHI.value: "not PHI",
-    Choice.NOT_A_BREACH_SAFE_HARBOR.value: "safe harbor",
-    Choice.NOT_A_BREACH_EXCEPTION.value: "exception",
-    Choice.LOW_PROBABILITY.value: "low probability",
-    Choice.NOTIFICATION_REQUIRED.value: "notify",
-}
-
 
 def step(step_id: str) -> WizardStep:
     for s in STEPS:
@@ -108,6 +93,29 @@ def next_step(
     if step_id == "determination" and determination != Choice.NOTIFICATION_REQUIRED.value:
         return "closeout"
     return following(step_id)
+
+
+def applies(step_id: str, *, phi_involved: bool | None, determination: str | None) -> bool:
+    """Whether a step applies to an incident with these answers: no PHI, no safe harbor or
+    exceptions question and no risk assessment (164.402 concerns PHI only); a determination
+    other than "notification required", no scope, plan or notices. Not answered yet counts as
+    applying: the step may still be needed."""
+    if step_id in ONLY_WITH_PHI:
+        return phi_involved is not False
+    if step_id in ONLY_WITH_NOTIFICATION:
+        return determination in (None, Choice.NOTIFICATION_REQUIRED.value)
+    return True
+
+
+def skipped(step_id: str, *, presumption: str | None, exceptions_recorded: bool,
+            factors_recorded: bool) -> bool:
+    """A step the path went past without needing it, still open to fill in: the exceptions
+    after a safe harbor (`next_step` goes on to the factors), the factors after an exception."""
+    if step_id == "exceptions":
+        return presumption == "safe_harbor" and not exceptions_recorded
+    if step_id == "factors":
+        return presumption == "exception" and not factors_recorded
+    return False
 
 
 def later(a: str, b: str) -> str:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from riskreg.domain import state_rules as overlays
+from riskreg.domain.breach_facts import BreachFacts
 from riskreg.domain.holds import HoldWindow, conservative_due, inside_hold, merged_periods
 from riskreg.domain.obligation_names import state_name
 from riskreg.domain.obligations import Obligation
 from riskreg.domain.workdays import WEEKDAY_NAMES, federal_holiday, is_weekend
-
-if TYPE_CHECKING:
-    from riskreg.domain.deadlines import BreachFacts
 
 BA_NOTICE_DAYS = 60  # 164.410(b)
 

@@ -88,7 +88,7 @@ def review_recorded_text(hazard: dict[str, Any]) -> str:
 def derived_fields(kind: str, record: dict[str, Any], today: date) -> dict[str, Any]:
     """What a record shows beside its stored fields: a hazard's levels and overdue flag, a tool's
     BAA gap, a safeguard's overdue flag. One function for both of the ways records are read (the
-    services' ORM path and the app's first page, `services.first_page`)."""
+    services' ORM path and the app's first page, `storage.first_page`)."""
     from riskreg.domain.review import is_overdue
     from riskreg.domain.scoring import level
 

@@ -9,9 +9,9 @@ out the tools and safeguards linked to it).
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
-
 from typing import Any
+
+from sqlmodel import Session, col, select
 
 from riskreg.storage.incident_models import Incident, IncidentHazard
 from riskreg.storage.models import Hazard, HazardSafeguard, HazardTool, Safeguard, Tool

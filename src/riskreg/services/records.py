@@ -7,26 +7,17 @@ owner or tool reference by the other record's public id plus its name for displa
 from datetime import date
 from typing import Any
 
+from riskreg.domain.kinds import HIDDEN
 from riskreg.domain.register import derived_fields
-from riskreg.storage.models import Consent, Hazard, Owner, Safeguard, Tool, Tracked
-
-HIDDEN = {"id", "owner_id", "tool_id", "hazard_id", "safeguard_id"}
+from riskreg.services.kinds import KIND_OF_MODEL
+from riskreg.storage.models import Tracked
 
 
 def to_record(row: Tracked, today: date, refs: dict[str, Any] | None = None) -> dict[str, Any]:
     """A record's fields plus what is derived from them (level, overdue, BAA gap)."""
     record = row.model_dump(exclude=HIDDEN)
     record.update(refs or {})
-    record.update(derived_fields(KIND_OF.get(type(row), ""), record, today))
+    record.update(derived_fields(KIND_OF_MODEL.get(type(row), ""), record, today))
     return record
 
 
-def owner_ref(owner: Owner | None) -> dict[str, Any]:
-    return {"owner": owner.name if owner else "", "owner_public_id": owner.public_id if owner else None}
-
-
-def tool_ref(tool: Tool | None) -> dict[str, Any]:
-    return {"tool": tool.name if tool else "", "tool_public_id": tool.public_id if tool else None}
-
-
-KIND_OF = {Owner: "owner", Tool: "tool", Hazard: "hazard", Safeguard: "safeguard", Consent: "consent"}

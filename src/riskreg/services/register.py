@@ -21,56 +21,23 @@ from riskreg.domain.review import next_due
 from riskreg.domain.scoring import score
 from riskreg.errors import ConflictError, NotFound, ValidationError
 from riskreg.services.current import add_current, current_cells, current_score_clause
+from riskreg.services.kinds import KIND, REFERENCED, record_kind
 from riskreg.services.messages import text_problem
-from riskreg.services.records import owner_ref, to_record, tool_ref
+from riskreg.services.records import to_record
 from riskreg.services.validation import validate
 from riskreg.storage import audit
 from riskreg.storage.chunks import slices
 from riskreg.storage.database import Database
 from riskreg.storage.models import (
-    Consent,
     Hazard,
     HazardSafeguard,
     HazardTool,
-    Owner,
     Review,
     Safeguard,
     Tool,
     Tracked,
     utcnow,
 )
-
-MODELS: dict[str, type[Tracked]] = {
-    "owner": Owner,
-    "tool": Tool,
-    "hazard": Hazard,
-    "safeguard": Safeguard,
-    "consent": Consent,
-}
-
-# Columns searched by the type-to-filter box, per kind.
-SEARCHED = {
-    "owner": ("name", "role", "contact"),
-    "tool": ("name", "vendor", "category", "baa_status", "notes"),
-    "hazard": ("title", "description", "threat_source", "vulnerability", "status", "treatment"),
-    "safeguard": ("title", "description", "citation", "category", "status", "evidence"),
-    "consent": ("client_code", "decision", "alternative_offered"),
-}
-
-# Columns a list may be sorted by, per kind ("owner" sorts by the owner's name).
-SORTABLE = {
-    "owner": ("name", "role", "contact", "updated_at"),
-    "tool": ("name", "vendor", "category", "handles_phi", "baa_status", "baa_expires_on", "owner"),
-    "hazard": (
-        "title", "score", "current_score", "target_score", "treatment", "status", "next_review_on",
-        "last_reviewed_on", "owner",
-    ),
-    "safeguard": (
-        "title", "category", "citation", "requirement", "status", "due_on",
-        "next_verification_on", "owner",
-    ),
-    "consent": ("client_code", "disclosed_on", "decision", "written", "tool"),
-}
 
 REVIEW_FIELDS = frozenset({"reviewed_on", "notes", "likelihood", "impact", "current_likelihood",
                            "current_impact", "target_likelihood", "target_impact",
@@ -80,10 +47,6 @@ REVIEW_FIELDS = frozenset({"reviewed_on", "notes", "likelihood", "impact", "curr
 REVIEW_SCORES = ("likelihood", "impact", "current_likelihood", "current_impact",
                  "target_likelihood", "target_impact")
 """The scores a review may change, as a hazard's record and a review both name them."""
-
-# Fields that name another record by public id in input and in records.
-REFERENCES = {"owner": ("owner", Owner), "tool": ("tool", Tool)}
-
 
 @dataclass(frozen=True)
 class ListQuery:
@@ -121,7 +84,7 @@ class RegisterService:
     # -- reading -------------------------------------------------------------------------------
 
     def list(self, kind: str, query: ListQuery = ListQuery()) -> Page:
-        model = _model(kind)
+        model = record_kind(kind).model
         today = self.today()
         with self.db.reading() as session:
             stmt, ref = self._matching(session, kind, query, today)
@@ -133,7 +96,7 @@ class RegisterService:
             ids = []
             for row in session.exec(stmt):
                 obj, other = (row if ref is not None else (row, None))
-                rows.append(to_record(obj, today, _refs(kind, other)))
+                rows.append(to_record(obj, today, KIND[kind].refs(other)))
                 ids.append(obj.id)
             if kind == "hazard":
                 _add_review_now(session, rows, ids, today)
@@ -146,11 +109,12 @@ class RegisterService:
 
     def _matching(self, session: Session, kind: str, query: ListQuery, today: date) -> Any:
         """The SELECT of the records a query matches (unsorted, unpaged), and the joined model."""
-        model = _model(kind)
+        spec = record_kind(kind)
+        model = spec.model
         stmt = select(model)
-        ref = _ref_model(kind)
+        ref = spec.reference_model
         if ref is not None:
-            stmt = select(model, ref).outerjoin(ref, _fk(model, kind) == ref.id)
+            stmt = select(model, ref).outerjoin(ref, spec.foreign_key() == ref.id)
         stmt = stmt.where(
             col(model.archived_at).is_not(None) if query.archived else col(model.archived_at).is_(None)
         )
@@ -162,7 +126,7 @@ class RegisterService:
             stmt = stmt.where(or_(*(
                 getattr(model, c).like(needle, escape="\\") if sqlite
                 else getattr(model, c).ilike(needle, escape="\\")
-                for c in SEARCHED[kind]
+                for c in spec.searched
             )))
         if query.overdue:
             stmt = stmt.where(_overdue_clause(kind, today))
@@ -180,7 +144,7 @@ class RegisterService:
             return self._record(session, kind, obj)
 
     def count(self, kind: str) -> int:
-        model = _model(kind)
+        model = record_kind(kind).model
         with self.db.reading() as session:
             return session.exec(
                 select(func.count()).select_from(model).where(col(model.archived_at).is_(None))
@@ -223,7 +187,7 @@ class RegisterService:
         seeded demo); otherwise a new UUID is drawn.
         """
         values = _resolve_refs(session, kind, self._prepare(kind, validate(kind, data)))
-        obj = _model(kind)(**values, **({"public_id": public_id} if public_id else {}))
+        obj = record_kind(kind).model(**values, **({"public_id": public_id} if public_id else {}))
         session.add(obj)
         session.flush()
         audit.record(session, kind, obj.public_id, "create", audit.diff({}, values))
@@ -655,15 +619,8 @@ def validate_fields(kind: str) -> tuple[str, ...]:
     return tuple(INPUTS[kind].model_fields)
 
 
-def _model(kind: str) -> type[Tracked]:
-    try:
-        return MODELS[kind]
-    except KeyError:
-        raise ValidationError("kind", f"{kind!r} is not one of: {', '.join(MODELS)}") from None
-
-
 def _find(session: Session, kind: str, public_id: str) -> Any:
-    model = _model(kind)
+    model = record_kind(kind).model
     obj = session.exec(select(model).where(model.public_id == public_id)).first()
     if obj is None:
         raise NotFound(f"no {kind} with id {public_id}")
@@ -678,71 +635,47 @@ def _check_revision(kind: str, obj: Tracked, expected: int) -> None:
         )
 
 
-def _ref_model(kind: str) -> type[Tracked] | None:
-    if kind in ("tool", "hazard", "safeguard"):
-        return Owner
-    if kind == "consent":
-        return Tool
-    return None
-
-
-def _fk(model: type[Tracked], kind: str) -> Any:
-    return model.tool_id if kind == "consent" else model.owner_id
-
-
-def _refs(kind: str, other: Any) -> dict[str, Any]:
-    if kind == "consent":
-        return tool_ref(other)
-    if kind in ("tool", "hazard", "safeguard"):
-        return owner_ref(other)
-    return {}
-
-
 def _refs_of(session: Session, kind: str, obj: Any) -> dict[str, Any]:
-    ref = _ref_model(kind)
+    """The record `obj` refers to (its owner, a consent entry's tool), as records show it."""
+    spec = KIND[kind]
+    ref = spec.reference_model
     if ref is None:
         return {}
-    key = obj.tool_id if kind == "consent" else obj.owner_id
-    return _refs(kind, session.get(ref, key) if key is not None else None)
+    key = getattr(obj, spec.names.reference_column or "")
+    return spec.refs(session.get(ref, key) if key is not None else None)
+
+
+def _overdue_clause(kind: str, today: date) -> Any:
+    overdue = KIND[kind].overdue
+    if overdue is None:
+        raise ValidationError("overdue", f"{kind} records have no due dates")
+    return overdue(today)
 
 
 def _ref_key(field_name: str) -> str:
     """In records a reference is shown by name; its public id is under `<name>_public_id`."""
-    return f"{field_name}_public_id" if field_name in REFERENCES else field_name
+    return f"{field_name}_public_id" if field_name in REFERENCED else field_name
 
 
 def _resolve_refs(session: Session, kind: str, values: dict[str, Any]) -> dict[str, Any]:
     """Replace `owner`/`tool` public ids with the foreign keys the tables hold."""
     values = dict(values)
-    for name, (column_stem, model) in REFERENCES.items():
+    for name, model in REFERENCED.items():
         if name not in values:
             continue
         ref = values.pop(name)
         if ref in (None, ""):
-            values[f"{column_stem}_id"] = None
+            values[f"{name}_id"] = None
             continue
         target = session.exec(select(model).where(model.public_id == ref)).first()
         if target is None:
             raise ValidationError(name, f"no {name} with id {ref}")
-        values[f"{column_stem}_id"] = target.id
+        values[f"{name}_id"] = target.id
     return values
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _overdue_clause(kind: str, today: date) -> Any:
-    if kind == "hazard":
-        return col(Hazard.next_review_on) < today
-    if kind == "safeguard":
-        return or_(
-            (col(Safeguard.due_on) < today) & col(Safeguard.status).in_(("planned", "in_progress")),
-            col(Safeguard.next_verification_on) < today,
-        )
-    if kind == "tool":
-        return col(Tool.baa_expires_on) < today
-    raise ValidationError("overdue", f"{kind} records have no due dates")
 
 
 def _cell_clause(session: Session, kind: str, cell: tuple[int, int], level: str) -> tuple[Any, ...]:
@@ -760,10 +693,11 @@ def _cell_clause(session: Session, kind: str, cell: tuple[int, int], level: str)
 
 
 def _order(kind: str, model: type[Tracked], ref: Any, query: ListQuery) -> list[Any]:
-    sort = query.sort or SORTABLE[kind][0]
-    if sort not in SORTABLE[kind]:
+    sortable = KIND[kind].sortable
+    sort = query.sort or sortable[0]
+    if sort not in sortable:
         raise ValidationError("sort", f"cannot sort {kind} records by {sort!r}; "
-                              f"choose one of: {', '.join(SORTABLE[kind])}")
+                              f"choose one of: {', '.join(sortable)}")
     if sort in ("owner", "tool") and ref is not None:
         column = ref.name
     elif sort == "current_score":

@@ -2,7 +2,7 @@
 
 Sections: scope, method, summary with the heat maps, open items, reviews due, the tools and
 systems with their BAAs and vendor checklists, the hazards, the safeguards, the review history,
-the owners. Built from `reports.RiskAnalysis`; rendered by report_html.py / report_md.py.
+the owners. Built from `report_facts.RiskAnalysis`; rendered by report_html.py / report_md.py.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from riskreg.services.report_doc import (
     Table,
     level_tone,
 )
-from riskreg.services.reports import NOT_LEGAL_ADVICE, RiskAnalysis
+from riskreg.services.report_facts import NOT_LEGAL_ADVICE, RiskAnalysis
 
 CHECK_MARKS = {True: "yes", False: "NO", None: "?"}
 

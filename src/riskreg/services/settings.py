@@ -34,17 +34,6 @@ LABELS: dict[str, str] = {
     "risk_analysis_cadence_months": "Risk analysis cadence (months)",
 }
 
-HINTS: dict[str, str] = {
-    "practice_name": "printed on the risk analysis and the notices",
-    "practitioner": "the privacy and security official",
-    "home_state": "2-letter USPS code, e.g. CA",
-    "internal_target_days": "0-59: aim to notify this many days before each legal due date",
-    "alarm_days": "e.g. 14,7,1, or none",
-    "risk_analysis_reviewed_on": "YYYY-MM-DD, not in the future",
-    "risk_analysis_cadence_months": "1-36; the review event repeats after it",
-}
-
-
 def defaults() -> dict[str, Any]:
     return SettingsInput().model_dump()
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
-import riskreg.storage.models  # noqa: F401  (registers every table, the incidents' too)
+import riskreg.storage.tables  # noqa: F401  (registers every table, the incidents' too)
 from riskreg.domain.limits import LONG_TEXT, MAX_WHOLE, OUT_OF_RANGE, out_of_range
 
 TRACKED_COLUMNS = frozenset(

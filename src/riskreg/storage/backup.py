@@ -26,6 +26,7 @@ from riskreg.storage.files import (
     FILE_MODE,
     FREE_SOME_SPACE,
     ROLLING_NAME,
+    SQLITE_HEADER,
     disk_full_problem,
     disk_is_full,
     ensure_private_dir,
@@ -100,7 +101,6 @@ def plaintext_copies(db_path: Path) -> list[Path]:
     """The rolling copies of the database at `db_path` in its backups folder that are plain
     SQLite files, readable without a passphrase (reliability review D11: after `encrypt` they
     were left in place without a word). Copies of other databases in the folder are not its."""
-    from riskreg.storage.database import SQLITE_HEADER
 
     stem = Path(db_path).stem
     found = []

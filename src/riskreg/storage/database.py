@@ -3,7 +3,7 @@
 This module is the only place that opens sessions. Write transactions start with BEGIN
 IMMEDIATE, so two windows never both read the audit chain's head and then both append to it,
 and a busy database waits (busy timeout) instead of failing at commit. (One reader works without
-it: `services.first_page`, a query-only sqlite3 connection for the app's first rows, before
+it: `storage.first_page`, a query-only sqlite3 connection for the app's first rows, before
 SQLAlchemy has loaded.)
 """
 
@@ -23,13 +23,13 @@ from riskreg.errors import DatabaseBusy, DatabaseDamaged, DatabaseError, UserErr
 from riskreg.storage.files import (
     FILE_MODE,
     FREE_SOME_SPACE,
+    SQLITE_HEADER,
     disk_full_problem,
     disk_is_full,
     ensure_private_dir,
     tighten_database,
 )
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUPS_FOLDER = "backups"  # storage/backup.py: the rolling copies beside the database
 BUSY_TIMEOUT_MS = 10_000
 

@@ -15,6 +15,9 @@ from pathlib import Path
 
 from riskreg.errors import BadInput, UserError, one_line
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first 16 bytes of a plain SQLite file (an encrypted one starts with random bytes)."""
+
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 

@@ -161,12 +161,3 @@ class NoticeDraft(Tracked, table=True):
     path: str = Field(max_length=1000)
     written_on: date
 
-
-INCIDENT_TABLES = {
-    "incident": Incident,
-    "incident_resident": IncidentResident,
-    "incident_statement": IncidentStatement,
-    "incident_hazard": IncidentHazard,
-    "notice_sent": NoticeSent,
-    "notice_draft": NoticeDraft,
-}

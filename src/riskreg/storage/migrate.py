@@ -158,7 +158,7 @@ class Plan:
 def _our_tables() -> set[str]:
     from sqlmodel import SQLModel
 
-    import riskreg.storage.models  # noqa: F401  (registers the tables)
+    import riskreg.storage.tables  # noqa: F401  (registers every table)
 
     return set(SQLModel.metadata.tables)
 

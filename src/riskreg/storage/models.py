@@ -206,18 +206,3 @@ class AuditEvent(SQLModel, table=True):
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
 
-
-REGISTER_TABLES = {
-    "owner": Owner,
-    "tool": Tool,
-    "hazard": Hazard,
-    "safeguard": Safeguard,
-    "hazard_tool": HazardTool,
-    "hazard_safeguard": HazardSafeguard,
-    "review": Review,
-    "consent": Consent,
-    "practice_settings": PracticeSettings,
-}
-
-# Imported last: the incident tables refer to the register tables above.
-from riskreg.storage import incident_models  # noqa: E402, F401  (the breach workflow tables)

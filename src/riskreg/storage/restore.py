@@ -19,9 +19,8 @@ from urllib.parse import quote
 
 from riskreg.errors import DatabaseError
 from riskreg.storage.backup import _driver_errors, backup_file, rolling_backup
-from riskreg.storage.files import check_source_path
+from riskreg.storage.files import SQLITE_HEADER, check_source_path
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 REQUIRED_TABLES = ("owner", "tool", "hazard", "safeguard", "audit_event")
 COUNTED = ("hazard", "tool", "safeguard", "incident")
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
+import riskreg.storage.tables  # noqa: F401  (compare_databases walks every table)
 from riskreg.errors import DatabaseError
 from riskreg.storage import audit
 from riskreg.storage.database import open_database

@@ -338,13 +338,13 @@ class RiskRegApp(App[None]):
     def first_page(self, kind: str, limit: int) -> list[dict[str, Any]] | None:
         """A register table's first rows while the register is still opening, or None.
 
-        Read on the spot with the plain sqlite3 module (`services.first_page`: about 10 ms on
+        Read on the spot with the plain sqlite3 module (`storage.first_page`: about 10 ms on
         10,000 hazards), so that a table shown in the app's first second has rows in it: the
         services need most of a second more to load. Never for an encrypted database (the
         passphrase is for the services alone)."""
         if self.register is not None or self.encrypted:
             return None
-        from riskreg.services.first_page import read_first_page
+        from riskreg.storage.first_page import read_first_page
 
         return read_first_page(self.db_path, kind, self.today(), limit)
 

@@ -1,7 +1,7 @@
 """What the UI knows about each kind of register record: its names and its table columns.
 
 Each column sorts by one of the fields the register service can sort by in SQL
-(`services.register.SORTABLE`); a test checks they agree.
+(`services.kinds.KIND[kind].sortable`); a test checks they agree.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ Cell = Callable[[dict[str, Any], Palette], Text]
 @dataclass(frozen=True)
 class Column:
     key: str
-    """The field the column sorts by (one of SORTABLE[kind])."""
+    """The field the column sorts by (one the services can sort by)."""
     label: str
     cell: Cell
     width: int = 0

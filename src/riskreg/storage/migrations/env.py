@@ -3,7 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import riskreg.storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import riskreg.storage.tables  # noqa: F401  (registers every table on SQLModel.metadata)
 
 target_metadata = SQLModel.metadata
 

@@ -49,30 +49,21 @@ PANELS: tuple[type[StepPanel], ...] = (
 )
 PANEL_OF = {panel.step_id: panel for panel in PANELS}
 
-DECISION = ("secured", "exceptions", "factors")
-NOTIFICATION = ("scope", "law_enforcement", "plan", "notices", "tracking")
-
-
 def applies(step_id: str, record: dict[str, Any] | None) -> bool:
-    """Whether a step applies to this incident (no PHI: no safe harbor question; no notification
-    required: no scope, plan or notices). Unknown yet counts as applying."""
+    """Whether a step applies to this incident (the rule is the domain's); unknown yet counts
+    as applying."""
     if record is None:
         return True
-    if step_id in DECISION:
-        return record.get("phi_involved") is not False
-    if step_id in NOTIFICATION:
-        return record.get("determination") in (None, "notification_required")
-    return True
+    return steps.applies(step_id, phi_involved=record.get("phi_involved"),
+                         determination=record.get("determination"))
 
 
 def skipped(step_id: str, record: dict[str, Any]) -> bool:
     """A step the path went past without needing it (still open to fill in)."""
-    outcome = (record.get("presumption") or {}).get("outcome")
-    if step_id == "exceptions":
-        return outcome == "safe_harbor" and not record.get("exceptions")
-    if step_id == "factors":
-        return outcome == "exception" and not record.get("factors")
-    return False
+    return steps.skipped(step_id,
+                         presumption=(record.get("presumption") or {}).get("outcome"),
+                         exceptions_recorded=bool(record.get("exceptions")),
+                         factors_recorded=bool(record.get("factors")))
 
 
 class IncidentScreen(Editor, Screen[None]):

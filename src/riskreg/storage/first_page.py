@@ -26,19 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from riskreg.domain.current_risk import LinkedSafeguard, current_fields
+from riskreg.domain.kinds import HIDDEN, KINDS
 from riskreg.domain.register import derived_fields, review_now_text
+from riskreg.storage.files import SQLITE_HEADER
 from riskreg.storage.schema import HEAD
-
-HIDDEN = frozenset({"id", "owner_id", "tool_id", "hazard_id", "safeguard_id"})
-"""Internal ids, never in records (as `services.records.HIDDEN`; a test checks they agree)."""
-
-DEFAULT_SORT = {"owner": "name", "tool": "name", "hazard": "title", "safeguard": "title",
-                "consent": "client_code"}
-"""Each table's default sort: the first of `services.register.SORTABLE[kind]` (a test checks)."""
-
-REFERENCE = {"tool": ("owner", "owner_id"), "hazard": ("owner", "owner_id"),
-             "safeguard": ("owner", "owner_id"), "consent": ("tool", "tool_id")}
-"""The record a kind names, shown by name and public id (`services.records.owner_ref`)."""
 
 # The declared types SQLAlchemy's SQLite dialect gives riskreg's columns, and how its result
 # processing turns the stored values into Python ones: dates are ISO text, timestamps are UTC
@@ -58,13 +49,13 @@ BUSY_TIMEOUT_S = 0.2
 def read_first_page(path: Path, kind: str, today: date, limit: int) -> list[dict[str, Any]] | None:
     """The first `limit` records of `kind` in the table's default view, or None when this reader
     cannot vouch for them (see the module's docstring)."""
-    if kind not in DEFAULT_SORT:
+    if kind not in KINDS:
         return None
     try:
         if not path.is_file():
             return None  # a FIFO, a device, a folder: opening one could hang (the services say why)
         with path.open("rb") as fh:
-            if fh.read(16) != b"SQLite format 3\x00":
+            if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
                 return None  # missing, empty, encrypted or not a database: the services say why
         connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True,
                                      timeout=BUSY_TIMEOUT_S)
@@ -93,13 +84,13 @@ def _read(connection: sqlite3.Connection, kind: str, today: date,
         return None
     selected = ["t.id"] + [f't."{name}"' for name, _ in columns]
     joins = ""
-    reference = REFERENCE.get(kind)
-    if reference is not None:
-        table, key = reference
+    names = KINDS[kind]
+    if names.reference is not None:
+        table, key = names.reference, names.reference_column
         selected += ["ref.name", "ref.public_id"]
         joins = f'LEFT OUTER JOIN "{table}" AS ref ON t."{key}" = ref.id'
     sql = (f'SELECT {", ".join(selected)} FROM "{kind}" AS t {joins} '
-           f'WHERE t.archived_at IS NULL ORDER BY t."{DEFAULT_SORT[kind]}" ASC, t.id ASC LIMIT ?')
+           f'WHERE t.archived_at IS NULL ORDER BY t."{names.default_sort}" ASC, t.id ASC LIMIT ?')
     records = []
     ids = []
     for row in connection.execute(sql, (limit,)):
@@ -108,10 +99,10 @@ def _read(connection: sqlite3.Connection, kind: str, today: date,
         for (name, convert), value in zip(columns, row[1:], strict=False):
             if name not in HIDDEN:
                 record[name] = convert(value) if convert is not None and value is not None else value
-        if reference is not None:
+        if names.reference is not None:
             ref_name, ref_public_id = row[1 + len(columns):]
-            record[reference[0]] = ref_name if ref_name is not None else ""
-            record[f"{reference[0]}_public_id"] = ref_public_id
+            record[names.reference] = ref_name if ref_name is not None else ""
+            record[f"{names.reference}_public_id"] = ref_public_id
         record.update(derived_fields(kind, record, today))
         records.append(record)
     if kind == "hazard" and ids:

@@ -1,0 +1,103 @@
+"""The facts of one breach as the deadline engine takes them (45 CFR 164.404-164.412, 42 CFR
+2.16, the state rules), each checked as it is made: its own module so that the engine
+(`deadlines`) and the warnings beside a plan (`plan_warnings`) both read it without importing
+each other."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from riskreg.domain import state_rules as overlays
+from riskreg.domain.holds import Hold
+from riskreg.errors import ValidationError
+
+
+def checked_count(name: str, value: object, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(name, f"{value!r} is not a whole number")
+    if value < minimum:
+        raise ValidationError(name, f"{value} is less than {minimum}")
+    return value
+
+
+@dataclass(frozen=True)
+class BreachFacts:
+    """What the practitioner knows about a breach, as the deadline engine needs it.
+
+    `discovered` is the practice's own discovery date (164.404(a)(2)). `ba_discovered` is the
+    business associate's; when it acts as the practice's agent (`ba_is_agent`, the default reading
+    in RULES.md) its knowledge is the practice's. `determined` holds a state's determination date
+    where it differs from discovery (state laws counting from determination). Invalid facts raise
+    `riskreg.errors.ValidationError(field, problem)`.
+    """
+
+    discovered: date
+    affected: int
+    residents: Mapping[str, int] = field(default_factory=dict)
+    determined: Mapping[str, date] = field(default_factory=dict)
+    insufficient_contact: int = 0
+    deceased_with_kin: int = 0
+    part2: bool = False
+    holds: tuple[Hold, ...] = ()
+    ba_discovered: date | None = None
+    ba_is_agent: bool = True
+    urgent: bool = False
+
+    def __post_init__(self) -> None:
+        checked_count("affected", self.affected, minimum=1)
+        valid = overlays.jurisdictions()
+        residents: dict[str, int] = {}
+        for code, count in self.residents.items():
+            key = str(code).upper()
+            if key not in valid:
+                raise ValidationError(
+                    "residents", f"{code!r} is not a US state or jurisdiction code"
+                )
+            if key in residents:
+                raise ValidationError("residents", f"{key} is given twice")
+            residents[key] = checked_count(f"residents {key}", count)
+        total = sum(residents.values())
+        if total > self.affected:
+            raise ValidationError(
+                "residents",
+                f"residents per state add up to {total:,}, more than the {self.affected:,} affected",
+            )
+        object.__setattr__(self, "residents", dict(sorted(residents.items())))
+        for name in ("insufficient_contact", "deceased_with_kin"):
+            value = checked_count(name, getattr(self, name))
+            if value > self.affected:
+                raise ValidationError(
+                    name, f"{value:,} is more than the {self.affected:,} affected"
+                )
+        start = self.effective_discovered
+        determined = {str(code).upper(): day for code, day in self.determined.items()}
+        for code, day in determined.items():
+            if code not in valid:
+                raise ValidationError(
+                    "determined", f"{code!r} is not a US state or jurisdiction code"
+                )
+            if day < start:
+                raise ValidationError(
+                    "determined", f"determination date {day} for {code} is before discovery {start}"
+                )
+        object.__setattr__(self, "determined", determined)
+        object.__setattr__(self, "holds", tuple(self.holds))
+        for hold in self.holds:
+            if hold.statement_on < start:
+                raise ValidationError(
+                    "holds",
+                    f"{hold.kind} law-enforcement statement on {hold.statement_on} is before "
+                    f"discovery {start}",
+                )
+
+    @property
+    def effective_discovered(self) -> date:
+        """The discovery date the clocks run from (164.404(a)(2)).
+
+        A business associate acting as the practice's agent: its knowledge is the practice's, so
+        the earlier of the two dates. An independent contractor: the practice's own date, the day
+        it was told (RULES.md "Business associate as agent"; 164.410 governs the BA's own notice).
+        """
+        if self.ba_discovered is not None and self.ba_is_agent:
+            return min(self.discovered, self.ba_discovered)
+        return self.discovered

@@ -1,0 +1,263 @@
+"""The read model: an incident as the screens, the CLI and the reports read it (its plan,
+the state of each obligation, the next notice due, the warnings), built in one session."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlmodel import Session, col, select
+
+from riskreg.domain import incident_steps as steps
+from riskreg.domain.deadlines import Plan, compute_plan, individual_notice_due
+from riskreg.domain.determination import (
+    Choice,
+    Determination,
+    presumption,
+    review_determination,
+)
+from riskreg.domain.holds import inside_hold, merged_periods
+from riskreg.domain.obligation_names import obligation_name
+from riskreg.domain.workdays import WEEKDAYS
+from riskreg.errors import ValidationError
+from riskreg.services.incidents.children import (
+    notices_of,
+    residents_of,
+    statements_of,
+    tool_categories,
+)
+from riskreg.services.incidents.facts import breach_facts, determination_facts, effective_discovered
+from riskreg.storage.incident_models import (
+    Incident,
+    IncidentHazard,
+    NoticeDraft,
+    NoticeSent,
+)
+from riskreg.storage.models import (
+    Hazard,
+    PracticeSettings,
+    Tool,
+    Tracked,
+)
+
+RETENTION_YEARS = 6
+"""Documentation is kept six years (45 CFR 164.530(j))."""
+
+DEFAULT_TARGET_DAYS = 15
+"""The internal target for the notices, in days from discovery, unless the settings say."""
+
+
+def plan_of(session: Session, inc: Incident, today: date) -> Plan | None:
+    if inc.determination != Choice.NOTIFICATION_REQUIRED.value or inc.affected is None:
+        return None
+    residents, determined = residents_of(session, inc)
+    facts = breach_facts(inc, residents, determined, statements_of(session, inc))
+    return compute_plan(facts, today, settings_of(session).get("internal_target_days",
+                                                                     DEFAULT_TARGET_DAYS))
+
+
+def next_deadline(session: Session, inc: Incident, today: date) -> dict[str, Any] | None:
+    """The next notice due. A closed incident keeps the notices it still owes: closing the
+    investigation does not end a legal duty to notify (45 CFR 164.404-164.408), so they stay
+    on the dashboard, in the list and in the calendar until recorded as sent."""
+    if inc.status != "open" and inc.determination != Choice.NOTIFICATION_REQUIRED.value:
+        return None
+    if inc.determination is None:
+        # Until the practitioner decides, the 60-day outer limit is already running.
+        due = individual_notice_due(effective_discovered(inc))
+        return {"obligation": "individuals", "name": obligation_name("individuals"),
+                "who": "affected individuals, if it is a breach",
+                "due": due, "days_left": (due - today).days, "tentative": True}
+    plan = plan_of(session, inc, today)
+    if plan is None:
+        if inc.determination == Choice.NOTIFICATION_REQUIRED.value and inc.status == "open":
+            due = individual_notice_due(effective_discovered(inc))
+            return {"obligation": "individuals", "name": obligation_name("individuals"),
+                    "who": "affected individuals",
+                    "due": due, "days_left": (due - today).days, "tentative": True}
+        return None
+    pending = [
+        s for s in obligation_statuses(plan, notices_of(session, inc), today)
+        if s["state"] in ("due", "late") and s["due"] is not None
+    ]
+    if not pending:
+        return None
+    first = min(pending, key=lambda s: (s["due"], s["id"]))
+    return {"obligation": first["id"], "name": first["name"], "who": first["who"],
+            "due": first["due"], "days_left": (first["due"] - today).days,
+            "tentative": False, "owed": len(pending)}
+
+
+def list_row(session: Session, inc: Incident, today: date) -> dict[str, Any]:
+    return {
+        "reference": inc.reference,
+        "public_id": inc.public_id,
+        "title": inc.title,
+        "status": inc.status,
+        "step": inc.step,
+        "step_title": steps.title(inc.step),
+        "determination": inc.determination,
+        "determination_label": steps.SHORT_CHOICE_LABELS.get(inc.determination or "", ""),
+        "discovered_on": inc.discovered_on,
+        "closed_on": inc.closed_on,
+        "next_deadline": (nxt := next_deadline(session, inc, today)),
+        "still_owed": (nxt or {}).get("owed", 0) if inc.status == "closed" else 0,
+        "revision": inc.revision,
+    }
+
+
+def full_record(session: Session, inc: Incident, today: date) -> dict[str, Any]:
+    """One incident in full: its answers, children, what the rule presumes, review notes, the
+    plan's obligations with their state and what is still owed."""
+    record = inc.model_dump(exclude={"id", "ba_tool_id"})
+    tool = session.get(Tool, inc.ba_tool_id) if inc.ba_tool_id else None
+    record["ba_tool"] = tool.public_id if tool else None
+    record["ba_tool_name"] = tool.name if tool else ""
+    record["step_title"] = steps.title(inc.step)
+    record["determination_label"] = steps.CHOICE_LABELS.get(inc.determination or "", "")
+    record["effective_discovered"] = effective_discovered(inc)
+    residents, determined = residents_of(session, inc)
+    record["residents"] = residents
+    record["determined"] = determined
+    record["statements"] = [plain_row(s) for s in statements_of(session, inc)]
+    record["hazards"] = [
+        {"public_id": h.public_id, "title": h.title}
+        for h in session.exec(
+            select(Hazard).join(IncidentHazard, IncidentHazard.hazard_id == Hazard.id)
+            .where(IncidentHazard.incident_id == inc.id, col(IncidentHazard.archived_at).is_(None))
+            .order_by(col(Hazard.title))
+        )
+    ]
+    record["tool_categories"] = tool_categories(session, inc, tool)
+    notices = notices_of(session, inc)
+    record["notices"] = [plain_row(n) for n in notices]
+    record["drafts"] = [
+        plain_row(d) for d in session.exec(
+            select(NoticeDraft).where(
+                NoticeDraft.incident_id == inc.id, col(NoticeDraft.archived_at).is_(None)
+            ).order_by(col(NoticeDraft.kind), col(NoticeDraft.path))
+        )
+    ]
+    facts = determination_facts(inc)
+    found = presumption(facts)
+    record["presumption"] = {
+        "outcome": found.outcome.value,
+        "reasons": list(found.reasons),
+        "missing": [{"field": m.field, "what": m.what} for m in found.missing],
+    }
+    record["review_notes"] = []
+    if inc.determination:
+        record["review_notes"] = review_determination(
+            Determination(
+                inc.determination, inc.determination_rationale or "-", inc.decided_on,
+                inc.determination_exception,
+            ),
+            facts,
+        )
+    record["next_deadline"] = next_deadline(session, inc, today)
+    statuses = []
+    try:
+        plan = plan_of(session, inc, today)
+    except ValidationError as error:
+        plan = None
+        record["plan_problem"] = str(error)
+    if plan is not None:
+        statuses = obligation_statuses(plan, notices, today)
+    record["obligations"] = statuses
+    record["warnings"] = current_warnings(plan, statuses)
+    owed = [s for s in statuses if s["state"] in ("due", "late", "open")]
+    record["outstanding"] = [s["id"] for s in owed]
+    record["outstanding_names"] = [s["name"] for s in owed]
+    names = {s["id"]: s["name"] for s in statuses}
+    for notice in record["notices"]:
+        notice["obligation_name"] = names.get(notice["obligation_id"]) or obligation_name(
+            notice["obligation_id"])
+    record["retain_until"] = (
+        inc.closed_on + relativedelta(years=RETENTION_YEARS) if inc.closed_on else None
+    )
+    return record
+
+
+def current_warnings(plan: Plan | None, statuses: list[dict[str, Any]]) -> list[str]:
+    """The plan's warnings (weekend due dates, the business associate, holds, scope; none moves
+    a date), without those about an obligation already done: "due ... has passed" no longer
+    applies once the notice went out. An obligation's warnings start with "<its name>: "."""
+    if plan is None:
+        return []
+    done = tuple(f"{row['name']}: " for row in statuses if row["state"] == "done")
+    warnings = [w for w in plan.warnings if not (done and w.startswith(done))]
+    return warnings + _notice_order_warnings(statuses)
+
+
+def _notice_order_warnings(statuses: list[dict[str, Any]]) -> list[str]:
+    """What the notices recorded as sent say about their order (the HHS notice before the
+    individual notices: finding 30, no remark was made)."""
+    from riskreg.domain.obligations import hhs_sent_early
+
+    def sent(row: dict[str, Any]) -> list[date]:
+        return [n["sent_on"] for n in row.get("sent") or []]
+
+    individuals = [d for row in statuses if row["id"] == "individuals" for d in sent(row)]
+    found = [hhs_sent_early(sent(row), individuals, row["name"]) for row in statuses
+             if row["id"] == "hhs" and row.get("track") == "with_individual_notice"]
+    return [w for w in found if w]
+
+
+def obligation_statuses(plan: Plan, notices: list[NoticeSent], today: date) -> list[dict[str, Any]]:
+    """Each obligation's due date and whether it is done, due or late (and by how many days)."""
+    periods = merged_periods(list(plan.holds))
+    out = []
+    for o in plan.obligations:
+        sent = [n for n in notices if n.obligation_id == o.id]
+        row: dict[str, Any] = {
+            "id": o.id, "name": o.name, "who": o.who, "due": o.due,
+            "original_due": o.original_due,
+            "tolling_due": o.tolling_due, "internal_target": o.internal_target,
+            "citation": o.citation, "explanation": o.explanation, "track": o.track,
+            "weekend": o.weekend, "verify_with_counsel": o.verify_with_counsel,
+            "weekday": _weekday(o.due), "days_left": (o.due - today).days if o.due else None,
+            "sent": [
+                {"public_id": n.public_id, "sent_on": n.sent_on, "method": n.method,
+                 "count": n.count, "reference": n.reference,
+                 "inside_hold": inside_hold(n.sent_on, periods) is not None}
+                for n in sent
+            ],
+            "late_by": 0,
+        }
+        if sent:
+            last = max(n.sent_on for n in sent)
+            row["state"] = "done"
+            if o.due and last > o.due:
+                row["late_by"] = (last - o.due).days
+            row["status"] = (
+                f"done {last}, {row['late_by']} days late" if row["late_by"] else f"done {last}"
+            )
+        elif o.due is None:
+            row["state"] = "open"
+            row["status"] = "no fixed day: as soon as possible"
+        elif today > o.due:
+            row["state"] = "late"
+            row["late_by"] = (today - o.due).days
+            row["status"] = f"late by {row['late_by']} days"
+        else:
+            row["state"] = "due"
+            row["status"] = f"due in {(o.due - today).days} days"
+        out.append(row)
+    return out
+
+
+def _weekday(day: date | None) -> str:
+    return WEEKDAYS[day.weekday()] if day else ""
+
+
+def settings_of(session: Session) -> dict[str, Any]:
+    row = session.exec(
+        select(PracticeSettings).where(col(PracticeSettings.archived_at).is_(None))
+        .order_by(col(PracticeSettings.id))
+    ).first()
+    return row.model_dump() if row else {}
+
+
+def plain_row(row: Tracked) -> dict[str, Any]:
+    return row.model_dump(exclude={"id", "incident_id"})
