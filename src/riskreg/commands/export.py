@@ -103,7 +103,7 @@ def _check_out(args: Namespace) -> None:
 
 def _ics_options(args: Namespace):
     """ExportOptions from the flags; BadInput (exit 2, one line) for any bad value."""
-    from riskreg.domain.calendar_events import GROUPS, parse_alarm_days, parse_groups
+    from riskreg.domain.calendar_event import GROUPS, parse_alarm_days, parse_groups
     from riskreg.errors import BadInput
 
     if not args.out or not args.out.strip():

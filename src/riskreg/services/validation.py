@@ -211,7 +211,7 @@ def _whole(value: Any) -> Any:
 def _alarms(value: Any) -> Any:
     """Stored as the parser reads it back: "14,7,1", or "none" (an empty value would mean the
     default alarms to the calendar export)."""
-    from riskreg.domain.calendar_events import parse_alarm_days
+    from riskreg.domain.calendar_event import parse_alarm_days
 
     if value is None:
         value = ""

@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
-from riskreg.domain.calendar_events import GROUP_LABELS, GROUPS, parse_alarm_days
+from riskreg.domain.calendar_event import GROUP_LABELS, GROUPS, parse_alarm_days
 from riskreg.ui.dialogs.base import open_after_read
 
 DEFAULT_PATH = "~/riskreg-deadlines.ics"
