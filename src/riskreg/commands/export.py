@@ -13,7 +13,7 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from riskreg.errors import one_line
+from riskreg.errors import BadInput, one_line
 
 ICS_DESCRIPTION = """\
 Write every deadline and review date to an iCalendar (.ics) file that Google Calendar, Apple
@@ -60,7 +60,6 @@ def register(sub, common) -> None:
 def run(args: Namespace) -> int:
     action = getattr(args, "export_action", None)
     if action is None:
-        from riskreg.errors import BadInput
 
         raise BadInput(f"export: choose what to export: {', '.join(ACTIONS)} "
                        f"(e.g. riskreg export ics --out deadlines.ics)")
@@ -104,7 +103,6 @@ def _check_out(args: Namespace) -> None:
 def _ics_options(args: Namespace):
     """ExportOptions from the flags; BadInput (exit 2, one line) for any bad value."""
     from riskreg.domain.calendar_event import GROUPS, parse_alarm_days, parse_groups
-    from riskreg.errors import BadInput
 
     if not args.out or not args.out.strip():
         raise BadInput("export ics: --out PATH is required (the .ics file to write)")
@@ -187,7 +185,6 @@ def _register_json(actions, common, name: str, help_text: str) -> None:
 
 
 def _run_json(args: Namespace) -> int:
-    from riskreg.errors import BadInput
 
     if not args.out or not args.out.strip():
         raise BadInput("export json: --out PATH is required (the .json file to write)")
@@ -218,7 +215,6 @@ def _register_csv(actions, common, name: str, help_text: str) -> None:
 
 
 def _run_csv(args: Namespace) -> int:
-    from riskreg.errors import BadInput
     from riskreg.services.csv_export import WHAT
 
     if args.what not in WHAT:

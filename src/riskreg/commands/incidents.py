@@ -5,6 +5,8 @@ from argparse import Namespace
 from datetime import date, datetime
 from typing import Any
 
+from riskreg.errors import one_line
+
 NOT_LEGAL_ADVICE = (
     "Not legal advice: riskreg records the practitioner's decisions and computes from 45 CFR "
     "164.400-414 as written; verify with counsel."
@@ -64,7 +66,6 @@ def _next_text(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def run_list(args: Namespace) -> int:
-    from riskreg.errors import one_line
 
     service = _service(args)
     try:
@@ -98,7 +99,6 @@ def _status(row: dict[str, Any]) -> str:
 
 
 def run_show(args: Namespace) -> int:
-    from riskreg.errors import one_line
 
     service = _service(args)
     try:

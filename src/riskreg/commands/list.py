@@ -4,6 +4,7 @@ from argparse import Namespace
 from datetime import date, datetime
 
 from riskreg.domain.kinds import BY_CLI_NAME as KINDS
+from riskreg.errors import one_line
 
 # Columns of the readable table, per kind.
 COLUMNS = {
@@ -39,7 +40,6 @@ def _plain(value):
 def run(args: Namespace) -> int:
     from riskreg.commands._db import open_db
     from riskreg.commands._output import print_json
-    from riskreg.errors import one_line
     from riskreg.services.register import ListQuery, RegisterService
 
     kind = KINDS[args.what]

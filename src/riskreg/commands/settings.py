@@ -7,6 +7,8 @@ import argparse
 from argparse import Namespace
 from datetime import date, datetime
 
+from riskreg.errors import BadInput, ValidationError, one_line, sentence
+
 EPILOG = """\
 Without options, prints the settings. Each option sets one of them (only those given);
 an empty value ("") clears a text, and --risk-analysis-reviewed none clears the date.
@@ -73,7 +75,6 @@ def _shown(field: str, value) -> str:
         return "(not set)"
     if field == "alarm_days" and value == "none":
         return "none"
-    from riskreg.errors import one_line
 
     return one_line(str(_plain(value)))
 
@@ -81,7 +82,6 @@ def _shown(field: str, value) -> str:
 def run(args: Namespace) -> int:
     from riskreg.commands._db import open_db
     from riskreg.commands.demo import today_from_env
-    from riskreg.errors import BadInput, ValidationError, sentence
     from riskreg.services.settings import LABELS, SettingsService
 
     changes = {}
