@@ -135,20 +135,16 @@ def _ics_options(args: Namespace):
 def _run_ics(args: Namespace) -> int:
     from pathlib import Path
 
-    from riskreg.commands.demo import today_from_env
-
     options = _ics_options(args)
-    today = today_from_env()
     if options.details:
         print(DETAILS_WARNING, file=sys.stderr)
-    from riskreg.commands._db import open_db
-    from riskreg.services.calendar import CalendarService
+    from riskreg.commands._db import open_services
 
-    db = open_db(args)
+    services = open_services(args)
     try:
-        count = CalendarService(db, today=lambda: today).export(args.out, options)
+        count = services.calendar.export(args.out, options)
     finally:
-        db.close()
+        services.db.close()
     noun = "event" if count == 1 else "events"
     print(f"{count} {noun} written to {one_line(str(Path(args.out).expanduser()))}")
     return 0

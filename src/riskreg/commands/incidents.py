@@ -31,12 +31,9 @@ def register(sub, common) -> None:
 
 
 def _service(args: Namespace):
-    from riskreg.commands._db import open_db
-    from riskreg.commands.demo import today_from_env
-    from riskreg.services.incidents import IncidentService
+    from riskreg.commands._db import open_services
 
-    today = today_from_env()
-    return IncidentService(open_db(args), today=lambda: today)
+    return open_services(args).incidents
 
 
 def _plain(value: Any) -> Any:
