@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from calendar_helpers import alarm_triggers, check_all_day, check_lines, events, parse
-from conftest import FIXED_TODAY
+from clock import FIXED_TODAY
 
 from riskreg.domain import calendar_event as ce
 from riskreg.domain.calendar_incidents import incident_events

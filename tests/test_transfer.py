@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_TODAY
+from clock import FIXED_TODAY
 from sqlalchemy import inspect
 from sqlmodel import col, select
 
