@@ -2,13 +2,11 @@
 
 import os
 import socket
-from datetime import date
 from pathlib import Path
 
 import pytest
+from clock import FIXED_TODAY
 from hypothesis import settings
-
-FIXED_TODAY = date(2026, 11, 26)
 
 # strace (a fixture: CI's fault injection) is registered here once for every test file: a file
 # importing it and then naming it as a parameter reads as a redefinition.

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FIXED_TODAY
+from clock import FIXED_TODAY
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 

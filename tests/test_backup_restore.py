@@ -11,7 +11,7 @@ from argparse import Namespace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import FIXED_TODAY
+from clock import FIXED_TODAY
 from sqlalchemy import text
 
 from riskreg.errors import DatabaseError, UserError

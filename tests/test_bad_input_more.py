@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from clock import FIXED_TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bad_input import _run  # main() in-process: (exit code, stdout, stderr)
@@ -28,7 +29,7 @@ from riskreg.services.incidents import IncidentService
 from riskreg.storage import audit
 from riskreg.ui.dialogs.fields import FORMS, all_fields
 
-TODAY = date(2026, 11, 26)
+TODAY = FIXED_TODAY
 
 # Hostile text a user can give: long, control characters, right-to-left, emoji, markup brackets.
 ODD = [

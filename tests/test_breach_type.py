@@ -3,9 +3,10 @@ portal's choices, filled into the portal checklist (whose kinds of PHI are a nes
 in the dossier, and carried by the JSON export and import (older exports without it import)."""
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
+from clock import FIXED_TODAY
 from markdown_it import MarkdownIt
 
 from riskreg.errors import ValidationError
@@ -14,7 +15,7 @@ from riskreg.services.incidents import IncidentService
 from riskreg.services.transfer_check import FileProblems
 from riskreg.storage.database import open_database
 
-TODAY = date(2026, 11, 26)
+TODAY = FIXED_TODAY
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 NO_EXCEPTION = {"workforce_good_faith": False, "inadvertent_internal": False,
                 "could_not_retain": False}

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 from calendar_helpers import alarm_triggers, check_all_day, check_lines, events, parse
-from conftest import FIXED_TODAY
+from clock import FIXED_TODAY
 
-from riskreg.domain import calendar_events as ce
+from riskreg.domain import calendar_event as ce
+from riskreg.domain.calendar_incidents import incident_events
+from riskreg.domain.calendar_register import hazard_events
 from riskreg.errors import UserError
 from riskreg.services.calendar import CalendarService, ExportOptions
 
@@ -85,11 +87,11 @@ def test_a_passed_date_is_marked_and_stamped_from_the_day_after():
     stamp = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
     hazard = {"public_id": "h1", "title": "T", "revision": 3, "updated_at": stamp,
               "next_review_on": date(2026, 3, 1), "review_cadence_months": 12}
-    (late,) = ce.hazard_events(hazard, today=date(2026, 3, 2))
+    (late,) = hazard_events(hazard, today=date(2026, 3, 2))
     assert late.summary == "[OVERDUE] Review hazard: T"
     assert late.last_modified == datetime(2026, 3, 2, tzinfo=UTC)
     assert late.sequence == 3
-    (due_today,) = ce.hazard_events(hazard, today=date(2026, 3, 1))
+    (due_today,) = hazard_events(hazard, today=date(2026, 3, 1))
     assert due_today.summary == "Review hazard: T"
     assert due_today.last_modified == stamp
 
@@ -102,7 +104,7 @@ def test_internal_targets_move_with_the_settings_too():
                                         internal_target=date(2026, 5, 16)),),
         settings_revision=2, settings_updated_at=at + timedelta(days=1),
     )
-    due, target = ce.incident_events(incident, date(2026, 4, 2))
+    due, target = incident_events(incident, date(2026, 4, 2))
     assert (due.sequence, target.sequence) == (4, 6)
     assert (due.last_modified, target.last_modified) == (at, at + timedelta(days=1))
     assert target.uid == "p-individuals-target@riskreg"

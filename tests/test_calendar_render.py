@@ -16,7 +16,7 @@ from calendar_helpers import check_lines, parse
 from icalendar import Alarm, Calendar, Event
 from icalendar.parser import Contentline
 
-from riskreg.domain.calendar_events import CANCELLED, CalendarEvent
+from riskreg.domain.calendar_event import CANCELLED, CalendarEvent
 from riskreg.services import calendar as service
 from riskreg.services.calendar import _fold, render_calendar
 

@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from riskreg.domain.calendar_events import cut_at_word, hazard_events
+from riskreg.domain.calendar_event import cut_at_word
+from riskreg.domain.calendar_register import hazard_events
 
 LONG = "Inaccurate or biased AI-generated note enters the record unreviewed"
 

@@ -7,14 +7,13 @@ from pathlib import Path
 import pytest
 
 from riskreg.datafiles import data_dir
-from riskreg.domain.catalog import (
+from riskreg.domain.catalog import Catalog, load_catalog
+from riskreg.domain.vocabulary import (
     BAA_STATUSES,
     REQUIREMENTS,
     SAFEGUARD_CATEGORIES,
     TOOL_CATEGORIES,
     TREATMENTS,
-    Catalog,
-    load_catalog,
 )
 
 # The Security Rule table in /work/shared/RULES.md, one row per implementation specification,

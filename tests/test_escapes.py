@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FIXED_TODAY
+from clock import FIXED_TODAY
 from hostile_text import HOSTILE, RAW, seed
 
 from riskreg.errors import ValidationError

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from cli_helpers import run_main
-from conftest import FIXED_TODAY
+from clock import FIXED_TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

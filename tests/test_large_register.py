@@ -10,7 +10,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
-from conftest import FIXED_TODAY
+from clock import FIXED_TODAY
 from sqlalchemy import event
 
 from riskreg.services import reports, transfer, transfer_check

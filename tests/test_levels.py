@@ -8,12 +8,13 @@ import sys
 from datetime import date
 
 import pytest
+from clock import FIXED_TODAY
 
 from riskreg.errors import ValidationError
 from riskreg.services.dashboard import build_dashboard
 from riskreg.services.register import ListQuery
 
-TODAY = date(2026, 11, 26)
+TODAY = FIXED_TODAY
 ENV = {"RISKREG_TODAY": "2026-11-26"}
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
-from riskreg.domain import catalog as vocab
+from riskreg.domain import vocabulary as vocab
 from riskreg.domain.determination import EXCEPTION_IDS, FACTOR_IDS
 from riskreg.domain.incident_steps import NOTICE_METHODS
 from riskreg.errors import ValidationError

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
-from conftest import FIXED_TODAY
+from clock import FIXED_TODAY
 
 from riskreg.errors import BadInput, NotFound
 from riskreg.services.demo import build_demo

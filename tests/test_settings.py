@@ -9,11 +9,10 @@ from datetime import date
 
 import pytest
 from calendar_helpers import check_all_day, events
+from clock import FIXED_TODAY
 
 from riskreg.errors import ConflictError, ValidationError
 from riskreg.storage import audit
-
-FIXED_TODAY = date(2026, 11, 26)
 
 
 @pytest.fixture

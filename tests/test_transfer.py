@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_TODAY
+from clock import FIXED_TODAY
 from sqlalchemy import inspect
 from sqlmodel import col, select
 
-from riskreg.domain.catalog import TOOL_CATEGORIES
+from riskreg.domain.vocabulary import TOOL_CATEGORIES
 from riskreg.errors import BadInput, UserError
 from riskreg.services import transfer
 from riskreg.services.csv_export import export_csv, neutralize

@@ -3,11 +3,8 @@ services (never through the UI), with the clock fixed."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
-
-FIXED_TODAY = date(2026, 11, 26)
+from clock import FIXED_TODAY
 
 HAZARD = {
     "title": "Laptop stolen from the car",

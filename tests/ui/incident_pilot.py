@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from pilot_helpers import FIXED_TODAY, ready, settle
+from clock import FIXED_TODAY
+from pilot_helpers import ready, settle
 
 NO_EXCEPTION = {"workforce_good_faith": False, "inadvertent_internal": False, "could_not_retain": False}
 FACTOR_IDS = ("nature_extent", "recipient", "acquired_viewed", "mitigation")

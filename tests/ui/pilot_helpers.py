@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-FIXED_TODAY = date(2026, 11, 26)
-
 
 async def settle(pilot, rounds: int = 3) -> None:
     """Let workers finish and their messages land (timers included: the detail pane waits

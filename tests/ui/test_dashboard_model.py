@@ -1,11 +1,12 @@
 """The dashboard's read model: heat maps, reviews, BAAs and safeguards that need attention."""
 
-from datetime import date
+
+from clock import FIXED_TODAY
 
 from riskreg.services.dashboard import build_dashboard
 from riskreg.services.register import ListQuery
 
-TODAY = date(2026, 11, 26)
+TODAY = FIXED_TODAY
 HAZARD = {"title": "Laptop stolen", "likelihood": 3, "impact": 5,
           "target_likelihood": 2, "target_impact": 2}
 

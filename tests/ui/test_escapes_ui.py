@@ -4,9 +4,10 @@ wizard step refuses them when pasted, saying why."""
 
 from __future__ import annotations
 
+from clock import FIXED_TODAY
 from hostile_text import RAW, seed
 from incident_pilot import open_wizard, screen, wait_for
-from pilot_helpers import FIXED_TODAY, ready, settle
+from pilot_helpers import ready, settle
 from textual import events
 from textual.widgets import Input
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import stat
 from datetime import timedelta
 
+from clock import FIXED_TODAY
 from icalendar import Calendar
-from pilot_helpers import FIXED_TODAY, ready, settle
+from pilot_helpers import ready, settle
 from textual.widgets import Checkbox, Input
 
 from riskreg.ui.dialogs.export_calendar import ExportCalendarDialog, open_export_dialog

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import asynccontextmanager
-from datetime import date
 
 import pytest
+from clock import FIXED_TODAY
 
 from riskreg.services.register import ListQuery
 from riskreg.storage.first_page import read_first_page
 
-TODAY = date(2026, 11, 26)
+TODAY = FIXED_TODAY
 KINDS = ("hazard", "tool", "safeguard", "owner", "consent")
 
 

@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from clock import FIXED_TODAY
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from incident_pilot import incidents_service, seed_to_plan
-from pilot_helpers import FIXED_TODAY, ready, settle, workers_done
+from pilot_helpers import ready, settle, workers_done
 from textual import events
 from textual.worker import WorkerState
 

@@ -7,6 +7,7 @@ import asyncio
 import stat
 from datetime import date
 
+from clock import FIXED_TODAY
 from incident_pilot import (
     FACTOR_IDS,
     at_step,
@@ -23,7 +24,7 @@ from incident_pilot import (
     type_text,
     wait_for,
 )
-from pilot_helpers import FIXED_TODAY, settle
+from pilot_helpers import settle
 
 from riskreg.ui.dialogs.base import UnsavedQuestion
 

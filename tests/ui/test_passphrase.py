@@ -6,8 +6,9 @@ from __future__ import annotations
 import stat
 
 import pytest
+from clock import FIXED_TODAY
 from incident_pilot import wait_for
-from pilot_helpers import FIXED_TODAY, settle
+from pilot_helpers import settle
 from textual.widgets import Input
 
 pytest.importorskip("sqlcipher3", reason="sqlcipher3 has no wheel for this platform")

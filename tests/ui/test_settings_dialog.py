@@ -4,7 +4,8 @@ discarding; settings changed elsewhere are not overwritten."""
 
 from __future__ import annotations
 
-from pilot_helpers import FIXED_TODAY, ready, settle
+from clock import FIXED_TODAY
+from pilot_helpers import ready, settle
 
 from riskreg.ui.dialogs.base import UnsavedQuestion
 from riskreg.ui.dialogs.confirm import ConfirmDialog

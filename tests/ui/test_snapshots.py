@@ -8,7 +8,8 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from pilot_helpers import FIXED_TODAY, no_blink, ready
+from clock import FIXED_TODAY
+from pilot_helpers import no_blink, ready
 
 SIZES = [(80, 24), (120, 40)]
 

@@ -102,6 +102,16 @@ def refuse_missing(path: str, *, named: bool) -> None:
                     "app, `riskreg`) makes one. Nothing was created.")
 
 
+def open_services(args: Namespace, *, create: bool = False):
+    """The register's services (`services.bundle`) on the database `open_db` opens, with the
+    command's clock ($RISKREG_TODAY or today); the caller closes `services.db`."""
+    from riskreg.commands.demo import today_from_env
+    from riskreg.services.bundle import Services
+
+    today = today_from_env()
+    return Services(open_db(args, create=create), today=lambda: today)
+
+
 def open_db(args: Namespace, *, create: bool = False):
     """Open the database named by --db / $RISKREG_DB / the default, printing its notices.
 

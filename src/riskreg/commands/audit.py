@@ -4,6 +4,8 @@ does the log explain every record?"""
 import json
 from argparse import Namespace
 
+from riskreg.errors import one_line
+
 DESCRIPTION = """\
 The audit log records every change, chained by hashes. `verify` checks, in order: that the
 database file is not damaged (SQLite's integrity check); that no event of the log was edited,
@@ -42,7 +44,6 @@ def run(args: Namespace) -> int:
 
 
 def _lines(report) -> list[str]:
-    from riskreg.errors import one_line
 
     if report.damaged is not None:
         return [f"Database file DAMAGED: SQLite's integrity check says "

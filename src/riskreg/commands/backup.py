@@ -5,7 +5,7 @@ from __future__ import annotations
 from argparse import Namespace
 from pathlib import Path
 
-from riskreg.errors import one_line
+from riskreg.errors import BadInput, DatabaseError, UserError, one_line
 
 
 def register(sub, common) -> None:
@@ -25,7 +25,6 @@ def register(sub, common) -> None:
 
 def run(args: Namespace) -> int:
     from riskreg.commands._db import ask_passphrase, passphrase_wanted, refuse_plain, resolve_db
-    from riskreg.errors import BadInput, UserError
     from riskreg.storage.files import check_output_path
 
     if not args.out or not args.out.strip():
@@ -57,7 +56,6 @@ def run(args: Namespace) -> int:
 
 
 def _check_source(source: Path, passphrase: str | None) -> None:
-    from riskreg.errors import DatabaseError
     from riskreg.storage.files import SQLITE_HEADER
 
     with source.open("rb") as fh:
@@ -71,7 +69,6 @@ def _check_source(source: Path, passphrase: str | None) -> None:
 
 def _check_target(out: Path, passphrase: str | None) -> None:
     """Replace an earlier backup, never some other file that happens to have that name."""
-    from riskreg.errors import BadInput
     from riskreg.storage.files import SQLITE_HEADER
 
     if not out.exists():

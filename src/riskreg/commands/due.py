@@ -8,6 +8,8 @@ import argparse
 import re
 from argparse import Namespace
 
+from riskreg.errors import BadInput, one_line
+
 _WHOLE = re.compile(r"[0-9]+")
 
 DESCRIPTION = """\
@@ -43,7 +45,6 @@ def register(sub, common) -> None:
 
 
 def parse_days(text: str) -> int:
-    from riskreg.errors import BadInput
     from riskreg.services.agenda import MAX_DAYS
 
     if not _WHOLE.fullmatch(text.strip()) or int(text) > MAX_DAYS:
@@ -73,7 +74,6 @@ def run(args: Namespace) -> int:
 
 def render(agenda) -> str:
     """The agenda as a table in words: the count first, then one line per item."""
-    from riskreg.errors import one_line
     from riskreg.services.agenda import days_words, heading, record_words
 
     lines = [f"As of {agenda.today:%A} {agenda.today.isoformat()}: {heading(agenda)}"]

@@ -13,7 +13,7 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from riskreg.errors import one_line
+from riskreg.errors import BadInput, one_line
 
 ICS_DESCRIPTION = """\
 Write every deadline and review date to an iCalendar (.ics) file that Google Calendar, Apple
@@ -60,7 +60,6 @@ def register(sub, common) -> None:
 def run(args: Namespace) -> int:
     action = getattr(args, "export_action", None)
     if action is None:
-        from riskreg.errors import BadInput
 
         raise BadInput(f"export: choose what to export: {', '.join(ACTIONS)} "
                        f"(e.g. riskreg export ics --out deadlines.ics)")
@@ -103,8 +102,7 @@ def _check_out(args: Namespace) -> None:
 
 def _ics_options(args: Namespace):
     """ExportOptions from the flags; BadInput (exit 2, one line) for any bad value."""
-    from riskreg.domain.calendar_events import GROUPS, parse_alarm_days, parse_groups
-    from riskreg.errors import BadInput
+    from riskreg.domain.calendar_event import GROUPS, parse_alarm_days, parse_groups
 
     if not args.out or not args.out.strip():
         raise BadInput("export ics: --out PATH is required (the .ics file to write)")
@@ -137,20 +135,16 @@ def _ics_options(args: Namespace):
 def _run_ics(args: Namespace) -> int:
     from pathlib import Path
 
-    from riskreg.commands.demo import today_from_env
-
     options = _ics_options(args)
-    today = today_from_env()
     if options.details:
         print(DETAILS_WARNING, file=sys.stderr)
-    from riskreg.commands._db import open_db
-    from riskreg.services.calendar import CalendarService
+    from riskreg.commands._db import open_services
 
-    db = open_db(args)
+    services = open_services(args)
     try:
-        count = CalendarService(db, today=lambda: today).export(args.out, options)
+        count = services.calendar.export(args.out, options)
     finally:
-        db.close()
+        services.db.close()
     noun = "event" if count == 1 else "events"
     print(f"{count} {noun} written to {one_line(str(Path(args.out).expanduser()))}")
     return 0
@@ -187,7 +181,6 @@ def _register_json(actions, common, name: str, help_text: str) -> None:
 
 
 def _run_json(args: Namespace) -> int:
-    from riskreg.errors import BadInput
 
     if not args.out or not args.out.strip():
         raise BadInput("export json: --out PATH is required (the .json file to write)")
@@ -218,7 +211,6 @@ def _register_csv(actions, common, name: str, help_text: str) -> None:
 
 
 def _run_csv(args: Namespace) -> int:
-    from riskreg.errors import BadInput
     from riskreg.services.csv_export import WHAT
 
     if args.what not in WHAT:

@@ -9,6 +9,8 @@ import argparse
 import sys
 from argparse import Namespace
 
+from riskreg.errors import UserError, one_line
+
 DESCRIPTION = """\
 Import a JSON export (riskreg export json). The whole file is checked first: the format version,
 every field's type, every reference to another record, the register's own rules and the audit
@@ -66,7 +68,6 @@ def _run_json(args: Namespace) -> int:
     if args.check:
         return _check(args)
     from riskreg.commands._db import open_db
-    from riskreg.errors import UserError, one_line
     from riskreg.services.transfer import import_json
 
     db = open_db(args, create=True)
@@ -93,7 +94,6 @@ def _remove_new_database(path) -> None:
 
 
 def _check(args: Namespace) -> int:
-    from riskreg.errors import one_line
     from riskreg.services.transfer import check_file
     from riskreg.services.transfer_check import FileProblems
 

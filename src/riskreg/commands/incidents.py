@@ -5,6 +5,8 @@ from argparse import Namespace
 from datetime import date, datetime
 from typing import Any
 
+from riskreg.errors import one_line
+
 NOT_LEGAL_ADVICE = (
     "Not legal advice: riskreg records the practitioner's decisions and computes from 45 CFR "
     "164.400-414 as written; verify with counsel."
@@ -29,12 +31,9 @@ def register(sub, common) -> None:
 
 
 def _service(args: Namespace):
-    from riskreg.commands._db import open_db
-    from riskreg.commands.demo import today_from_env
-    from riskreg.services.incidents import IncidentService
+    from riskreg.commands._db import open_services
 
-    today = today_from_env()
-    return IncidentService(open_db(args), today=lambda: today)
+    return open_services(args).incidents
 
 
 def _plain(value: Any) -> Any:
@@ -64,7 +63,6 @@ def _next_text(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def run_list(args: Namespace) -> int:
-    from riskreg.errors import one_line
 
     service = _service(args)
     try:
@@ -98,7 +96,6 @@ def _status(row: dict[str, Any]) -> str:
 
 
 def run_show(args: Namespace) -> int:
-    from riskreg.errors import one_line
 
     service = _service(args)
     try:

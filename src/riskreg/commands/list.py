@@ -4,6 +4,7 @@ from argparse import Namespace
 from datetime import date, datetime
 
 from riskreg.domain.kinds import BY_CLI_NAME as KINDS
+from riskreg.errors import one_line
 
 # Columns of the readable table, per kind.
 COLUMNS = {
@@ -37,19 +38,18 @@ def _plain(value):
 
 
 def run(args: Namespace) -> int:
-    from riskreg.commands._db import open_db
+    from riskreg.commands._db import open_services
     from riskreg.commands._output import print_json
-    from riskreg.errors import one_line
-    from riskreg.services.register import ListQuery, RegisterService
+    from riskreg.services.register import ListQuery
 
     kind = KINDS[args.what]
-    db = open_db(args)
+    services = open_services(args)
     try:
-        page = RegisterService(db).list(
+        page = services.register.list(
             kind, ListQuery(limit=None, archived=args.archived, overdue=args.overdue)
         )
     finally:
-        db.close()
+        services.db.close()
     if args.json:
         print_json([{k: _plain(v) for k, v in row.items()} for row in page.rows])
         return 0

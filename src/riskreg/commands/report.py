@@ -7,7 +7,7 @@ import argparse
 import sys
 from argparse import Namespace
 
-from riskreg.errors import one_line
+from riskreg.errors import BadInput, one_line
 
 EPILOG = """\
 The format follows the file's extension: .html (self-contained, prints cleanly) or .md.
@@ -62,7 +62,6 @@ def run(args: Namespace) -> int:
 
 def _out(args: Namespace) -> str:
     from riskreg.commands._db import resolve_db
-    from riskreg.errors import BadInput
     from riskreg.services.reports import report_format
     from riskreg.storage.files import check_output_path
 

@@ -6,7 +6,7 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from riskreg.errors import one_line
+from riskreg.errors import UserError, one_line
 
 
 def register(sub, common) -> None:
@@ -25,7 +25,6 @@ def register(sub, common) -> None:
 
 def confirm(question: str) -> bool:
     """Ask on the terminal; a refusal (exit 2) when there is none to ask on."""
-    from riskreg.errors import UserError
 
     if not sys.stdin.isatty():
         raise UserError("restore replaces the whole database: run it in a terminal to confirm, "

@@ -7,6 +7,8 @@ import argparse
 from argparse import Namespace
 from datetime import date, datetime
 
+from riskreg.errors import BadInput, ValidationError, one_line, sentence
+
 EPILOG = """\
 Without options, prints the settings. Each option sets one of them (only those given);
 an empty value ("") clears a text, and --risk-analysis-reviewed none clears the date.
@@ -73,16 +75,13 @@ def _shown(field: str, value) -> str:
         return "(not set)"
     if field == "alarm_days" and value == "none":
         return "none"
-    from riskreg.errors import one_line
 
     return one_line(str(_plain(value)))
 
 
 def run(args: Namespace) -> int:
-    from riskreg.commands._db import open_db
-    from riskreg.commands.demo import today_from_env
-    from riskreg.errors import BadInput, ValidationError, sentence
-    from riskreg.services.settings import LABELS, SettingsService
+    from riskreg.commands._db import open_services
+    from riskreg.services.settings import LABELS
 
     changes = {}
     for field in OPTIONS.values():
@@ -92,10 +91,9 @@ def run(args: Namespace) -> int:
         if field == "risk_analysis_reviewed_on" and value.strip().lower() == "none":
             value = ""
         changes[field] = value
-    today = today_from_env()
-    db = open_db(args)
+    services = open_services(args)
     try:
-        service = SettingsService(db, today=lambda: today)
+        service = services.settings
         if changes:
             try:
                 saved = service.update(changes, expected_revision=None)
@@ -106,7 +104,7 @@ def run(args: Namespace) -> int:
         else:
             settings, changed = service.get(), {}
     finally:
-        db.close()
+        services.db.close()
     if args.json:
         from riskreg.commands._output import print_json
 

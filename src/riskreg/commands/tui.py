@@ -8,7 +8,7 @@ from argparse import Namespace
 from datetime import date
 from pathlib import Path
 
-from riskreg.errors import one_line
+from riskreg.errors import BadInput, one_line
 
 
 def _today() -> date | None:
@@ -17,7 +17,6 @@ def _today() -> date | None:
     if not text:
         return None
     from riskreg.domain.dates import parse_date
-    from riskreg.errors import BadInput
 
     try:
         return parse_date(text, "RISKREG_TODAY")

@@ -3,7 +3,7 @@
 Pure Python (stdlib, `riskreg.datafiles` and `riskreg.domain.vocabulary` only). `load_catalog()`
 reads the three JSON files and checks them before anything uses them; a broken file raises
 `ValueError` naming the file, the key and the problem. The catalog's vocabulary (the value ->
-label dictionaries) lives in `riskreg.domain.vocabulary` and is re-exported here.
+label dictionaries) lives in `riskreg.domain.vocabulary`.
 """
 
 import json
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from riskreg.datafiles import load_json
-from riskreg.domain.vocabulary import (  # noqa: F401  (the catalog's vocabulary, re-exported)
+from riskreg.domain.vocabulary import (
     AI_TOOL_CATEGORIES,
     BAA_STATUSES,
     REQUIREMENTS,

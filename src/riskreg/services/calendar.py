@@ -26,18 +26,17 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from riskreg.domain.calendar_events import (
+from riskreg.domain.calendar_event import (
     ALARM_HOUR,
     CANCELLED,
     CONFIRMED,
     DEFAULT_ALARM_DAYS,
     GROUPS,
     CalendarEvent,
-    EventInputs,
     IncidentInput,
-    build_events,
     parse_alarm_days,
 )
+from riskreg.domain.calendar_events import EventInputs, build_events
 from riskreg.domain.text import escaped
 from riskreg.errors import BadInput, UserError
 from riskreg.storage.database import Database
@@ -406,7 +405,7 @@ def incident_inputs(
 
 
 def _incident_input(service: Any, ref: str, settings: dict[str, Any]) -> IncidentInput:
-    from riskreg.domain.calendar_events import HoldInput, ObligationInput
+    from riskreg.domain.calendar_event import HoldInput, ObligationInput
     from riskreg.domain.deadlines import individual_notice_due
 
     record = service.get(ref)

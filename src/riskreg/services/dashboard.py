@@ -21,7 +21,7 @@ from riskreg.domain.register import baa_gap, review_now_text
 from riskreg.domain.review import days_until
 from riskreg.services.agenda import Agenda
 from riskreg.services.current import current_cells
-from riskreg.services.register import baa_gap_clause, review_now_tool
+from riskreg.services.review_now import baa_gap_clause, review_now_tool
 from riskreg.storage.database import Database
 from riskreg.storage.models import Hazard, Safeguard, Tool
 

@@ -8,7 +8,7 @@ database, a fraction of a millisecond, so a form may call it on every keystroke.
 
 from typing import Any
 
-from riskreg.domain import catalog as vocab
+from riskreg.domain import vocabulary as vocab
 from riskreg.errors import ValidationError
 from riskreg.services.validation import INPUTS, validate
 

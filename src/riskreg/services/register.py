@@ -15,18 +15,23 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from riskreg.domain.current_risk import IN_EFFECT, LEVELS
-from riskreg.domain.register import review_now_text
 from riskreg.domain.review import next_due
 from riskreg.domain.scoring import score
 from riskreg.errors import ConflictError, NotFound, ValidationError
-from riskreg.services.current import add_current, current_cells, current_score_clause
 from riskreg.services.kinds import KIND, REFERENCED, record_kind
 from riskreg.services.messages import text_problem
 from riskreg.services.records import to_record
+from riskreg.services.register_query import (
+    ListQuery,
+    Page,
+    cell_clause,
+    escape_like,
+    order_by,
+    overdue_clause,
+)
+from riskreg.services.review_now import add_review_now, lapse
 from riskreg.services.validation import validate
 from riskreg.storage import audit
-from riskreg.storage.chunks import slices
 from riskreg.storage.database import Database
 from riskreg.storage.models import (
     Hazard,
@@ -48,33 +53,6 @@ REVIEW_SCORES = ("likelihood", "impact", "current_likelihood", "current_impact",
                  "target_likelihood", "target_impact")
 """The scores a review may change, as a hazard's record and a review both name them."""
 
-@dataclass(frozen=True)
-class ListQuery:
-    """What a table shows: filter text, sort, a page, archived or not, only overdue or not."""
-
-    text: str = ""
-    sort: str | None = None
-    descending: bool = False
-    offset: int = 0
-    limit: int | None = 200
-    archived: bool = False
-    overdue: bool = False
-    cell: tuple[int, int] | None = None
-    """Hazards only: just those scored (likelihood, impact), e.g. one heat-map cell."""
-    level: str = "inherent"
-    """With `cell`: which scores to match, "inherent", "current" or "target" (LEVELS)."""
-    count: bool = True
-    """Count all the matches (Page.total); False skips that scan and leaves total at -1, for a
-    caller that shows the rows first and counts afterwards (`count_matching`)."""
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[dict[str, Any]]
-    total: int
-    """How many records match the filter (the rows are one window of them)."""
-
-
 @dataclass
 class RegisterService:
     db: Database
@@ -89,7 +67,7 @@ class RegisterService:
         with self.db.reading() as session:
             stmt, ref = self._matching(session, kind, query, today)
             total = self._count(session, stmt) if query.count else -1
-            stmt = stmt.order_by(*_order(kind, model, ref, query)).offset(query.offset)
+            stmt = stmt.order_by(*order_by(kind, model, ref, query)).offset(query.offset)
             if query.limit is not None:
                 stmt = stmt.limit(query.limit)
             rows = []
@@ -99,7 +77,7 @@ class RegisterService:
                 rows.append(to_record(obj, today, KIND[kind].refs(other)))
                 ids.append(obj.id)
             if kind == "hazard":
-                _add_review_now(session, rows, ids, today)
+                add_review_now(session, rows, ids, today)
         return Page(rows, total)
 
     def count_matching(self, kind: str, query: ListQuery = ListQuery()) -> int:
@@ -119,7 +97,7 @@ class RegisterService:
             col(model.archived_at).is_not(None) if query.archived else col(model.archived_at).is_(None)
         )
         if query.text.strip():
-            needle = f"%{_escape_like(query.text.strip())}%"
+            needle = f"%{escape_like(query.text.strip())}%"
             # SQLite's LIKE already ignores ASCII case, as its lower() does (both ASCII only),
             # so plain LIKE matches exactly what ILIKE's lower(x) LIKE lower(y) would, faster.
             sqlite = session.get_bind().dialect.name == "sqlite"
@@ -129,9 +107,9 @@ class RegisterService:
                 for c in spec.searched
             )))
         if query.overdue:
-            stmt = stmt.where(_overdue_clause(kind, today))
+            stmt = stmt.where(overdue_clause(kind, today))
         if query.cell is not None:
-            stmt = stmt.where(*_cell_clause(session, kind, query.cell, query.level))
+            stmt = stmt.where(*cell_clause(session, kind, query.cell, query.level))
         return stmt, ref
 
     @staticmethod
@@ -216,7 +194,7 @@ class RegisterService:
         values = _resolve_refs(session, kind, values)
         before = obj.model_dump()
         if kind == "safeguard":
-            lapsed = _lapse(session, obj, values["status"], self.today())
+            lapsed = lapse(session, obj, values["status"], self.today())
             values.update(lapsed)
         for key, value in {**values, **(also or {})}.items():
             setattr(obj, key, value)
@@ -256,7 +234,7 @@ class RegisterService:
         """One record as the services return it (hazards with their `review_now` flag)."""
         record = to_record(obj, self.today(), _refs_of(session, kind, obj))
         if kind == "hazard":
-            _add_review_now(session, [record], [obj.id], self.today())
+            add_review_now(session, [record], [obj.id], self.today())
         return record
 
     def _prepare(self, kind: str, values: dict[str, Any], existing: Tracked | None = None) -> dict[str, Any]:
@@ -545,74 +523,6 @@ def _catalog_safeguards_for(hazard_key: str | None) -> tuple[Any, ...]:
         return ()
 
 
-def baa_gap_clause(today: date) -> Any:
-    """SQL for `domain.register.baa_gap`: the tool handles PHI without a signed, unexpired BAA."""
-    return (col(Tool.handles_phi).is_(True)) & or_(
-        col(Tool.baa_status) != "signed",
-        col(Tool.baa_expires_on).is_not(None) & (col(Tool.baa_expires_on) < today),
-    )
-
-
-def review_now_tool(today: date) -> Any:
-    """A correlated subquery: the first (by name) active tool linked to the outer Hazard row that
-    handles PHI without a signed, unexpired BAA, or NULL when there is none."""
-    return (
-        select(Tool.name)
-        .join(HazardTool, HazardTool.tool_id == Tool.id)
-        .where(
-            HazardTool.hazard_id == Hazard.id,
-            col(HazardTool.archived_at).is_(None),
-            col(Tool.archived_at).is_(None),
-            baa_gap_clause(today),
-        )
-        .order_by(col(Tool.name))
-        .limit(1)
-        .correlate(Hazard)
-        .scalar_subquery()
-    )
-
-
-def _add_review_now(
-    session: Session, records: list[dict[str, Any]], ids: list[int], today: date
-) -> None:
-    """Set each hazard record's `review_now` and its current risk (one query each for the whole
-    page)."""
-    if not ids:
-        return
-    add_current(session, records, ids)
-    names: dict[int, Any] = {}
-    # `review_now_tool` binds a few values of its own (a BAA status, today) besides the ids.
-    for part in slices(session, ids, others=8):
-        names.update(session.exec(
-            select(Hazard.id, review_now_tool(today)).where(col(Hazard.id).in_(part))
-        ).all())
-    for record, hazard_id in zip(records, ids, strict=True):
-        record["review_now"] = review_now_text(record.get("review_now_reason", ""), names.get(hazard_id))
-
-
-def _lapse(session: Session, safeguard: Safeguard, status: str, today: date) -> dict[str, Any]:
-    """A safeguard that stops being in place or verified lapses today: its `lapsed_on` is set (a
-    current assessment made before it no longer stands, domain/current_risk.py) and every hazard
-    it is linked to is flagged for review (each change audited)."""
-    if safeguard.status not in IN_EFFECT or status in IN_EFFECT:
-        return {}
-    reason = f"safeguard {safeguard.title!r} is no longer in place (since {today.isoformat()})"
-    hazards = session.exec(
-        select(Hazard).join(HazardSafeguard, col(HazardSafeguard.hazard_id) == Hazard.id)
-        .where(HazardSafeguard.safeguard_id == safeguard.id,
-               col(HazardSafeguard.archived_at).is_(None), col(Hazard.archived_at).is_(None))
-    )
-    for hazard in hazards:
-        if hazard.review_now_reason != reason:
-            audit.record(session, "hazard", hazard.public_id, "update",
-                         {"review_now_reason": [hazard.review_now_reason, reason]})
-            hazard.review_now_reason = reason
-            hazard.revision += 1
-            hazard.updated_at = utcnow()
-            session.add(hazard)
-    return {"lapsed_on": today}
-
-
 def validate_fields(kind: str) -> tuple[str, ...]:
     from riskreg.services.validation import INPUTS
 
@@ -645,13 +555,6 @@ def _refs_of(session: Session, kind: str, obj: Any) -> dict[str, Any]:
     return spec.refs(session.get(ref, key) if key is not None else None)
 
 
-def _overdue_clause(kind: str, today: date) -> Any:
-    overdue = KIND[kind].overdue
-    if overdue is None:
-        raise ValidationError("overdue", f"{kind} records have no due dates")
-    return overdue(today)
-
-
 def _ref_key(field_name: str) -> str:
     """In records a reference is shown by name; its public id is under `<name>_public_id`."""
     return f"{field_name}_public_id" if field_name in REFERENCED else field_name
@@ -672,48 +575,6 @@ def _resolve_refs(session: Session, kind: str, values: dict[str, Any]) -> dict[s
             raise ValidationError(name, f"no {name} with id {ref}")
         values[f"{name}_id"] = target.id
     return values
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _cell_clause(session: Session, kind: str, cell: tuple[int, int], level: str) -> tuple[Any, ...]:
-    if kind != "hazard":
-        raise ValidationError("cell", f"{kind} records have no likelihood and impact")
-    if level not in LEVELS:
-        raise ValidationError("level", f"{level!r} is not one of: {', '.join(LEVELS)}")
-    likelihood, impact = cell
-    if level == "current":
-        ids = [i for i, scored in current_cells(session).items() if scored == cell]
-        return (col(Hazard.id).in_(ids),)
-    if level == "target":
-        return (col(Hazard.target_likelihood) == likelihood, col(Hazard.target_impact) == impact)
-    return (col(Hazard.likelihood) == likelihood, col(Hazard.impact) == impact)
-
-
-def _order(kind: str, model: type[Tracked], ref: Any, query: ListQuery) -> list[Any]:
-    sortable = KIND[kind].sortable
-    sort = query.sort or sortable[0]
-    if sort not in sortable:
-        raise ValidationError("sort", f"cannot sort {kind} records by {sort!r}; "
-                              f"choose one of: {', '.join(sortable)}")
-    if sort in ("owner", "tool") and ref is not None:
-        column = ref.name
-    elif sort == "current_score":
-        column = current_score_clause()
-        primary = column.desc() if query.descending else column.asc()
-        return [primary, col(model.id)]
-    else:
-        column = getattr(model, sort)
-    primary = col(column).desc() if query.descending else col(column).asc()
-    # Empty values (dates, a missing owner) sort last either way; the id keeps paging stable
-    # among equal values. A column that cannot be empty skips the "is empty" term, so SQLite
-    # can walk its index and stop at the window's end instead of sorting every match.
-    joined = ref.name if ref is not None else None
-    if column is not joined and not getattr(model, sort).property.columns[0].nullable:
-        return [primary, col(model.id)]
-    return [col(column).is_(None), primary, col(model.id)]
 
 
 def _link(other_kind: str) -> tuple[type[Tracked], str]:

@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from riskreg.domain import catalog as vocab
+from riskreg.domain import vocabulary as vocab
 from riskreg.domain.current_risk import RULE_TEXT as CURRENT_RULE
 from riskreg.domain.current_risk import current_summary, review_scores, safeguards_in_place_text
 from riskreg.domain.register import HAZARD_STATUSES, SAFEGUARD_STATUSES, VENDOR_CHECKLIST

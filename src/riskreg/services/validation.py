@@ -13,7 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationIn
 from pydantic import ValidationError as PydanticError
 from pydantic_core import PydanticCustomError
 
-from riskreg.domain import catalog as vocab
+from riskreg.domain import vocabulary as vocab
 from riskreg.domain.dates import parse_date
 from riskreg.domain.limits import LONG_TEXT
 from riskreg.domain.register import CONSENT_DECISIONS, HAZARD_STATUSES, SAFEGUARD_STATUSES
@@ -211,7 +211,7 @@ def _whole(value: Any) -> Any:
 def _alarms(value: Any) -> Any:
     """Stored as the parser reads it back: "14,7,1", or "none" (an empty value would mean the
     default alarms to the calendar export)."""
-    from riskreg.domain.calendar_events import parse_alarm_days
+    from riskreg.domain.calendar_event import parse_alarm_days
 
     if value is None:
         value = ""

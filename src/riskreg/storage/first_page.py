@@ -106,7 +106,7 @@ def _read(connection: sqlite3.Connection, kind: str, today: date,
         record.update(derived_fields(kind, record, today))
         records.append(record)
     if kind == "hazard" and ids:
-        # As `services.register._add_review_now`: one query for the page's hazards only (in the
+        # As `services.review_now.add_review_now`: one query for the page's hazards only (in the
         # main query SQLite would work it out for every hazard before sorting them).
         marks = ", ".join("?" * len(ids))
         names = dict(connection.execute(

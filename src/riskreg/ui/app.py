@@ -35,6 +35,7 @@ from riskreg.ui.screens.main import MainScreen
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from riskreg.services.bundle import Services
     from riskreg.services.register import RegisterService
     from riskreg.ui.dialogs.passphrase import Secret
     from riskreg.ui.flows import Flows
@@ -84,8 +85,8 @@ class RiskRegApp(App[None]):
         self.today = today
         """The clock: what day it is (fixed in tests and screenshots)."""
         self.initial_area = area
-        self.register: RegisterService | None = None
-        """The register's services, once the database is open."""
+        self.services: Services | None = None
+        """The open register's services (`services.bundle`), once the database is open."""
         self.register_empty = False
         self.problem: str | None = None
         """Why the app could not start (the database), printed by the CLI on exit."""
@@ -211,15 +212,15 @@ class RiskRegApp(App[None]):
         self._pause_gc()
         try:
             try:
-                from riskreg.services.register import RegisterService
+                from riskreg.services.bundle import Services
                 from riskreg.storage.database import open_database
 
                 db = open_database(self.db_path, passphrase=secret.reveal() if secret else None)
                 # Damage a later read or save finds, in whichever worker: the error screen.
                 db.on_damaged = lambda error: self.post_message(
                     DatabaseFailed(str(error), damaged=True))
-                register = RegisterService(db, today=self.today)
-                empty = register.is_empty()
+                services = Services(db, today=self.today)
+                empty = services.register.is_empty()
                 import riskreg.services.dashboard  # warm: the first view needs it
                 import riskreg.ui.loaders  # noqa: F401
             except WrongPassphrase as error:
@@ -233,7 +234,7 @@ class RiskRegApp(App[None]):
                 self.post_message(DatabaseFailed(f"cannot open {self.db_path}: "
                                                  f"{type(error).__name__}: {error}"))
                 return
-            self.call_from_thread(self._register_opened, register, db.notices)
+            self.call_from_thread(self._register_opened, services, db.notices)
             self.post_message(RegisterReady(empty))
             self._resume_gc()
             if db.existed:
@@ -261,8 +262,13 @@ class RiskRegApp(App[None]):
         for notice in notices:
             self.notify(notice, markup=False, timeout=8)  # posts a message: safe from a thread
 
-    def _register_opened(self, register: RegisterService, notices: list[str]) -> None:
-        self.register = register
+    @property
+    def register(self) -> RegisterService | None:
+        """The register's service, once the database is open."""
+        return self.services.register if self.services is not None else None
+
+    def _register_opened(self, services: Services, notices: list[str]) -> None:
+        self.services = services
         self._read_open_incidents()
         self._close_passphrase_dialog()
         for notice in notices:
@@ -396,13 +402,11 @@ class RiskRegApp(App[None]):
     @work(thread=True, exclusive=True, group="open-incidents", exit_on_error=False)
     def _read_open_incidents(self) -> None:
         from riskreg.errors import UserError
-        from riskreg.services.incidents import IncidentService
-
-        register = self.register
-        if register is None:
+        services = self.services
+        if services is None:
             return
         try:
-            rows = IncidentService(register.db, today=register.today).list(include_closed=False)
+            rows = services.incidents.list(include_closed=False)
         except UserError:
             return
         self.call_from_thread(setattr, self, "open_incidents", rows)

@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
-from riskreg.domain.calendar_events import GROUP_LABELS, GROUPS, parse_alarm_days
+from riskreg.domain.calendar_event import GROUP_LABELS, GROUPS, parse_alarm_days
 from riskreg.ui.dialogs.base import open_after_read
 
 DEFAULT_PATH = "~/riskreg-deadlines.ics"
@@ -203,19 +203,18 @@ class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
 
 
 def open_export_dialog(app: App, incident: str | None = None) -> None:
-    """Push the dialog on `app` (a RiskRegApp: its `register` and `today`). The alarms start
-    from the practice settings, read in a thread first."""
-    register = getattr(app, "register", None)
-    if register is None:
+    """Push the dialog on `app` (a RiskRegApp: its `services`). The alarms start from the
+    practice settings, read in a thread first."""
+    services = getattr(app, "services", None)
+    if services is None:
         app.notify("The register is still opening.", severity="warning")
         return
-    db, today = register.db, app.today  # type: ignore[attr-defined]
-    from riskreg.services.calendar import CalendarService, ExportOptions
+    from riskreg.services.calendar import ExportOptions
 
-    service = CalendarService(db, today=today)
+    service = services.calendar
 
     def export(path: Path, options: dict[str, Any]) -> int:
-        return CalendarService(db, today=today).export(path, ExportOptions(**options))
+        return service.export(path, ExportOptions(**options))
 
     def opened(days: Any) -> None:
         alarms = ",".join(str(n) for n in days)

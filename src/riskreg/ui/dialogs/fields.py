@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from riskreg.domain import catalog as vocab
+from riskreg.domain import vocabulary as vocab
 from riskreg.domain.register import (
     CONSENT_DECISIONS,
     HAZARD_STATUSES,

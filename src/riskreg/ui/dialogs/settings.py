@@ -244,14 +244,12 @@ class SettingsDialog(Dialog["dict[str, Any] | None"]):
 
 
 def open_settings_dialog(app: App) -> None:
-    """Push the dialog on `app` (a RiskRegApp: its `register` and `today`), once the settings
-    have been read in a thread."""
-    register = getattr(app, "register", None)
-    if register is None:
+    """Push the dialog on `app` (a RiskRegApp: its `services`), once the settings have been
+    read in a thread."""
+    services = getattr(app, "services", None)
+    if services is None:
         app.notify("The register is still opening.", severity="warning")
         return
-    from riskreg.services.settings import SettingsService
-
-    service = SettingsService(register.db, today=app.today)  # type: ignore[attr-defined]
+    service = services.settings
     open_after_read(app, service.get, lambda settings: app.push_screen(
         SettingsDialog(service, settings)), what="Practice settings")

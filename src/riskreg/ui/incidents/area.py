@@ -72,11 +72,8 @@ class IncidentsArea(AreaWidget):
 
     @work(thread=True, exclusive=True, group="incidents", exit_on_error=False)
     def _fetch(self) -> None:
-        from riskreg.services.incidents import IncidentService
-
-        register = self.riskreg.register
         try:
-            rows = IncidentService(register.db, today=register.today).list()
+            rows = self.riskreg.services.incidents.list()
         except Exception as error:  # noqa: BLE001 (shown to the user)
             self.post_message(LoadFailed(f"incidents: {error}"))
             return

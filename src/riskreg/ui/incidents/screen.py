@@ -121,10 +121,7 @@ class IncidentScreen(Editor, Screen[None]):
 
     @property
     def service(self) -> Any:
-        from riskreg.services.incidents import IncidentService
-
-        register = self.riskreg.register
-        return IncidentService(register.db, today=register.today)
+        return self.riskreg.services.incidents
 
     def today(self) -> date:
         return self.riskreg.today()

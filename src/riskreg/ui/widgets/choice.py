@@ -262,7 +262,7 @@ def _finds(label: str | Text, typed: str) -> bool:
 
 def _one_line(label: str | Text, width: int) -> Text:
     """The label on one line of `width` cells: a longer one cut at a word, with "…"."""
-    from riskreg.domain.calendar_events import cut_at_word
+    from riskreg.domain.calendar_event import cut_at_word
 
     text = label.copy() if isinstance(label, Text) else Text(label)
     if width > 0 and text.cell_len > width:
