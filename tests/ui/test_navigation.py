@@ -216,3 +216,13 @@ async def test_help_lists_a_shared_key_once_in_the_footers_notation(make_app, sm
         assert "(and back))" not in text and "pgdn" in text and "pgu…" not in text
         assert "ctrl+" not in text and "^p" in text and "^s" in text
         assert "residual" not in text.lower()
+
+
+async def test_help_says_what_the_flag_in_the_tables_means(make_app, small_register):
+    """Finding 30: tables show ⚑ with no legend."""
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        flag_lines = [line for line in app.screen.text.splitlines() if line.startswith("⚑")]
+        assert flag_lines and "Needs action now" in flag_lines[0]

@@ -22,7 +22,11 @@ EXTRA = {
     "Dashboard": [("⏎", "In a list: open the highlighted item's record"),
                   ("↑ / ↓", "Move in a list; in the heat map, move between cells")],
     "Register tables": [("click a header", "Sort by that column (again: reverse)"),
-                        ("↑ ↓ pgup pgdn", "Move; more rows load as you reach the end")],
+                        ("↑ ↓ pgup pgdn", "Move; more rows load as you reach the end"),
+                        # Not a key, but the tables give ⚑ no other legend (see kinds._flagged).
+                        ("⚑ (mark)", "Needs action now: a hazard due for review, a tool that "
+                                     "handles client data with no signed BAA, a safeguard past "
+                                     "its due date")],
     "Forms": [("tab / shift+tab", "Next / previous field"),
               ("⏎ or space", "Open a choice list")],
     "Link picker": [("space / ⏎", "Tick (link) or untick (unlink) the highlighted record")],
