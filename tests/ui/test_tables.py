@@ -87,7 +87,7 @@ async def test_a_large_register_is_shown_a_window_at_a_time(
         owners = area(app, "owner")
         assert len(owners.table.records) == 30
         assert str(owners.filter_bar.query_one("#shown").content) == \
-            "75 owners · first 30 loaded"
+            "75 owners · 30 shown, scroll for more"
         await pilot.press("end")  # the cursor nears the end: the next window is fetched
         await settle(pilot)
         assert len(owners.table.records) == 60
@@ -170,7 +170,7 @@ async def test_typing_on_keeps_rows_and_count_line_right_when_the_window_stays_t
             await pilot.press("space" if key == " " else key)
             await settle(pilot)
             assert table_titles(app, "owner") == first_window
-            assert str(shown.content) == "75 of 75 owners · first 30 loaded"
+            assert str(shown.content) == "75 of 75 owners · 30 shown, scroll for more"
         await pilot.press("7")
         await settle(pilot)
         assert table_titles(app, "owner") == [f"Owner 07{n}" for n in range(5)]
@@ -178,10 +178,10 @@ async def test_typing_on_keeps_rows_and_count_line_right_when_the_window_stays_t
         await pilot.press("backspace")
         await settle(pilot)
         assert table_titles(app, "owner") == first_window
-        assert str(shown.content) == "75 of 75 owners · first 30 loaded"
+        assert str(shown.content) == "75 of 75 owners · 30 shown, scroll for more"
         await pilot.press("escape")
         await settle(pilot)
-        assert str(shown.content) == "75 owners · first 30 loaded"
+        assert str(shown.content) == "75 owners · 30 shown, scroll for more"
 
 
 async def test_the_filter_box_scrolls_a_text_longer_than_itself(make_app, small_register):

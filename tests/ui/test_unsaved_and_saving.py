@@ -148,6 +148,26 @@ async def test_a_problem_shows_once_typing_stops_and_goes_the_moment_it_is_fixed
         assert form.problem_text("next_review_on") == ""
 
 
+async def test_a_bad_date_deleted_key_by_key_loses_its_problem_without_leaving_the_field(
+        make_app, small_register):
+    """Finding 20: the old error stayed under the emptied field until the form was saved."""
+    app = make_app(area="hazards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("n")
+        await settle(pilot, 1)
+        form = app.screen
+        await _type(pilot, form, "last_reviewed_on", "2026-13-01")
+        await pilot.pause(CHECK_AFTER + 0.3)  # no tab: shown once typing stops
+        assert "2026-13-01 is not a date" in form.problem_text("last_reviewed_on")
+        await pilot.press(*["backspace"] * 10)
+        assert form.query_one("#f-last_reviewed_on", Input).value == ""
+        assert form.problem_text("last_reviewed_on") == ""
+        await pilot.pause(CHECK_AFTER + 0.3)
+        assert form.problem_text("last_reviewed_on") == ""
+        assert form.query_one("#f-last_reviewed_on", Input).has_focus
+
+
 async def test_a_required_field_emptied_says_so_in_words(make_app, small_register):
     app = make_app(area="hazards")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -13,20 +13,33 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+# Written in the footer's notation (^p, ⏎, ↑), the one get_key_display gives the bindings below.
 EXTRA = {
-    "Everywhere": [("ctrl+p", "Command palette: every action, and go to any record"),
-                   ("ctrl+q", "Quit (asks first when something typed is not saved)"),
+    "Everywhere": [("^p", "Command palette: every action, and go to any record"),
+                   ("^q", "Quit (asks first when something typed is not saved)"),
                    ("tab / shift+tab", "Next / previous part of the screen"),
-                   ("left / right", "On the area bar (top line): previous / next area")],
+                   ("← / →", "On the area bar (top line): previous / next area")],
     "Dashboard": [("⏎", "In a list: open the highlighted item's record"),
-                  ("up / down", "Move in a list; in the heat map, move between cells")],
+                  ("↑ / ↓", "Move in a list; in the heat map, move between cells")],
     "Register tables": [("click a header", "Sort by that column (again: reverse)"),
-                        ("up / down / pgup / pgdn", "Move; more rows load as you reach the end")],
+                        ("↑ ↓ pgup pgdn", "Move; more rows load as you reach the end"),
+                        # Not a key, but the tables give ⚑ no other legend (see kinds._flagged).
+                        ("⚑ (mark)", "Needs action now: a hazard due for review, a tool that "
+                                     "handles client data with no signed BAA, a safeguard past "
+                                     "its due date")],
     "Forms": [("tab / shift+tab", "Next / previous field"),
-              ("enter or space", "Open a choice list")],
-    "Link picker": [("space / enter", "Tick (link) or untick (unlink) the highlighted record")],
-    "Practice settings": [("ctrl+p", "Open them: “Practice settings…” in the command palette"),
-                          ("enter", "Next field")],
+              ("⏎ or space", "Open a choice list")],
+    "Link picker": [("space / ⏎", "Tick (link) or untick (unlink) the highlighted record")],
+    "Practice settings": [("^p", "Open them: “Practice settings…” in the command palette"),
+                          ("⏎", "Next field")],
+}
+
+# One key bound to several actions, of which only one applies at a time (the footer shows that
+# one): help lists the key once, saying what it does in each case.
+SHARED_KEY = {
+    ("Dashboard", "t"): "Heat map: inherent / current / target risk (each press shows the next)",
+    ("Register tables", "a"): "Archive (Restore in the archived view)",
+    ("A record in full", "a"): "Archive (Restore when the record is archived)",
 }
 
 
@@ -93,7 +106,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static("Keys", id="help-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static(self.keys_text(), id="help-keys", markup=False)
-            yield Static("escape closes · ctrl+p finds any action by name", id="help-close")
+            yield Static("esc closes · ^p finds any action by name", id="help-close")
 
     def on_mount(self) -> None:
         self.query_one("#help-scroll").focus()
@@ -108,21 +121,27 @@ class HelpScreen(ModalScreen[None]):
             grid = Table.grid(padding=(0, 2))
             grid.add_column(width=16, style="bold", no_wrap=True)
             grid.add_column(ratio=1)
-            seen: set[tuple[str, str]] = set()
+            rows: dict[str, str] = {}
             if group == "Everywhere":
-                grid.add_row(f"{AREAS[0].key} … {AREAS[-1].key}",
-                             "Go to an area: " + ", ".join(a.title for a in AREAS))
+                rows[f"{AREAS[0].key} … {AREAS[-1].key}"] = (
+                    "Go to an area: " + ", ".join(a.title for a in AREAS))
             for binding in bindings:
                 description = binding.description or binding.tooltip
                 if not description or (group == "Everywhere" and binding.key in area_keys):
                     continue
                 keys = " / ".join(self.app.get_key_display(Binding(k, binding.action))
                                   for k in binding.key.split(","))
-                if (keys, description) in seen:
+                if binding.tooltip and binding.description:
+                    description += ": " + binding.tooltip[0].lower() + binding.tooltip[1:]
+                if rows.get(keys) == description:
                     continue
-                seen.add((keys, description))
-                tip = f" ({binding.tooltip})" if binding.tooltip and binding.description else ""
-                grid.add_row(keys, Text(description + tip))
+                if keys in rows:
+                    rows[keys] = SHARED_KEY.get((group, binding.key),
+                                                f"{rows[keys]} / {description}")
+                    continue
+                rows[keys] = description
+            for keys, description in rows.items():
+                grid.add_row(keys, Text(description))
             for keys, description in EXTRA.get(group, []):
                 grid.add_row(keys, Text(description))
             parts.append(grid)

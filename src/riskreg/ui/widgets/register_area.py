@@ -258,7 +258,9 @@ class RegisterArea(AreaWidget):
         else:
             shown = plural(total, prefix + self.spec.singular, prefix + self.spec.plural)
         if total is not None and loaded < total:
-            shown += f" · first {loaded:,} loaded"
+            # Only a window of rows is fetched (FIRST_WINDOW, then WINDOW more at the end):
+            # say so in the user's terms, and how to see the rest.
+            shown += f" · {loaded:,} shown, scroll for more"
         self.filter_bar.set_shown(shown, limited=total is not None and loaded < total,
                                   keep_width=total is None)
 
