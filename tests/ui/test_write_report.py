@@ -286,6 +286,6 @@ async def test_the_help_lists_the_new_keys(make_app, small_register):
         lines = app.screen.text.splitlines()
         for key, description in (("x", "Calendar"), ("w", "Report"), ("w", "Dossier"),
                                  ("^r", "Dossier")):
-            assert any(line.startswith(f"{key} ") and f" {description} (" in line
+            assert any(line.startswith(f"{key} ") and f" {description}: " in line
                        for line in lines), (key, description)
         assert app.screen.query_one("#help-scroll").size.width <= 80
