@@ -356,7 +356,7 @@ class RiskRegApp(App[None]):
             self.notify(problem, severity="warning", markup=False)
         self.register_changed("all")
 
-    def register_changed(self, kind: str, public_id: str | None = None) -> None:
+    def register_changed(self, kind: str) -> None:
         """Something was written: reload whatever shows the register."""
         if kind != "all":
             self.register_empty = False
