@@ -1,11 +1,16 @@
 """`riskreg incidents list|show`: the breach workflow's incidents, for scripts and for counsel."""
 
+from __future__ import annotations
+
 import textwrap
 from argparse import Namespace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from riskreg.errors import one_line
+
+if TYPE_CHECKING:
+    from riskreg.services.incidents.record import IncidentRow, ObligationStatus
 
 NOT_LEGAL_ADVICE = (
     "Not legal advice: riskreg records the practitioner's decisions and computes from 45 CFR "
@@ -52,13 +57,13 @@ def _dump(value: Any) -> None:
     print_json(_plain(value))
 
 
-def _next_text(row: dict[str, Any]) -> tuple[str, str]:
-    nxt = row.get("next_deadline")
+def _next_text(row: IncidentRow) -> tuple[str, str]:
+    nxt = row["next_deadline"]
     if not nxt:
         return "", ""
     left = nxt["days_left"]
     words = f"{left} days left" if left >= 0 else f"{-left} days late"
-    mark = " (if a breach)" if nxt["tentative"] and row.get("determination") is None else ""
+    mark = " (if a breach)" if nxt["tentative"] and row["determination"] is None else ""
     return f"{nxt['name']} {nxt['due'].isoformat()}{mark}", words
 
 
@@ -87,9 +92,9 @@ def run_list(args: Namespace) -> int:
     return 0
 
 
-def _status(row: dict[str, Any]) -> str:
+def _status(row: IncidentRow) -> str:
     """"open", "closed", or "closed, 2 notices still owed": closing never hides a notice."""
-    owed = row.get("still_owed") or 0
+    owed = row["still_owed"]
     if not owed:
         return row["status"]
     return f"closed, {owed} notice{'s' if owed > 1 else ''} still owed"
@@ -199,13 +204,14 @@ def _obligations(r: dict[str, Any]) -> list[str]:
         return ["", f"Plan: cannot be computed: {r['plan_problem']}"] if r.get("plan_problem") else []
     out = ["", "Obligations"]
     headers = ("Obligation", "Due", "Day", "Status", "Sent", "Citation")
+    obligations: list[ObligationStatus] = r["obligations"]
     rows = [(o["name"], str(o["due"] or "-"), o["weekday"], o["status"],
              ", ".join(str(s["sent_on"]) for s in o["sent"]) or "-", o["citation"])
-            for o in r["obligations"]]
+            for o in obligations]
     widths = [max([len(h)] + [len(x[i]) for x in rows]) for i, h in enumerate(headers)]
     for line in [headers, *rows]:
         out.append("  " + "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
-    if any(o["verify_with_counsel"] for o in r["obligations"]):
+    if any(o["verify_with_counsel"] for o in obligations):
         out.append("  * State rules and hold readings are informational: verify with counsel.")
     return out
 

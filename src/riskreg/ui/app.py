@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from riskreg.services.bundle import Services
+    from riskreg.services.incidents.record import IncidentRow
     from riskreg.services.register import RegisterService
     from riskreg.ui.dialogs.passphrase import Secret
     from riskreg.ui.flows import Flows
@@ -88,7 +89,7 @@ class RiskRegApp(App[None]):
         self.problem: str | None = None
         """Why the app could not start (the database), printed by the CLI on exit."""
         self._flows: Flows | None = None
-        self.open_incidents: list[dict[str, Any]] = []
+        self.open_incidents: list[IncidentRow] = []
         """The open incidents (read in a thread when the register opens and after each change
         to an incident) for the command palette's "Resume" commands."""
         self._palette: Palette | None = None
