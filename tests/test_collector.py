@@ -63,3 +63,26 @@ def test_everything_is_frozen_before_the_interpreter_finalizes():
             "import riskreg.cli\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_a_start_up_that_resumes_after_it_is_done_freezes_nothing(collector_on):
+    # The app's opening worker can outlive the app: its late resume must leave nothing frozen.
+    from riskreg.collector import StartUp
+
+    start = StartUp()
+    start.pause()
+    assert not gc.isenabled()
+    start.done()
+    start.resume()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_start_up_freezes_what_exists_when_the_database_is_open_until_it_is_done(collector_on):
+    from riskreg.collector import StartUp
+
+    start = StartUp()
+    start.pause()
+    start.resume()
+    assert gc.isenabled() and gc.get_freeze_count() > 0
+    start.done()
+    assert gc.isenabled() and gc.get_freeze_count() == 0

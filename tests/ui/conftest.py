@@ -74,6 +74,17 @@ def app_made_by_cli(monkeypatch):
     return made
 
 
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch):
+    """Steady cursors in every pilot test: a blinking cursor makes snapshots and screenshots
+    depend on timing, and its timer wakes the app twice a second for nothing. (As Harlequin's
+    tests do: the class default replaced, so every input and text area starts steady.)"""
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setattr(Input, "cursor_blink", False)
+    monkeypatch.setattr(TextArea, "cursor_blink", False)
+
+
 def _on_the_ui_thread() -> bool:
     """Whether the caller is the app's own code on its event loop (a message handler, an action,
     a callback, an async worker), not a thread and not the test's own body."""

@@ -50,16 +50,6 @@ def table_titles(app, kind: str) -> list[str]:
     return [r[spec.title_field] for r in area(app, kind).table.records]
 
 
-def no_blink(app) -> None:
-    """Steady cursors for snapshots."""
-    from textual.widgets import Input, TextArea
-
-    for widget in app.screen.query(Input):
-        widget.cursor_blink = False
-    for widget in app.screen.query(TextArea):
-        widget.cursor_blink = False
-
-
 async def new_record_form(pilot):
     """n in the area shown: its new-record form, opened and settled."""
     from riskreg.ui.dialogs.form import RecordForm

@@ -251,7 +251,7 @@ async def test_a_linked_record_opens_from_the_record_screen_and_escape_comes_bac
         assert app.focused.public_id == scribe  # where the user left it
 
         register.unlink(phishing, "tool", scribe)
-        app.register_changed("hazard", phishing)
+        app.register_changed("hazard")
         await settle(pilot)
         text = hazard_screen.query_one("DetailPane").text
         assert "Unlinked from tool Scribe AI" in text and "Tools (0)" in text

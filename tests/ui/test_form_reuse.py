@@ -3,7 +3,7 @@ faster): nothing one opening leaves behind may show in the next one."""
 
 from __future__ import annotations
 
-from pilot_helpers import area, no_blink, ready, settle
+from pilot_helpers import area, ready, settle
 from textual.widgets import Input, TextArea
 
 from riskreg.ui.dialogs.base import UnsavedQuestion
@@ -230,7 +230,6 @@ async def test_a_form_shown_again_looks_exactly_like_a_new_one(
             await settle(pilot, 1)
             await _open(pilot)
             await settle(pilot, 1)
-            no_blink(app)
             return app.export_screenshot()
 
         fresh = await open_b()

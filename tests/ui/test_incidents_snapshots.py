@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from incident_pilot import at_step, incidents_service, open_wizard, seed_to_plan
-from pilot_helpers import no_blink
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -25,7 +24,6 @@ def plan_app(register, db, make_app):
 async def _show_plan(pilot) -> None:
     await open_wizard(pilot, "INC-2026-001")
     await at_step(pilot, "plan")
-    no_blink(pilot.app)
     await pilot.pause()
 
 

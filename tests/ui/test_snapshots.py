@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from clock import FIXED_TODAY
-from pilot_helpers import no_blink, ready
+from pilot_helpers import ready
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -35,7 +35,6 @@ def _steady(*keys: str):
         if keys:
             await pilot.press(*keys)
             await ready(pilot)
-        no_blink(pilot.app)
         await pilot.pause()
 
     return run_before

@@ -12,7 +12,7 @@ NOT_LEGAL_ADVICE = (
 HEADERS = ("Obligation", "Due", "Day", "Days left", "Citation", "Notes")
 
 
-def _notes(plan: Plan, o) -> str:
+def _notes(o) -> str:
     notes = []
     if o.due is None:
         notes.append("no fixed day")
@@ -35,7 +35,7 @@ def _rows(plan: Plan) -> list[tuple[str, ...]]:
         else:
             due, day = o.due.isoformat(), WEEKDAYS[o.due.weekday()]
             left = str((o.due - plan.today).days)
-        rows.append((o.name, due, day, left, o.citation, _notes(plan, o)))
+        rows.append((o.name, due, day, left, o.citation, _notes(o)))
     return rows
 
 

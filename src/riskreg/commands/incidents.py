@@ -1,11 +1,16 @@
 """`riskreg incidents list|show`: the breach workflow's incidents, for scripts and for counsel."""
 
+from __future__ import annotations
+
 import textwrap
 from argparse import Namespace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from riskreg.errors import one_line
+
+if TYPE_CHECKING:
+    from riskreg.services.incidents.record import IncidentRow, ObligationStatus
 
 NOT_LEGAL_ADVICE = (
     "Not legal advice: riskreg records the practitioner's decisions and computes from 45 CFR "
@@ -52,13 +57,13 @@ def _dump(value: Any) -> None:
     print_json(_plain(value))
 
 
-def _next_text(row: dict[str, Any]) -> tuple[str, str]:
-    nxt = row.get("next_deadline")
+def _next_text(row: IncidentRow) -> tuple[str, str]:
+    nxt = row["next_deadline"]
     if not nxt:
         return "", ""
     left = nxt["days_left"]
     words = f"{left} days left" if left >= 0 else f"{-left} days late"
-    mark = " (if a breach)" if nxt["tentative"] and row.get("determination") is None else ""
+    mark = " (if a breach)" if nxt["tentative"] and row["determination"] is None else ""
     return f"{nxt['name']} {nxt['due'].isoformat()}{mark}", words
 
 
@@ -87,9 +92,9 @@ def run_list(args: Namespace) -> int:
     return 0
 
 
-def _status(row: dict[str, Any]) -> str:
+def _status(row: IncidentRow) -> str:
     """"open", "closed", or "closed, 2 notices still owed": closing never hides a notice."""
-    owed = row.get("still_owed") or 0
+    owed = row["still_owed"]
     if not owed:
         return row["status"]
     return f"closed, {owed} notice{'s' if owed > 1 else ''} still owed"
@@ -122,18 +127,33 @@ def _yes(value: bool | None) -> str:
 
 def render_show(r: dict[str, Any]) -> list[str]:
     """One incident as text: facts, determination, obligations with status and sent dates."""
-    from riskreg.domain.incident_steps import SECURED_BY
-
     out = [f"{r['reference']}  {r['title']}",
            f"Status: {r['status']}; step: {r['step_title']}"
            + (f"; still owed: {'; '.join(r['outstanding_names'])}"
               if r["closed_on"] and r["outstanding_names"] else "")
            + (f"; closed {r['closed_on']}, kept until {r['retain_until']}" if r["closed_on"] else "")]
-    out += ["", "Facts"]
+    out += ["", "Facts", *_facts(r)]
+    out += ["", "Determination", *_determination(r)]
+    out += _factors(r)
+    out += _statements(r)
+    out += _obligations(r)
+    if r["warnings"]:
+        out += ["", "Warnings"]
+        for warning in r["warnings"]:
+            out += textwrap.wrap(warning, 96, initial_indent="  - ", subsequent_indent="    ")
+    if r["lessons_learned"]:
+        out += ["", "Lessons learned", *_wrap(r["lessons_learned"])]
+    out += ["", NOT_LEGAL_ADVICE]
+    return out
+
+
+def _facts(r: dict[str, Any]) -> list[str]:
+    from riskreg.domain.incident_steps import SECURED_BY
+
     occurred = r["occurred_on"] or "not known"
     if r["occurred_until"]:
         occurred = f"{r['occurred_on']} to {r['occurred_until']}"
-    out += [f"  Occurred: {occurred}", f"  Discovered: {r['discovered_on']} by {r['discovered_by'] or '-'}"]
+    out = [f"  Occurred: {occurred}", f"  Discovered: {r['discovered_on']} by {r['discovered_by'] or '-'}"]
     if r["ba_involved"]:
         role = "as the practice's agent" if r["ba_is_agent"] else "independent contractor"
         out.append(f"  Business associate: {r['ba_tool_name'] or '-'} ({role}), its discovery "
@@ -151,43 +171,48 @@ def render_show(r: dict[str, Any]) -> list[str]:
     if r["affected"]:
         states = ", ".join(f"{k} {v:,}" for k, v in r["residents"].items()) or "-"
         out.append(f"  Affected: {r['affected']:,} (by state: {states})")
-    out += ["", "Determination"]
-    if r["determination"]:
-        out.append(f"  {r['determination_label']} (decided {r['decided_on']})")
-        out += _wrap("Rationale: " + r["determination_rationale"])
-        for note in r["review_notes"]:
-            out += _wrap("Note: " + note)
-    else:
-        out.append("  Not yet made. What the rule presumes on the record so far:")
+    return out
+
+
+def _determination(r: dict[str, Any]) -> list[str]:
+    if not r["determination"]:
+        out = ["  Not yet made. What the rule presumes on the record so far:"]
         for reason in r["presumption"]["reasons"]:
             out += _wrap(reason, "    ")
-    out += _factors(r)
-    if r["statements"]:
-        out += ["", "Law-enforcement statements (45 CFR 164.412)"]
-        for s in r["statements"]:
-            period = f", {s['days']} days" if s["days"] else ""
-            kind = "Written" if s["kind"] == "written" else "Oral"
-            out.append(f"  {kind} statement {s['statement_on']}{period}: {s['official']} {s['agency']}".rstrip())
-    if r["obligations"]:
-        out += ["", "Obligations"]
-        headers = ("Obligation", "Due", "Day", "Status", "Sent", "Citation")
-        rows = [(o["name"], str(o["due"] or "-"), o["weekday"], o["status"],
-                 ", ".join(str(s["sent_on"]) for s in o["sent"]) or "-", o["citation"])
-                for o in r["obligations"]]
-        widths = [max([len(h)] + [len(x[i]) for x in rows]) for i, h in enumerate(headers)]
-        for line in [headers, *rows]:
-            out.append("  " + "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
-        if any(o["verify_with_counsel"] for o in r["obligations"]):
-            out.append("  * State rules and hold readings are informational: verify with counsel.")
-    elif r.get("plan_problem"):
-        out += ["", f"Plan: cannot be computed: {r['plan_problem']}"]
-    if r["warnings"]:
-        out += ["", "Warnings"]
-        for warning in r["warnings"]:
-            out += textwrap.wrap(warning, 96, initial_indent="  - ", subsequent_indent="    ")
-    if r["lessons_learned"]:
-        out += ["", "Lessons learned", *_wrap(r["lessons_learned"])]
-    out += ["", NOT_LEGAL_ADVICE]
+        return out
+    out = [f"  {r['determination_label']} (decided {r['decided_on']})"]
+    out += _wrap("Rationale: " + r["determination_rationale"])
+    for note in r["review_notes"]:
+        out += _wrap("Note: " + note)
+    return out
+
+
+def _statements(r: dict[str, Any]) -> list[str]:
+    if not r["statements"]:
+        return []
+    out = ["", "Law-enforcement statements (45 CFR 164.412)"]
+    for s in r["statements"]:
+        period = f", {s['days']} days" if s["days"] else ""
+        kind = "Written" if s["kind"] == "written" else "Oral"
+        out.append(f"  {kind} statement {s['statement_on']}{period}: {s['official']} {s['agency']}".rstrip())
+    return out
+
+
+def _obligations(r: dict[str, Any]) -> list[str]:
+    """The obligations as a table, or why the plan cannot be computed."""
+    if not r["obligations"]:
+        return ["", f"Plan: cannot be computed: {r['plan_problem']}"] if r.get("plan_problem") else []
+    out = ["", "Obligations"]
+    headers = ("Obligation", "Due", "Day", "Status", "Sent", "Citation")
+    obligations: list[ObligationStatus] = r["obligations"]
+    rows = [(o["name"], str(o["due"] or "-"), o["weekday"], o["status"],
+             ", ".join(str(s["sent_on"]) for s in o["sent"]) or "-", o["citation"])
+            for o in obligations]
+    widths = [max([len(h)] + [len(x[i]) for x in rows]) for i, h in enumerate(headers)]
+    for line in [headers, *rows]:
+        out.append("  " + "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    if any(o["verify_with_counsel"] for o in obligations):
+        out.append("  * State rules and hold readings are informational: verify with counsel.")
     return out
 
 

@@ -79,10 +79,8 @@ def _shown(field: str, value) -> str:
     return one_line(str(_plain(value)))
 
 
-def run(args: Namespace) -> int:
-    from riskreg.commands._db import open_services
-    from riskreg.services.settings import LABELS
-
+def _changes(args: Namespace) -> dict[str, str]:
+    """The settings the command line gives, by field ("none" clears the review date)."""
     changes = {}
     for field in OPTIONS.values():
         value = getattr(args, field, None)
@@ -91,6 +89,14 @@ def run(args: Namespace) -> int:
         if field == "risk_analysis_reviewed_on" and value.strip().lower() == "none":
             value = ""
         changes[field] = value
+    return changes
+
+
+def run(args: Namespace) -> int:
+    from riskreg.commands._db import open_services
+    from riskreg.services.settings import LABELS
+
+    changes = _changes(args)
     services = open_services(args)
     try:
         service = services.settings

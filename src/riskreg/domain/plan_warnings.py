@@ -52,53 +52,78 @@ def plan_warnings(
         out.append(
             f"Discovery date {start} is after today ({today}): a planning or training scenario."
         )
-    if facts.ba_discovered is not None:
-        ba_due = facts.ba_discovered + timedelta(days=BA_NOTICE_DAYS)
-        if facts.ba_is_agent:
-            out.append(
-                f"Business associate acting as the practice's agent: its discovery on "
-                f"{facts.ba_discovered} counts as the practice's (45 CFR 164.404(a)(2)); clocks run "
-                f"from {start}. If it is an independent contractor, document that and record it as "
-                "not an agent (the calculator's --ba-not-agent)."
-            )
-        else:
-            out.append(
-                f"Business associate not acting as the practice's agent: clocks run from the "
-                f"practice's own discovery {facts.discovered}, not the business associate's "
-                f"{facts.ba_discovered}. Keep the documentation of that status."
-            )
-        if facts.discovered > ba_due:
-            out.append(
-                f"The business associate had to tell the practice by {ba_due} (60 days after its "
-                f"discovery, 45 CFR 164.410(b)); it was told later, on {facts.discovered}."
-            )
-    for window in windows:
-        if window.note:
-            out.append(f"Law-enforcement hold: {window.note}.")
-    if windows:
+    out += _business_associate(facts, start)
+    out += _holds(windows, obligations)
+    out += _scope(facts)
+    for o in obligations:
+        day = _day_warning(o, periods)
+        if day:
+            out.append(day)
+        if o.due is not None and o.due < today:
+            out.append(f"{o.name}: due {o.due} has passed (today is {today}).")
+    return out
+
+
+def _business_associate(facts: BreachFacts, start: date) -> list[str]:
+    """Whose discovery starts the clocks, and whether the business associate told in time."""
+    if facts.ba_discovered is None:
+        return []
+    out = []
+    ba_due = facts.ba_discovered + timedelta(days=BA_NOTICE_DAYS)
+    if facts.ba_is_agent:
         out.append(
-            "Law-enforcement hold: due dates use the conservative reading (notify the day the hold "
-            "lapses); the later date shown as the tolling reading (the clock paused for the "
-            "hold) is an interpretation for counsel. Send no "
-            "notice inside a hold window; document oral statements with the official's identity "
-            "(45 CFR 164.412). State clocks are not moved by the federal hold: verify with counsel."
+            f"Business associate acting as the practice's agent: its discovery on "
+            f"{facts.ba_discovered} counts as the practice's (45 CFR 164.404(a)(2)); clocks run "
+            f"from {start}. If it is an independent contractor, document that and record it as "
+            "not an agent (the calculator's --ba-not-agent)."
         )
-        individuals = obligations[0]
-        original = individuals.original_due
-        for w in windows:
-            if original is None:
-                break
-            # The due date in force when this statement came: the original one, as extended by
-            # the holds stated before it (a statement made while an earlier hold runs still
-            # extends the deadline, as conservative_due computes).
-            earlier = merged_periods([x for x in windows if x.statement_on < w.statement_on])
-            in_force = conservative_due(original, earlier)
-            if w.statement_on > in_force:
-                since = "original due date" if in_force == original else "due date in force"
-                out.append(
-                    f"The {w.kind} law-enforcement statement of {w.statement_on} came after the "
-                    f"{since} {in_force}: it does not extend a deadline that had already passed."
-                )
+    else:
+        out.append(
+            f"Business associate not acting as the practice's agent: clocks run from the "
+            f"practice's own discovery {facts.discovered}, not the business associate's "
+            f"{facts.ba_discovered}. Keep the documentation of that status."
+        )
+    if facts.discovered > ba_due:
+        out.append(
+            f"The business associate had to tell the practice by {ba_due} (60 days after its "
+            f"discovery, 45 CFR 164.410(b)); it was told later, on {facts.discovered}."
+        )
+    return out
+
+
+def _holds(windows: list[HoldWindow], obligations: list[Obligation]) -> list[str]:
+    """Each hold's note, how holds move the dates, and any statement that came too late."""
+    out = [f"Law-enforcement hold: {window.note}." for window in windows if window.note]
+    if not windows:
+        return out
+    out.append(
+        "Law-enforcement hold: due dates use the conservative reading (notify the day the hold "
+        "lapses); the later date shown as the tolling reading (the clock paused for the "
+        "hold) is an interpretation for counsel. Send no "
+        "notice inside a hold window; document oral statements with the official's identity "
+        "(45 CFR 164.412). State clocks are not moved by the federal hold: verify with counsel."
+    )
+    original = obligations[0].original_due  # the individuals' notice
+    if original is None:
+        return out
+    for w in windows:
+        # The due date in force when this statement came: the original one, as extended by
+        # the holds stated before it (a statement made while an earlier hold runs still
+        # extends the deadline, as conservative_due computes).
+        earlier = merged_periods([x for x in windows if x.statement_on < w.statement_on])
+        in_force = conservative_due(original, earlier)
+        if w.statement_on > in_force:
+            since = "original due date" if in_force == original else "due date in force"
+            out.append(
+                f"The {w.kind} law-enforcement statement of {w.statement_on} came after the "
+                f"{since} {in_force}: it does not extend a deadline that had already passed."
+            )
+    return out
+
+
+def _scope(facts: BreachFacts) -> list[str]:
+    """Affected people without a state, and states riskreg has no rules for."""
+    out = []
     listed = sum(facts.residents.values())
     if listed < facts.affected:
         out.append(
@@ -111,10 +136,4 @@ def plan_warnings(
                 f"riskreg has no rules on file for {state_name(code)} ({count:,} residents): "
                 f"check {state_name(code)}'s breach-notification law with counsel."
             )
-    for o in obligations:
-        day = _day_warning(o, periods)
-        if day:
-            out.append(day)
-        if o.due is not None and o.due < today:
-            out.append(f"{o.name}: due {o.due} has passed (today is {today}).")
     return out

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from riskreg.errors import one_line
-from riskreg.services.transfer_schema import FieldSpec, encode, export_rows, spec_by_name
+from riskreg.services.transfer_schema import FieldSpec, TableSpec, encode, export_rows, spec_by_name
 from riskreg.storage import audit
 from riskreg.storage.database import Database
 from riskreg.storage.verify import integrity_problem
@@ -156,31 +156,60 @@ def unexplained(
         return [f"the audit log is empty, yet {where} holds {len(stored)} records: "
                 "their history is gone"]
     references = {row["reference"]: row["public_id"] for row in tables.get("incident", [])}
-    replayed: dict[tuple[str, str], dict[str, Any]] = {}
-    found: list[str] = []
-    not_created: list[tuple[tuple[str, str], Event]] = []
-    gone: dict[tuple[str, str], int] = {}
-    specs = spec_by_name()
+    replay = _Replay()
     for event in events:
-        key = (event.entity, event.public_id)
-        if event.entity == SUMMARY_ENTITY or key in skip:
-            continue
-        if event.entity not in specs:
-            found.append(f"event {event.seq} is about an unknown kind of record "
-                         f"({_shown(event.entity)})")
-            continue
-        if key not in stored:
-            gone.setdefault(key, event.seq)
-            continue
-        state = replayed.get(key)
-        if state is None:
-            if event.action not in CREATING:
-                not_created.append((key, event))
-            state = replayed[key] = dict(_created(event.entity))
-        _apply(_fields(event.entity), state, event, ids, references)
-    for key, first in not_created:
+        replay.apply(event, stored, skip, ids, references)
+    found = replay.found
+    for key, first in replay.not_created:
         found.append(f"{_name(key)}: no event created it (its first, event {first.seq}, is "
                      f"{_shown(first.action)!r})")
+    found += _differences(stored, replay.states, skip)
+    for key, seq in replay.gone.items():
+        found.append(f"{_name(key)}: its events (from event {seq}) remain, but the record is "
+                     f"not in {where} (deleted)")
+    found += _shared_ids(stored)
+    return found
+
+
+@dataclass
+class _Replay:
+    """The records as their events make them, replayed in order, with what the events alone
+    show is wrong."""
+
+    states: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    found: list[str] = field(default_factory=list)
+    not_created: list[tuple[tuple[str, str], Event]] = field(default_factory=list)
+    """Records whose first event is not one that creates a record, with that event."""
+    gone: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Records with events but no row, with the first of those events."""
+    specs: dict[str, TableSpec] = field(default_factory=spec_by_name)
+
+    def apply(self, event: Event, stored: dict[tuple[str, str], dict[str, Any]],
+              skip: set[tuple[str, str]], ids: dict[str, dict[int, str]],
+              references: dict[str, str]) -> None:
+        key = (event.entity, event.public_id)
+        if event.entity == SUMMARY_ENTITY or key in skip:
+            return
+        if event.entity not in self.specs:
+            self.found.append(f"event {event.seq} is about an unknown kind of record "
+                              f"({_shown(event.entity)})")
+            return
+        if key not in stored:
+            self.gone.setdefault(key, event.seq)
+            return
+        state = self.states.get(key)
+        if state is None:
+            if event.action not in CREATING:
+                self.not_created.append((key, event))
+            state = self.states[key] = dict(_created(event.entity))
+        _apply(_fields(event.entity), state, event, ids, references)
+
+
+def _differences(stored: dict[tuple[str, str], dict[str, Any]],
+                 replayed: dict[tuple[str, str], dict[str, Any]],
+                 skip: set[tuple[str, str]]) -> list[str]:
+    """Each record no event created, or whose fields differ from what its events make it."""
+    found = []
     for key, row in stored.items():
         if key in skip:
             continue
@@ -194,17 +223,17 @@ def unexplained(
             found.append(f"{_name(key)}: {', '.join(differ)} "
                          f"{'is' if len(differ) == 1 else 'are'} not what its audit log records "
                          "(changed without an event)")
-    for key, seq in gone.items():
-        found.append(f"{_name(key)}: its events (from event {seq}) remain, but the record is "
-                     f"not in {where} (deleted)")
+    return found
+
+
+def _shared_ids(stored: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
+    """A public id used by records of two kinds: the audit log cannot tell their events apart."""
     kinds: dict[str, list[str]] = {}
     for name, public_id in stored:
         kinds.setdefault(public_id, []).append(name)
-    for public_id, names in kinds.items():
-        if len(names) > 1:
-            found.append(f"public id {_shown(public_id)} is used by a "
-                         f"{' and a '.join(sorted(names))}: their histories cannot be told apart")
-    return found
+    return [f"public id {_shown(public_id)} is used by a "
+            f"{' and a '.join(sorted(names))}: their histories cannot be told apart"
+            for public_id, names in kinds.items() if len(names) > 1]
 
 
 def _apply(fields: _Fields, state: dict[str, Any], event: Event,

@@ -122,7 +122,8 @@ def _register_rows(kind: str) -> Rows:
     return rows
 
 
-def _incident_rows(db: Database, today: Callable[[], date], archived: bool) -> list[dict[str, Any]]:
+def _incident_rows(db: Database, today: Callable[[], date],  # noqa: ARG001 (a Rows; no clock)
+                   archived: bool) -> list[dict[str, Any]]:
     from sqlalchemy import func
 
     from riskreg.storage.incident_models import Incident, IncidentResident, NoticeSent

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -24,6 +24,9 @@ from riskreg.services.current import current_cells
 from riskreg.services.review_now import baa_gap_clause, review_now_tool
 from riskreg.storage.database import Database
 from riskreg.storage.models import Hazard, Safeguard, Tool
+
+if TYPE_CHECKING:
+    from riskreg.services.incidents.record import IncidentRow
 
 REVIEW_DUE_WITHIN_DAYS = 30
 """Hazards whose review falls within this many days are listed as due soon."""
@@ -79,7 +82,7 @@ class Dashboard:
     """From the practice settings, so the dashboard says whose register it is."""
     agenda: Agenda | None = None
     """What is due soon, across everything (`build_home` fills it; reports do not need it)."""
-    open_incidents: tuple[dict[str, Any], ...] = ()
+    open_incidents: tuple[IncidentRow, ...] = ()
     """Incidents that still owe a notice, soonest first (`build_home` fills it)."""
 
     @property
@@ -129,7 +132,7 @@ def build_home(db: Database, today: date, *, agenda_days: int = AGENDA_DAYS) -> 
     try:
         from riskreg.services.incidents import IncidentService
     except ImportError:  # the breach workflow is not installed in this build
-        owing: tuple[dict[str, Any], ...] = ()
+        owing: tuple[IncidentRow, ...] = ()
     else:
         owing = tuple(IncidentService(db, today=lambda: today).open_deadlines())
     return replace(board, agenda=build_agenda(db, today, agenda_days), open_incidents=owing)

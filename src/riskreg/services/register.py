@@ -164,7 +164,7 @@ class RegisterService:
         `public_id` keeps a record's permanent id when it comes from elsewhere (an import, a
         seeded demo); otherwise a new UUID is drawn.
         """
-        values = _resolve_refs(session, kind, self._prepare(kind, validate(kind, data)))
+        values = _resolve_refs(session, self._prepare(kind, validate(kind, data)))
         obj = record_kind(kind).model(**values, **({"public_id": public_id} if public_id else {}))
         session.add(obj)
         session.flush()
@@ -191,7 +191,7 @@ class RegisterService:
         merged = {k: current.get(_ref_key(k), current.get(k)) for k in editable}
         merged.update(changes)
         values = self._prepare(kind, validate(kind, merged), obj)
-        values = _resolve_refs(session, kind, values)
+        values = _resolve_refs(session, values)
         before = obj.model_dump()
         if kind == "safeguard":
             lapsed = lapse(session, obj, values["status"], self.today())
@@ -560,7 +560,7 @@ def _ref_key(field_name: str) -> str:
     return f"{field_name}_public_id" if field_name in REFERENCED else field_name
 
 
-def _resolve_refs(session: Session, kind: str, values: dict[str, Any]) -> dict[str, Any]:
+def _resolve_refs(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     """Replace `owner`/`tool` public ids with the foreign keys the tables hold."""
     values = dict(values)
     for name, model in REFERENCED.items():

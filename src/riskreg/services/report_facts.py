@@ -92,7 +92,7 @@ def risk_analysis(db: Database, today: date, now: datetime | None = None) -> Ris
         today=today,
         generated_at=(now or datetime.now(UTC)).astimezone(UTC),
         version=__version__,
-        practice=_practice(settings, today),
+        practice=_practice(settings),
         tools=tools,
         hazards=hazards,
         safeguards=safeguards,
@@ -104,7 +104,7 @@ def risk_analysis(db: Database, today: date, now: datetime | None = None) -> Ris
     )
 
 
-def _practice(settings: PracticeSettings | None, today: date) -> dict[str, Any]:
+def _practice(settings: PracticeSettings | None) -> dict[str, Any]:
     if settings is None:
         return {"practice_name": "", "practitioner": "", "home_state": "",
                 "reviewed_on": None, "cadence_months": 12, "next_review_on": None}

@@ -261,31 +261,8 @@ def _merge(
     session: Session, checked: Checked, existing: dict[str, list[dict[str, Any]]], path: Path,
 ) -> ImportResult:
     result = ImportResult(merged=True)
-    plan = _Plan()
-    after: dict[str, dict[str, dict[str, Any]]] = {}
     by_id = {name: {r["public_id"]: r for r in rows} for name, rows in existing.items()}
-    for spec in table_specs():
-        current = by_id.get(spec.name, {})
-        merged = dict(current)
-        add, replace = [], []
-        for row in checked.tables.get(spec.name, []):
-            mine = current.get(row.public_id)
-            if mine is None:
-                if spec.name in SINGLE_ROW_TABLES and current:
-                    result.kept.append((spec.name, row.public_id))
-                    continue
-                add.append(row)
-                merged[row.public_id] = row.doc
-            elif _same(mine, row.doc):
-                result.unchanged += 1
-            elif row.values["revision"] > mine["revision"]:
-                replace.append(row)
-                merged[row.public_id] = row.doc
-            else:
-                result.kept.append((spec.name, row.public_id))
-        plan.add[spec.name], plan.replace[spec.name] = add, replace
-        after[spec.name] = merged
-    _check_merged_unique(after, plan, str(path))
+    plan = _plan_merge(checked, by_id, result, str(path))
 
     ids = {spec.name: {p: i for i, p in session.execute(
         select(spec.table.c.id, spec.table.c.public_id))} for spec in table_specs()}
@@ -321,6 +298,37 @@ def _merge(
         "kept": [None, len(result.kept)],
     })
     return result
+
+
+def _plan_merge(checked: Checked, by_id: dict[str, dict[str, dict[str, Any]]],
+                result: ImportResult, where: str) -> _Plan:
+    """Which of the file's rows are added and which replace this database's (a higher
+    revision); the others are counted as unchanged or kept in `result`."""
+    plan = _Plan()
+    after: dict[str, dict[str, dict[str, Any]]] = {}
+    for spec in table_specs():
+        current = by_id.get(spec.name, {})
+        merged = dict(current)
+        add, replace = [], []
+        for row in checked.tables.get(spec.name, []):
+            mine = current.get(row.public_id)
+            if mine is None:
+                if spec.name in SINGLE_ROW_TABLES and current:
+                    result.kept.append((spec.name, row.public_id))
+                    continue
+                add.append(row)
+                merged[row.public_id] = row.doc
+            elif _same(mine, row.doc):
+                result.unchanged += 1
+            elif row.values["revision"] > mine["revision"]:
+                replace.append(row)
+                merged[row.public_id] = row.doc
+            else:
+                result.kept.append((spec.name, row.public_id))
+        plan.add[spec.name], plan.replace[spec.name] = add, replace
+        after[spec.name] = merged
+    _check_merged_unique(after, plan, where)
+    return plan
 
 
 def _audited(doc: dict[str, Any]) -> dict[str, Any]:

@@ -323,21 +323,7 @@ def _record(table: str, row: dict[str, Any]) -> str:
 
 def _rules(table: str, values: dict[str, Any]) -> list[tuple[str, str]]:
     """The register's own rules for one row: the forms' validation, scores, counts."""
-    found = []
-    if not _is_uuid(values.get("public_id")):
-        found.append(("public_id", f"{values.get('public_id')!r} is not a UUID"))
-    if not 1 <= values.get("revision", 1) <= MAX_REVISION:
-        found.append(("revision", f"{values['revision']} is not a revision "
-                      f"(between 1 and {MAX_REVISION:,})"))
-    for key in SCORE_FIELDS.get(table, ()):
-        if key in values and values[key] not in range(1, 6):
-            found.append((key, f"{values[key]} is not 1-5"))
-    for key in COUNT_FIELDS.get(table, ()):
-        if values.get(key) is not None and values[key] < 0:
-            found.append((key, f"{values[key]} is negative"))
-        elif values.get(key) is not None and values[key] > MAX_COUNT:
-            found.append((key, f"{values[key]:,} is more than {MAX_COUNT:,}"))
-    found += _text_problems(values)
+    found = _value_problems(table, values)
     if found:
         return found
     if table == "hazard":
@@ -358,6 +344,27 @@ def _rules(table: str, values: dict[str, Any]) -> list[tuple[str, str]]:
         except ValidationError as error:
             # One sentence among the file's problems, joined by "; " into one line.
             found.append((error.field, error.problem.removesuffix(".")))
+    return found
+
+
+def _value_problems(table: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+    """Values no row may hold, checked before the rules that compute with them: an id that is
+    not a UUID, a revision, score or count out of range, a control character in a text."""
+    found = []
+    if not _is_uuid(values.get("public_id")):
+        found.append(("public_id", f"{values.get('public_id')!r} is not a UUID"))
+    if not 1 <= values.get("revision", 1) <= MAX_REVISION:
+        found.append(("revision", f"{values['revision']} is not a revision "
+                      f"(between 1 and {MAX_REVISION:,})"))
+    for key in SCORE_FIELDS.get(table, ()):
+        if key in values and values[key] not in range(1, 6):
+            found.append((key, f"{values[key]} is not 1-5"))
+    for key in COUNT_FIELDS.get(table, ()):
+        if values.get(key) is not None and values[key] < 0:
+            found.append((key, f"{values[key]} is negative"))
+        elif values.get(key) is not None and values[key] > MAX_COUNT:
+            found.append((key, f"{values[key]:,} is more than {MAX_COUNT:,}"))
+    found += _text_problems(values)
     return found
 
 
@@ -432,28 +439,40 @@ def _check_audit(events: Any, problems: Problems) -> tuple[list[dict[str, Any]],
         return [], audit.GENESIS
     out: list[dict[str, Any]] = []
     for i, event in enumerate(events):
-        place = f"audit_log[{i}]"
-        if not isinstance(event, dict):
-            problems.add(place, "must be an object (one event)")
+        checked = _check_event(f"audit_log[{i}]", event, problems)
+        if checked is None:
             return [], audit.GENESIS
-        before = len(problems.items)
-        for key in sorted(set(event) - set(AUDIT_FIELDS)):
-            problems.add(f"{place}.{key}", "is not a field of an audit event")
-        for key, kind in AUDIT_FIELDS.items():
-            value = event.get(key)
-            if not isinstance(value, kind) or isinstance(value, bool):
-                problems.add(f"{place}.{key}", "is required" if value is None
-                             else f"must be {'a whole number' if kind is int else 'text'}")
-            elif key in AUDIT_LENGTHS and len(value) > AUDIT_LENGTHS[key]:
-                problems.add(f"{place}.{key}", f"is longer than {AUDIT_LENGTHS[key]} characters")
-        if len(problems.items) > before:
-            return [], audit.GENESIS
-        if not _is_timestamp(event["at"]):
-            problems.add(f"{place}.at", "must be an ISO 8601 timestamp with its UTC offset")
-            return [], audit.GENESIS
-        out.append({**event, "at": datetime.fromisoformat(event["at"]).astimezone(UTC)})
+        out.append(checked)
+    return out, _check_chain(out, problems)
+
+
+def _check_event(place: str, event: Any, problems: Problems) -> dict[str, Any] | None:
+    """One event with its time read, or None (and the problem said) when it is malformed."""
+    if not isinstance(event, dict):
+        problems.add(place, "must be an object (one event)")
+        return None
+    before = len(problems.items)
+    for key in sorted(set(event) - set(AUDIT_FIELDS)):
+        problems.add(f"{place}.{key}", "is not a field of an audit event")
+    for key, kind in AUDIT_FIELDS.items():
+        value = event.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            problems.add(f"{place}.{key}", "is required" if value is None
+                         else f"must be {'a whole number' if kind is int else 'text'}")
+        elif key in AUDIT_LENGTHS and len(value) > AUDIT_LENGTHS[key]:
+            problems.add(f"{place}.{key}", f"is longer than {AUDIT_LENGTHS[key]} characters")
+    if len(problems.items) > before:
+        return None
+    if not _is_timestamp(event["at"]):
+        problems.add(f"{place}.at", "must be an ISO 8601 timestamp with its UTC offset")
+        return None
+    return {**event, "at": datetime.fromisoformat(event["at"]).astimezone(UTC)}
+
+
+def _check_chain(events: list[dict[str, Any]], problems: Problems) -> str:
+    """The hash chain's head, checked event by event; the first break is said, and ends it."""
     head = audit.GENESIS
-    for i, event in enumerate(out):
+    for i, event in enumerate(events):
         place = f"audit_log[{i}]"
         if event["seq"] != i + 1:
             problems.add(f"{place}.seq", f"{event['seq']} is out of sequence (expected {i + 1}): "
@@ -473,4 +492,4 @@ def _check_audit(events: Any, problems: Problems) -> tuple[list[dict[str, Any]],
                          "(its hash does not match)")
             break
         head = event["hash"]
-    return out, head
+    return head

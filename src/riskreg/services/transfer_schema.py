@@ -10,6 +10,7 @@ module. A row is exported with its public id and without its internal integer id
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -135,49 +136,68 @@ def decode(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
             return None, f"must be the public id of a {field.target} (a string), not {_show(value)}"
         return value, None
     kind = _kind(column)
-    if kind is None:
-        return value, None
-    if kind is bool:
-        if not isinstance(value, bool):
-            return None, f"{_show(value)} is not true or false"
-        return value, None
-    if kind is int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            return None, f"{_show(value)} is not a whole number"
-        if abs(value) > MAX_WHOLE:
-            return None, f"{_show(value)} is too large (at most {MAX_WHOLE:,})"
-        return value, None
     if kind is str:
-        if not isinstance(value, str):
-            return None, f"{_show(value)} is not text"
         # A free-text column has no length of its own: the forms' limit applies (limits.py).
-        length = getattr(column.type, "length", None) or LONG_TEXT
-        if len(value) > length:
-            return None, f"is {len(value):,} characters long; at most {length:,} fit"
+        return _decode_text(value, getattr(column.type, "length", None) or LONG_TEXT)
+    decoder = _DECODERS.get(kind)
+    if decoder is None:
         return value, None
-    if kind is datetime:
-        if not isinstance(value, str):
-            return None, f"{_show(value)} is not a timestamp"
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return None, f"{_show(value)} is not an ISO 8601 timestamp"
-        if parsed.tzinfo is None:
-            return None, f"{_show(value)} has no UTC offset (e.g. +00:00)"
-        if out_of_range(parsed.date()):
-            return None, f"{_show(value)} {OUT_OF_RANGE}"
-        return parsed.astimezone(UTC), None
-    if kind is date:
-        if not isinstance(value, str) or not _DATE.fullmatch(value):
-            return None, f"{_show(value)} is not a date in the form YYYY-MM-DD"
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            return None, f"{_show(value)} is not a date"
-        if out_of_range(day):
-            return None, f"{_show(value)} {OUT_OF_RANGE}"
-        return day, None
+    return decoder(value)
+
+
+def _decode_bool(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, bool):
+        return None, f"{_show(value)} is not true or false"
     return value, None
+
+
+def _decode_int(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None, f"{_show(value)} is not a whole number"
+    if abs(value) > MAX_WHOLE:
+        return None, f"{_show(value)} is too large (at most {MAX_WHOLE:,})"
+    return value, None
+
+
+def _decode_text(value: Any, length: int) -> tuple[Any, str | None]:
+    if not isinstance(value, str):
+        return None, f"{_show(value)} is not text"
+    if len(value) > length:
+        return None, f"is {len(value):,} characters long; at most {length:,} fit"
+    return value, None
+
+
+def _decode_timestamp(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, str):
+        return None, f"{_show(value)} is not a timestamp"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None, f"{_show(value)} is not an ISO 8601 timestamp"
+    if parsed.tzinfo is None:
+        return None, f"{_show(value)} has no UTC offset (e.g. +00:00)"
+    if out_of_range(parsed.date()):
+        return None, f"{_show(value)} {OUT_OF_RANGE}"
+    return parsed.astimezone(UTC), None
+
+
+def _decode_date(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        return None, f"{_show(value)} is not a date in the form YYYY-MM-DD"
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None, f"{_show(value)} is not a date"
+    if out_of_range(day):
+        return None, f"{_show(value)} {OUT_OF_RANGE}"
+    return day, None
+
+
+_DECODERS: dict[type | None, Callable[[Any], tuple[Any, str | None]]] = {
+    bool: _decode_bool, int: _decode_int, datetime: _decode_timestamp, date: _decode_date,
+}
+"""The check for each Python type a column holds (`_kind`) but text, which needs the column's
+length; a JSON column takes any value."""
 
 
 def _show(value: Any) -> str:

@@ -25,7 +25,8 @@ class UTCDateTime(TypeDecorator):
         # SQLite keeps the text without an offset; other databases keep the aware value.
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None,
+                             dialect) -> datetime | None:  # noqa: ARG002 (SQLAlchemy's signature)
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

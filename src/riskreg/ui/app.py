@@ -7,17 +7,13 @@ is not at the newest schema), in a thread worker that posts `RegisterReady` or `
 back, then takes the day's backup copy while the first rows load.
 
 Python's cyclic garbage collector is paused from the app's start until that worker has opened the
-register, and what exists then is frozen (`gc.freeze`, undone when the app closes): start-up makes
-about 150,000 long-lived objects (modules, classes, mappers, widgets, styles) and well under 1,000
-objects of cyclic garbage, and the collector's repeated passes over them cost about 15% of the CPU
-time to the first rows; frozen, later collections skip them.
+register, and what exists then is frozen until the app closes (`riskreg.collector`): start-up
+makes about 150,000 long-lived objects and almost no cyclic garbage.
 """
 
 from __future__ import annotations
 
-import gc
 import os
-import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -28,6 +24,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from riskreg.collector import StartUp
 from riskreg.ui.messages import DatabaseFailed, OpenRecord, RegisterReady
 from riskreg.ui.render import Palette
 from riskreg.ui.screens.main import MainScreen
@@ -36,6 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from riskreg.services.bundle import Services
+    from riskreg.services.incidents.record import IncidentRow
     from riskreg.services.register import RegisterService
     from riskreg.ui.dialogs.passphrase import Secret
     from riskreg.ui.flows import Flows
@@ -91,40 +89,13 @@ class RiskRegApp(App[None]):
         self.problem: str | None = None
         """Why the app could not start (the database), printed by the CLI on exit."""
         self._flows: Flows | None = None
-        self.open_incidents: list[dict[str, Any]] = []
+        self.open_incidents: list[IncidentRow] = []
         """The open incidents (read in a thread when the register opens and after each change
         to an incident) for the command palette's "Resume" commands."""
         self._palette: Palette | None = None
         self.main_screen = MainScreen(area)
-        self._gc_lock = threading.Lock()
-        self._gc_paused = False
-        """The collector is paused by the app's start-up (see the module's docstring)."""
-        self._gc_frozen = False
-        """The objects start-up made are frozen (gc.freeze) until the app closes."""
-        self._gc_closing = False
-
-    # -- the garbage collector during start-up -------------------------------------------------
-
-    def _pause_gc(self) -> None:
-        with self._gc_lock:
-            if gc.isenabled():  # a collector someone else switched off stays off
-                gc.disable()
-                self._gc_paused = True
-
-    def _resume_gc(self, *, closing: bool = False) -> None:
-        with self._gc_lock:
-            if closing:
-                self._gc_closing = True
-            if self._gc_paused:
-                self._gc_paused = False
-                if not self._gc_closing:
-                    # What start-up made lives as long as the app: later collections skip it.
-                    gc.freeze()
-                    self._gc_frozen = True
-                gc.enable()
-            if closing and self._gc_frozen:
-                self._gc_frozen = False
-                gc.unfreeze()  # the app is done: its objects can be collected again
+        self._collector = StartUp()
+        """The collector, paused while the register opens (see the module's docstring)."""
 
     # -- start-up ------------------------------------------------------------------------------
 
@@ -132,10 +103,10 @@ class RiskRegApp(App[None]):
         return self.main_screen
 
     def on_load(self) -> None:
-        self._pause_gc()
+        self._collector.pause()
 
     def on_unmount(self) -> None:
-        self._resume_gc(closing=True)
+        self._collector.done()  # the app's objects can be collected again
         if self.register is not None:
             # Closing the last connection checkpoints the write-ahead log into the database
             # file and removes it: the file alone then holds everything (a copy made with a
@@ -169,7 +140,7 @@ class RiskRegApp(App[None]):
     def _start(self) -> None:
         if self.encrypted and self._secret is None:
             # The prompt waits for the user: collect as usual meanwhile.
-            self.call_after_refresh(self._resume_gc)
+            self.call_after_refresh(self._collector.resume)
             self.call_after_refresh(self._ask_passphrase)
         else:
             self.call_after_refresh(self._first_rows_then_open)
@@ -209,7 +180,7 @@ class RiskRegApp(App[None]):
         from riskreg.errors import DatabaseDamaged, UserError, WrongPassphrase
 
         secret, self._secret = self._secret, None
-        self._pause_gc()
+        self._collector.pause()
         try:
             try:
                 from riskreg.services.bundle import Services
@@ -236,14 +207,14 @@ class RiskRegApp(App[None]):
                 return
             self.call_from_thread(self._register_opened, services, db.notices)
             self.post_message(RegisterReady(empty))
-            self._resume_gc()
+            self._collector.resume()
             if db.existed:
                 # The day's backup copy (a copy of the whole file, once a day) is taken while the
                 # first rows load and show, not before: SQLite copies with the GIL released. Here,
                 # in the worker, so the passphrase it needs is never kept beyond this call.
                 self._daily_backup(db.path, secret.reveal() if secret else None)
         finally:
-            self._resume_gc()
+            self._collector.resume()
             del secret
 
     def _daily_backup(self, path: Path, passphrase: str | None) -> None:
@@ -386,7 +357,7 @@ class RiskRegApp(App[None]):
             self.notify(problem, severity="warning", markup=False)
         self.register_changed("all")
 
-    def register_changed(self, kind: str, public_id: str | None = None) -> None:
+    def register_changed(self, kind: str) -> None:
         """Something was written: reload whatever shows the register."""
         if kind != "all":
             self.register_empty = False

@@ -177,7 +177,7 @@ class Flows:
             # The new record under the cursor once the table reloads (finding 16: it was off
             # screen, the cursor left on the first row).
             area.table.wanted = record["public_id"]
-        self.app.register_changed(kind, record["public_id"])
+        self.app.register_changed(kind)
 
     # -- review --------------------------------------------------------------------------------
 
@@ -190,7 +190,7 @@ class Flows:
             if result:
                 self.app.notify(review_recorded_text(result), timeout=6 if
                                 result.get("review_now") else 3, markup=False)
-                self.app.register_changed("hazard", hazard_id)
+                self.app.register_changed("hazard")
 
         def opened(hazard: dict[str, Any]) -> None:
             def record(reviewed_on: Any, notes: str, revision: int,
@@ -243,7 +243,7 @@ class Flows:
 
         def done(changed: bool | None) -> None:
             if changed:
-                self.app.register_changed(kind, public_id)
+                self.app.register_changed(kind)
 
         self.app.push_screen(LinkPicker(heading, hint, fetch, toggle), done)
 
@@ -349,7 +349,7 @@ class Flows:
         def written(_: None) -> None:
             self.app.notify(f"{'Archived' if archive else 'Restored'} {spec.singular} “{title}”.",
                             timeout=3, markup=False)
-            self.app.register_changed(kind, public_id)
+            self.app.register_changed(kind)
 
         def answered(yes: bool | None) -> None:
             if yes:

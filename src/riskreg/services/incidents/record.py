@@ -1,10 +1,16 @@
 """The read model: an incident as the screens, the CLI and the reports read it (its plan,
-the state of each obligation, the next notice due, the warnings), built in one session."""
+the state of each obligation, the next notice due, the warnings), built in one session.
+
+The shapes the screens and the CLI read by key are declared as TypedDicts (`IncidentRow`,
+`NextDeadline`, `ObligationStatus`, `SentNotice`): at run time they are plain dicts, so
+`--json` and the tests see what they saw, and a renamed key is a type error for every reader
+that names the shape. `full_record` stays a dict: it is the stored incident's own fields plus
+these."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
@@ -48,6 +54,75 @@ DEFAULT_TARGET_DAYS = 15
 """The internal target for the notices, in days from discovery, unless the settings say."""
 
 
+class NextDeadline(TypedDict):
+    """The next notice an incident owes."""
+
+    obligation: str
+    """The deadline engine's obligation id (individuals, hhs, media:FL...)."""
+    name: str
+    who: str
+    due: date
+    days_left: int
+    tentative: bool
+    """No plan yet (no decision, or no count of the affected): the 60-day outer limit."""
+    owed: NotRequired[int]
+    """How many notices are still owed (only once there is a plan)."""
+
+
+class IncidentRow(TypedDict):
+    """An incident as the list, the dashboard and the palette show it."""
+
+    reference: str
+    public_id: str
+    title: str
+    status: str
+    step: str
+    step_title: str
+    determination: str | None
+    determination_label: str
+    discovered_on: date
+    closed_on: date | None
+    next_deadline: NextDeadline | None
+    still_owed: int
+    revision: int
+
+
+class SentNotice(TypedDict):
+    """A notice recorded as sent for one obligation."""
+
+    public_id: str
+    sent_on: date
+    method: str
+    count: int | None
+    reference: str
+    inside_hold: bool
+
+
+class ObligationStatus(TypedDict):
+    """One obligation of the plan: its due dates, and whether it is done, due or late."""
+
+    id: str
+    name: str
+    who: str
+    due: date | None
+    original_due: date | None
+    tolling_due: date | None
+    internal_target: date | None
+    citation: str
+    explanation: str
+    track: str | None
+    weekend: bool
+    verify_with_counsel: bool
+    weekday: str
+    days_left: int | None
+    sent: list[SentNotice]
+    late_by: int
+    state: str
+    """done, open (no fixed day), late or due."""
+    status: str
+    """The state in words: "done 2026-11-20", "late by 3 days"..."""
+
+
 def plan_of(session: Session, inc: Incident, today: date) -> Plan | None:
     if inc.determination != Choice.NOTIFICATION_REQUIRED.value or inc.affected is None:
         return None
@@ -57,7 +132,7 @@ def plan_of(session: Session, inc: Incident, today: date) -> Plan | None:
                                                                      DEFAULT_TARGET_DAYS))
 
 
-def next_deadline(session: Session, inc: Incident, today: date) -> dict[str, Any] | None:
+def next_deadline(session: Session, inc: Incident, today: date) -> NextDeadline | None:
     """The next notice due. A closed incident keeps the notices it still owes: closing the
     investigation does not end a legal duty to notify (45 CFR 164.404-164.408), so they stay
     on the dashboard, in the list and in the calendar until recorded as sent."""
@@ -78,18 +153,18 @@ def next_deadline(session: Session, inc: Incident, today: date) -> dict[str, Any
                     "due": due, "days_left": (due - today).days, "tentative": True}
         return None
     pending = [
-        s for s in obligation_statuses(plan, notices_of(session, inc), today)
-        if s["state"] in ("due", "late") and s["due"] is not None
+        (day, s) for s in obligation_statuses(plan, notices_of(session, inc), today)
+        if s["state"] in ("due", "late") and (day := s["due"]) is not None
     ]
     if not pending:
         return None
-    first = min(pending, key=lambda s: (s["due"], s["id"]))
+    day, first = min(pending, key=lambda p: (p[0], p[1]["id"]))
     return {"obligation": first["id"], "name": first["name"], "who": first["who"],
-            "due": first["due"], "days_left": (first["due"] - today).days,
+            "due": day, "days_left": (day - today).days,
             "tentative": False, "owed": len(pending)}
 
 
-def list_row(session: Session, inc: Incident, today: date) -> dict[str, Any]:
+def list_row(session: Session, inc: Incident, today: date) -> IncidentRow:
     return {
         "reference": inc.reference,
         "public_id": inc.public_id,
@@ -102,7 +177,7 @@ def list_row(session: Session, inc: Incident, today: date) -> dict[str, Any]:
         "discovered_on": inc.discovered_on,
         "closed_on": inc.closed_on,
         "next_deadline": (nxt := next_deadline(session, inc, today)),
-        "still_owed": (nxt or {}).get("owed", 0) if inc.status == "closed" else 0,
+        "still_owed": nxt.get("owed", 0) if nxt and inc.status == "closed" else 0,
         "revision": inc.revision,
     }
 
@@ -179,7 +254,7 @@ def full_record(session: Session, inc: Incident, today: date) -> dict[str, Any]:
     return record
 
 
-def current_warnings(plan: Plan | None, statuses: list[dict[str, Any]]) -> list[str]:
+def current_warnings(plan: Plan | None, statuses: list[ObligationStatus]) -> list[str]:
     """The plan's warnings (weekend due dates, the business associate, holds, scope; none moves
     a date), without those about an obligation already done: "due ... has passed" no longer
     applies once the notice went out. An obligation's warnings start with "<its name>: "."""
@@ -190,27 +265,42 @@ def current_warnings(plan: Plan | None, statuses: list[dict[str, Any]]) -> list[
     return warnings + _notice_order_warnings(statuses)
 
 
-def _notice_order_warnings(statuses: list[dict[str, Any]]) -> list[str]:
+def _notice_order_warnings(statuses: list[ObligationStatus]) -> list[str]:
     """What the notices recorded as sent say about their order (the HHS notice before the
     individual notices: finding 30, no remark was made)."""
     from riskreg.domain.obligations import hhs_sent_early
 
-    def sent(row: dict[str, Any]) -> list[date]:
-        return [n["sent_on"] for n in row.get("sent") or []]
+    def sent(row: ObligationStatus) -> list[date]:
+        return [n["sent_on"] for n in row["sent"]]
 
     individuals = [d for row in statuses if row["id"] == "individuals" for d in sent(row)]
     found = [hhs_sent_early(sent(row), individuals, row["name"]) for row in statuses
-             if row["id"] == "hhs" and row.get("track") == "with_individual_notice"]
+             if row["id"] == "hhs" and row["track"] == "with_individual_notice"]
     return [w for w in found if w]
 
 
-def obligation_statuses(plan: Plan, notices: list[NoticeSent], today: date) -> list[dict[str, Any]]:
+def obligation_statuses(plan: Plan, notices: list[NoticeSent],
+                        today: date) -> list[ObligationStatus]:
     """Each obligation's due date and whether it is done, due or late (and by how many days)."""
     periods = merged_periods(list(plan.holds))
-    out = []
+    out: list[ObligationStatus] = []
     for o in plan.obligations:
         sent = [n for n in notices if n.obligation_id == o.id]
-        row: dict[str, Any] = {
+        late_by = 0
+        if sent:
+            last = max(n.sent_on for n in sent)
+            state = "done"
+            if o.due and last > o.due:
+                late_by = (last - o.due).days
+            status = f"done {last}, {late_by} days late" if late_by else f"done {last}"
+        elif o.due is None:
+            state, status = "open", "no fixed day: as soon as possible"
+        elif today > o.due:
+            state, late_by = "late", (today - o.due).days
+            status = f"late by {late_by} days"
+        else:
+            state, status = "due", f"due in {(o.due - today).days} days"
+        out.append({
             "id": o.id, "name": o.name, "who": o.who, "due": o.due,
             "original_due": o.original_due,
             "tolling_due": o.tolling_due, "internal_target": o.internal_target,
@@ -223,27 +313,10 @@ def obligation_statuses(plan: Plan, notices: list[NoticeSent], today: date) -> l
                  "inside_hold": inside_hold(n.sent_on, periods) is not None}
                 for n in sent
             ],
-            "late_by": 0,
-        }
-        if sent:
-            last = max(n.sent_on for n in sent)
-            row["state"] = "done"
-            if o.due and last > o.due:
-                row["late_by"] = (last - o.due).days
-            row["status"] = (
-                f"done {last}, {row['late_by']} days late" if row["late_by"] else f"done {last}"
-            )
-        elif o.due is None:
-            row["state"] = "open"
-            row["status"] = "no fixed day: as soon as possible"
-        elif today > o.due:
-            row["state"] = "late"
-            row["late_by"] = (today - o.due).days
-            row["status"] = f"late by {row['late_by']} days"
-        else:
-            row["state"] = "due"
-            row["status"] = f"due in {(o.due - today).days} days"
-        out.append(row)
+            "late_by": late_by,
+            "state": state,
+            "status": status,
+        })
     return out
 
 

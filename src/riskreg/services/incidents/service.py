@@ -20,6 +20,7 @@ and revision rules each step shares), `children` (links, residents, statements, 
 
 from __future__ import annotations
 
+import builtins  # `list` in the class below is IncidentService.list
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -66,6 +67,8 @@ from riskreg.services.incidents.editing import (
 )
 from riskreg.services.incidents.facts import breach_facts, effective_discovered
 from riskreg.services.incidents.record import (
+    IncidentRow,
+    ObligationStatus,
     full_record,
     list_row,
     obligation_statuses,
@@ -100,7 +103,7 @@ class IncidentService:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def list(self, *, include_closed: bool = True) -> list[dict[str, Any]]:
+    def list(self, *, include_closed: bool = True) -> list[IncidentRow]:
         """Every incident (open first, then by next deadline, then newest), as list rows."""
         today = self.today()
         with self.db.reading() as session:
@@ -109,15 +112,14 @@ class IncidentService:
                 query = query.where(Incident.status == "open")
             rows = [list_row(session, inc, today) for inc in session.exec(query)]
         rows.sort(key=lambda r: r["reference"], reverse=True)
-        rows.sort(key=lambda r: (r["next_deadline"] or {}).get("due") or date.max)
+        rows.sort(key=_next_due)
         rows.sort(key=lambda r: r["status"] != "open")
         return rows
 
-    def open_deadlines(self) -> list[dict[str, Any]]:
+    def open_deadlines(self) -> builtins.list[IncidentRow]:
         """Incidents with a notice still to send and the days left to it, soonest first
         (dashboard): open ones, and closed ones that still owe a notice."""
-        return sorted((r for r in self.list() if r["next_deadline"]),
-                      key=lambda r: r["next_deadline"]["due"])
+        return sorted((r for r in self.list() if r["next_deadline"]), key=_next_due)
 
     def get(self, ref: str) -> dict[str, Any]:
         """One incident in full: its answers, children, what the rule presumes, review notes."""
@@ -131,7 +133,7 @@ class IncidentService:
             inc = find_incident(session, ref)
             return plan_of(session, inc, self.today())
 
-    def obligation_status(self, ref: str) -> list[dict[str, Any]]:
+    def obligation_status(self, ref: str) -> builtins.list[ObligationStatus]:
         """Each obligation of the plan: due, days left, and done / due / late (by N days), with
         the notices recorded against it (164.414(b): proof that each notice went out)."""
         with self.db.reading() as session:
@@ -141,7 +143,7 @@ class IncidentService:
                 return []
             return obligation_statuses(plan, notices_of(session, inc), self.today())
 
-    def history(self, ref: str) -> list[dict[str, Any]]:
+    def history(self, ref: str) -> builtins.list[dict[str, Any]]:
         """The audit events about the incident and its children, oldest first."""
         with self.db.reading() as session:
             inc = find_incident(session, ref)
@@ -378,7 +380,7 @@ class IncidentService:
             update(session, inc, values, None)
             return full_record(session, inc, self.today())
 
-    def write_drafts(self, ref: str, folder: Path | str) -> list[Path]:
+    def write_drafts(self, ref: str, folder: Path | str) -> builtins.list[Path]:
         """Write the draft notices this incident needs into `folder` as Markdown (0600), named by
         the reference only: the individual notice, media notices, the substitute notice and the
         HHS portal checklist, each with the content checklist of 164.404(c). Never into the
@@ -544,3 +546,9 @@ class IncidentService:
                 register.link_in(session, find_hazard(session, hazard_id), "safeguard", safeguard)
             touch(session, inc)
             return register._record(session, "safeguard", safeguard)
+
+
+def _next_due(row: IncidentRow) -> date:
+    """When the incident's next notice is due (date.max: none owed)."""
+    nxt = row["next_deadline"]
+    return nxt["due"] if nxt else date.max

@@ -29,6 +29,7 @@ from riskreg.ui.kinds import KINDS
 from riskreg.ui.render import plain
 from riskreg.ui.widgets.choice import BLANK, Choice
 from riskreg.ui.widgets.field_input import FieldInput
+from riskreg.ui.widgets.field_text import FieldText
 
 FIRST_SECTIONS = 2
 """Sections built for the form's first frame; the others follow straight after."""
@@ -224,9 +225,9 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
         if options is not None:
             return Choice(options, chosen, id=wid, blank=blank)
         if field.type == "long":
-            return TextArea(plain(value), id=wid, soft_wrap=True, tab_behavior="focus",
-                            compact=True, show_line_numbers=False, highlight_cursor_line=False,
-                            placeholder=field.help)
+            return FieldText(plain(value), id=wid, soft_wrap=True, tab_behavior="focus",
+                             compact=True, show_line_numbers=False, highlight_cursor_line=False,
+                             placeholder=field.help)
         if field.type == "bool":
             return Checkbox("", bool(value), id=wid, compact=True)
         if field.type == "months":

@@ -37,7 +37,7 @@ FIELDS = tuple(row[0] for row in ROWS)
 LABEL = {row[0]: row[1] for row in ROWS}
 
 
-def as_text(field: str, value: Any) -> str:
+def as_text(value: Any) -> str:
     """A stored value as it is typed (a control character shown escaped, as everywhere)."""
     return plain(value)
 
@@ -73,7 +73,7 @@ class SettingsDialog(Dialog["dict[str, Any] | None"]):
         super().__init__()
         self.service = service
         self.settings = settings
-        self.initial = {f: as_text(f, settings[f]) for f in FIELDS}
+        self.initial = {f: as_text(settings[f]) for f in FIELDS}
         self.saving = False
         self._check_timer: Timer | None = None
 
@@ -222,7 +222,7 @@ class SettingsDialog(Dialog["dict[str, Any] | None"]):
 
     def _reloaded(self, settings: dict[str, Any]) -> None:
         self.settings = settings
-        self.initial = {f: as_text(f, settings[f]) for f in FIELDS}
+        self.initial = {f: as_text(settings[f]) for f in FIELDS}
         self.clear_problems()
         for field, hint in ((r[0], r[4]) for r in ROWS):
             self.query_one(f"#s-{field}", Input).value = self.initial[field]

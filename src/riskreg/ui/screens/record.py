@@ -97,7 +97,8 @@ class RecordScreen(Screen[None]):
             render_tail(event.kind, event.reviews, event.history, palette))
         self.refresh_bindings()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_action(self, action: str,
+                     parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 (Textual's)
         archived = bool(self.record and self.record.get("archived_at"))
         if action in ("review", "link_tools"):
             return self.kind == "hazard"

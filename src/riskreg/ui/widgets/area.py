@@ -35,8 +35,10 @@ class AreaWidget(Widget):
         if focus:
             self.focus_main()
 
-    def register_changed(self, kind: str, active: bool) -> None:
-        """Something was written; reload now if shown, else when next shown."""
+    def register_changed(self, kind: str, active: bool) -> None:  # noqa: ARG002 (see below)
+        """Something was written; reload now if shown, else when next shown. (Whatever its
+        kind: an area also shows what links to the records it lists, and the dashboard counts
+        every kind, so `kind` is not used to skip an area.)"""
         self.stale = True
         if active and self.riskreg.register is not None:
             self.stale = False

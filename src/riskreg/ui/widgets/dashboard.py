@@ -51,7 +51,7 @@ class HeatPanel(Vertical):
         """The caption names what t shows next, as the footer does."""
         self.border_subtitle = f"t {next_level(level)} · enter list"
 
-    def update(self, board: Any, palette: Palette) -> None:
+    def update(self, board: Any, palette: Palette) -> None:  # noqa: ARG002 (every panel's update)
         self.query_one(HeatMap).set_counts(inherent=board.heat_inherent,
                                            current=board.heat_current, target=board.heat_target)
 

@@ -90,10 +90,10 @@ class HeatMap(Widget, can_focus=True):
     def counts(self) -> dict[tuple[int, int], int]:
         return self.level_counts.get(self.level, {})
 
-    def get_content_width(self, container, viewport) -> int:
+    def get_content_width(self, container, viewport) -> int:  # noqa: ARG002 (Textual's)
         return LABEL + 5 * CELL
 
-    def get_content_height(self, container, viewport, width) -> int:
+    def get_content_height(self, container, viewport, width) -> int:  # noqa: ARG002 (Textual's)
         return TOP + 5 + 1
 
     def render(self) -> Text:
