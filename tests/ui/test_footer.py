@@ -90,6 +90,27 @@ async def test_in_the_filter_the_footer_shows_esc_and_only_keys_that_work_while_
         await shows(pilot, HAZARDS[width])
 
 
+CELL = {80: "⏎ Open n New e Edit r Reviewed l Link esc Clear filter  ? Help",
+        100: "⏎ Open n New e Edit r Reviewed l Link t Tools a Archive esc Clear filter  ? Help"}
+
+
+@pytest.mark.parametrize("width", [80, 100])
+async def test_the_hazards_of_a_heat_map_cell_show_esc_back_to_all(make_app, small_register,
+                                                                   width):
+    app = make_app()
+    async with app.run_test(size=(width, 24 if width == 80 else 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")  # the heat map's cell: its hazards only
+        await settle(pilot)
+        hazards = app.main_screen.register_area("hazard")
+        assert hazards.query_state.cell is not None
+        await shows(pilot, CELL[width])  # esc stays when other keys give way: the way back
+        await pilot.press("escape")
+        await settle(pilot)
+        assert hazards.query_state.cell is None
+        await shows(pilot, HAZARDS[width])
+
+
 @pytest.mark.parametrize("width", [80, 100])
 async def test_the_incident_screens_footer_shows_its_keys_and_help(make_app, small_register, width):
     app = make_app()

@@ -28,6 +28,10 @@ DROP_FIRST = (
 """Binding ids (or their prefix before "-") whose keys give way first at narrow widths, the
 first first. Keys not listed give way after them, from the end of the line."""
 
+NEVER_DROPPED = ("clear-filter",)
+"""Binding ids whose keys stay, as help does: esc is shown only while the table is narrowed (a
+typed filter, a heat-map cell) and is the way back to every record."""
+
 PALETTE_CELLS = 1
 """The command palette's key is docked right, after a one-cell rule."""
 
@@ -152,7 +156,7 @@ def _keys(displays: list[str]) -> str:
 
 
 def _rank(binding: Binding) -> int:
-    if binding.action == "help":
+    if binding.action == "help" or binding.id in NEVER_DROPPED:
         return -1
     ident = binding.id or ""
     for names in (ident, ident.split("-")[0]):
