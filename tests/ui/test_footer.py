@@ -90,6 +90,17 @@ async def test_in_the_filter_the_footer_shows_esc_and_only_keys_that_work_while_
         await shows(pilot, HAZARDS[width])
 
 
+@pytest.mark.parametrize("width", [80, 100])
+async def test_a_record_in_fulls_footer_sets_help_apart(make_app, small_register, width):
+    app = make_app(area="hazards")
+    async with app.run_test(size=(width, 24 if width == 80 else 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "RecordScreen", "the record")
+        await settle(pilot)
+        await shows(pilot, "esc Back e Edit r Reviewed l Link t Tools a Archive  ? Help")
+
+
 CELL = {80: "⏎ Open n New e Edit r Reviewed l Link esc Clear filter  ? Help",
         100: "⏎ Open n New e Edit r Reviewed l Link t Tools a Archive esc Clear filter  ? Help"}
 
