@@ -22,6 +22,19 @@ EMPTY = ("No incidents recorded. When something happens (a lost phone, a misdire
          "a vendor's breach), press n: riskreg walks you through it step by step.")
 
 
+class IncidentTable(DataTable):
+    """DataTable's own enter (hidden) would hide the area's "Open" from the footer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", id="incident-table-open"),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select_cursor":
+            return True if self.row_count else None
+        return True
+
+
 class IncidentsArea(AreaWidget):
     DEFAULT_CSS = """
     IncidentsArea {
@@ -58,7 +71,7 @@ class IncidentsArea(AreaWidget):
     def compose(self) -> ComposeResult:
         yield Static(HINT, id="incidents-hint", markup=False)
         yield Static(EMPTY, id="incidents-empty", markup=False)
-        yield DataTable(id="incidents-table", cursor_type="row", zebra_stripes=True)
+        yield IncidentTable(id="incidents-table", cursor_type="row", zebra_stripes=True)
 
     @property
     def table(self) -> DataTable:

@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import MountError
-from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
 from riskreg.domain import incident_steps as steps
@@ -39,6 +39,7 @@ from riskreg.ui.incidents.panel import StepPanel
 from riskreg.ui.incidents.plan_panels import LawEnforcementPanel, PlanPanel, ScopePanel
 from riskreg.ui.incidents.plan_view import NOT_LEGAL_ADVICE, days_tone, days_words
 from riskreg.ui.render import plain
+from riskreg.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from riskreg.ui.app import RiskRegApp
@@ -136,7 +137,7 @@ class IncidentScreen(Editor, Screen[None]):
             # Panels are mounted when first shown: all twelve at once is ~700 widgets.
             yield ContentSwitcher(id="step-panels")
         yield Static(NOT_LEGAL_ADVICE, id="not-legal-advice", markup=False)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.run_worker(self._load(), group="incident-load", exclusive=True, exit_on_error=False)

@@ -12,12 +12,13 @@ from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import AwaitMount
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 
 from riskreg.ui.areas import AREA_OF_KIND, AREAS, area
 from riskreg.ui.messages import ShowHazardsInCell
 from riskreg.ui.widgets.area import AreaWidget
 from riskreg.ui.widgets.area_bar import AreaBar
+from riskreg.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from riskreg.ui.widgets.register_area import RegisterArea
@@ -61,7 +62,7 @@ class MainScreen(Screen[None]):
         parsed the first time one is mounted, then it is styled and laid out). The keys work
         without it: it only shows them. It goes into a line kept for it, so nothing on the
         screen moves when it comes."""
-        self.query_one("#footer-line").mount(Footer(compact=True))
+        self.query_one("#footer-line").mount(KeyFooter())
 
     def _set_breakpoint_classes(self) -> None:
         """The width class (-narrow, -wide: the app's HORIZONTAL_BREAKPOINTS) from the start.

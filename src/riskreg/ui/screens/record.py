@@ -8,10 +8,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from riskreg.ui.kinds import KINDS
 from riskreg.ui.messages import DetailLoaded, LoadFailed
+from riskreg.ui.widgets.key_footer import KeyFooter
 from riskreg.ui.widgets.record_body import RecordBody
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class RecordScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(self.spec.singular.capitalize(), id="record-kind", markup=False)
         yield RecordBody(id="record-detail")
-        yield Footer(compact=True)
+        yield KeyFooter()  # as on the main screen: fitted to the width, help always
 
     def on_mount(self) -> None:
         self.query_one(RecordBody).focus()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.reactive import Reactive
@@ -18,6 +21,10 @@ class FilterInput(Input):
     so a repaint is enough."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0))
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "To the table", id="filter-submit"),
+    ]
 
 
 class FilterBar(Horizontal):

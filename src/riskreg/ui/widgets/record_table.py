@@ -34,6 +34,8 @@ class RecordTable(DataTable[Text]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("home", "scroll_top", "First", show=False),
         Binding("end", "scroll_bottom", "Last", show=False),
+        # DataTable's own enter (hidden) would hide the area's "Open" from the footer.
+        Binding("enter", "select_cursor", "Open", id="open"),
     ]
 
     class SortRequested(Message):
@@ -242,6 +244,11 @@ class RecordTable(DataTable[Text]):
         if public_id not in self.rows:
             return False
         self.move_cursor(row=self.get_row_index(public_id), animate=False)
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select_cursor":
+            return True if self.row_count else None  # shown dim while there is no row
         return True
 
     # -- events --------------------------------------------------------------------------------

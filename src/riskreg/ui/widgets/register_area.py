@@ -39,6 +39,10 @@ DETAIL_DELAY = 0.06
 does not start a query per row)."""
 
 
+SORT_KEYS = Binding.Group("Sort", compact=True)
+"""s and S: one key in the footer, "s/S Sort"."""
+
+
 class RegisterArea(AreaWidget):
     """A register table with its filter bar and detail pane."""
 
@@ -59,16 +63,16 @@ class RegisterArea(AreaWidget):
         Binding("e", "edit", "Edit", id="edit"),
         Binding("r", "review", "Reviewed", id="review", tooltip="Record a review of the hazard"),
         Binding("l", "link", "Link", id="link"),
-        Binding("t", "link_tools", "Link tools", id="link-tools", show=False,
-                tooltip="Link tools to the hazard"),
+        Binding("t", "link_tools", "Tools", id="link-tools", tooltip="Link tools to the hazard"),
         Binding("a", "archive", "Archive", id="archive"),
         Binding("a", "restore", "Restore", id="restore"),
-        Binding("A", "toggle_archived", "Archived", id="archived", show=False,
-                tooltip="Show archived records instead (and back)"),
-        Binding("s", "sort_next", "Sort", id="sort", show=False,
-                tooltip="Sort by the next column"),
-        Binding("S", "sort_reverse", "Reverse sort", id="sort-reverse", show=False),
-        Binding("escape", "escape", "Clear filter", id="clear-filter", show=False),
+        Binding("A", "toggle_archived", "Archived", id="archived",
+                tooltip="Show the archived records instead, and back"),
+        Binding("s", "sort_next", "Sort by the next column", id="sort", group=SORT_KEYS),
+        Binding("S", "sort_reverse", "Reverse the sort", id="sort-reverse", group=SORT_KEYS),
+        # escape: what it does now (check_action shows the one that applies, or none).
+        Binding("escape", "escape", "Clear filter", id="clear-filter"),
+        Binding("escape", "leave_filter", "Back to the table", id="leave-filter"),
     ]
 
     def __init__(self, kind: str, **kwargs: Any) -> None:
@@ -326,6 +330,8 @@ class RegisterArea(AreaWidget):
         value changes (a watcher, see on_mount), not on Input.Changed: that message reaches this
         widget only after the screen has repainted the input, which would hold the query back
         by that paint (5-10 ms); started now, the query runs in its thread during the paint."""
+        if bool(text) != bool(self.query_state.text):
+            self.refresh_bindings()  # escape now clears the filter, or no longer
         self.query_state = replace(self.query_state, text=text)
         if self.riskreg.register is not None:
             self._request(0)
@@ -341,6 +347,9 @@ class RegisterArea(AreaWidget):
 
     def action_focus_filter(self) -> None:
         self.filter_bar.input.focus()
+
+    def action_leave_filter(self) -> None:
+        self.table.focus()
 
     def action_escape(self) -> None:
         q = self.query_state
@@ -398,6 +407,7 @@ class RegisterArea(AreaWidget):
         self.query_state = replace(self.query_state, cell=cell, level=level)
         if self.is_mounted:
             self._update_scope()
+            self.refresh_bindings()
         self.stale = True
 
     def _update_scope(self) -> None:
@@ -430,6 +440,12 @@ class RegisterArea(AreaWidget):
             return True if self.table.row_count else None
         if action == "new":
             return not archived
+        if action == "escape":  # clears what narrows the table; else nothing to do
+            return bool(self.query_state.text or self.query_state.cell is not None)
+        if action == "leave_filter":
+            return self.filter_bar.input.has_focus and not self.query_state.text
+        if action == "focus_filter":  # while typing in it, / is typed (Textual's footer still
+            return not self.filter_bar.input.has_focus  # showed it: "slash" is no character)
         return True
 
     @on(DataTable.RowSelected)
