@@ -28,7 +28,13 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from riskreg.ui.messages import DatabaseFailed, OpenRecord, RegisterReady
+from riskreg.ui.messages import (
+    DatabaseFailed,
+    OpenRecord,
+    RecordAction,
+    RegisterChanged,
+    RegisterReady,
+)
 from riskreg.ui.render import Palette
 from riskreg.ui.screens.main import MainScreen
 
@@ -394,6 +400,16 @@ class RiskRegApp(App[None]):
         if problem:
             self.notify(problem, severity="warning", markup=False)
         self.register_changed("all")
+
+    @on(RecordAction)
+    def _record_action(self, event: RecordAction) -> None:
+        """What a table, a record's screen or the palette asked to do to a record."""
+        event.stop()
+        self.flows.run(event)
+
+    @on(RegisterChanged)
+    def _register_written(self, event: RegisterChanged) -> None:
+        self.register_changed(event.kind, event.public_id)
 
     def register_changed(self, kind: str, public_id: str | None = None) -> None:
         """Something was written: reload whatever shows the register."""
