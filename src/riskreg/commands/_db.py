@@ -3,10 +3,24 @@
 import os
 import sys
 from argparse import Namespace
+from datetime import date
 from pathlib import Path
 
-from riskreg.errors import UserError, one_line
+from riskreg.errors import BadInput, UserError, one_line
 
+
+def today_from_env() -> date:
+    """Today's date, or $RISKREG_TODAY (YYYY-MM-DD) for reproducible runs (every command's
+    clock)."""
+    text = os.environ.get("RISKREG_TODAY")
+    if not text:
+        return date.today()
+    from riskreg.domain.dates import parse_date
+
+    try:
+        return parse_date(text, "RISKREG_TODAY")
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
 
 def resolve_db(args: Namespace) -> str:
     """The database path: --db, else $RISKREG_DB, else the platform's user data folder."""
@@ -105,7 +119,6 @@ def refuse_missing(path: str, *, named: bool) -> None:
 def open_services(args: Namespace, *, create: bool = False):
     """The register's services (`services.bundle`) on the database `open_db` opens, with the
     command's clock ($RISKREG_TODAY or today); the caller closes `services.db`."""
-    from riskreg.commands.demo import today_from_env
     from riskreg.services.bundle import Services
 
     today = today_from_env()

@@ -6,7 +6,6 @@ SQLModel). Every value is checked here or by the domain; a bad one is one line o
 
 import argparse
 import json
-import os
 import re
 from datetime import date
 
@@ -137,14 +136,6 @@ def parse_hold(text: str):
     raise BadInput(f"--hold {text!r} is not oral:YYYY-MM-DD or written:YYYY-MM-DD:DAYS")
 
 
-def today_from_env() -> date:
-    """Today, or RISKREG_TODAY when set (reproducible output)."""
-    value = os.environ.get("RISKREG_TODAY")
-    if value:
-        return parse_date(value, "RISKREG_TODAY")
-    return date.today()
-
-
 def facts_from_args(args: argparse.Namespace):
     """Build the domain's BreachFacts from the flags, or raise BadInput with one line."""
     from riskreg.domain.deadlines import BreachFacts
@@ -185,6 +176,8 @@ def run(args: argparse.Namespace) -> int:
     from riskreg.domain.deadlines import compute_plan
 
     facts = facts_from_args(args)
+    from riskreg.commands._db import today_from_env
+
     today = today_from_env()
     plan = compute_plan(facts, today)
     if args.json:

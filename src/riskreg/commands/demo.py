@@ -1,10 +1,9 @@
 """`riskreg demo --db PATH [--seed N] [--hazards N]`: build a demo practice."""
 
-import os
 from argparse import Namespace
-from datetime import date, timedelta
+from datetime import timedelta
 
-from riskreg.errors import BadInput, one_line
+from riskreg.errors import one_line
 
 MAX_HAZARDS = 100_000
 
@@ -38,21 +37,8 @@ def _positive(text: str) -> int:
     return value
 
 
-def today_from_env() -> date:
-    """Today's date, or $RISKREG_TODAY (YYYY-MM-DD) for reproducible runs."""
-    text = os.environ.get("RISKREG_TODAY")
-    if not text:
-        return date.today()
-    from riskreg.domain.dates import parse_date
-
-    try:
-        return parse_date(text, "RISKREG_TODAY")
-    except ValueError as exc:
-        raise BadInput(str(exc)) from None
-
-
 def run(args: Namespace) -> int:
-    from riskreg.commands._db import open_db
+    from riskreg.commands._db import open_db, today_from_env
     from riskreg.services.demo import build_demo
     from riskreg.services.register import RegisterService
     from riskreg.services.settings import SettingsService

@@ -53,9 +53,8 @@ def parse_days(text: str) -> int:
 
 
 def run(args: Namespace) -> int:
-    from riskreg.commands._db import open_db
+    from riskreg.commands._db import open_db, today_from_env
     from riskreg.commands._output import print_json
-    from riskreg.commands.demo import today_from_env
     from riskreg.services.agenda import build_agenda
 
     days = parse_days(args.days)

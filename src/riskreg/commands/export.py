@@ -218,8 +218,7 @@ def _run_csv(args: Namespace) -> int:
     if not args.out or not args.out.strip():
         raise BadInput("export csv: --out PATH is required (the .csv file to write)")
     _check_out(args)
-    from riskreg.commands._db import open_db
-    from riskreg.commands.demo import today_from_env
+    from riskreg.commands._db import open_db, today_from_env
     from riskreg.services.csv_export import export_csv
 
     today = today_from_env()

@@ -74,8 +74,7 @@ def _out(args: Namespace) -> str:
 
 
 def _run_risk_analysis(args: Namespace) -> int:
-    from riskreg.commands._db import open_db
-    from riskreg.commands.demo import today_from_env
+    from riskreg.commands._db import open_db, today_from_env
     from riskreg.services.reports import write_risk_analysis
 
     out = _out(args)
@@ -90,8 +89,7 @@ def _run_risk_analysis(args: Namespace) -> int:
 
 
 def _run_incident(args: Namespace) -> int:
-    from riskreg.commands._db import open_db
-    from riskreg.commands.demo import today_from_env
+    from riskreg.commands._db import open_db, today_from_env
     from riskreg.services.reports import write_incident_report
 
     out = _out(args)

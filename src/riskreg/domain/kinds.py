@@ -24,6 +24,11 @@ class KindNames:
     reference: str | None = None
     """The kind of record this one names, by public id in input and by name in records: a
     tool, hazard or safeguard names its owner, a consent entry its tool."""
+    links: tuple[str, ...] = ()
+    """The kinds its records are linked to, in the order the keys offer them (`l` links the
+    first; `t` links tools, when tools are among them)."""
+    reviewed: bool = False
+    """Its records are scored and reviewed on a schedule ("Mark reviewed")."""
 
     @property
     def reference_column(self) -> str | None:
@@ -32,10 +37,12 @@ class KindNames:
 
 
 OWNER = KindNames("owner", "owner", "owners", "owners", "name", "name")
-TOOL = KindNames("tool", "tool", "tools", "tools", "name", "name", reference="owner")
-HAZARD = KindNames("hazard", "hazard", "hazards", "hazards", "title", "title", reference="owner")
+TOOL = KindNames("tool", "tool", "tools", "tools", "name", "name", reference="owner",
+                 links=("hazard",))
+HAZARD = KindNames("hazard", "hazard", "hazards", "hazards", "title", "title", reference="owner",
+                   links=("safeguard", "tool"), reviewed=True)
 SAFEGUARD = KindNames("safeguard", "safeguard", "safeguards", "safeguards", "title", "title",
-                      reference="owner")
+                      reference="owner", links=("hazard",))
 CONSENT = KindNames("consent", "consent entry", "consent entries", "consents", "client_code",
                     "client_code", reference="tool")
 

@@ -25,7 +25,13 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from riskreg.collector import StartUp
-from riskreg.ui.messages import DatabaseFailed, OpenRecord, RegisterReady
+from riskreg.ui.messages import (
+    DatabaseFailed,
+    OpenRecord,
+    RecordAction,
+    RegisterChanged,
+    RegisterReady,
+)
 from riskreg.ui.render import Palette
 from riskreg.ui.screens.main import MainScreen
 
@@ -62,6 +68,15 @@ class RiskRegApp(App[None]):
         # so F1 is a priority key: help opens from a form, the wizard or a question too.
         Binding("f1", "help", "Help", show=False, priority=True,
                 tooltip="Also from a form, the wizard or a question; F1 again closes it"),
+        # Tab moves the focus before the next key is routed (finding 15). Keys that arrive in
+        # one read (a fast typist, a paste into a terminal without bracketed paste) are all
+        # forwarded to the field focused when each is taken from the app's queue; Textual's own
+        # Tab binding runs only once the Tab has bubbled back up to the app, after the letters
+        # that followed it were already given to the field it was leaving. A priority binding
+        # runs at once, before the app takes the next key. (No description: help's own line
+        # for tab says it in the user's words.)
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
     def __init__(self, db_path: str | Path, today: Clock, *, area: str | None = None,
@@ -356,6 +371,16 @@ class RiskRegApp(App[None]):
         if problem:
             self.notify(problem, severity="warning", markup=False)
         self.register_changed("all")
+
+    @on(RecordAction)
+    def _record_action(self, event: RecordAction) -> None:
+        """What a table, a record's screen or the palette asked to do to a record."""
+        event.stop()
+        self.flows.run(event)
+
+    @on(RegisterChanged)
+    def _register_written(self, event: RegisterChanged) -> None:
+        self.register_changed(event.kind)
 
     def register_changed(self, kind: str) -> None:
         """Something was written: reload whatever shows the register."""

@@ -10,59 +10,59 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.command import Hit, Hits, Provider
 
 from riskreg.ui.areas import AREAS
+from riskreg.ui.context import AppContext, riskreg_of
 from riskreg.ui.kinds import KINDS
+from riskreg.ui.messages import RecordAction
 
-if TYPE_CHECKING:
-    from riskreg.ui.app import RiskRegApp
+LINKED = {"safeguard": "Safeguards answering “{title}”", "tool": "Tools “{title}” concerns",
+          "hazard": "Hazards linked to “{title}”"}
+"""What the palette's "Link …" says, by the kind linked to."""
 
 
-def action_commands(app: RiskRegApp) -> Iterator[SystemCommand]:
-    """Every action, named as the user would look for it."""
-    flows = app.flows
+def action_commands(app: App[None]) -> Iterator[SystemCommand]:
+    """Every action, named as the user would look for it (`app`: a RiskRegApp)."""
+    riskreg = riskreg_of(app)
     for area in AREAS:
         yield SystemCommand(f"Go to {area.title}", f"Show the {area.title} area (key {area.key})",
-                            partial(app.show_area, area.id))
+                            partial(riskreg.show_area, area.id))
     for spec in KINDS.values():
         yield SystemCommand(f"New {spec.singular}", f"Add a {spec.singular} to the register",
-                            partial(flows.new, spec.kind))
-    current = app.current_record()
+                            partial(app.post_message, RecordAction("new", spec.kind)))
+    current = riskreg.current_record()
     if current is not None:
         kind, record = current
         spec = KINDS[kind]
         title = spec.title_of(record)
         pid = record["public_id"]
-        yield SystemCommand(f"Open this {spec.singular}", title, partial(app.open_record, kind, pid))
-        yield SystemCommand(f"Edit this {spec.singular}", title, partial(flows.edit, kind, pid))
-        if kind == "hazard":
+        yield SystemCommand(f"Open this {spec.singular}", title,
+                            partial(riskreg.open_record, kind, pid))
+        yield SystemCommand(f"Edit this {spec.singular}", title,
+                            partial(app.post_message, RecordAction("edit", kind, pid)))
+        if spec.names.reviewed:
             yield SystemCommand("Mark reviewed", f"Record a review of “{title}”",
-                                partial(flows.review, pid))
-            yield SystemCommand("Link safeguards", f"Safeguards answering “{title}”",
-                                partial(flows.link, kind, pid, "safeguard"))
-            yield SystemCommand("Link tools", f"Tools “{title}” concerns",
-                                partial(flows.link, kind, pid, "tool"))
-        elif kind in ("tool", "safeguard"):
-            yield SystemCommand("Link hazards", f"Hazards linked to “{title}”",
-                                partial(flows.link, kind, pid, "hazard"))
+                                partial(app.post_message, RecordAction("review", kind, pid)))
+        for other in spec.names.links:
+            yield SystemCommand(f"Link {KINDS[other].plural}", LINKED[other].format(title=title),
+                                partial(app.post_message, RecordAction("link", kind, pid, other)))
         if record.get("archived_at"):
             yield SystemCommand(f"Restore this {spec.singular}", title,
-                                partial(flows.restore, kind, pid))
+                                partial(app.post_message, RecordAction("restore", kind, pid)))
         else:
             yield SystemCommand(f"Archive this {spec.singular}", title,
-                                partial(flows.archive, kind, pid))
+                                partial(app.post_message, RecordAction("archive", kind, pid)))
     yield SystemCommand("Show archived records (or back)",
                         "In the current table, show archived records instead",
-                        app.toggle_archived)
+                        riskreg.toggle_archived)
     yield SystemCommand("Heat map: inherent / current / target",
                         "Step the dashboard's heat map through the inherent, current and target "
                         "risk",
-                        app.toggle_heat_map)
+                        riskreg.toggle_heat_map)
     from riskreg.ui.widgets.agenda_panel import show_agenda
 
     yield SystemCommand("What is due this week",
@@ -88,18 +88,18 @@ def action_commands(app: RiskRegApp) -> Iterator[SystemCommand]:
     from riskreg.ui.incidents.commands import incident_commands
 
     yield from incident_commands(app)
-    yield SystemCommand("Help: keys", "Every key, by where it applies", app.action_help)
-    if app.register_empty:
+    yield SystemCommand("Help: keys", "Every key, by where it applies", riskreg.action_help)
+    if riskreg.register_empty:
         yield SystemCommand("Load the starter register",
-                            "Fill the empty register with the starter catalog", app.load_starter)
+                            "Fill the empty register with the starter catalog", riskreg.load_starter)
 
 
 class RecordsProvider(Provider):
     """Go to any record by typing part of its name (searched in SQL)."""
 
     @property
-    def riskreg(self) -> RiskRegApp:
-        return self.app  # type: ignore[return-value]
+    def riskreg(self) -> AppContext:
+        return riskreg_of(self.app)
 
     async def search(self, query: str) -> Hits:
         register = self.riskreg.register

@@ -13,21 +13,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from rich.text import Text
+from textual.app import App
 
+from riskreg.domain.kinds import KINDS as NAMES
 from riskreg.domain.register import review_recorded_text
+from riskreg.ui.context import riskreg_of
 from riskreg.ui.dialogs.base import open_after_read
 from riskreg.ui.dialogs.confirm import ConfirmDialog
 from riskreg.ui.dialogs.form import RecordForm
 from riskreg.ui.dialogs.picker import Choice, LinkPicker
 from riskreg.ui.dialogs.review import ReviewDialog
 from riskreg.ui.kinds import KINDS
+from riskreg.ui.messages import RecordAction
 from riskreg.ui.render import label, plain
-
-if TYPE_CHECKING:
-    from riskreg.ui.app import RiskRegApp
 
 PICKER_LIMIT = 100
 
@@ -35,14 +36,17 @@ R = TypeVar("R")
 
 
 class Flows:
-    def __init__(self, app: RiskRegApp) -> None:
+    def __init__(self, app: App[None]) -> None:
         self.app = app
+        """Textual's side of the app: notify, push_screen, run_worker."""
+        self.riskreg = riskreg_of(app)
+        """The app's own side (a RiskRegApp, seen as its children see it)."""
         self._forms: dict[str, RecordForm] = {}
         """The form kept for each kind (see `_form`)."""
 
     @property
     def register(self) -> Any:
-        return self.app.register
+        return self.riskreg.register
 
     def _ready(self) -> bool:
         if self.register is None:
@@ -104,13 +108,13 @@ class Flows:
         """The owners and tools a kind's form offers. Runs in a thread."""
         owner = record.get("owner_public_id") if record else None
         tool = record.get("tool_public_id") if record else None
+        refers_to = NAMES[kind].reference
         return {
-            "owners": self._choices("owner", owner) if kind in ("tool", "hazard", "safeguard")
-            else [],
+            "owners": self._choices("owner", owner) if refers_to == "owner" else [],
             # AI tools first: a consent is about one. The others stay, after them: a tool filed
             # under another category may still use AI (an EHR's built-in note assistant).
             "tools": self._choices("tool", tool, first=("AI tools", "Other tools and systems",
-                                                        _is_ai)) if kind == "consent" else [],
+                                                        _is_ai)) if refers_to == "tool" else [],
         }
 
     def _form(self, kind: str, record: dict[str, Any] | None, **kwargs: Any) -> RecordForm:
@@ -127,6 +131,26 @@ class Flows:
             self.app.install_screen(form, f"record-form-{kind}")
             self._forms[kind] = form
         return form
+
+    def run(self, request: RecordAction) -> None:
+        """Do what a RecordAction asks (the app hands each one here)."""
+        kind, public_id = request.kind, request.public_id
+        if request.action == "new":
+            self.new(kind)
+        elif public_id is None:
+            raise ValueError(f"{request.action} needs a record")
+        elif request.action == "edit":
+            self.edit(kind, public_id)
+        elif request.action == "review":
+            self.review(public_id)
+        elif request.action == "link":
+            if request.other is None:
+                raise ValueError("link needs the kind of the records to link to")
+            self.link(kind, public_id, request.other)
+        elif request.action == "archive":
+            self.archive(kind, public_id)
+        elif request.action == "restore":
+            self.restore(kind, public_id)
 
     # -- add and edit --------------------------------------------------------------------------
 
@@ -172,12 +196,12 @@ class Flows:
         spec = KINDS[kind]
         self.app.notify(f"{verb} {spec.singular} “{spec.title_of(record)}”.", timeout=3,
                         markup=False)
-        area = self.app.main_screen.built_register_area(kind)
+        area = self.riskreg.main_screen.built_register_area(kind)
         if verb == "Added" and area is not None:
             # The new record under the cursor once the table reloads (finding 16: it was off
             # screen, the cursor left on the first row).
             area.table.wanted = record["public_id"]
-        self.app.register_changed(kind)
+        self.riskreg.register_changed(kind)
 
     # -- review --------------------------------------------------------------------------------
 
@@ -190,7 +214,7 @@ class Flows:
             if result:
                 self.app.notify(review_recorded_text(result), timeout=6 if
                                 result.get("review_now") else 3, markup=False)
-                self.app.register_changed("hazard")
+                self.riskreg.register_changed("hazard")
 
         def opened(hazard: dict[str, Any]) -> None:
             def record(reviewed_on: Any, notes: str, revision: int,
@@ -243,7 +267,7 @@ class Flows:
 
         def done(changed: bool | None) -> None:
             if changed:
-                self.app.register_changed(kind)
+                self.riskreg.register_changed(kind)
 
         self.app.push_screen(LinkPicker(heading, hint, fetch, toggle), done)
 
@@ -349,7 +373,7 @@ class Flows:
         def written(_: None) -> None:
             self.app.notify(f"{'Archived' if archive else 'Restored'} {spec.singular} “{title}”.",
                             timeout=3, markup=False)
-            self.app.register_changed(kind)
+            self.riskreg.register_changed(kind)
 
         def answered(yes: bool | None) -> None:
             if yes:

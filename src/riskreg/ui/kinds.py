@@ -12,6 +12,8 @@ from typing import Any
 
 from rich.text import Text
 
+from riskreg.domain.kinds import KINDS as NAMES
+from riskreg.domain.kinds import KindNames
 from riskreg.ui.render import (
     FLAG,
     Palette,
@@ -49,6 +51,11 @@ class Kind:
 
     def title_of(self, record: dict[str, Any]) -> str:
         return plain(record.get(self.title_field) or "")
+
+    @property
+    def names(self) -> KindNames:
+        """The kind's facts every layer shares (domain/kinds): its links, whether reviewed."""
+        return NAMES[self.kind]
 
 
 def _text(field: str, tone: str = "") -> Cell:

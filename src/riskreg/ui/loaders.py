@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from riskreg.domain.kinds import KINDS as NAMES
 from riskreg.services.register import ListQuery, RegisterService
 from riskreg.ui.messages import CountLoaded, DetailLoaded, PageLoaded
 from riskreg.ui.table_query import TableQuery
 
 HISTORY_SHOWN = 12
+
+SEARCH_ORDER = ("hazard", "tool", "safeguard", "owner", "consent")
+"""The palette's found records, by kind: what a user most often looks for first."""
 """Audit events shown per record (newest first); the CLI's `audit` shows them all."""
 
 
@@ -50,7 +54,7 @@ def load_detail(register: RegisterService, kind: str, public_id: str) -> DetailL
     except NotFound:
         return DetailLoaded(kind, public_id, None, {}, [], [])
     linked = register.linked(kind, public_id)
-    reviews = register.reviews(public_id) if kind == "hazard" else []
+    reviews = register.reviews(public_id) if NAMES[kind].reviewed else []
     history = register.history(public_id, kind)[-HISTORY_SHOWN:][::-1]
     return DetailLoaded(kind, public_id, record, linked, reviews, history)
 
@@ -58,7 +62,7 @@ def load_detail(register: RegisterService, kind: str, public_id: str) -> DetailL
 def search_records(register: RegisterService, text: str, per_kind: int = 5) -> list[dict[str, Any]]:
     """Records whose searched columns contain `text`, a few of each kind, for the palette."""
     found = []
-    for kind in ("hazard", "tool", "safeguard", "owner", "consent"):
+    for kind in SEARCH_ORDER:
         for row in register.list(kind, ListQuery(text=text, limit=per_kind)).rows:
             found.append({"kind": kind, **row})
     return found

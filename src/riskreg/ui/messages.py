@@ -29,10 +29,35 @@ class DatabaseFailed(Message):
 
 @dataclass
 class RegisterChanged(Message):
-    """Something in the register was written: whatever shows it reloads."""
+    """Something in the register was written: whatever shows it reloads (the app handles it).
+    Posted to the app itself (`app.post_message`), not bubbled: the screen that wrote may be
+    closing as it posts."""
 
     kind: str
+    """The kind of record written ("incident"; "all" after a load or an import)."""
+
+
+RECORD_ACTIONS = ("new", "edit", "review", "link", "archive", "restore")
+
+
+@dataclass
+class RecordAction(Message):
+    """The user asked to do something to a record, or to add one. Tables, a record's screen
+    and the command palette post it; the app runs it (`ui.flows`), so none of them calls the
+    app (review 4.1: a child that called the app closed an import circle through all of ui/)."""
+
+    action: str
+    """One of RECORD_ACTIONS."""
+    kind: str
     public_id: str | None = None
+    """The record (None for "new")."""
+    other: str | None = None
+    """For "link": the kind of the records to link it to."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.action not in RECORD_ACTIONS:
+            raise ValueError(f"unknown record action {self.action!r}")
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -62,6 +63,9 @@ class SettingsDialog(Dialog["dict[str, Any] | None"]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="settings-save", priority=True),
         Binding("escape", "cancel", "Cancel (asks first if changed)", id="settings-cancel"),
+        # A priority key, so the focus has moved before the next key typed is routed (an Input's
+        # Submitted message would come after the letters that followed enter: finding 15).
+        Binding("enter", "next_field", show=False, priority=True),
     ]
 
     AUTO_FOCUS = "#s-practice_name"
@@ -237,9 +241,10 @@ class SettingsDialog(Dialog["dict[str, Any] | None"]):
         else:
             self.action_cancel()
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        """Enter moves to the next field (ctrl+s saves)."""
+    def action_next_field(self) -> None:
+        """Enter in a field moves to the next field (ctrl+s saves); on a button it presses it."""
+        if not isinstance(self.focused, Input):
+            raise SkipAction()
         self.focus_next()
 
 

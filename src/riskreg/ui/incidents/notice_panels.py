@@ -18,6 +18,7 @@ from riskreg.services.incident_inputs import NoticeContentInput, NoticeSentInput
 from riskreg.ui.incidents.form import choice, date_input, long_input, row, text_input
 from riskreg.ui.incidents.panel import StepPanel
 from riskreg.ui.incidents.plan_view import plan_renderable
+from riskreg.ui.messages import RegisterChanged
 from riskreg.ui.render import plain
 
 
@@ -275,7 +276,7 @@ class CloseoutPanel(StepPanel):
         def done(changed: bool | None) -> None:
             if changed:
                 self.wizard.reload(then=lambda: self.after_fill(self.wizard.record))
-                self.wizard.riskreg.register_changed("hazard")
+                self.app.post_message(RegisterChanged("hazard"))
 
         self.app.push_screen(LinkPicker(heading, hint, hazard_choices(service, register, ref),
                                         toggle), done)
@@ -305,7 +306,7 @@ class CloseoutPanel(StepPanel):
                 self.notify(f"Added to the register: {plain(saved.get('title', ''))}", markup=False)
                 # the list; typed lessons stay as they are
                 self.wizard.reload(then=lambda: self.after_fill(self.wizard.record))
-                self.wizard.riskreg.register_changed(kind)
+                self.app.post_message(RegisterChanged(kind))
 
         self.app.push_screen(RecordForm(kind, None, save=save, owners=self.wizard.owners), done)
 

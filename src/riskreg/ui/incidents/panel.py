@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable
+from datetime import date
+from typing import Any, ClassVar, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,11 +15,36 @@ from textual.widgets import Checkbox, Input, Select, SelectionList, Static, Text
 
 from riskreg.domain import incident_steps as steps
 from riskreg.errors import sentence
+from riskreg.ui.context import AppContext
 from riskreg.ui.dialogs.base import CHECK_AFTER
 from riskreg.ui.incidents.form import DATE_PLACEHOLDER, FORM_CSS, get_value, key, set_value
 
-if TYPE_CHECKING:
-    from riskreg.ui.incidents.screen import IncidentScreen
+
+class Wizard(Protocol):
+    """What a step panel may ask of the incident screen that holds it (the screen imports
+    every panel, so a panel reads this rather than importing the screen)."""
+
+    record: dict[str, Any] | None
+    """The incident as last read (None for a new one, until its first save)."""
+    plan: Any
+    """Its notification plan (`domain.deadlines`), None until the facts allow one."""
+    tools: list[tuple[Any, str]]
+    hazards: list[tuple[str, str]]
+    owners: list[tuple[Any, str]]
+    """(label, public id) for the choices a panel offers."""
+
+    @property
+    def riskreg(self) -> AppContext: ...
+
+    @property
+    def service(self) -> Any: ...
+
+    def today(self) -> date: ...
+
+    def reload(self, then: Callable[[], Any] | None = None) -> None: ...
+
+    def run_save_step(self, write: Callable[[Any], dict[str, Any] | None], *,
+                      stay: bool = False) -> None: ...
 
 
 class StepPanel(VerticalScroll):
@@ -31,7 +58,7 @@ class StepPanel(VerticalScroll):
     save_label: ClassVar[str] = "Save and continue"
     """What ctrl+s does here, for the footer hint."""
 
-    def __init__(self, wizard: IncidentScreen) -> None:
+    def __init__(self, wizard: Wizard) -> None:
         super().__init__(id=f"panel-{self.step_id}", classes="step-panel")
         self.wizard = wizard
         self.snapshot: dict[str, Any] | None = None

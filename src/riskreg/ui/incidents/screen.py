@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -25,6 +25,7 @@ from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
 from riskreg.domain import incident_steps as steps
+from riskreg.ui.context import AppContext, riskreg_of
 from riskreg.ui.dialogs.base import Editor
 from riskreg.ui.incidents.decision_panels import (
     DeterminationPanel,
@@ -38,11 +39,9 @@ from riskreg.ui.incidents.notice_panels import CloseoutPanel, NoticesPanel, Trac
 from riskreg.ui.incidents.panel import StepPanel
 from riskreg.ui.incidents.plan_panels import LawEnforcementPanel, PlanPanel, ScopePanel
 from riskreg.ui.incidents.plan_view import NOT_LEGAL_ADVICE, days_tone, days_words
+from riskreg.ui.messages import RegisterChanged
 from riskreg.ui.render import plain
 from riskreg.ui.widgets.key_footer import KeyFooter
-
-if TYPE_CHECKING:
-    from riskreg.ui.app import RiskRegApp
 
 PANELS: tuple[type[StepPanel], ...] = (
     IntakePanel, PhiPanel, SecuredPanel, ExceptionsPanel, FactorsPanel, DeterminationPanel,
@@ -117,8 +116,8 @@ class IncidentScreen(Editor, Screen[None]):
         """The first read has landed (until then no step is shown and nothing can be saved)."""
 
     @property
-    def riskreg(self) -> RiskRegApp:
-        return self.app  # type: ignore[return-value]
+    def riskreg(self) -> AppContext:
+        return riskreg_of(self.app)
 
     @property
     def service(self) -> Any:
@@ -344,7 +343,7 @@ class IncidentScreen(Editor, Screen[None]):
                 return
             self.ref = saved["reference"]
             self._apply(*read)
-            self.riskreg.register_changed("incident")
+            self.app.post_message(RegisterChanged("incident"))
             target = panel.step_id if stay else self.resume_step
             self.show_step(target, force=True)
             if not stay:

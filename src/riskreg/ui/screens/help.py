@@ -43,8 +43,9 @@ SHARED_KEY = {
 }
 
 
-def _groups() -> list[tuple[str, list[Binding]]]:
-    from riskreg.ui.app import RiskRegApp
+def _groups(app_bindings: list[BindingType]) -> list[tuple[str, list[Binding]]]:
+    """The bindings of each place, the app's own (`app_bindings`, read from the running app:
+    ui/app imports this module, so this one does not import ui/app) first."""
     from riskreg.ui.dialogs.base import UnsavedQuestion
     from riskreg.ui.dialogs.confirm import ConfirmDialog
     from riskreg.ui.dialogs.form import RecordForm
@@ -63,7 +64,7 @@ def _groups() -> list[tuple[str, list[Binding]]]:
         return [b for b in cls.BINDINGS if isinstance(b, Binding)]
 
     return [
-        ("Everywhere", of(RiskRegApp) + of(MainScreen)),
+        ("Everywhere", [b for b in app_bindings if isinstance(b, Binding)] + of(MainScreen)),
         ("Dashboard", of(DashboardArea) + of(HeatMap)),
         ("Register tables", of(RegisterArea)),
         ("A record in full", of(RecordScreen)),
@@ -116,7 +117,7 @@ class HelpScreen(ModalScreen[None]):
 
         parts: list[Any] = []
         area_keys = {a.key for a in AREAS}
-        for group, bindings in _groups():
+        for group, bindings in _groups(self.app.BINDINGS):
             parts.append(Text(f"\n{group}", style="bold"))
             grid = Table.grid(padding=(0, 2))
             grid.add_column(width=16, style="bold", no_wrap=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -10,13 +10,11 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
+from riskreg.ui.context import AppContext, riskreg_of
 from riskreg.ui.kinds import KINDS
-from riskreg.ui.messages import DetailLoaded, LoadFailed
+from riskreg.ui.messages import DetailLoaded, LoadFailed, RecordAction
 from riskreg.ui.widgets.key_footer import KeyFooter
 from riskreg.ui.widgets.record_body import RecordBody
-
-if TYPE_CHECKING:
-    from riskreg.ui.app import RiskRegApp
 
 
 class RecordScreen(Screen[None]):
@@ -45,8 +43,8 @@ class RecordScreen(Screen[None]):
         self.record: dict[str, Any] | None = None
 
     @property
-    def riskreg(self) -> RiskRegApp:
-        return self.app  # type: ignore[return-value]
+    def riskreg(self) -> AppContext:
+        return riskreg_of(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(self.spec.singular.capitalize(), id="record-kind", markup=False)
@@ -101,10 +99,13 @@ class RecordScreen(Screen[None]):
     def check_action(self, action: str,
                      parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 (Textual's)
         archived = bool(self.record and self.record.get("archived_at"))
-        if action in ("review", "link_tools"):
-            return self.kind == "hazard"
+        names = self.spec.names
+        if action == "review":
+            return names.reviewed
         if action == "link":
-            return self.kind in ("hazard", "tool", "safeguard")
+            return bool(names.links)
+        if action == "link_tools":
+            return "tool" in names.links[1:]
         if action == "archive":
             return not archived
         if action == "restore":
@@ -114,24 +115,27 @@ class RecordScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
+    def _ask(self, action: str, other: str | None = None) -> None:
+        """Ask the app to do `action` to this record."""
+        self.post_message(RecordAction(action, self.kind, self.public_id, other))
+
     def action_edit(self) -> None:
-        self.riskreg.flows.edit(self.kind, self.public_id)
+        self._ask("edit")
 
     def action_review(self) -> None:
-        self.riskreg.flows.review(self.public_id)
+        self._ask("review")
 
     def action_link(self) -> None:
-        other = "safeguard" if self.kind == "hazard" else "hazard"
-        self.riskreg.flows.link(self.kind, self.public_id, other)
+        self._ask("link", self.spec.names.links[0])
 
     def action_link_tools(self) -> None:
-        self.riskreg.flows.link(self.kind, self.public_id, "tool")
+        self._ask("link", "tool")
 
     def action_archive(self) -> None:
-        self.riskreg.flows.archive(self.kind, self.public_id)
+        self._ask("archive")
 
     def action_restore(self) -> None:
-        self.riskreg.flows.restore(self.kind, self.public_id)
+        self._ask("restore")
 
     def current(self) -> tuple[str, dict[str, Any]] | None:
         return (self.kind, self.record) if self.record else None

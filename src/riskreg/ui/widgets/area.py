@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.widget import Widget
 
-if TYPE_CHECKING:
-    from riskreg.ui.app import RiskRegApp
+from riskreg.ui.context import AppContext, riskreg_of
 
 
 class AreaWidget(Widget):
@@ -23,8 +22,8 @@ class AreaWidget(Widget):
     """Its data is out of date: reload when next shown."""
 
     @property
-    def riskreg(self) -> RiskRegApp:
-        return self.app  # type: ignore[return-value]
+    def riskreg(self) -> AppContext:
+        return riskreg_of(self.app)
 
     def activated(self, focus: bool = True) -> None:
         """The area was shown: load if needed, focus its main widget (unless the user is

@@ -246,7 +246,8 @@ class RecordTable(DataTable[Text]):
         self.move_cursor(row=self.get_row_index(public_id), animate=False)
         return True
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_action(self, action: str,
+                     parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 (Textual's)
         if action == "select_cursor":
             return True if self.row_count else None  # shown dim while there is no row
         return True

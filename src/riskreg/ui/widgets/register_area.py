@@ -20,7 +20,13 @@ from textual.containers import Container
 from textual.widgets import DataTable, Input
 
 from riskreg.ui.kinds import KINDS
-from riskreg.ui.messages import CountLoaded, DetailLoaded, LoadFailed, PageLoaded
+from riskreg.ui.messages import (
+    CountLoaded,
+    DetailLoaded,
+    LoadFailed,
+    PageLoaded,
+    RecordAction,
+)
 from riskreg.ui.render import plural
 from riskreg.ui.table_query import TableQuery
 from riskreg.ui.widgets.area import AreaWidget
@@ -426,12 +432,14 @@ class RegisterArea(AreaWidget):
     # -- record actions (the flows do the work) ------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        kind = self.spec.kind
         archived = self.query_state.archived
-        if action == "review" or action == "link_tools":
-            return kind == "hazard" and (True if self.table.row_count else None)
+        names = self.spec.names
+        if action == "review":
+            return names.reviewed and (True if self.table.row_count else None)
         if action == "link":
-            return kind in ("hazard", "tool", "safeguard") and (True if self.table.row_count else None)
+            return bool(names.links) and (True if self.table.row_count else None)
+        if action == "link_tools":
+            return "tool" in names.links[1:] and (True if self.table.row_count else None)
         if action == "archive":
             return not archived and (True if self.table.row_count else None)
         if action == "restore":
@@ -461,32 +469,33 @@ class RegisterArea(AreaWidget):
             self.riskreg.open_record(self.spec.kind, record["public_id"])
 
     def action_new(self) -> None:
-        self.riskreg.flows.new(self.spec.kind)
+        self.post_message(RecordAction("new", self.spec.kind))
+
+    def _on_current(self, action: str, other: str | None = None) -> None:
+        """Ask the app to do `action` to the highlighted record (if there is one)."""
+        if record := self._current():
+            self.post_message(RecordAction(action, self.spec.kind, record["public_id"], other))
 
     def action_edit(self) -> None:
-        if record := self._current():
-            self.riskreg.flows.edit(self.spec.kind, record["public_id"])
+        self._on_current("edit")
 
     def action_review(self) -> None:
-        if (record := self._current()) and self.spec.kind == "hazard":
-            self.riskreg.flows.review(record["public_id"])
+        if self.spec.names.reviewed:
+            self._on_current("review")
 
     def action_link(self) -> None:
-        if record := self._current():
-            other = "safeguard" if self.spec.kind == "hazard" else "hazard"
-            self.riskreg.flows.link(self.spec.kind, record["public_id"], other)
+        if self.spec.names.links:
+            self._on_current("link", self.spec.names.links[0])
 
     def action_link_tools(self) -> None:
-        if (record := self._current()) and self.spec.kind == "hazard":
-            self.riskreg.flows.link("hazard", record["public_id"], "tool")
+        if "tool" in self.spec.names.links[1:]:
+            self._on_current("link", "tool")
 
     def action_archive(self) -> None:
-        if record := self._current():
-            self.riskreg.flows.archive(self.spec.kind, record["public_id"])
+        self._on_current("archive")
 
     def action_restore(self) -> None:
-        if record := self._current():
-            self.riskreg.flows.restore(self.spec.kind, record["public_id"])
+        self._on_current("restore")
 
 
 def _problem(error: Exception) -> str:
