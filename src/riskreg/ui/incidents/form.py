@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from riskreg.ui.render import plain
+from riskreg.ui.widgets.long_text import LongText
 
 YES_NO = (("Yes", True), ("No", False))
 
@@ -72,7 +73,7 @@ def date_input(name: str) -> Input:
 
 
 def long_input(name: str) -> TextArea:
-    return TextArea(id=f"f-{key(name)}", soft_wrap=True, tab_behavior="focus", compact=True,
+    return LongText(id=f"f-{key(name)}", soft_wrap=True, tab_behavior="focus", compact=True,
                     show_line_numbers=False, highlight_cursor_line=False)
 
 
