@@ -4,6 +4,7 @@ register forms' own, and a long answer re-wraps when the rail opens or closes.""
 
 from __future__ import annotations
 
+import pytest
 from incident_pilot import (
     at_step,
     incidents_service,
@@ -15,7 +16,9 @@ from incident_pilot import (
 from pilot_helpers import settle
 from textual.widgets import TextArea
 
-ACTIONS = "Reported the theft to police, encrypted all devices, and changed all passwords."
+ACTIONS = "Reported the theft to police and changed passwords."
+"""Two lines with the rail open and closed at 80 columns, wrapped at different words: Textual
+repaints a TextArea whose line count changes, and only then."""
 
 
 def at_notices(db) -> str:
@@ -51,7 +54,7 @@ def wraps_to_its_width(area: TextArea) -> bool:
 async def test_a_long_answer_rewraps_when_the_step_rail_opens_and_closes(make_app, db):
     ref = at_notices(db)
     app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_wizard(pilot, ref)
         await at_step(pilot, "notices")
         area = screen(app).panel.widget("notice_actions")
@@ -69,3 +72,106 @@ async def test_a_long_answer_rewraps_when_the_step_rail_opens_and_closes(make_ap
         await settle(pilot)
         assert area.wrap_width == narrow
         assert wraps_to_its_width(area), (area.wrap_width, shown(area))
+
+
+def at_tracking(db) -> str:
+    svc = incidents_service(db)
+    r = seed_to_plan(svc)
+    r = svc.complete_step(r["reference"], "plan", r["revision"])
+    return svc.complete_step(r["reference"], "notices", r["revision"])["reference"]
+
+
+def title_in_sight(app) -> bool:
+    """The shown step's "Step n of 12" title is within the visible part of its panel."""
+    panel = screen(app).panel
+    title = panel.query_one(".step-title")
+    return panel.scroll_y == 0 and panel.region.contains_region(title.region)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_entering_a_step_focuses_its_first_field_with_its_title_in_sight(
+        make_app, db, size):
+    ref = at_tracking(db)
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await open_wizard(pilot, ref)
+        await at_step(pilot, "tracking")
+        panel = screen(app).panel
+        assert app.focused is panel.widget("obligation_id")  # "For", not the scroll area
+        assert title_in_sight(app)
+        await pilot.press("ctrl+o", "up", "enter")  # back to Notices
+        await at_step(pilot, "notices")
+        assert app.focused is screen(app).panel.widget("notice_steps")
+        assert title_in_sight(app)
+        await pilot.press("ctrl+o", "down", "enter")  # and to Tracking again
+        await at_step(pilot, "tracking")
+        assert app.focused is screen(app).panel.widget("obligation_id")
+        assert title_in_sight(app)
+
+
+async def test_the_closed_step_rail_says_it_lists_the_steps(make_app, db):
+    from textual.widgets import OptionList, Static
+
+    ref = at_tracking(db)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_wizard(pilot, ref)
+        await at_step(pilot, "tracking")
+        head = app.screen.query_one("#rail-head", Static)
+        rail = app.screen.query_one("#steps", OptionList)
+        assert rail.size.width < 10  # closed: marks and numbers
+        assert str(head.content) == "Steps" and head.region.width >= len("Steps")
+        assert head.region.bottom <= rail.region.y  # above the numbers, in sight
+
+
+async def test_at_100_columns_the_step_rail_shows_the_step_names_without_focus(make_app, db):
+    from textual.widgets import OptionList
+
+    ref = at_tracking(db)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_wizard(pilot, ref)
+        await at_step(pilot, "tracking")
+        rail = app.screen.query_one("#steps", OptionList)
+        assert not rail.has_focus
+        longest = max(rail.get_option_at_index(n).prompt.cell_len
+                      for n in range(rail.option_count))
+        assert rail.scrollable_content_region.width >= longest  # "✓  5 Risk assessment"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_notices_opens_at_its_title_with_the_first_answer_focused(make_app, db, size):
+    ref = at_notices(db)
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await open_wizard(pilot, ref)
+        await at_step(pilot, "notices")
+        assert title_in_sight(app)
+        assert app.focused is screen(app).panel.widget("notice_steps")
+
+
+async def test_write_drafts_keeps_the_focus_for_a_second_enter(make_app, db, tmp_path):
+    """After the first write the focus went back to "What people can do" at the top: the
+    next enter (or space) on "Write drafts" typed into that answer instead."""
+    ref = at_notices(db)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_wizard(pilot, ref)
+        await at_step(pilot, "notices")
+        panel = screen(app).panel
+        panel.query_one("#f-folder").value = str(tmp_path)
+        button = panel.query_one("#write-drafts")
+        for _ in range(12):
+            if app.focused is button:
+                break
+            await pilot.press("tab")
+        assert app.focused is button
+        answer = panel.widget("notice_steps").text
+        for _ in range(2):
+            await pilot.press("enter")
+            await settle(pilot)
+            assert len(screen(app).record["drafts"]) == 2
+            assert app.focused is button
+        assert panel.widget("notice_steps").text == answer
+        assert not panel.dirty
+

@@ -124,9 +124,6 @@ class TrackingPanel(StepPanel):
     def value_of(self, record: dict[str, Any], name: str) -> Any:
         return self.wizard.today() if name == "sent_on" else None
 
-    def focus_first(self) -> None:
-        self.focus()  # the status table first; the form is below
-
     def after_fill(self, record: dict[str, Any] | None) -> None:
         from textual.widgets import Select
 

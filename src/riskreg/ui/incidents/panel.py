@@ -207,9 +207,20 @@ class StepPanel(VerticalScroll):
         return str(node.content) if node.has_class("-on") else ""
 
     def focus_first(self) -> None:
-        for name in self.fields:
-            widget = self.widget(name)
-            if widget.focusable:
-                widget.focus()
-                return
-        self.focus()
+        """The step's first field or button (as Tab would reach it) takes the focus, and the
+        step shows from its top: its title in sight. Focusing scrolls to the field, which
+        opened a step (Notices) with its title off the screen; a step that kept the focus
+        on itself (Tracking) left enter doing nothing."""
+        first = next((w for w in self.screen.focus_chain if self in w.ancestors), None)
+        if first is None:
+            self.focus(scroll_visible=False)
+        else:
+            first.focus(scroll_visible=False)
+        self.scroll_home(animate=False, immediate=True)
+
+    def keep_focus(self) -> None:
+        """After a button's write that stays on this step: the focus stays on the button,
+        unless the button is gone (Withdraw, with no notice left to withdraw)."""
+        focused = self.screen.focused
+        if focused is None or focused not in self.screen.focus_chain:
+            self.focus_first()
