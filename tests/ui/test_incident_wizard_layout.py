@@ -175,3 +175,40 @@ async def test_write_drafts_keeps_the_focus_for_a_second_enter(make_app, db, tmp
         assert panel.widget("notice_steps").text == answer
         assert not panel.dirty
 
+
+def at_exceptions(db) -> str:
+    svc = incidents_service(db)
+    r = svc.create({"title": "Laptop stolen from the car", "discovered_on": "2026-11-02",
+                    "description": "The practice laptop was taken from the car."})
+    r = svc.save_phi(r["reference"], {"phi_involved": True, "phi_types": ["name"]},
+                     r["revision"])
+    return svc.save_secured(r["reference"], {"secured_by": "none"}, r["revision"])["reference"]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_a_wizard_answer_is_chosen_from_the_register_forms_boxed_list(make_app, db, size):
+    from textual.widgets import OptionList
+
+    from riskreg.ui.widgets.choice import ChoiceList
+
+    ref = at_exceptions(db)
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await open_wizard(pilot, ref)
+        await at_step(pilot, "exceptions")
+        applies = app.focused  # the first exception's "Applies"
+        assert applies is screen(app).panel.widget("exceptions.workforce_good_faith")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceList)  # over the step, in its own box
+        box = app.screen.query_one(OptionList).parent
+        assert box.styles.border_top[0] == "round"
+        options = app.screen.query_one(OptionList)
+        assert [options.get_option_at_index(n).prompt.plain
+                for n in range(options.option_count)] == ["Not answered", "Yes", "No"]
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert app.focused is applies
+        assert screen(app).panel.values()["exceptions.workforce_good_faith"] is False
+        await pilot.press("left")  # ←/→ step through them, as in the forms
+        assert screen(app).panel.values()["exceptions.workforce_good_faith"] is True

@@ -125,11 +125,11 @@ class TrackingPanel(StepPanel):
         return self.wizard.today() if name == "sent_on" else None
 
     def after_fill(self, record: dict[str, Any] | None) -> None:
-        from textual.widgets import Select
+        from riskreg.ui.widgets.choice import Choice
 
         statuses = (record or {}).get("obligations") or []
-        select = self.query_one("#f-obligation_id", Select)
-        select.set_options([(f"{s['name']} · {s['status']}", s["id"]) for s in statuses])
+        self.query_one("#f-obligation_id", Choice).set_options(
+            [(f"{s['name']} · {s['status']}", s["id"]) for s in statuses])
         plan = self.wizard.plan
         target = self.query_one("#tracking-plan", Static)
         if plan is None:

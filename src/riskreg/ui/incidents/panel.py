@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Checkbox, Input, SelectionList, Static, TextArea
 
 from riskreg.domain import incident_steps as steps
 from riskreg.errors import sentence
 from riskreg.ui.dialogs.base import CHECK_AFTER
 from riskreg.ui.incidents.form import DATE_PLACEHOLDER, FORM_CSS, get_value, key, set_value
+from riskreg.ui.widgets.choice import Choice
 
 if TYPE_CHECKING:
     from riskreg.ui.incidents.screen import IncidentScreen
@@ -118,7 +119,7 @@ class StepPanel(VerticalScroll):
 
     @on(Input.Changed)
     @on(TextArea.Changed)
-    @on(Select.Changed)
+    @on(Choice.Changed)
     @on(Checkbox.Changed)
     @on(SelectionList.SelectedChanged)
     def _typed(self, event: Any) -> None:
