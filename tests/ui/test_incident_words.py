@@ -45,7 +45,7 @@ async def test_factor_iv_says_little_was_mitigated_when_the_user_picks_it(make_a
         await pilot.press("enter", "down", "down", "down", "enter")  # the last option
         await settle(pilot)
         assert picker.value == "high"
-        shown = plain_text(picker.query_one("SelectCurrent #label"))
+        shown = picker.render().plain
         assert "Points to compromise: little was mitigated" in shown
         await save(pilot)
         await at_step(pilot, "determination")

@@ -10,9 +10,11 @@ from typing import Any
 
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Checkbox, Input, SelectionList, Static, TextArea
 
 from riskreg.ui.render import plain
+from riskreg.ui.widgets.choice import BLANK, Choice
+from riskreg.ui.widgets.field_text import FieldText
 
 YES_NO = (("Yes", True), ("No", False))
 
@@ -21,7 +23,7 @@ FORM_CSS = """
 .field-label { width: 22; padding-right: 1; color: $text-muted; }
 .field-label.-required { color: $text; }
 .field-input { width: 1fr; height: auto; }
-.field-input Input, .field-input Select { width: 1fr; }
+.field-input Input, .field-input Choice { width: 1fr; }
 .field-input TextArea { height: 4; border: none; padding: 0; background: $boost; }
 .field-input Checkbox { border: none; padding: 0; }
 .field-input SelectionList { height: auto; max-height: 8; border: none; padding: 0; }
@@ -72,16 +74,18 @@ def date_input(name: str) -> Input:
 
 
 def long_input(name: str) -> TextArea:
-    return TextArea(id=f"f-{key(name)}", soft_wrap=True, tab_behavior="focus", compact=True,
+    return FieldText(id=f"f-{key(name)}", soft_wrap=True, tab_behavior="focus", compact=True,
                     show_line_numbers=False, highlight_cursor_line=False)
 
 
-def choice(name: str, options: Any, prompt: str = "Choose…", blank: bool = True) -> Select:
-    return Select(options, id=f"f-{key(name)}", prompt=prompt, allow_blank=blank, compact=True)
+def choice(name: str, options: Any, prompt: str = "Choose…", blank: bool = True) -> Choice:
+    """The register forms' pick-one field (←/→ steps, enter lists them over the form), so
+    that the wizard and the forms choose a value the same way."""
+    return Choice(options, id=f"f-{key(name)}", blank=prompt if blank else None)
 
 
-def yes_no(name: str, prompt: str = "Not answered") -> Select:
-    return Select(YES_NO, id=f"f-{key(name)}", prompt=prompt, allow_blank=True, compact=True)
+def yes_no(name: str, prompt: str = "Not answered") -> Choice:
+    return Choice(YES_NO, id=f"f-{key(name)}", blank=prompt)
 
 
 def checkbox(name: str, label: str = "") -> Checkbox:
@@ -100,16 +104,14 @@ def get_value(widget: Widget) -> Any:
         return widget.value
     if isinstance(widget, SelectionList):
         return list(widget.selected)
-    if isinstance(widget, Select):
-        return None if widget.value is Select.NULL else widget.value
+    if isinstance(widget, Choice):
+        return None if widget.value is BLANK else widget.value
     if isinstance(widget, Input):
         return widget.value
     raise TypeError(widget)
 
 
 def set_value(widget: Widget, value: Any) -> None:
-    from textual.widgets.select import InvalidSelectValueError
-
     if isinstance(widget, TextArea):
         text = plain(value)  # a control character shown escaped, as everywhere
         if widget.text != text:
@@ -122,13 +124,13 @@ def set_value(widget: Widget, value: Any) -> None:
         for item in value or ():
             if item in offered:  # an archived hazard is no longer offered
                 widget.select(item)
-    elif isinstance(widget, Select):
-        if value is None or value == "":
-            widget.clear()
-            return
-        try:
+    elif isinstance(widget, Choice):
+        offered = any(v == value for _, v in widget.options) and value not in (None, "")
+        if offered:
             widget.value = value
-        except InvalidSelectValueError:
-            widget.clear()
+        elif widget.allow_blank:
+            widget.value = BLANK  # nothing, or a value no longer offered
+        else:
+            widget.set_options(widget.options, BLANK)  # the first option, as when built
     elif isinstance(widget, Input):
         widget.value = plain(value)

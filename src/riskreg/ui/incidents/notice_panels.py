@@ -125,15 +125,12 @@ class TrackingPanel(StepPanel):
     def value_of(self, record: dict[str, Any], name: str) -> Any:
         return self.wizard.today() if name == "sent_on" else None
 
-    def focus_first(self) -> None:
-        self.focus()  # the status table first; the form is below
-
     def after_fill(self, record: dict[str, Any] | None) -> None:
-        from textual.widgets import Select
+        from riskreg.ui.widgets.choice import Choice
 
         statuses = (record or {}).get("obligations") or []
-        select = self.query_one("#f-obligation_id", Select)
-        select.set_options([(f"{s['name']} · {s['status']}", s["id"]) for s in statuses])
+        self.query_one("#f-obligation_id", Choice).set_options(
+            [(f"{s['name']} · {s['status']}", s["id"]) for s in statuses])
         plan = self.wizard.plan
         target = self.query_one("#tracking-plan", Static)
         if plan is None:

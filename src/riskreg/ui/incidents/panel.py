@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Checkbox, Input, SelectionList, Static, TextArea
 
 from riskreg.domain import incident_steps as steps
 from riskreg.errors import sentence
 from riskreg.ui.context import AppContext
 from riskreg.ui.dialogs.base import CHECK_AFTER
 from riskreg.ui.incidents.form import DATE_PLACEHOLDER, FORM_CSS, get_value, key, set_value
+from riskreg.ui.widgets.choice import Choice
 
 
 class Wizard(Protocol):
@@ -145,7 +146,7 @@ class StepPanel(VerticalScroll):
 
     @on(Input.Changed)
     @on(TextArea.Changed)
-    @on(Select.Changed)
+    @on(Choice.Changed)
     @on(Checkbox.Changed)
     @on(SelectionList.SelectedChanged)
     def _typed(self, event: Any) -> None:
@@ -234,9 +235,20 @@ class StepPanel(VerticalScroll):
         return str(node.content) if node.has_class("-on") else ""
 
     def focus_first(self) -> None:
-        for name in self.fields:
-            widget = self.widget(name)
-            if widget.focusable:
-                widget.focus()
-                return
-        self.focus()
+        """The step's first field or button (as Tab would reach it) takes the focus, and the
+        step shows from its top: its title in sight. Focusing scrolls to the field, which
+        opened a step (Notices) with its title off the screen; a step that kept the focus
+        on itself (Tracking) left enter doing nothing."""
+        first = next((w for w in self.screen.focus_chain if self in w.ancestors), None)
+        if first is None:
+            self.focus(scroll_visible=False)
+        else:
+            first.focus(scroll_visible=False)
+        self.scroll_home(animate=False, immediate=True)
+
+    def keep_focus(self) -> None:
+        """After a button's write that stays on this step: the focus stays on the button,
+        unless the button is gone (Withdraw, with no notice left to withdraw)."""
+        focused = self.screen.focused
+        if focused is None or focused not in self.screen.focus_chain:
+            self.focus_first()

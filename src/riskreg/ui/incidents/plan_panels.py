@@ -112,9 +112,6 @@ class LawEnforcementPanel(StepPanel):
     def value_of(self, record: dict[str, Any], name: str) -> Any:
         return None  # the form is for a new statement
 
-    def focus_first(self) -> None:
-        self.focus()  # the statements first; the form is below
-
     def after_fill(self, record: dict[str, Any] | None) -> None:
         statements = (record or {}).get("statements") or []
         text = Text()

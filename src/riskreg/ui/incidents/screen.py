@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import MountError
 from textual.widgets import ContentSwitcher, OptionList, Static
@@ -73,11 +73,15 @@ class IncidentScreen(Editor, Screen[None]):
     IncidentScreen {
         #incident-head { height: auto; max-height: 2; padding: 0 1; background: $primary-muted; }
         #incident-body { height: 1fr; }
-        #steps {
+        #rail {
             width: 24;
             height: 1fr;
-            border: none;
             border-right: vkey $panel-lighten-2;
+        }
+        #rail-head { height: 1; padding: 0; text-style: bold; color: $text-muted; }
+        #steps {
+            height: 1fr;
+            border: none;
             padding: 0;
             background: transparent;
             text-wrap: nowrap;
@@ -86,9 +90,11 @@ class IncidentScreen(Editor, Screen[None]):
         #step-panels { width: 1fr; height: 1fr; }
         #not-legal-advice { height: auto; padding: 0 1; color: $text-muted; }
     }
-    /* Narrow terminals: the step list shows its marks and numbers, and opens up when focused. */
-    IncidentScreen.-narrow #steps { width: 6; }
-    IncidentScreen.-narrow #steps:focus { width: 24; }
+    /* Narrow terminals: the step list shows its marks and numbers under its "Steps" heading,
+       and opens up when focused. From 96 columns (HORIZONTAL_BREAKPOINTS) it is always open: the
+       panel keeps about the width it has at 80 columns with the rail closed. */
+    IncidentScreen.-narrow #rail { width: 6; }
+    IncidentScreen.-narrow #rail:focus-within { width: 24; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -100,6 +106,10 @@ class IncidentScreen(Editor, Screen[None]):
         Binding("ctrl+r", "dossier", "Dossier", id="incident-screen-dossier",
                 tooltip="Write this incident's dossier as HTML or Markdown"),
     ]
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"),
+                                                                       (96, "-rail-open")]
+    """The step rail is closed to its marks and numbers below 96 columns (open, it takes 24)."""
 
     unsaved_message = "This step has answers that are not saved yet."
 
@@ -132,7 +142,10 @@ class IncidentScreen(Editor, Screen[None]):
         yield Static("Reading the incident…" if self.ref else "New incident", id="incident-head",
                      markup=False)
         with Horizontal(id="incident-body"):
-            yield OptionList(id="steps")
+            with Vertical(id="rail"):
+                # Without a heading, the closed rail's numbers read as line numbers.
+                yield Static("Steps", id="rail-head", markup=False)
+                yield OptionList(id="steps")
             # Panels are mounted when first shown: all twelve at once is ~700 widgets.
             yield ContentSwitcher(id="step-panels")
         yield Static(NOT_LEGAL_ADVICE, id="not-legal-advice", markup=False)
@@ -252,8 +265,9 @@ class IncidentScreen(Editor, Screen[None]):
         found = self.query(f"#panel-{self.shown}")
         return found.first(StepPanel) if found else None
 
-    def show_step(self, step_id: str, *, force: bool = False) -> None:
-        """Show a step's panel, filled from the record (asking first about unsaved changes)."""
+    def show_step(self, step_id: str, *, force: bool = False, refocus: bool = True) -> None:
+        """Show a step's panel, filled from the record (asking first about unsaved changes),
+        from its top with its first field focused (`refocus`; else the focus stays put)."""
         panel = self.panel
         if self.saving and not force:
             self.notify("Saving… one moment.", timeout=2)
@@ -261,10 +275,10 @@ class IncidentScreen(Editor, Screen[None]):
         if not force and step_id != self.shown and panel is not None and panel.dirty:
             self.ask_unsaved(lambda: self.show_step(step_id, force=True))
             return
-        self._show(step_id)
+        self._show(step_id, refocus)
 
     @work(exclusive=True, group="incident-step", exit_on_error=False)
-    async def _show(self, step_id: str) -> None:
+    async def _show(self, step_id: str, refocus: bool = True) -> None:
         if self not in self.app.screen_stack:
             return
         switcher = self.query_one("#step-panels", ContentSwitcher)
@@ -283,9 +297,12 @@ class IncidentScreen(Editor, Screen[None]):
         switcher.current = panel.id
         panel.clear_problems()
         panel.fill(self.record)
-        panel.scroll_home(animate=False)
         self.query_one("#steps", OptionList).highlighted = steps.index(step_id)
-        self.call_after_refresh(panel.focus_first)
+        if refocus:
+            panel.scroll_home(animate=False)
+            self.call_after_refresh(panel.focus_first)
+        else:
+            self.call_after_refresh(panel.keep_focus)
 
     @on(OptionList.OptionSelected, "#steps")
     def _step_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -345,7 +362,9 @@ class IncidentScreen(Editor, Screen[None]):
             self._apply(*read)
             self.app.post_message(RegisterChanged("incident"))
             target = panel.step_id if stay else self.resume_step
-            self.show_step(target, force=True)
+            # A button that keeps to its step (Write drafts, Record notice sent) keeps the
+            # focus: sent back to the first field, a second enter typed into it instead.
+            self.show_step(target, force=True, refocus=not stay)
             if not stay:
                 where = steps.title(target)
                 self.notify(f"Saved. {'Now: ' + where if target != panel.step_id else ''}".strip(),

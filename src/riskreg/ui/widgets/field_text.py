@@ -1,9 +1,11 @@
-"""A form's several-line text field (a description, notes): painted as it is wrapped.
+"""A several-line text field (a form's description, the wizard's long answers): painted as it
+is wrapped.
 
-Textual's TextArea rewraps its text when its width changes (the vertical scrollbar appearing
-takes two columns) but repaints only when the number of wrapped lines changes. The 80x24 hazard
-form then showed its description wrapped for the width it had before the scrollbar: "...sends
-the text to its" with "its" under the scrollbar, until something else repainted the field.
+Textual's TextArea rewraps its text when its width changes but repaints only when the number of
+wrapped lines changes. The 80x24 hazard form showed its description wrapped for the width it had
+before the vertical scrollbar took two columns ("...sends the text to its" with "its" under the
+scrollbar), and when the incident wizard's step rail opened or closed, an answer that stayed two
+lines long kept its old wrapping, cut at the new edge.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from textual.widgets import TextArea
 
 
 class FieldText(TextArea):
-    def on_resize(self) -> None:
-        # Runs before TextArea's own resize handler (the subclass first); the repaint it asks
-        # for happens after both, with the text rewrapped.
-        self.refresh()
+    def _on_resize(self) -> None:
+        super()._on_resize()
+        self.refresh()  # the lines painted at the old width are stale even if their count is not
