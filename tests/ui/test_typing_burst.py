@@ -109,3 +109,54 @@ async def test_a_burst_in_a_new_incident_fills_the_title_then_what_happened(
         assert app.focused is after
         assert text_of(after) == "Left on a train", (after.id, text_of(after))
         assert panel is screen(app).panel
+
+
+# Keys the field takes by its own binding (End, BackSpace, Left) among letters of the same burst:
+# each must act where it was typed, not after the letters behind it (finding 15, second half).
+
+async def test_end_then_letters_in_one_burst_adds_to_the_title_instead_of_replacing_it(
+        make_app, small_register):
+    app = make_app(area="hazards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await settle(pilot, 1)
+        title = app.focused
+        assert isinstance(title, Input) and title.id == "f-title", title
+        before = title.value
+        assert before
+        burst(app, "end", "space", "y")
+        await settle(pilot)
+        assert title.value == before + " y"
+
+
+@pytest.mark.parametrize(("keys", "expected"), [
+    ([*"abc", "backspace", "d"], "abd"),
+    ([*"ac", "left", "b"], "abc"),
+    ([*"bc", "home", "a", "end", "d"], "abcd"),
+])
+async def test_editing_keys_in_a_burst_act_in_the_order_typed(
+        make_app, small_register, keys, expected):
+    app = make_app(area="hazards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await new_record_form(pilot)
+        title = app.focused
+        assert isinstance(title, Input), title
+        burst(app, *keys)
+        await settle(pilot)
+        assert title.value == expected
+
+
+async def test_arrow_keys_in_a_burst_keep_their_place_in_a_long_text_field(
+        make_app, small_register):
+    app = make_app(area="hazards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        form = await new_record_form(pilot)
+        [area] = [w for w in form.focus_chain if isinstance(w, TextArea)][:1]
+        area.focus()
+        await settle(pilot, 1)
+        burst(app, *"ac", "left", "b", "right", "d")
+        await settle(pilot)
+        assert area.text == "abcd"

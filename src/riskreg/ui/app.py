@@ -19,12 +19,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from riskreg.collector import StartUp
+from riskreg.ui.key_order import queue_own_binding
 from riskreg.ui.messages import (
     DatabaseFailed,
     OpenRecord,
@@ -119,6 +120,15 @@ class RiskRegApp(App[None]):
 
     def on_load(self) -> None:
         self._collector.pause()
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key a text field takes by its own binding runs in the field's turn (ui/key_order).
+        if not (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and queue_own_binding(self, event)
+        ):
+            await super().on_event(event)
 
     def on_unmount(self) -> None:
         self._collector.done()  # the app's objects can be collected again
