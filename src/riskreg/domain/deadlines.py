@@ -292,14 +292,14 @@ def _part2(
         rule = "45 CFR 164.408(b)"
         how = (
             f"500 or more: file it contemporaneously with the individual notice, no later than "
-            f"{notice.base} + 60 days = {notice.original}"
+            f"{notice.base} + 60 days = {notice.original} ({rule})."
         )
     else:
         clock, year_end = _annual_log_clock(start, periods)
         rule = "45 CFR 164.408(c)"
         how = (
             f"fewer than 500: file it no later than 60 days after the end of the calendar year of "
-            f"discovery, {year_end} + 60 days = {clock.original} (may be filed earlier)"
+            f"discovery, {year_end} + 60 days = {clock.original} ({rule}); it may be filed earlier."
         )
     if facts.part2_count_given:
         who = (
@@ -316,7 +316,7 @@ def _part2(
         f"{who}. 42 CFR 2.16 (as amended in 2024, compliance date {PART2_COMPLIANCE_DATE}) "
         "applies 45 CFR 164 subpart D to breaches of Part 2 records in the same manner, so the "
         "separate Part 2 report to HHS takes its track from the Part 2 count, not the HIPAA "
-        f"total: {how} ({rule})."
+        f"total. {count:,} Part 2 individual(s), {how}"
     )
     if track != hhs.track:
         text += (

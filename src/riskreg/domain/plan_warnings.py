@@ -156,7 +156,7 @@ def _part2_before_compliance(facts: BreachFacts, start: date) -> list[str]:
         f"Part 2 records: no separate Part 2 breach report to HHS, because discovery ({start}) is "
         f"before {PART2_COMPLIANCE_DATE}, the compliance date of the 2024 amendments by which "
         "42 CFR 2.16 applies the breach notification rule to Part 2 records. The HIPAA notices "
-        "above still apply."
+        "still apply to the PHI."
     ]
 
 
