@@ -360,3 +360,14 @@ def test_the_calculator_does_not_import_textual_or_sqlmodel():
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["discovered"] == "2026-03-10"
     assert "HEAVY=\n" in result.stderr
+
+
+def test_one_determination_date_for_every_state_and_one_for_a_single_state_combine():
+    from datetime import date
+
+    from riskreg.commands.deadlines import parse_determined
+
+    got = parse_determined(["2026-03-20", "co=2026-03-25"], {"TX": 3, "CO": 3})
+    assert got == {"TX": date(2026, 3, 20), "CO": date(2026, 3, 25)}
+    assert parse_determined(["TX=2026-03-20"], {"TX": 3, "CO": 3}) == {"TX": date(2026, 3, 20)}
+    assert parse_determined([], {"TX": 3}) == {}
