@@ -287,7 +287,7 @@ def test_today_comes_from_the_clock_when_riskreg_today_is_unset():
         (["--discovered", "2026-03-10", "--affected", "3", "--ba-not-agent"], "--ba-discovered"),
         (["--discovered", "2026-03-10", "--affected", "0"], "0 is refused"),
         (["--discovered", "2026-03-10", "--affected", "3", "--part2-affected", "4"],
-         "--part2-affected: 4 people with Part 2 records is more than the 3 affected"),
+         "--part2-affected: Part 2 records of 4 people, more than the 3 affected"),
         (["--discovered", "2026-03-10", "--affected", "3", "--part2-affected", "-1"],
          "--part2-affected '-1' is not a whole number of people (0 or more)"),
         (["--discovered", "2026-03-10", "--affected", "3", "--part2-affected", "two"],

@@ -108,7 +108,7 @@ class BreachFacts:
         if count > self.affected:
             raise ValidationError(
                 "part2_affected",
-                f"{count:,} people with Part 2 records is more than the {self.affected:,} affected",
+                f"Part 2 records of {count:,} people, more than the {self.affected:,} affected",
             )
         if count:
             object.__setattr__(self, "part2", True)
