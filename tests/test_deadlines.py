@@ -140,6 +140,35 @@ def test_ten_or_more_unreachable_people_need_a_ninety_day_posting_and_a_toll_fre
     assert substitute.citation == "45 CFR 164.404(d)(2)(ii)"
 
 
+def test_ten_or_more_unreachable_people_are_told_until_when_the_posting_and_number_stay_up():
+    # 164.404(d)(2)(ii): posting "for a period of 90 days", a toll-free number "active for at
+    # least 90 days". Counted from the latest day they may start, the due date 2026-05-09:
+    # + 90 days = 2026-08-07 (May 22 + June 30 + July 31 + 7).
+    substitute = plan_for(date(2026, 3, 10), 20, insufficient_contact=10).obligation(
+        "substitute_notice"
+    )
+    assert substitute.keep_until == date(2026, 8, 7)
+    assert "until at least 2026-08-07 (90 days from 2026-05-09" in substitute.explanation
+    assert substitute.to_json_dict()["keep_until"] == "2026-08-07"
+
+
+def test_fewer_than_ten_unreachable_people_have_no_ninety_day_end():
+    substitute = plan_for(date(2026, 3, 10), 20, insufficient_contact=9).obligation(
+        "substitute_notice"
+    )
+    assert substitute.keep_until is None
+    assert substitute.to_json_dict()["keep_until"] is None
+    assert "until at least" not in substitute.explanation
+
+
+def test_the_substitute_notice_end_follows_a_hold():
+    # Oral statement 05-20 holds notice until 06-19, the latest start; + 90 days = 2026-09-17.
+    plan = plan_for(
+        date(2026, 4, 1), 20, insufficient_contact=12, holds=(Hold("oral", date(2026, 5, 20)),)
+    )
+    assert plan.obligation("substitute_notice").keep_until == date(2026, 9, 17)
+
+
 def test_substitute_notice_follows_a_hold_like_the_individual_notice():
     plan = plan_for(
         date(2026, 4, 1), 20, insufficient_contact=3, holds=(Hold("oral", date(2026, 5, 20)),)
@@ -180,6 +209,85 @@ def test_part2_records_follow_hhs_onto_the_immediate_track_at_five_hundred():
 
 def test_without_part2_records_there_is_no_part2_report():
     assert plan_for(date(2026, 3, 10), 3).obligation("hhs_part2") is None
+
+
+def test_the_part2_report_counts_the_part2_individuals_not_the_hipaa_total():
+    # 42 CFR 2.16 applies subpart D "in the same manner" to Part 2 records: 600 affected, 40
+    # of them with Part 2 records: HIPAA report with the individual notice (164.408(b)), the
+    # Part 2 report in the annual log (164.408(c)): 2026-12-31 + 60 days = 2027-03-01.
+    plan = plan_for(date(2026, 3, 10), 600, part2_affected=40)
+    hhs, part2 = plan.obligation("hhs"), plan.obligation("hhs_part2")
+    assert (hhs.track, hhs.due) == ("with_individual_notice", date(2026, 5, 9))
+    assert (part2.track, part2.due) == ("annual_log", date(2027, 3, 1))
+    assert part2.citation == "42 CFR 2.16, 45 CFR 164.408(c)"
+    assert "40 of the 600 affected" in part2.explanation
+    assert "not the HIPAA total" in part2.explanation
+    assert "other track (with_individual_notice, due 2026-05-09)" in part2.explanation
+
+
+@pytest.mark.parametrize(
+    ("part2_affected", "track", "expected"),
+    [
+        (499, "annual_log", date(2027, 3, 1)),
+        (500, "with_individual_notice", date(2026, 5, 9)),
+        (600, "with_individual_notice", date(2026, 5, 9)),
+    ],
+)
+def test_the_part2_track_flips_at_five_hundred_part2_individuals(part2_affected, track, expected):
+    part2 = plan_for(date(2026, 3, 10), 600, part2_affected=part2_affected).obligation("hhs_part2")
+    assert (part2.track, part2.due) == (track, expected)
+
+
+def test_a_part2_count_makes_the_part2_flag_true_and_part2_alone_counts_everyone():
+    counted = BreachFacts(date(2026, 3, 10), 600, part2_affected=40)
+    assert (counted.part2, counted.part2_affected, counted.part2_count_given) == (True, 40, True)
+    flag_only = BreachFacts(date(2026, 3, 10), 600, part2=True)
+    assert (flag_only.part2, flag_only.part2_affected) == (True, 600)
+    assert flag_only.part2_count_given is False
+    explanation = compute_plan(flag_only, TODAY).obligation("hhs_part2").explanation
+    assert "no count of the people" in explanation and "all 600 affected" in explanation
+    none = BreachFacts(date(2026, 3, 10), 600)
+    assert (none.part2, none.part2_affected) == (False, 0)
+
+
+def test_the_part2_annual_log_moves_with_a_hold_past_march_first():
+    plan = plan_for(
+        date(2026, 12, 1), 600, part2_affected=3, holds=(Hold("written", date(2026, 12, 15), 90),)
+    )
+    part2 = plan.obligation("hhs_part2")
+    assert (part2.track, part2.due, part2.original_due) == (
+        "annual_log", date(2027, 3, 15), date(2027, 3, 1)
+    )
+    assert part2.citation.endswith("164.412")
+    assert part2.verify_with_counsel is True
+
+
+@pytest.mark.parametrize(
+    ("discovered", "reported"),
+    [(date(2026, 2, 15), False), (date(2026, 2, 16), True), (date(2025, 6, 1), False)],
+)
+def test_the_part2_report_applies_from_its_compliance_date(discovered, reported):
+    plan = plan_for(discovered, 3, part2_affected=3)
+    assert (plan.obligation("hhs_part2") is not None) is reported
+    why = [w for w in plan.warnings if w.startswith("Part 2 records:")]
+    if reported:
+        assert why == []
+    else:
+        assert len(why) == 1
+        assert "before 2026-02-16" in why[0] and "42 CFR 2.16" in why[0]
+
+
+def test_the_part2_compliance_date_is_judged_on_the_agents_discovery():
+    # The agent business associate discovered on 02-10, before the compliance date.
+    kwargs = {"part2_affected": 2, "ba_discovered": date(2026, 2, 10)}
+    assert plan_for(date(2026, 2, 20), 4, **kwargs).obligation("hhs_part2") is None
+    independent = plan_for(date(2026, 2, 20), 4, ba_is_agent=False, **kwargs)
+    assert independent.obligation("hhs_part2") is not None
+
+
+def test_no_part2_warning_without_part2_records():
+    plan = plan_for(date(2026, 1, 10), 3)
+    assert not any("Part 2" in w for w in plan.warnings)
 
 
 # --- business associate -------------------------------------------------------------------
@@ -289,6 +397,62 @@ def test_a_hold_does_not_move_state_deadlines():
 def test_the_internal_target_never_falls_inside_a_hold():
     plan = plan_for(date(2026, 4, 1), 600, {"IL": 600}, holds=(Hold("oral", date(2026, 5, 20)),))
     assert plan.obligation("individuals").internal_target == date(2026, 6, 19)
+
+
+def chain_warnings(plan):
+    return [w for w in plan.warnings if "without a written statement covering them" in w]
+
+
+def test_chained_oral_statements_beyond_thirty_days_are_warned_about():
+    # 164.412(b): an oral statement delays notice no longer than 30 days unless a written one
+    # is submitted within them. Oral 04-01 (to 05-01), oral 04-25 (to 05-25): 54 days held
+    # back by oral statements alone.
+    holds = (Hold("oral", date(2026, 4, 1)), Hold("oral", date(2026, 4, 25)))
+    plan = plan_for(date(2026, 3, 10), 20, holds=holds)
+    assert due(plan, "individuals") == date(2026, 5, 25)
+    [warning] = chain_warnings(plan)
+    assert "(2026-04-01, 2026-04-25)" in warning
+    assert "54 days in total" in warning
+    assert "164.412(b)" in warning and "written statement" in warning
+
+
+def test_one_oral_statement_of_thirty_days_is_not_a_chain():
+    plan = plan_for(date(2026, 4, 1), 600, {"IL": 600}, holds=(Hold("oral", date(2026, 5, 20)),))
+    assert chain_warnings(plan) == []
+
+
+def test_an_oral_statement_followed_by_a_written_one_in_time_is_not_a_chain():
+    holds = (Hold("oral", date(2026, 5, 20)), Hold("written", date(2026, 6, 1), 10))
+    assert chain_warnings(plan_for(date(2026, 4, 1), 20, holds=holds)) == []
+
+
+def test_oral_days_before_a_late_written_statement_still_count():
+    # Oral 05-01 runs its full 30 days (no written statement by 05-31); oral 05-25 is followed by
+    # a written statement on 06-20: oral statements alone held notice 05-01 to 06-20, 50 days.
+    holds = (
+        Hold("oral", date(2026, 5, 1)),
+        Hold("oral", date(2026, 5, 25)),
+        Hold("written", date(2026, 6, 20), 10),
+    )
+    [warning] = chain_warnings(plan_for(date(2026, 4, 1), 20, holds=holds))
+    assert "50 days in total" in warning
+
+
+def test_oral_statements_inside_a_written_hold_are_not_a_chain():
+    holds = (
+        Hold("written", date(2026, 4, 5), 90),
+        Hold("oral", date(2026, 4, 10)),
+        Hold("oral", date(2026, 5, 5)),
+    )
+    assert chain_warnings(plan_for(date(2026, 4, 1), 20, holds=holds)) == []
+
+
+def test_an_oral_statement_after_the_due_date_does_not_count_towards_a_chain():
+    # Due 03-02; the 03-15 statement extends nothing (warned separately), so 30 days only.
+    holds = (Hold("oral", date(2026, 1, 10)), Hold("oral", date(2026, 3, 15)))
+    plan = plan_for(date(2026, 1, 1), 20, holds=holds)
+    assert chain_warnings(plan) == []
+    assert any("does not extend a deadline" in w for w in plan.warnings)
 
 
 # --- internal target ----------------------------------------------------------------------
@@ -430,7 +594,10 @@ def test_observed_holidays_and_business_days_are_counted_as_the_calendar_says():
 
 
 def test_the_json_form_has_exactly_the_keys_of_the_issue():
-    data = plan_for(date(2026, 4, 1), 600, {"IL": 600}, holds=(Hold("oral", date(2026, 5, 20)),))
+    data = plan_for(
+        date(2026, 4, 1), 600, {"IL": 600}, holds=(Hold("oral", date(2026, 5, 20)),),
+        insufficient_contact=12,
+    )
     data = data.to_json_dict()
     assert list(data) == [
         "discovered",
@@ -452,6 +619,7 @@ def test_the_json_form_has_exactly_the_keys_of_the_issue():
     ]
     for obligation in data["obligations"]:
         expected = set(keys) | ({"track"} if obligation["id"] in ("hhs", "hhs_part2") else set())
+        expected |= {"keep_until"} if obligation["id"] == "substitute_notice" else set()
         assert set(obligation) == expected
     assert data["holds"] == [
         {"kind": "oral", "statement_on": "2026-05-20", "ends_on": "2026-06-19"}
@@ -493,6 +661,10 @@ def test_obligations_come_in_a_stable_order():
         ({"deceased_with_kin": -2}, "deceased_with_kin"),
         ({"holds": (Hold("oral", date(2026, 3, 9)),)}, "holds"),
         ({"determined": {"CO": date(2026, 3, 1)}}, "determined"),
+        ({"part2_affected": 11}, "part2_affected"),
+        ({"part2_affected": -1}, "part2_affected"),
+        ({"part2_affected": 2.5}, "part2_affected"),
+        ({"part2_affected": True}, "part2_affected"),
     ],
 )
 def test_impossible_facts_are_refused_naming_the_field(kwargs, field):

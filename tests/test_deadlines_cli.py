@@ -132,6 +132,66 @@ def test_substitute_notice_part2_and_deceased_flags_reach_the_plan():
     assert "next of kin" in obligations["individuals"]["explanation"]
 
 
+def test_the_json_says_at_top_level_that_it_is_not_legal_advice():
+    data = plan_json("--discovered", "2026-03-10", "--affected", "3")
+    assert data["not_legal_advice"] is True
+    assert list(data)[0] == "not_legal_advice"
+
+
+def test_part2_affected_gives_the_part2_report_its_own_track():
+    data = plan_json("--discovered", "2026-03-10", "--affected", "600", "--part2-affected", "40")
+    obligations = by_id(data)
+    assert (obligations["hhs"]["track"], obligations["hhs"]["due"]) == (
+        "with_individual_notice", "2026-05-09"
+    )
+    assert (obligations["hhs_part2"]["track"], obligations["hhs_part2"]["due"]) == (
+        "annual_log", "2027-03-01"
+    )
+    assert "42 CFR 2.16" in obligations["hhs_part2"]["citation"]
+
+
+def test_part2_affected_zero_means_no_part2_report():
+    data = plan_json("--discovered", "2026-03-10", "--affected", "600", "--part2-affected", "0")
+    assert "hhs_part2" not in by_id(data)
+
+
+def test_part2_records_before_the_compliance_date_get_a_line_saying_why_there_is_no_report():
+    data = plan_json("--discovered", "2026-02-15", "--affected", "3", "--part2-affected", "3")
+    assert "hhs_part2" not in by_id(data)
+    assert [w for w in data["warnings"] if "before 2026-02-16" in w]
+
+
+def test_determined_moves_the_state_clocks_that_count_from_determination():
+    # Tex. Bus. & Com. Code 521.053(b): 60 days after the determination: 2026-03-20 + 60.
+    args = ("--discovered", "2026-03-10", "--affected", "3", "--state", "TX=3")
+    assert by_id(plan_json(*args))["state:TX"]["due"] == "2026-05-09"
+    for flag in ("2026-03-20", "TX=2026-03-20"):
+        obligations = by_id(plan_json(*args, "--determined", flag))
+        assert obligations["state:TX"]["due"] == "2026-05-19"
+        assert obligations["individuals"]["due"] == "2026-05-09"  # federal: from discovery
+
+
+def test_urgent_reaches_the_individual_notice():
+    data = plan_json("--discovered", "2026-03-10", "--affected", "3", "--urgent")
+    assert "164.404(d)(3)" in by_id(data)["individuals"]["explanation"]
+
+
+def test_the_substitute_notice_end_is_in_the_json_and_the_table():
+    args = ("--discovered", "2026-03-10", "--affected", "30", "--insufficient-contact", "12")
+    assert by_id(plan_json(*args))["substitute_notice"]["keep_until"] == "2026-08-07"
+    result = deadlines(*args)
+    assert result.returncode == 0, result.stderr
+    assert "keep up until 2026-08-07" in result.stdout
+
+
+def test_chained_oral_statements_are_warned_about_on_the_command_line():
+    data = plan_json(
+        "--discovered", "2026-03-10", "--affected", "20",
+        "--hold", "oral:2026-04-01", "--hold", "oral:2026-04-25",
+    )
+    assert [w for w in data["warnings"] if "164.412(b)" in w and "54 days in total" in w]
+
+
 def test_a_future_discovery_date_is_allowed_with_a_warning():
     data = plan_json("--discovered", "2027-01-04", "--affected", "3")
     assert any("after today" in w for w in data["warnings"])
@@ -225,6 +285,36 @@ def test_today_comes_from_the_clock_when_riskreg_today_is_unset():
             "not a date",
         ),
         (["--discovered", "2026-03-10", "--affected", "3", "--ba-not-agent"], "--ba-discovered"),
+        (["--discovered", "2026-03-10", "--affected", "0"], "0 is refused"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--part2-affected", "4"],
+         "--part2-affected: Part 2 records of 4 people, more than the 3 affected"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--part2-affected", "-1"],
+         "--part2-affected '-1' is not a whole number of people (0 or more)"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--part2-affected", "two"],
+         "--part2-affected"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--part2", "--part2-affected", "0"],
+         "--part2-affected is 0"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--state", "TX=3",
+          "--determined", "2026-03-09"], "--determined: determination date 2026-03-09 for TX is "
+         "before discovery 2026-03-10"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--state", "TX=3",
+          "--determined", "TX=2026-03-09"], "before discovery"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--determined", "2026-03-20"],
+         "give the states with --state XX=N"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--state", "TX=3",
+          "--determined", "CO=2026-03-20"], "no --state CO=N"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--state", "TX=3",
+          "--determined", "TX=2026-02-30"], "--determined TX 2026-02-30 is not a date"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--state", "TX=3",
+          "--determined", "20/03/2026"], "YYYY-MM-DD"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--state", "TX=3",
+          "--determined", "=2026-03-20"], "XX=YYYY-MM-DD"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--state", "TX=3",
+          "--determined", "TX=2026-03-20", "--determined", "tx=2026-03-21"], "twice"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--state", "TX=3",
+          "--determined", "2026-03-20", "--determined", "2026-03-21"], "twice"),
+        (["--discovered", "2026-03-10", "--affected", "3", "--ba-discovered", "2026-03-01",
+          "--state", "TX=3", "--determined", "2026-02-28"], "before discovery 2026-03-01"),
         (
             ["--discovered", "2026-03-10", "--affected", "3", "--ba-discovered", "2026-13-01"],
             "--ba-discovered",
@@ -270,3 +360,14 @@ def test_the_calculator_does_not_import_textual_or_sqlmodel():
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["discovered"] == "2026-03-10"
     assert "HEAVY=\n" in result.stderr
+
+
+def test_one_determination_date_for_every_state_and_one_for_a_single_state_combine():
+    from datetime import date
+
+    from riskreg.commands.deadlines import parse_determined
+
+    got = parse_determined(["2026-03-20", "co=2026-03-25"], {"TX": 3, "CO": 3})
+    assert got == {"TX": date(2026, 3, 20), "CO": date(2026, 3, 25)}
+    assert parse_determined(["TX=2026-03-20"], {"TX": 3, "CO": 3}) == {"TX": date(2026, 3, 20)}
+    assert parse_determined([], {"TX": 3}) == {}

@@ -6,8 +6,9 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from riskreg.domain.deadlines import BreachFacts, compute_plan
-from riskreg.domain.holds import Hold
+from riskreg.domain.breach_facts import PART2_COMPLIANCE_DATE
+from riskreg.domain.deadlines import BreachFacts, compute_plan, hhs_track
+from riskreg.domain.holds import ORAL_HOLD_DAYS, Hold, hold_windows, oral_only_days
 from riskreg.domain.state_rules import jurisdictions
 
 TODAY = date(2026, 6, 1)
@@ -27,6 +28,7 @@ def facts_without_holds(draw, affected=ANY_AFFECTED):
         left -= residents[code]
     ba = draw(st.none() | st.integers(min_value=-90, max_value=30))
     discovered = draw(discovery_dates)
+    part2_affected = draw(st.just(0) | st.integers(min_value=0, max_value=total))
     return BreachFacts(
         discovered=discovered,
         affected=total,
@@ -34,6 +36,7 @@ def facts_without_holds(draw, affected=ANY_AFFECTED):
         insufficient_contact=draw(st.integers(min_value=0, max_value=total)),
         deceased_with_kin=draw(st.integers(min_value=0, max_value=total)),
         part2=draw(st.booleans()),
+        part2_affected=part2_affected,
         ba_discovered=None if ba is None else discovered + timedelta(days=ba),
         ba_is_agent=draw(st.booleans()),
     )
@@ -58,6 +61,7 @@ def with_holds(facts, holds):
         insufficient_contact=facts.insufficient_contact,
         deceased_with_kin=facts.deceased_with_kin,
         part2=facts.part2,
+        part2_affected=facts.part2_affected if facts.part2_count_given else 0,
         holds=holds,
         ba_discovered=facts.ba_discovered,
         ba_is_agent=facts.ba_is_agent,
@@ -118,3 +122,44 @@ def test_the_hhs_track_at_499_and_500_is_log_then_immediate(discovered):
         compute_plan(BreachFacts(discovered, n), TODAY).obligation("hhs").track for n in (499, 500)
     ]
     assert tracks == ["annual_log", "with_individual_notice"]
+
+
+@given(facts_without_holds(), st.data())
+def test_the_part2_report_never_counts_more_people_than_had_part2_records(facts, data):
+    facts = with_holds(facts, data.draw(st.just(()) | holds_after(facts.effective_discovered)))
+    plan = compute_plan(facts, TODAY)
+    part2 = plan.obligation("hhs_part2")
+    owed = facts.part2_affected > 0 and facts.effective_discovered >= PART2_COMPLIANCE_DATE
+    assert (part2 is not None) is owed
+    if part2 is None:
+        return
+    assert facts.part2_affected <= facts.affected
+    assert part2.track == hhs_track(facts.part2_affected)
+    # Fewer people can only put the Part 2 report on the same or the later track.
+    assert part2.due >= plan.obligation("hhs").due
+
+
+@given(facts_without_holds(), st.data())
+def test_a_posting_and_number_run_ninety_days_from_the_substitute_notices_due_date(facts, data):
+    facts = with_holds(facts, data.draw(st.just(()) | holds_after(facts.effective_discovered)))
+    substitute = compute_plan(facts, TODAY).obligation("substitute_notice")
+    if facts.insufficient_contact == 0:
+        assert substitute is None
+    elif facts.insufficient_contact < 10:
+        assert substitute.keep_until is None
+    else:
+        assert substitute.keep_until == substitute.due + timedelta(days=90)
+
+
+@given(facts_without_holds(), st.data())
+def test_a_chain_warning_appears_exactly_when_oral_statements_alone_hold_over_thirty_days(
+    facts, data
+):
+    facts = with_holds(facts, data.draw(holds_after(facts.effective_discovered)))
+    plan = compute_plan(facts, TODAY)
+    windows = hold_windows(facts.holds)
+    held = oral_only_days(windows, plan.obligation("individuals").due)
+    warned = [w for w in plan.warnings if "without a written statement covering them" in w]
+    assert len(warned) == (1 if held > ORAL_HOLD_DAYS else 0)
+    if len([h for h in facts.holds if h.kind == "oral"]) <= 1:
+        assert held <= ORAL_HOLD_DAYS

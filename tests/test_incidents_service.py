@@ -644,10 +644,12 @@ def test_drafts_are_private_named_by_reference_and_carry_the_content_checklist(d
     substitute = (folder / "INC-2026-001-substitute-notice.md").read_text()
     assert "toll-free" in substitute.lower() and "1-800-555-0100" in substitute
     assert "90 days" in substitute and "164.404(d)(2)(ii)" in substitute
+    assert "until at least 2027-01-29" in substitute  # due 2026-10-31 + 90 days
     media = (folder / "INC-2026-001-media-notice-FL.md").read_text()
     assert "Florida" in media and "560" in media
     hhs = (folder / "INC-2026-001-hhs-portal-checklist.md").read_text()
     assert "164.408(b)" in hhs and "42 CFR 2.16" in hhs
+    assert "Part 2 breach report as well, on the same clock" in hhs  # all 640 counted
     record = svc.get(r["reference"])
     assert sorted(d["kind"] for d in record["drafts"]) == ["hhs", "individual", "media:FL", "substitute"]
     # Writing again replaces the files and updates the same draft records.

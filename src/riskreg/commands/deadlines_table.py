@@ -20,6 +20,8 @@ def _notes(o) -> str:
         notes.append("weekend")
     if o.tolling_due:
         notes.append(f"tolling reading {o.tolling_due}")
+    if o.keep_until:
+        notes.append(f"keep up until {o.keep_until}")
     if o.internal_target and o.internal_target != o.due:
         notes.append(f"target {o.internal_target}")
     if o.verify_with_counsel:

@@ -11,6 +11,10 @@ from riskreg.domain import state_rules as overlays
 from riskreg.domain.holds import Hold
 from riskreg.errors import ValidationError
 
+PART2_COMPLIANCE_DATE = date(2026, 2, 16)
+"""The compliance date of the 2024 amendments to 42 CFR Part 2, whose 2.16 applies the breach
+rules of 45 CFR 164 subpart D to Part 2 records; OCR's Part 2 breach intake opened that day."""
+
 
 def checked_count(name: str, value: object, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
@@ -27,8 +31,14 @@ class BreachFacts:
     `discovered` is the practice's own discovery date (164.404(a)(2)). `ba_discovered` is the
     business associate's; when it acts as the practice's agent (`ba_is_agent`, the default reading
     in RULES.md) its knowledge is the practice's. `determined` holds a state's determination date
-    where it differs from discovery (state laws counting from determination). Invalid facts raise
-    `riskreg.errors.ValidationError(field, problem)`.
+    where it differs from discovery (state laws counting from determination).
+
+    `part2_affected` counts the people whose 42 CFR Part 2 records were involved (0: none); the
+    separate Part 2 report takes its 500 threshold from that count (42 CFR 2.16). `part2` is kept
+    for callers that know only whether Part 2 records were involved: it is true whenever
+    `part2_affected` is above 0, and `part2=True` without a count takes every affected person as a
+    Part 2 individual (the earlier track) with `part2_count_given` false, so the plan can say so.
+    Invalid facts raise `riskreg.errors.ValidationError(field, problem)`.
     """
 
     discovered: date
@@ -42,9 +52,12 @@ class BreachFacts:
     ba_discovered: date | None = None
     ba_is_agent: bool = True
     urgent: bool = False
+    part2_affected: int = 0
+    part2_count_given: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         checked_count("affected", self.affected, minimum=1)
+        self._check_part2()
         valid = overlays.jurisdictions()
         residents: dict[str, int] = {}
         for code, count in self.residents.items():
@@ -89,6 +102,25 @@ class BreachFacts:
                     f"{hold.kind} law-enforcement statement on {hold.statement_on} is before "
                     f"discovery {start}",
                 )
+
+    def _check_part2(self) -> None:
+        count = checked_count("part2_affected", self.part2_affected)
+        if count > self.affected:
+            raise ValidationError(
+                "part2_affected",
+                f"Part 2 records of {count:,} people, more than the {self.affected:,} affected",
+            )
+        if count:
+            object.__setattr__(self, "part2", True)
+            object.__setattr__(self, "part2_count_given", True)
+        elif self.part2:
+            object.__setattr__(self, "part2_affected", self.affected)
+
+    @property
+    def part2_report_applies(self) -> bool:
+        """A separate Part 2 breach report is owed: Part 2 records were involved and discovery is
+        on or after the compliance date (42 CFR 2.16 as amended in 2024)."""
+        return self.part2 and self.effective_discovered >= PART2_COMPLIANCE_DATE
 
     @property
     def effective_discovered(self) -> date:

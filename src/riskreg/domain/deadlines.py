@@ -6,12 +6,12 @@ last compliant day, never rolled forward for a weekend or holiday (warned instea
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 from riskreg.domain import state_rules as overlays
-from riskreg.domain.breach_facts import BreachFacts, checked_count
+from riskreg.domain.breach_facts import PART2_COMPLIANCE_DATE, BreachFacts, checked_count
 from riskreg.domain.holds import (
     HoldWindow,
     conservative_due,
@@ -173,8 +173,8 @@ def compute_plan(facts: BreachFacts, today: date, internal_target_days: int = 15
         )
     hhs = _hhs(facts, start, notice, periods, target)
     obligations.append(hhs)
-    if facts.part2:
-        obligations.append(_part2(hhs))
+    if facts.part2_report_applies:
+        obligations.append(_part2(facts, start, notice, periods, target, hhs))
     obligations.extend(_states(facts, start, hhs, internal_target_days))
     warnings = plan_warnings(facts, today, start, windows, periods, obligations)
     return Plan(start, facts.affected, today, tuple(obligations), tuple(windows), tuple(warnings))
@@ -197,8 +197,17 @@ def _individuals(facts: BreachFacts, notice: _Clock, sixty: Any) -> Obligation:
     return sixty("individuals", who, "45 CFR 164.404(b)", text)
 
 
+SUBSTITUTE_NOTICE_DAYS = 90  # 164.404(d)(2)(ii)(A)-(B): posting for 90 days, number at least 90
+
+
 def _substitute(count: int, notice: _Clock, sixty: Any) -> Obligation:
-    """Substitute notice (45 CFR 164.404(d)(2)): the method depends on how many lack contact."""
+    """Substitute notice (45 CFR 164.404(d)(2)): the method depends on how many lack contact.
+
+    For 10 or more, the web posting runs 90 days and the toll-free number at least 90 days: the
+    plan gives `keep_until`, 90 days from the latest day they may start (the due date), which is
+    safe whenever they start on or before it.
+    """
+    keep_until = None
     if count < 10:
         method = (
             f"{count} with insufficient or out-of-date contact information, fewer than 10: "
@@ -206,6 +215,7 @@ def _substitute(count: int, notice: _Clock, sixty: Any) -> Obligation:
             "(45 CFR 164.404(d)(2)(i))."
         )
         citation = "45 CFR 164.404(d)(2)(i)"
+        ends = ""
     else:
         method = (
             f"{count:,} with insufficient or out-of-date contact information, 10 or more: a "
@@ -214,8 +224,24 @@ def _substitute(count: int, notice: _Clock, sixty: Any) -> Obligation:
             "for at least 90 days (45 CFR 164.404(d)(2)(ii))."
         )
         citation = "45 CFR 164.404(d)(2)(ii)"
-    text = f"{method} Due with the individual notice: {notice.original}."
-    return sixty("substitute_notice", "individuals who cannot be reached by mail", citation, text)
+        keep_until = notice.due + timedelta(days=SUBSTITUTE_NOTICE_DAYS)
+        ends = (
+            f" Keep the web posting up and the toll-free number active until at least "
+            f"{keep_until} (90 days from {notice.due}, the latest day they may start); if they "
+            "start earlier, 90 days from the day they start. A print or broadcast notice in place "
+            "of the posting has no period of its own; the toll-free number still runs 90 days."
+        )
+    text = f"{method} Due with the individual notice: {notice.original}.{ends}"
+    obligation = sixty(
+        "substitute_notice", "individuals who cannot be reached by mail", citation, text
+    )
+    return replace(obligation, keep_until=keep_until)
+
+
+def _annual_log_clock(start: date, periods: list) -> tuple[_Clock, date]:
+    """The clock of the HHS annual log (164.408(c)), which starts at the end of the year."""
+    year_end = date(start.year, 12, 31)
+    return _clock(annual_log_due(start), periods, year_end, f"{year_end}"), year_end
 
 
 def _hhs(facts: BreachFacts, start: date, notice: _Clock, periods: list, target: Any) -> Obligation:
@@ -229,8 +255,7 @@ def _hhs(facts: BreachFacts, start: date, notice: _Clock, periods: list, target:
             f"= {notice.original}."
         )
     else:
-        year_end = date(start.year, 12, 31)
-        clock = _clock(annual_log_due(start), periods, year_end, f"{year_end}")
+        clock, year_end = _annual_log_clock(start, periods)
         citation = "45 CFR 164.408(c)"
         text = (
             f"{facts.affected:,} affected in total, fewer than 500: log it and report it to HHS "
@@ -251,24 +276,64 @@ def _hhs(facts: BreachFacts, start: date, notice: _Clock, periods: list, target:
     )
 
 
-def _part2(hhs: Obligation) -> Obligation:
-    """Part 2 records: a separate breach report to HHS on the HIPAA clocks (42 CFR 2.16)."""
+def _part2(
+    facts: BreachFacts, start: date, notice: _Clock, periods: list, target: Any, hhs: Obligation
+) -> Obligation:
+    """The separate Part 2 breach report to HHS (42 CFR 2.16, from its compliance date).
+
+    2.16 applies 45 CFR 164 subpart D to breaches of Part 2 records "in the same manner", so the
+    report's track counts the people whose Part 2 records were involved, not the HIPAA total:
+    500 or more with the individual notice (164.408(b)), fewer in the annual log (164.408(c)).
+    """
+    count = facts.part2_affected
+    track = hhs_track(count)
+    if track == "with_individual_notice":
+        clock = notice
+        rule = "45 CFR 164.408(b)"
+        how = (
+            f"500 or more: file it contemporaneously with the individual notice, no later than "
+            f"{notice.base} + 60 days = {notice.original} ({rule})."
+        )
+    else:
+        clock, year_end = _annual_log_clock(start, periods)
+        rule = "45 CFR 164.408(c)"
+        how = (
+            f"fewer than 500: file it no later than 60 days after the end of the calendar year of "
+            f"discovery, {year_end} + 60 days = {clock.original} ({rule}); it may be filed earlier."
+        )
+    if facts.part2_count_given:
+        who = (
+            f"{count:,} of the {facts.affected:,} affected had Part 2 substance use disorder "
+            "records involved"
+        )
+    else:
+        who = (
+            f"Part 2 substance use disorder records were involved, with no count of the people "
+            f"whose Part 2 records they were: all {facts.affected:,} affected are counted (enter "
+            "the Part 2 count if it is smaller)"
+        )
+    text = (
+        f"{who}. 42 CFR 2.16 (as amended in 2024, compliance date {PART2_COMPLIANCE_DATE}) "
+        "applies 45 CFR 164 subpart D to breaches of Part 2 records in the same manner, so the "
+        "separate Part 2 report to HHS takes its track from the Part 2 count, not the HIPAA "
+        f"total. {count:,} Part 2 individual(s), {how}"
+    )
+    if track != hhs.track:
+        text += (
+            f" The HIPAA report counts all {facts.affected:,} affected and is on the other track "
+            f"({hhs.track}, due {hhs.due})."
+        )
     return Obligation(
         id="hhs_part2",
         who="Secretary of HHS (separate Part 2 breach report)",
-        due=hhs.due,
-        original_due=hhs.original_due,
-        track=hhs.track,
-        tolling_due=hhs.tolling_due,
-        citation="42 CFR 2.16",
-        explanation=(
-            "Part 2 substance use disorder records: a separate breach report to HHS, on the same "
-            f"clock and track as the HIPAA report ({hhs.track}, due {hhs.due}). 42 CFR 2.16 as "
-            "amended in 2024 applies 45 CFR 164 subpart D to Part 2 records (compliance date "
-            "February 16, 2026)."
-        ),
-        internal_target=hhs.internal_target,
-        verify_with_counsel=hhs.verify_with_counsel,
+        due=clock.due,
+        original_due=clock.original,
+        track=track,
+        tolling_due=clock.tolling,
+        citation=clock.cite(f"42 CFR 2.16, {rule}"),
+        explanation=text + clock.hold_text(),
+        internal_target=target(clock.due),
+        verify_with_counsel=clock.held,
     )
 
 

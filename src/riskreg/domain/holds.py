@@ -139,6 +139,27 @@ def tolling_due(original: date, periods: list[tuple[date, date]], clock_start: d
     return due if applied else None
 
 
+def oral_only_days(windows: list[HoldWindow], until: date | None = None) -> int:
+    """Days on which notice is held back by oral statements alone, no written one covering them.
+
+    An oral statement delays notice at most 30 days unless a written statement is submitted
+    within them (164.412(b)); chained oral statements can add up to more, which 164.412(b) does
+    not contemplate. Only statements made on or before `until` (the due date they could extend)
+    count.
+    """
+    def days(kind: str) -> set[date]:
+        out: set[date] = set()
+        for w in windows:
+            if w.kind == kind and (until is None or w.statement_on <= until):
+                out.update(
+                    w.statement_on + timedelta(days=n)
+                    for n in range((w.ends_on - w.statement_on).days)
+                )
+        return out
+
+    return len(days("oral") - days("written"))
+
+
 def inside_hold(day: date, periods: list[tuple[date, date]]) -> date | None:
     """If `day` falls inside a hold window, the day the window ends; else None."""
     for start, end in periods:

@@ -19,7 +19,9 @@ class Obligation:
 
     `due` is None where the law sets no fixed day ("most expedient time"). Under a law-enforcement
     hold, `due` is the conservative reading and `tolling_due` the tolling one (45 CFR 164.412).
-    `original_due` is the date before any hold.
+    `original_due` is the date before any hold. `keep_until` is, for a substitute notice by web
+    posting and toll-free number, the first day they may come down if they go up on the due date
+    (45 CFR 164.404(d)(2)(ii): 90 days).
     """
 
     id: str
@@ -32,6 +34,7 @@ class Obligation:
     internal_target: date | None = None
     verify_with_counsel: bool = False
     original_due: date | None = None
+    keep_until: date | None = None
 
     @property
     def name(self) -> str:
@@ -44,10 +47,13 @@ class Obligation:
         return self.due is not None and is_weekend(self.due)
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The obligation as in the issue 3 JSON shape (`track` only for hhs and hhs_part2)."""
+        """The obligation as in the issue 3 JSON shape (`track` only for hhs and hhs_part2,
+        `keep_until` only for substitute_notice)."""
         out: dict[str, Any] = {"id": self.id, "due": iso(self.due)}
         if self.id in ("hhs", "hhs_part2"):
             out["track"] = self.track
+        if self.id == "substitute_notice":
+            out["keep_until"] = iso(self.keep_until)
         out.update(
             tolling_due=iso(self.tolling_due),
             weekend=self.weekend,

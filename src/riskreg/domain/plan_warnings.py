@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from riskreg.domain import state_rules as overlays
-from riskreg.domain.breach_facts import BreachFacts
-from riskreg.domain.holds import HoldWindow, conservative_due, inside_hold, merged_periods
+from riskreg.domain.breach_facts import PART2_COMPLIANCE_DATE, BreachFacts
+from riskreg.domain.holds import (
+    ORAL_HOLD_DAYS,
+    HoldWindow,
+    conservative_due,
+    inside_hold,
+    merged_periods,
+    oral_only_days,
+)
 from riskreg.domain.obligation_names import state_name
 from riskreg.domain.obligations import Obligation
 from riskreg.domain.workdays import WEEKDAY_NAMES, federal_holiday, is_weekend
@@ -54,6 +61,8 @@ def plan_warnings(
         )
     out += _business_associate(facts, start)
     out += _holds(windows, obligations)
+    out += _oral_chain(windows, obligations)
+    out += _part2_before_compliance(facts, start)
     out += _scope(facts)
     for o in obligations:
         day = _day_warning(o, periods)
@@ -119,6 +128,36 @@ def _holds(windows: list[HoldWindow], obligations: list[Obligation]) -> list[str
                 f"{since} {in_force}: it does not extend a deadline that had already passed."
             )
     return out
+
+
+def _oral_chain(windows: list[HoldWindow], obligations: list[Obligation]) -> list[str]:
+    """Oral statements that together hold notice back beyond 30 days without a written one."""
+    due = obligations[0].due  # the individuals' notice, as the holds extend it
+    held = oral_only_days(windows, due)
+    if held <= ORAL_HOLD_DAYS:
+        return []
+    dates = ", ".join(
+        str(w.statement_on) for w in windows if w.kind == "oral" and w.statement_on <= due
+    )
+    return [
+        f"Law-enforcement hold: oral statements ({dates}) hold notice back {held} days in total "
+        "without a written statement covering them. 45 CFR 164.412(b) limits an oral "
+        "statement's delay to 30 days unless a written statement is submitted within them, so a "
+        "delay beyond 30 days is expected to rest on a written statement: ask the official for "
+        "one, and verify with counsel before relying on the later dates."
+    ]
+
+
+def _part2_before_compliance(facts: BreachFacts, start: date) -> list[str]:
+    """Part 2 records discovered before 2.16's breach rule applied: why no Part 2 report."""
+    if not facts.part2 or start >= PART2_COMPLIANCE_DATE:
+        return []
+    return [
+        f"Part 2 records: no separate Part 2 breach report to HHS, because discovery ({start}) is "
+        f"before {PART2_COMPLIANCE_DATE}, the compliance date of the 2024 amendments by which "
+        "42 CFR 2.16 applies the breach notification rule to Part 2 records. The HIPAA notices "
+        "still apply to the PHI."
+    ]
 
 
 def _scope(facts: BreachFacts) -> list[str]:

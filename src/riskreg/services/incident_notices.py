@@ -83,7 +83,7 @@ def render_drafts(
         drafts.append((
             "substitute", names["substitute"],
             _fill("substitute-notice.md", values, due_line=_due_line(substitute, today),
-                  substitute_rule=_substitute_rule(record),
+                  substitute_rule=_substitute_rule(record, substitute.keep_until),
                   checklist=_substitute_checklist(record)),
         ))
     hhs = plan.obligation("hhs")
@@ -237,12 +237,17 @@ def _substitute_checklist(record: dict[str, Any]) -> str:
     return "\n".join([_checklist(record), toll_free, posting])
 
 
-def _substitute_rule(record: dict[str, Any]) -> str:
+def _substitute_rule(record: dict[str, Any], keep_until: date | None = None) -> str:
+    ends = (
+        f" Keep them up until at least {keep_until} (90 days from the latest day they may "
+        "start), or 90 days from the day they start if earlier."
+        if keep_until else ""
+    )
     return (
         f"{record['insufficient_contact']:,} people have insufficient or out-of-date contact "
         "information, 10 or more: a conspicuous posting on the website home page for 90 days, or "
         "conspicuous notice in major print or broadcast media where they likely live, AND a "
-        "toll-free number active for at least 90 days (45 CFR 164.404(d)(2)(ii))."
+        "toll-free number active for at least 90 days (45 CFR 164.404(d)(2)(ii))." + ends
     )
 
 
@@ -290,11 +295,16 @@ def _track_line(hhs: Obligation | None) -> str:
 
 
 def _part2_line(plan: Plan) -> str:
-    if plan.obligation("hhs_part2") is None:
+    part2 = plan.obligation("hhs_part2")
+    if part2 is None:
         return ""
+    hhs = plan.obligation("hhs")
+    same = hhs is not None and (hhs.track, hhs.due) == (part2.track, part2.due)
+    when = "on the same clock" if same else f"due {part2.due} ({part2.track.replace('_', ' ')})"
     return (
-        "Part 2 substance use disorder records: file a separate Part 2 breach report as well, on "
-        "the same clock (42 CFR 2.16).\n"
+        "Part 2 substance use disorder records: file a separate Part 2 breach report as well, "
+        f"{when}; its track counts the people whose Part 2 records were involved "
+        "(42 CFR 2.16).\n"
     )
 
 
