@@ -18,8 +18,8 @@ def register(tmp_path):
 def test_affected_is_refused_with_one_rule_for_every_value(value):
     code, out, err = run_main(["deadlines", "--discovered", "2026-11-02", "--affected", value])
     assert code == 2 and out == ""
-    assert err == (f"riskreg: --affected '{value}' is not a whole number of people (1 or more): "
-                   "0 is refused, as a breach to notify affects at least one person\n")
+    assert err == (f"riskreg: --affected '{value}': give a whole number of people, 1 or more "
+                   "(0 is refused, as a breach to notify affects at least one person)\n")
 
 
 @pytest.mark.parametrize(

@@ -222,7 +222,7 @@ def test_the_part2_report_counts_the_part2_individuals_not_the_hipaa_total():
     assert part2.citation == "42 CFR 2.16, 45 CFR 164.408(c)"
     assert "40 of the 600 affected" in part2.explanation
     assert "not the HIPAA total" in part2.explanation
-    assert "other track (with_individual_notice, due 2026-05-09)" in part2.explanation
+    assert "other track (with the individual notices, due 2026-05-09)" in part2.explanation
 
 
 @pytest.mark.parametrize(

@@ -269,11 +269,11 @@ def test_today_comes_from_the_clock_when_riskreg_today_is_unset():
         ),
         (
             ["--discovered", "2026-03-10", "--affected", "3", "--hold", "written:2026-04-01:0"],
-            "(1 or more)",
+            "1 or more (0 is refused",
         ),
         (
             ["--discovered", "2026-03-10", "--affected", "3", "--hold", "written:2026-04-01:-4"],
-            "'-4' is not a whole number of days",
+            "'-4': give a whole number of days",
         ),
         (  # dates computed from it would run past the year 9999
             ["--discovered", "2026-03-10", "--affected", "3", "--hold",
@@ -289,7 +289,7 @@ def test_today_comes_from_the_clock_when_riskreg_today_is_unset():
         (["--discovered", "2026-03-10", "--affected", "3", "--part2-affected", "4"],
          "--part2-affected: Part 2 records of 4 people, more than the 3 affected"),
         (["--discovered", "2026-03-10", "--affected", "3", "--part2-affected", "-1"],
-         "--part2-affected '-1' is not a whole number of people (0 or more)"),
+         "--part2-affected '-1': give a whole number of people, 0 or more"),
         (["--discovered", "2026-03-10", "--affected", "3", "--part2-affected", "two"],
          "--part2-affected"),
         (["--discovered", "2026-03-10", "--affected", "3", "--part2", "--part2-affected", "0"],

@@ -145,9 +145,9 @@ def parse_count(
     0 are not told two different rules (new-user run, finding 30). Where 0 is refused the message
     says so, with `zero`, the reason."""
     if not _COUNT.fullmatch(text.strip()) or int(text) < least:
-        message = f"{what} {text.strip()!r} is not a whole number of {unit} ({least} or more)"
+        message = f"{what} {text.strip()!r}: give a whole number of {unit}, {least} or more"
         if least > 0:
-            message += f": 0 is refused{', ' + zero if zero else ''}"
+            message += f" (0 is refused{', ' + zero if zero else ''})"
         raise BadInput(message)
     return int(text)
 

@@ -19,6 +19,7 @@ from riskreg.domain.holds import (
     merged_periods,
     tolling_due,
 )
+from riskreg.domain.obligation_names import HHS_TRACKS
 from riskreg.domain.obligations import Obligation, internal_target, iso
 from riskreg.domain.plan_warnings import plan_warnings
 
@@ -321,7 +322,7 @@ def _part2(
     if track != hhs.track:
         text += (
             f" The HIPAA report counts all {facts.affected:,} affected and is on the other track "
-            f"({hhs.track}, due {hhs.due})."
+            f"({HHS_TRACKS.get(hhs.track or '', hhs.track)}, due {hhs.due})."
         )
     return Obligation(
         id="hhs_part2",
