@@ -327,14 +327,14 @@ def _incident(world, _kind):
     step("save_scope", {"affected": 2, "residents": {"CO": 2}})  # FL archived, CO updated
     step("add_statement", {"kind": "oral", "statement_on": FIXED_TODAY, "official": "Det. Lee",
                            "agency": "City police"})
-    step("archive_statement", r["statements"][0]["public_id"])
+    step("withdraw_statement", r["statements"][0]["public_id"])
     step("complete_step", "law_enforcement")
     step("complete_step", "plan")
     step("save_notice_content", {"notice_steps": "Watch your mail.", "notice_actions": "Fixed."})
     step("complete_step", "notices")
     step("record_notice_sent", {"obligation_id": "individuals", "sent_on": FIXED_TODAY,
                                 "method": "mail", "count": 2})
-    step("archive_notice", r["notices"][0]["public_id"])
+    step("withdraw_notice", r["notices"][0]["public_id"])
     for hazard in r["hazards"]:
         step("unlink_hazard", hazard["public_id"])
     step("complete_step", "tracking")

@@ -43,9 +43,16 @@ def test_incidents_show_says_which_way_each_factor_points(demo_db):
 
 def test_the_dossier_says_which_way_each_factor_points(demo_db, tmp_path):
     out = tmp_path / "dossier.md"
-    result = riskreg("report", "incident", "INC-2026-002", "--out", str(out), db=demo_db)
+    result = riskreg("report", "dossier", "INC-2026-002", "--out", str(out), db=demo_db)
     assert result.returncode == 0, result.stderr
     text = out.read_text()
+    # `report incident`, the command's first name, writes the same document.
+    again = tmp_path / "incident.md"
+    assert riskreg("report", "incident", "INC-2026-002", "--out", str(again),
+                   db=demo_db).returncode == 0
+    def undated(doc: str) -> list[str]:
+        return [line for line in doc.splitlines() if "Generated" not in line]
+    assert undated(again.read_text()) == undated(text)
     assert "Which way it points" in text
     assert "points to compromise: little was mitigated" in text
 

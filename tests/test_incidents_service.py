@@ -332,7 +332,7 @@ def test_example_5_an_oral_law_enforcement_statement_holds_notice_30_days(db):
             date(2026, 5, 31), date(2026, 6, 19), date(2026, 6, 30))
         assert o.verify_with_counsel
     # Withdrawn by mistake: the clock goes back to the original due date.
-    r = svc.archive_statement(r["reference"], r["statements"][0]["public_id"], r["revision"])
+    r = svc.withdraw_statement(r["reference"], r["statements"][0]["public_id"], r["revision"])
     assert r["statements"] == []
     assert svc.plan(r["reference"]).obligation("individuals").due == date(2026, 5, 31)
 
@@ -460,7 +460,7 @@ def test_a_notice_is_recorded_only_for_the_plan_and_not_before_it_is_sent(db):
     r = svc.record_notice_sent(r["reference"], {"obligation_id": "hhs", "sent_on": "2026-05-01",
                                                 "method": "portal", "reference": "OCR-123"},
                                r["revision"])
-    r = svc.archive_notice(r["reference"], r["notices"][0]["public_id"], r["revision"])
+    r = svc.withdraw_notice(r["reference"], r["notices"][0]["public_id"], r["revision"])
     assert r["notices"] == [] and by_id(r["obligations"])["hhs"]["state"] == "due"
 
 

@@ -12,13 +12,13 @@ from clock import FIXED_TODAY
 
 from riskreg.errors import BadInput, NotFound
 from riskreg.services.demo import build_demo
-from riskreg.services.report_facts import NOT_LEGAL_ADVICE
 from riskreg.services.reports import (
     report_format,
     risk_analysis,
     write_incident_report,
     write_risk_analysis,
 )
+from riskreg.services.reports.facts import NOT_LEGAL_ADVICE
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 HOSTILE = ('<script>alert("x")</script> & <img src=http://evil.example/x.png> '
@@ -291,9 +291,9 @@ def test_help_answers_without_loading_heavy_modules_and_the_services_never_load_
         "        try: main(argv)\n"
         "        except SystemExit: pass\n"
         "heavy = [m for m in ('textual', 'sqlmodel', 'sqlalchemy', 'alembic') if m in sys.modules]\n"
-        "import riskreg.services.reports, riskreg.services.report_risk\n"
-        "import riskreg.services.report_incident, riskreg.services.report_html\n"
-        "import riskreg.services.report_md, riskreg.services.transfer, riskreg.services.csv_export\n"
+        "import riskreg.services.reports, riskreg.services.reports.risk_analysis\n"
+        "import riskreg.services.reports.dossier, riskreg.services.reports.html\n"
+        "import riskreg.services.reports.md, riskreg.services.transfer, riskreg.services.csv_export\n"
         "import riskreg.storage.restore\n"
         "print(heavy, 'textual' in sys.modules)\n"
     )

@@ -16,7 +16,7 @@ from riskreg.errors import UserError, one_line
 
 atexit.register(collector.freeze_at_exit)
 
-# Subcommand modules, in the order `--help` lists them. Each defines `register(subparsers, common)`.
+# Subcommand modules, in the order `--help` lists them. Each defines `add_command(sub, common)`.
 # (`import_` registers the `import` command: `import` is a Python keyword.)
 COMMANDS: tuple[str, ...] = ("init", "demo", "list", "due", "audit", "deadlines", "encrypt", "incidents",
                              "export", "import_", "report", "settings", "backup",
@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(suppress_defaults=True)
     for name in COMMANDS:
-        importlib.import_module(f"riskreg.commands.{name}").register(sub, common)
+        importlib.import_module(f"riskreg.commands.{name}").add_command(sub, common)
     return parser
 
 

@@ -25,7 +25,7 @@ def make_app(db_path):
 
 @pytest.fixture
 def small_register(register):
-    """An owner, two tools (one without a BAA), three hazards, two safeguards, a consent entry."""
+    """An owner, two tools (one without a BAA), three hazards, two safeguards, a consent."""
     owner = register.create("owner", {"name": "Dr. Rivera", "role": "Practitioner"})
     scribe = register.create("tool", {"name": "Scribe AI", "category": "ai_scribe",
                                       "baa_status": "missing", "owner": owner["public_id"]})

@@ -283,7 +283,7 @@ async def test_a_form_already_open_is_never_taken_for_another_record(
         first = await _open(pilot)
         assert first.record["public_id"] != phishing["public_id"]
         await pilot.press(*"Under the other one")
-        app.flows.edit("hazard", phishing["public_id"])
+        app.record_actions.edit("hazard", phishing["public_id"])
         await pilot.pause()
         second = app.screen
         assert isinstance(second, RecordForm) and second is not first

@@ -159,7 +159,7 @@ async def test_a_path_that_cannot_be_written_is_explained_and_nothing_is_written
 
 async def test_a_failure_while_writing_leaves_the_old_file_whole(
         make_app, small_register, tmp_path, monkeypatch):
-    from riskreg.services import report_html
+    from riskreg.services.reports import html as report_html
 
     (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "risk-analysis.html"

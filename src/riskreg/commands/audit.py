@@ -14,7 +14,7 @@ events, replayed, give the record as stored. Exit 0 when all hold; exit 1 naming
 (records by kind and public id)."""
 
 
-def register(sub, common) -> None:
+def add_command(sub, common) -> None:
     p = sub.add_parser("audit", parents=[common], help="check the audit log",
                        description="The audit log records every change, chained by hashes.")
     actions = p.add_subparsers(dest="audit_action", metavar="ACTION", required=True)

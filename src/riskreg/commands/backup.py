@@ -8,7 +8,7 @@ from pathlib import Path
 from riskreg.errors import BadInput, DatabaseError, UserError, one_line
 
 
-def register(sub, common) -> None:
+def add_command(sub, common) -> None:
     p = sub.add_parser(
         "backup", parents=[common], help="copy the database to a file (safe while the app is open)",
         description="Copy the database to FILE with SQLite's online backup API: a consistent "

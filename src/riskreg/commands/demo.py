@@ -8,7 +8,7 @@ from riskreg.errors import one_line
 MAX_HAZARDS = 100_000
 
 
-def register(sub, common) -> None:
+def add_command(sub, common) -> None:
     p = sub.add_parser(
         "demo", parents=[common], help="build a demo practice in a new database",
         description="Build a realistic demo practice (owners, tools, hazards with varied scores and "

@@ -30,7 +30,7 @@ examples:
 """
 
 
-def register(sub, common) -> None:
+def add_command(sub, common) -> None:
     p = sub.add_parser(
         "due", parents=[common], help="what is due this week (or in the next N days)",
         description=DESCRIPTION, epilog=EPILOG,

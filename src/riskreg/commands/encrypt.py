@@ -6,7 +6,7 @@ from pathlib import Path
 from riskreg.errors import UserError, one_line
 
 
-def register(sub, common) -> None:
+def add_command(sub, common) -> None:
     p = sub.add_parser(
         "encrypt", parents=[common], help="make an encrypted copy of the database (SQLCipher)",
         description="Write an encrypted copy of the (plaintext) database to --out, check that it "

@@ -45,7 +45,7 @@ DETAILS_WARNING = (
 )
 
 
-def register(sub, common) -> None:
+def add_command(sub, common) -> None:
     p = sub.add_parser(
         "export", parents=[common],
         help="export deadlines (.ics), the whole database (.json) or a spreadsheet (.csv)",

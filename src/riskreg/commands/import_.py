@@ -36,7 +36,7 @@ examples:
 """
 
 
-def register(sub, common) -> None:
+def add_command(sub, common) -> None:
     p = sub.add_parser(
         "import", parents=[common],
         help="import a JSON export (into an empty database, or --merge)",

@@ -18,7 +18,7 @@ NOT_LEGAL_ADVICE = (
 )
 
 
-def register(sub, common) -> None:
+def add_command(sub, common) -> None:
     p = sub.add_parser(
         "incidents", parents=[common], help="list incidents, or show one with its deadlines",
         description="The breach workflow's incidents: each with its current step, determination "

@@ -5,7 +5,7 @@ from argparse import Namespace
 from riskreg.errors import one_line
 
 
-def register(sub, common) -> None:
+def add_command(sub, common) -> None:
     p = sub.add_parser(
         "init", parents=[common], help="create the database (and load the starter register)",
         description="Create the database if it does not exist and bring it up to date. With "

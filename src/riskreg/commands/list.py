@@ -16,7 +16,7 @@ COLUMNS = {
 }
 
 
-def register(sub, common) -> None:
+def add_command(sub, common) -> None:
     p = sub.add_parser(
         "list", parents=[common], help="list register records (for scripts: --json)",
         description="List the register's records, sorted by name or title. Archived records are "

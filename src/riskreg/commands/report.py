@@ -1,4 +1,4 @@
-"""`riskreg report risk-analysis|incident`: the documentation, as self-contained HTML or as
+"""`riskreg report risk-analysis|dossier`: the documentation, as self-contained HTML or as
 Markdown."""
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ The file is written atomically and readable by you only (mode 600).
 
 examples:
   riskreg report risk-analysis --out risk-analysis-2026.html
-  riskreg report incident INC-2026-003 --out INC-2026-003.md
+  riskreg report dossier INC-2026-003 --out INC-2026-003.md
 
 Environment: RISKREG_TODAY=YYYY-MM-DD fixes today's date (what counts as overdue).
 """
 
 
-def register(sub, common) -> None:
+def add_command(sub, common) -> None:
     p = sub.add_parser(
         "report", parents=[common], help="write the risk analysis or an incident dossier",
         description="Write the practice's documentation: the risk analysis (45 CFR "
@@ -40,7 +40,8 @@ def register(sub, common) -> None:
     ra.add_argument("--out", metavar="FILE", help="FILE.html or FILE.md (required)")
     ra.set_defaults(run_report=_run_risk_analysis)
     inc = kinds.add_parser(
-        "incident", parents=[common], help="one incident's dossier",
+        # "dossier" is the app's word for it; "incident" was its first name here and still works.
+        "dossier", aliases=["incident"], parents=[common], help="one incident's dossier",
         description="The incident's timeline, facts, determination with the four factors and "
         "the rationale, obligations with due and sent dates, law-enforcement holds, the notices "
         "as sent, its audit trail and the audit chain's verification. Not legal advice.",
@@ -55,7 +56,7 @@ def register(sub, common) -> None:
 def run(args: Namespace) -> int:
     if getattr(args, "report_kind", None) is None:
         args.report_parser.print_usage(sys.stderr)
-        print("riskreg report: choose a report: risk-analysis, incident", file=sys.stderr)
+        print("riskreg report: choose a report: risk-analysis, dossier", file=sys.stderr)
         return 2
     return args.run_report(args)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from riskreg.errors import UserError, one_line
 
 
-def register(sub, common) -> None:
+def add_command(sub, common) -> None:
     p = sub.add_parser(
         "restore", parents=[common], help="replace the database with a backup (asks first)",
         description="Check FILE (an SQLite database that passes its integrity check, with a "

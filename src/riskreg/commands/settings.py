@@ -48,7 +48,7 @@ HELP = {
 }
 
 
-def register(sub, common) -> None:
+def add_command(sub, common) -> None:
     p = sub.add_parser(
         "settings", parents=[common], help="show or set the practice settings",
         description="Show or set the practice settings: the practice's name and practitioner,\n"

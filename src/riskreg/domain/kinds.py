@@ -23,7 +23,7 @@ class KindNames:
     """What a table is sorted by until the user chooses (the first of its sortable columns)."""
     reference: str | None = None
     """The kind of record this one names, by public id in input and by name in records: a
-    tool, hazard or safeguard names its owner, a consent entry its tool."""
+    tool, hazard or safeguard names its owner, a consent its tool."""
     links: tuple[str, ...] = ()
     """The kinds its records are linked to, in the order the keys offer them (`l` links the
     first; `t` links tools, when tools are among them)."""
@@ -43,7 +43,7 @@ HAZARD = KindNames("hazard", "hazard", "hazards", "hazards", "title", "title", r
                    links=("safeguard", "tool"), reviewed=True)
 SAFEGUARD = KindNames("safeguard", "safeguard", "safeguards", "safeguards", "title", "title",
                       reference="owner", links=("hazard",))
-CONSENT = KindNames("consent", "consent entry", "consent entries", "consents", "client_code",
+CONSENT = KindNames("consent", "consent", "consents", "consents", "client_code",
                     "client_code", reference="tool")
 
 KINDS: dict[str, KindNames] = {k.kind: k for k in (OWNER, TOOL, HAZARD, SAFEGUARD, CONSENT)}

@@ -546,7 +546,7 @@ def _check_revision(kind: str, obj: Tracked, expected: int) -> None:
 
 
 def _refs_of(session: Session, kind: str, obj: Any) -> dict[str, Any]:
-    """The record `obj` refers to (its owner, a consent entry's tool), as records show it."""
+    """The record `obj` refers to (its owner, a consent's tool), as records show it."""
     spec = KIND[kind]
     ref = spec.reference_model
     if ref is None:

@@ -4,7 +4,7 @@
     table_query.py  what a register table asks for (no service imports)
     app.tcss     layout and colours (theme variables only)
     areas.py     the areas the area bar switches between (dashboard, tools, hazards, ...)
-    flows.py     what a user does to a record: new, edit, review, link, archive
+    record_actions.py  what a user does to a record: new, edit, review, link, archive
     commands.py  the command palette's commands
     kinds.py     each kind of record's names and table columns
     render.py    values to text (user text never parsed as markup)

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from riskreg.services.incidents.record import IncidentRow
     from riskreg.services.register import RegisterService
     from riskreg.ui.dialogs.passphrase import Secret
-    from riskreg.ui.flows import Flows
+    from riskreg.ui.record_actions import RecordActions
 
 Clock = Callable[[], date]
 
@@ -104,7 +104,7 @@ class RiskRegApp(App[None]):
         self.register_empty = False
         self.problem: str | None = None
         """Why the app could not start (the database), printed by the CLI on exit."""
-        self._flows: Flows | None = None
+        self._record_actions: RecordActions | None = None
         self.open_incidents: list[IncidentRow] = []
         """The open incidents (read in a thread when the register opens and after each change
         to an incident) for the command palette's "Resume" commands."""
@@ -351,12 +351,12 @@ class RiskRegApp(App[None]):
         return read_first_page(self.db_path, kind, self.today(), limit)
 
     @property
-    def flows(self) -> Flows:
-        if self._flows is None:
-            from riskreg.ui.flows import Flows
+    def record_actions(self) -> RecordActions:
+        if self._record_actions is None:
+            from riskreg.ui.record_actions import RecordActions
 
-            self._flows = Flows(self)
-        return self._flows
+            self._record_actions = RecordActions(self)
+        return self._record_actions
 
     @property
     def palette(self) -> Palette:
@@ -386,7 +386,7 @@ class RiskRegApp(App[None]):
     def _record_action(self, event: RecordAction) -> None:
         """What a table, a record's screen or the palette asked to do to a record."""
         event.stop()
-        self.flows.run(event)
+        self.record_actions.run(event)
 
     @on(RegisterChanged)
     def _register_written(self, event: RegisterChanged) -> None:

@@ -1,7 +1,7 @@
-"""What the app's screens, widgets and flows may ask of it (issue 18, review 4.1).
+"""What the app's screens, widgets and record actions may ask of it (issue 18, review 4.1).
 
 They read this Protocol, not `RiskRegApp`: ui/app.py imports the main screen, the commands and
-the flows, so a child that imported it, even for a type, would close an import circle through
+the record actions, so a child that imported it, even for a type, would close an import circle through
 the whole of ui/. `RiskRegApp` satisfies it (tests/test_architecture.py checks every member), and
 a child reaches it as `self.riskreg`, its app seen through this Protocol (`riskreg_of`).
 

@@ -140,7 +140,7 @@ OWNER = Kind("owner", "owner", "owners", "name", (
     Column("updated_at", "Updated", _text("updated_at"), 16, 3),
 ))
 
-CONSENT = Kind("consent", "consent entry", "consent entries", "client_code", (
+CONSENT = Kind("consent", "consent", "consents", "client_code", (
     Column("client_code", "Client code", _text("client_code"), 12),
     Column("disclosed_on", "Disclosed", _text("disclosed_on"), 10, 1),
     Column("decision", "Decision", _status("consent", "decision"), 16, 2),

@@ -43,7 +43,7 @@ RECORD_ACTIONS = ("new", "edit", "review", "link", "archive", "restore")
 @dataclass
 class RecordAction(Message):
     """The user asked to do something to a record, or to add one. Tables, a record's screen
-    and the command palette post it; the app runs it (`ui.flows`), so none of them calls the
+    and the command palette post it; the app runs it (`ui.record_actions`), so none of them calls the
     app (review 4.1: a child that called the app closed an import circle through all of ui/)."""
 
     action: str

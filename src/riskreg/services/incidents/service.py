@@ -347,7 +347,7 @@ class IncidentService:
             touch(session, inc)
             return full_record(session, inc, self.today())
 
-    def archive_statement(
+    def withdraw_statement(
         self, ref: str, statement_id: str, expected_revision: int
     ) -> dict[str, Any]:
         """Withdraw a statement recorded by mistake (kept, archived, with its history)."""
@@ -461,7 +461,7 @@ class IncidentService:
             touch(session, inc)
             return full_record(session, inc, self.today())
 
-    def archive_notice(self, ref: str, notice_id: str, expected_revision: int) -> dict[str, Any]:
+    def withdraw_notice(self, ref: str, notice_id: str, expected_revision: int) -> dict[str, Any]:
         """Withdraw a notice recorded by mistake (kept, archived, with its history)."""
         with editing(self.db, ref, "plan", expected_revision) as (session, inc):
             notice = find_child(session, NoticeSent, inc, notice_id, "notice")

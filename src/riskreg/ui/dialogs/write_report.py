@@ -25,7 +25,7 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from riskreg.ui.render import plain
 
-# The extensions the reports service accepts (services/reports.py FORMATS), kept here so the
+# The extensions the reports service accepts (services/reports FORMATS), kept here so the
 # dialog does not import the services (and SQLModel) before it is needed.
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 EXTENSION = {"html": ".html", "md": ".md"}

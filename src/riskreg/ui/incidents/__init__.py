@@ -12,6 +12,6 @@ notice went out.
     commands.py         the command palette's incident commands
 
 Nothing here imports the services at module level (see riskreg/ui/__init__.py). Single-incident
-reads and writes take milliseconds and run on the UI thread (as the register's flows do), so a
+reads and writes take milliseconds and run on the UI thread (as the register's record actions do), so a
 problem is shown beside the field it concerns; lists load in thread workers.
 """

@@ -173,7 +173,7 @@ class TrackingPanel(StepPanel):
         notices = (self.record or {}).get("notices") or []
         if notices:
             last = notices[-1]["public_id"]
-            self.wizard.run_save_step(lambda service: service.archive_notice(self.ref, last,
+            self.wizard.run_save_step(lambda service: service.withdraw_notice(self.ref, last,
                                                                         self.revision), stay=True)
 
 

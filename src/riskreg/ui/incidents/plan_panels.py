@@ -139,7 +139,7 @@ class LawEnforcementPanel(StepPanel):
         statements = (self.record or {}).get("statements") or []
         if statements:
             last = statements[-1]["public_id"]
-            self.wizard.run_save_step(lambda service: service.archive_statement(self.ref, last,
+            self.wizard.run_save_step(lambda service: service.withdraw_statement(self.ref, last,
                                                                            self.revision), stay=True)
 
 

@@ -429,7 +429,7 @@ class RegisterArea(AreaWidget):
         """Put the cursor on a record if it is in the loaded window."""
         return self.table.move_to(public_id)
 
-    # -- record actions (the flows do the work) ------------------------------------------------
+    # -- record actions (ui/record_actions.py does the work) ----------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         archived = self.query_state.archived

@@ -1,4 +1,4 @@
-"""Render a report (report_doc.py) as Markdown (CommonMark with pipe tables).
+"""Render a report (doc.py) as Markdown (CommonMark with pipe tables).
 
 User text is escaped: Markdown punctuation gets a backslash, so a hazard titled `<script>` or
 `[link](x)` shows as typed and never becomes markup, a link or HTML.
@@ -10,7 +10,7 @@ import re
 
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS, level
 from riskreg.domain.text import escaped as visible
-from riskreg.services.report_doc import (
+from riskreg.services.reports.doc import (
     Block,
     Bullets,
     Cell,

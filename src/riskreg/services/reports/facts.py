@@ -1,6 +1,6 @@
 """The facts of the risk analysis (one read of the register: the practice, tools, hazards with
 their three levels, safeguards, owners, reviews, what is open), and the line every document
-carries. The report builders (report_risk, report_incident) read these; reports.py writes the
+carries. The report builders (risk_analysis, dossier) read these; the package writes the
 files. Its own module so that neither builder imports the module that imports it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Render a report (report_doc.py) as one self-contained HTML file.
+"""Render a report (doc.py) as one self-contained HTML file.
 
 No external fonts, scripts, images or styles: everything is inline, and a Content-Security-Policy
 forbids the browser from loading anything else. Print CSS keeps table headers on every page,
@@ -11,7 +11,7 @@ from html import escape
 
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS, level
 from riskreg.domain.text import escaped
-from riskreg.services.report_doc import (
+from riskreg.services.reports.doc import (
     Block,
     Bullets,
     Cell,

@@ -5,8 +5,8 @@ The risk analysis is the documented analysis 45 CFR 164.308(a)(1)(ii)(A) require
 years (164.316(b)(2)(i), 164.530(j)): scope, method, the inventory of tools with their BAAs and
 vendor checklists, every current hazard scored before and after its safeguards, every safeguard
 with its citation and evidence, the review history, what is open or overdue, and the heat maps.
-This module gathers the facts (one read of the register); report_html.py and report_md.py
-render them. The output format is chosen by the file's extension.
+`facts.py` gathers the facts (one read of the register); `risk_analysis.py` and `dossier.py`
+build each document (`doc.py`'s shape), and `html.py` and `md.py` render it. The output format is chosen by the file's extension.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from riskreg import __version__
 from riskreg.errors import BadInput
-from riskreg.services.report_facts import risk_analysis
+from riskreg.services.reports.facts import risk_analysis
 from riskreg.storage.database import Database
 from riskreg.storage.files import check_output_path, write_text_atomic
 
@@ -52,7 +52,9 @@ def write_risk_analysis(
     db: Database, out: str | Path, today: date, now: datetime | None = None
 ) -> Path:
     """`riskreg report risk-analysis --out FILE.html|FILE.md`."""
-    from riskreg.services import report_html, report_md, report_risk
+    from riskreg.services.reports import html as report_html
+    from riskreg.services.reports import md as report_md
+    from riskreg.services.reports import risk_analysis as report_risk
 
     report_format(out)  # refuse a wrong extension or target before reading anything
     check_output_path(out, database=db.path, label=None)
@@ -64,9 +66,11 @@ def write_risk_analysis(
 def write_incident_report(
     db: Database, ref: str, out: str | Path, today: date, now: datetime | None = None
 ) -> tuple[Path, str]:
-    """`riskreg report incident REF --out FILE.html|FILE.md`; returns the path and reference."""
-    from riskreg.services import report_html, report_incident, report_md
+    """`riskreg report dossier REF --out FILE.html|FILE.md`; returns the path and reference."""
     from riskreg.services.incidents import IncidentService
+    from riskreg.services.reports import dossier as report_incident
+    from riskreg.services.reports import html as report_html
+    from riskreg.services.reports import md as report_md
     from riskreg.storage import audit
 
     report_format(out)

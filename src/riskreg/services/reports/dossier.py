@@ -17,8 +17,8 @@ from riskreg.domain import incident_steps as steps
 from riskreg.domain.determination import EXCEPTIONS, FACTORS, factor_reading
 from riskreg.domain.obligation_names import obligation_name
 from riskreg.services.change_words import action_words, change_lines, entity_words
-from riskreg.services.report_doc import Bullets, Cell, Document, Facts, Para, Section, Table
-from riskreg.services.report_facts import NOT_LEGAL_ADVICE
+from riskreg.services.reports.doc import Bullets, Cell, Document, Facts, Para, Section, Table
+from riskreg.services.reports.facts import NOT_LEGAL_ADVICE
 from riskreg.storage.audit import Verification
 
 RATING_TONES = {"low": "ok", "medium": "moderate", "high": "high"}

@@ -2,7 +2,7 @@
 
 Sections: scope, method, summary with the heat maps, open items, reviews due, the tools and
 systems with their BAAs and vendor checklists, the hazards, the safeguards, the review history,
-the owners. Built from `report_facts.RiskAnalysis`; rendered by report_html.py / report_md.py.
+the owners. Built from `facts.RiskAnalysis`; rendered by html.py / md.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from riskreg.domain.current_risk import RULE_TEXT as CURRENT_RULE
 from riskreg.domain.current_risk import current_summary, review_scores, safeguards_in_place_text
 from riskreg.domain.register import HAZARD_STATUSES, SAFEGUARD_STATUSES, VENDOR_CHECKLIST
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS
-from riskreg.services.report_doc import (
+from riskreg.services.reports.doc import (
     Bullets,
     Cell,
     Document,
@@ -28,7 +28,7 @@ from riskreg.services.report_doc import (
     Table,
     level_tone,
 )
-from riskreg.services.report_facts import NOT_LEGAL_ADVICE, RiskAnalysis
+from riskreg.services.reports.facts import NOT_LEGAL_ADVICE, RiskAnalysis
 
 CHECK_MARKS = {True: "yes", False: "NO", None: "?"}
 

@@ -1,7 +1,7 @@
 """A report as plain data: sections of paragraphs, facts, lists, tables and heat maps.
 
-The reports are built once in this shape and rendered to HTML (report_html.py) or Markdown
-(report_md.py), so both formats always say the same thing. Every string here is the user's or
+The reports are built once in this shape and rendered to HTML (html.py) or Markdown
+(md.py), so both formats always say the same thing. Every string here is the user's or
 ours as plain text; the renderers escape all of it.
 """
 

@@ -3,7 +3,7 @@ the command palette): add, edit, mark reviewed, link, archive, restore.
 
 Every read and write of the register runs in a thread, never on the UI thread: a few
 milliseconds usually, but up to the busy timeout (10 s) while another window holds the write
-lock, and the screen must answer keys meanwhile. Reads a flow needs before its dialog opens run
+lock, and the screen must answer keys meanwhile. Reads an action needs before its dialog opens run
 in `_open`; a dialog's save runs in the dialog (`dialogs.base.Editor.run_save`) so its
 problems show beside their fields. After a write, the app tells everything showing the register
 to reload.
@@ -35,7 +35,7 @@ PICKER_LIMIT = 100
 R = TypeVar("R")
 
 
-class Flows:
+class RecordActions:
     def __init__(self, app: App[None]) -> None:
         self.app = app
         """Textual's side of the app: notify, push_screen, run_worker."""
