@@ -80,7 +80,7 @@ def test_listing_more_hazards_than_sql_variables_lists_them_all(big):
 
 
 def test_the_risk_analysis_of_more_hazards_than_sql_variables_is_written(big):
-    assert len(reports.risk_analysis(big, FIXED_TODAY).hazards) == 160
+    assert len(reports.gather(big, FIXED_TODAY).hazards) == 160
 
 
 def test_the_history_of_an_incident_with_more_children_than_sql_variables_is_read(big):

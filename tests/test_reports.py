@@ -14,11 +14,10 @@ from riskreg.errors import BadInput, NotFound
 from riskreg.services.demo import build_demo
 from riskreg.services.reports import (
     report_format,
-    risk_analysis,
     write_incident_report,
     write_risk_analysis,
 )
-from riskreg.services.reports.facts import NOT_LEGAL_ADVICE
+from riskreg.services.reports.facts import NOT_LEGAL_ADVICE, gather
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 HOSTILE = ('<script>alert("x")</script> & <img src=http://evil.example/x.png> '
@@ -90,7 +89,7 @@ def test_the_risk_analysis_has_every_part_the_rule_asks_for(demo, register, tmp_
 
 
 def test_open_items_and_overdue_reviews_come_from_the_register(demo, tmp_path):
-    ra = risk_analysis(demo, FIXED_TODAY, NOW)
+    ra = gather(demo, FIXED_TODAY, NOW)
     assert ra.dashboard.reviews_overdue.total > 0 and ra.open_items
     assert any("BAA" in item.detail or "PHI" in item.detail for item in ra.open_items)
     md = write_risk_analysis(demo, tmp_path / "ra.md", FIXED_TODAY, NOW).read_text("utf-8")
@@ -98,7 +97,7 @@ def test_open_items_and_overdue_reviews_come_from_the_register(demo, tmp_path):
 
 
 def test_the_heat_map_counts_every_current_hazard(demo):
-    ra = risk_analysis(demo, FIXED_TODAY, NOW)
+    ra = gather(demo, FIXED_TODAY, NOW)
     current = [h for h in ra.hazards if h["status"] != "closed"]
     assert sum(ra.dashboard.heat_inherent.values()) == len(current)
     assert sum(ra.dashboard.heat_target.values()) == len(current)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from riskreg import __version__
 from riskreg.errors import BadInput
-from riskreg.services.reports.facts import risk_analysis
+from riskreg.services.reports.facts import gather
 from riskreg.storage.database import Database
 from riskreg.storage.files import check_output_path, write_text_atomic
 
@@ -58,7 +58,7 @@ def write_risk_analysis(
 
     report_format(out)  # refuse a wrong extension or target before reading anything
     check_output_path(out, database=db.path, label=None)
-    doc = report_risk.build(risk_analysis(db, today, now))
+    doc = report_risk.build(gather(db, today, now))
     return write_report(out, lambda: report_html.render(doc), lambda: report_md.render(doc),
                         database=db.path)
 

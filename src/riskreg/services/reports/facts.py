@@ -55,7 +55,7 @@ class RiskAnalysis:
         return sum(1 for t in self.tools if t["handles_phi"])
 
 
-def risk_analysis(db: Database, today: date, now: datetime | None = None) -> RiskAnalysis:
+def gather(db: Database, today: date, now: datetime | None = None) -> RiskAnalysis:
     """Gather the risk analysis as of `today` (records that are not archived)."""
     register = RegisterService(db, today=lambda: today)
     everything = ListQuery(limit=None)
