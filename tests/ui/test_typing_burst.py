@@ -160,3 +160,19 @@ async def test_arrow_keys_in_a_burst_keep_their_place_in_a_long_text_field(
         burst(app, *"ac", "left", "b", "right", "d")
         await settle(pilot)
         assert area.text == "abcd"
+
+
+@pytest.mark.parametrize("word", ["lap", "any", "nae"])
+async def test_slash_then_letters_in_one_burst_filter_instead_of_running_the_tables_keys(
+        make_app, small_register, word):
+    """The letters are the table's keys too (l link, a archive, n new, e edit): typed behind "/"
+    in one burst they must land in the filter."""
+    app = make_app(area="tools")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        burst(app, "slash", *word)
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        field = app.focused
+        assert isinstance(field, Input), field
+        assert field.value == word

@@ -25,7 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from riskreg.collector import StartUp
-from riskreg.ui.key_order import queue_own_binding
+from riskreg.ui.key_order import queue_own_binding, run_binding_on_arrival
 from riskreg.ui.messages import (
     DatabaseFailed,
     OpenRecord,
@@ -122,13 +122,13 @@ class RiskRegApp(App[None]):
         self._collector.pause()
 
     async def on_event(self, event: events.Event) -> None:
-        # A key a text field takes by its own binding runs in the field's turn (ui/key_order).
-        if not (
-            isinstance(event, events.Key)
-            and not event.is_forwarded
-            and queue_own_binding(self, event)
-        ):
-            await super().on_event(event)
+        # Keys typed in one burst act in the order typed (ui/key_order).
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if queue_own_binding(self, event):
+                return
+            if await run_binding_on_arrival(self, event):
+                return
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         self._collector.done()  # the app's objects can be collected again

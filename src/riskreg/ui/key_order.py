@@ -1,4 +1,4 @@
-"""Keys typed fast keep their order in a text field.
+"""Keys typed fast keep their order (finding 15 of the new-user run).
 
 Textual gives every key to the focused widget in turn, but a key that the field handles by one of
 its own bindings (End, Backspace, Left, ctrl+u in an `Input`; the arrows in a `TextArea`) is not
@@ -9,17 +9,27 @@ the cursor moves (replacing a selected title), and `abc BSpace d` deletes the "d
 `queue_own_binding` queues such a key on the field itself, behind the letters already given to
 it, and runs the field's binding there: the order the user typed. A key no binding of the field
 takes, a printable key, or a key a priority binding anywhere takes goes the usual way.
+
+Away from a text field the same bubbling reorders keys across a change of focus: in a table,
+`/lap` typed in one burst gave "l", "a" and "p" to the table before "/" reached the app and moved
+to the filter, so they ran the table's keys (link, archive) instead of filtering.
+`run_binding_on_arrival` runs a binding when its key arrives, in the order typed, wherever
+nothing between the focused widget and its screen handles keys itself (so nothing could have
+taken the key before the binding); actions that move the focus do so at once
+(`Screen.set_focus`), so the keys behind them go to the new field.
 """
 
 from __future__ import annotations
 
 import sys
+from functools import cache
 from typing import TYPE_CHECKING
+
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from textual import events
     from textual.app import App
-    from textual.widget import Widget
 
 
 # The text fields, by the module that defines each. Not imported here: the app loads this module
@@ -68,3 +78,31 @@ async def _run_own_binding(app: App, field: Widget, event: events.Key) -> None:
             if await app.run_action(binding.action, field):
                 return
     (app.focused or app.screen)._forward_event(event)
+
+
+@cache
+def _takes_keys_itself(cls: type) -> bool:
+    """The class handles a key before its bindings see it (an `on_key`, `_on_key` or `key_*`)."""
+    return (
+        cls._on_key is not Widget._on_key
+        or cls.handle_key is not Widget.handle_key
+        or hasattr(cls, "on_key")
+        or any(name.startswith("key_") for name in dir(cls))
+    )
+
+
+async def run_binding_on_arrival(app: App, event: events.Key) -> bool:
+    """Run the binding that takes `event` now, if no widget from the focused one up to its
+    screen would see the key first (True: a binding ran)."""
+    screen = app.screen
+    if app.focused is None or screen.maximized is not None or _priority_takes(app, event.key):
+        return False  # (a priority binding runs first in any case: Textual's own path)
+    node: Widget | None = app.focused
+    while node is not None:
+        if _takes_keys_itself(type(node)):
+            return False
+        if node is screen:
+            break
+        node = node.parent if isinstance(node.parent, Widget) else None
+    # The same check Textual makes once the key has bubbled up to the app (App._on_key).
+    return await app._check_bindings(event.key)

@@ -164,7 +164,8 @@ class LinkPicker(ModalScreen[bool]):
         self.refill()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#picker-filter").focus()
+        # At once, not after the keys already queued: the letters typed after "/" filter.
+        self.set_focus(self.query_one("#picker-filter"))
 
     def action_focus_list(self) -> None:
         if self.query_one("#picker-filter").has_focus:

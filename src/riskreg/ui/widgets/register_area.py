@@ -352,7 +352,8 @@ class RegisterArea(AreaWidget):
         self.table.focus()
 
     def action_focus_filter(self) -> None:
-        self.filter_bar.input.focus()
+        # At once, not after the keys already queued: the letters typed after "/" filter.
+        self.screen.set_focus(self.filter_bar.input)
 
     def action_leave_filter(self) -> None:
         self.table.focus()
