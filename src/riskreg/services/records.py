@@ -7,8 +7,7 @@ owner or tool reference by the other record's public id plus its name for displa
 from datetime import date
 from typing import Any
 
-from riskreg.domain.kinds import HIDDEN
-from riskreg.domain.register import derived_fields
+from riskreg.domain.kinds import HIDDEN, KINDS
 from riskreg.services.kinds import KIND_OF_MODEL
 from riskreg.storage.models import Tracked
 
@@ -17,7 +16,9 @@ def to_record(row: Tracked, today: date, refs: dict[str, Any] | None = None) -> 
     """A record's fields plus what is derived from them (level, overdue, BAA gap)."""
     record = row.model_dump(exclude=HIDDEN)
     record.update(refs or {})
-    record.update(derived_fields(KIND_OF_MODEL.get(type(row), ""), record, today))
+    kind = KIND_OF_MODEL.get(type(row))
+    if kind is not None:
+        record.update(KINDS[kind].derived_fields(record, today))
     return record
 
 

@@ -16,9 +16,8 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from riskreg.domain.review import next_due
-from riskreg.domain.scoring import score
 from riskreg.errors import ConflictError, NotFound, ValidationError
-from riskreg.services.kinds import KIND, REFERENCED, record_kind
+from riskreg.services.kinds import KIND, REFERENCED, link_table, links_of_kind, record_kind
 from riskreg.services.messages import text_problem
 from riskreg.services.records import to_record
 from riskreg.services.register_query import (
@@ -29,17 +28,14 @@ from riskreg.services.register_query import (
     order_by,
     overdue_clause,
 )
-from riskreg.services.review_now import add_review_now, lapse
 from riskreg.services.validation import validate
 from riskreg.storage import audit
 from riskreg.storage.database import Database
 from riskreg.storage.models import (
     Hazard,
     HazardSafeguard,
-    HazardTool,
     Review,
     Safeguard,
-    Tool,
     Tracked,
     utcnow,
 )
@@ -76,8 +72,7 @@ class RegisterService:
                 obj, other = (row if ref is not None else (row, None))
                 rows.append(to_record(obj, today, KIND[kind].refs(other)))
                 ids.append(obj.id)
-            if kind == "hazard":
-                add_review_now(session, rows, ids, today)
+            KIND[kind].add_to_records(session, rows, ids, today)
         return Page(rows, total)
 
     def count_matching(self, kind: str, query: ListQuery = ListQuery()) -> int:
@@ -193,9 +188,7 @@ class RegisterService:
         values = self._prepare(kind, validate(kind, merged), obj)
         values = _resolve_refs(session, values)
         before = obj.model_dump()
-        if kind == "safeguard":
-            lapsed = lapse(session, obj, values["status"], self.today())
-            values.update(lapsed)
+        values.update(KIND[kind].after_update(session, obj, values, self.today()))
         for key, value in {**values, **(also or {})}.items():
             setattr(obj, key, value)
         changed = audit.diff(before, obj.model_dump(exclude={"updated_at", "revision"}))
@@ -233,34 +226,12 @@ class RegisterService:
     def _record(self, session: Session, kind: str, obj: Any) -> dict[str, Any]:
         """One record as the services return it (hazards with their `review_now` flag)."""
         record = to_record(obj, self.today(), _refs_of(session, kind, obj))
-        if kind == "hazard":
-            add_review_now(session, [record], [obj.id], self.today())
+        KIND[kind].add_to_records(session, [record], [obj.id], self.today())
         return record
 
     def _prepare(self, kind: str, values: dict[str, Any], existing: Tracked | None = None) -> dict[str, Any]:
-        """Derived fields: scores, the next review and verification dates."""
-        values = dict(values)
-        if kind == "hazard":
-            values["score"] = score(values["likelihood"], values["impact"])
-            values["target_score"] = score(values["target_likelihood"], values["target_impact"])
-            assessed_on = values.get("current_assessed_on")
-            if assessed_on is not None and assessed_on > self.today():
-                raise ValidationError("current_assessed_on",
-                                      "a current assessment cannot be dated in the future")
-            anchor_moved = existing is not None and (
-                existing.review_cadence_months != values["review_cadence_months"]
-                or existing.last_reviewed_on != values["last_reviewed_on"]
-            )
-            kept_old_date = existing is not None and values["next_review_on"] == existing.next_review_on
-            if values["next_review_on"] is None or (anchor_moved and kept_old_date):
-                anchor = values["last_reviewed_on"] or self.today()
-                values["next_review_on"] = next_due(anchor, values["review_cadence_months"])
-        elif kind == "safeguard":
-            last = values.get("last_verified_on")
-            values["next_verification_on"] = (
-                next_due(last, values["verification_cadence_months"]) if last else None
-            )
-        return values
+        """Derived fields: scores, the next review and verification dates (the kind's)."""
+        return KIND[kind].prepared(values, existing, self.today())
 
     # -- links ---------------------------------------------------------------------------------
 
@@ -273,16 +244,17 @@ class RegisterService:
             )
 
     def link_in(self, session: Session, hazard: Hazard, other_kind: str, other: Any) -> None:
-        link_model, column = _link(other_kind)
+        table = link_table("hazard", other_kind)
+        link_model = table.model
         existing = session.exec(
             select(link_model).where(
-                link_model.hazard_id == hazard.id, getattr(link_model, column) == other.id
+                table.column("hazard") == hazard.id, table.column(other_kind) == other.id
             )
         ).first()
         if existing is not None and existing.archived_at is None:
             return
         if existing is None:
-            existing = link_model(hazard_id=hazard.id, **{column: other.id})
+            existing = link_model(hazard_id=hazard.id, **{f"{other_kind}_id": other.id})
         else:
             existing.archived_at = None
             existing.revision += 1
@@ -295,15 +267,15 @@ class RegisterService:
         )
 
     def unlink(self, hazard_id: str, other_kind: str, other_id: str) -> None:
-        link_model, column = _link(other_kind)
+        table = link_table("hazard", other_kind)
         with self.db.writing() as session:
             hazard = _find(session, "hazard", hazard_id)
             other = _find(session, other_kind, other_id)
             existing = session.exec(
-                select(link_model).where(
-                    link_model.hazard_id == hazard.id,
-                    getattr(link_model, column) == other.id,
-                    col(link_model.archived_at).is_(None),
+                select(table.model).where(
+                    table.column("hazard") == hazard.id,
+                    table.column(other_kind) == other.id,
+                    col(table.model.archived_at).is_(None),
                 )
             ).first()
             if existing is None:
@@ -324,28 +296,16 @@ class RegisterService:
         today = self.today()
         with self.db.reading() as session:
             obj = _find(session, kind, public_id)
-            if kind == "hazard":
-                return {
-                    other: [
-                        to_record(o, today)
-                        for o in session.exec(
-                            select(model).join(link_model, getattr(link_model, column) == model.id)
-                            .where(link_model.hazard_id == obj.id, col(link_model.archived_at).is_(None))
-                            .order_by(col(model.title) if other == "safeguard" else col(model.name))
-                        )
-                    ]
-                    for other, model in (("tool", Tool), ("safeguard", Safeguard))
-                    for link_model, column in [_link(other)]
-                }
-            if kind in ("tool", "safeguard"):
-                link_model, column = _link(kind)
-                hazards = session.exec(
-                    select(Hazard).join(link_model, link_model.hazard_id == Hazard.id)
-                    .where(getattr(link_model, column) == obj.id, col(link_model.archived_at).is_(None))
-                    .order_by(col(Hazard.title))
-                )
-                return {"hazard": [to_record(h, today) for h in hazards]}
-            return {}
+            linked: dict[str, list[dict[str, Any]]] = {}
+            for table, other in links_of_kind(kind):
+                spec = KIND[other]
+                model = spec.model
+                linked[other] = [to_record(o, today) for o in session.exec(
+                    select(model).join(table.model, table.column(other) == model.id)
+                    .where(table.column(kind) == obj.id, col(table.model.archived_at).is_(None))
+                    .order_by(col(getattr(model, spec.names.title_field)))
+                )]
+            return linked
 
     # -- reviews -------------------------------------------------------------------------------
 
@@ -575,11 +535,3 @@ def _resolve_refs(session: Session, values: dict[str, Any]) -> dict[str, Any]:
             raise ValidationError(name, f"no {name} with id {ref}")
         values[f"{name}_id"] = target.id
     return values
-
-
-def _link(other_kind: str) -> tuple[type[Tracked], str]:
-    if other_kind == "tool":
-        return HazardTool, "tool_id"
-    if other_kind == "safeguard":
-        return HazardSafeguard, "safeguard_id"
-    raise ValidationError("link", f"a hazard links to tools and safeguards, not {other_kind}")

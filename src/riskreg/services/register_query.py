@@ -58,7 +58,7 @@ def escape_like(text: str) -> str:
 
 
 def cell_clause(session: Session, kind: str, cell: tuple[int, int], level: str) -> tuple[Any, ...]:
-    if kind != "hazard":
+    if not KIND[kind].names.reviewed:  # only reviewed records are scored
         raise ValidationError("cell", f"{kind} records have no likelihood and impact")
     if level not in LEVELS:
         raise ValidationError("level", f"{level!r} is not one of: {', '.join(LEVELS)}")
