@@ -16,7 +16,7 @@ import io
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import col, select
 
@@ -108,8 +108,8 @@ Rows = Callable[[Database, Callable[[], date], bool], list[dict[str, Any]]]
 
 def _register_rows(kind: str) -> Rows:
     def rows(db: Database, today: Callable[[], date], archived: bool) -> list[dict[str, Any]]:
-        return RegisterService(db, today=today).list(
-            kind, ListQuery(limit=None, archived=archived)).rows
+        page = RegisterService(db, today=today).list(kind, ListQuery(limit=None, archived=archived))
+        return cast("list[dict[str, Any]]", page.rows)  # written by column name, any kind
 
     return rows
 

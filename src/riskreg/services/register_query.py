@@ -13,6 +13,7 @@ from riskreg.domain.current_risk import LEVELS
 from riskreg.errors import ValidationError
 from riskreg.services.current import current_cells, current_score_clause
 from riskreg.services.kinds import KIND
+from riskreg.services.records import RegisterRecord
 from riskreg.storage.models import (
     Hazard,
     Tracked,
@@ -41,7 +42,7 @@ class ListQuery:
 
 @dataclass(frozen=True)
 class Page:
-    rows: list[dict[str, Any]]
+    rows: list[RegisterRecord]
     total: int
     """How many records match the filter (the rows are one window of them)."""
 
