@@ -123,7 +123,7 @@ class TrackingPanel(StepPanel):
             yield Button("Record notice sent", id="record-notice", compact=True, variant="primary")
             yield Button("Withdraw the last one recorded", id="withdraw-notice", compact=True)
 
-    def value_of(self, record: dict[str, Any], name: str) -> Any:
+    def value_of(self, record: dict[str, Any], name: str) -> Any:  # noqa: ARG002 (StepPanel's)
         return self.wizard.today() if name == "sent_on" else None
 
     def after_fill(self, record: dict[str, Any] | None) -> None:

@@ -431,7 +431,8 @@ class RegisterArea(AreaWidget):
 
     # -- record actions (the flows do the work) ------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_action(self, action: str,
+                     parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 (Textual's)
         archived = self.query_state.archived
         names = self.spec.names
         if action == "review":
