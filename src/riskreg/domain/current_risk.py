@@ -16,8 +16,10 @@ a target as achieved, and nothing claims a reduction no one assessed:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from riskreg.domain.scoring import level, score
 
@@ -168,7 +170,7 @@ RULE_TEXT = (
 """The rule above, as the risk analysis states it (its method section)."""
 
 
-def current_summary(hazards: list[dict]) -> str:
+def current_summary(hazards: Sequence[Mapping[str, Any]]) -> str:
     """One sentence for the risk analysis's summary: whether current risk is still inherent."""
     assessed = sum(h["current_from"] is not None for h in hazards)
     to_assess = sum(bool(h["current_note"]) for h in hazards)

@@ -6,7 +6,14 @@ A kind's database side (its table, searched and sortable columns, what makes it 
 `services/kinds.py`; its columns and form are presentation (`ui/kinds.py`, `ui/dialogs/fields.py`).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from riskreg.domain.register import hazard_derived, safeguard_derived, tool_derived
+
+Derived = Callable[[dict[str, Any], date], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,15 @@ class KindNames:
     """The kinds its records are linked to, in the order the keys offer them (`l` links the
     first; `t` links tools, when tools are among them)."""
     reviewed: bool = False
-    """Its records are scored and reviewed on a schedule ("Mark reviewed")."""
+    """Its records are scored and reviewed on a schedule ("Mark reviewed"), and flagged when
+    one needs a review before its date (`review_now`)."""
+    derived: Derived | None = None
+    """What a record shows beside its stored fields (a hazard's levels and overdue flag, a
+    tool's BAA gap), worked out from them: the same for both of the ways records are read (the
+    services' ORM path and the app's first page, `storage.first_page`)."""
+
+    def derived_fields(self, record: dict[str, Any], today: date) -> dict[str, Any]:
+        return self.derived(record, today) if self.derived is not None else {}
 
     @property
     def reference_column(self) -> str | None:
@@ -38,11 +53,11 @@ class KindNames:
 
 OWNER = KindNames("owner", "owner", "owners", "owners", "name", "name")
 TOOL = KindNames("tool", "tool", "tools", "tools", "name", "name", reference="owner",
-                 links=("hazard",))
+                 links=("hazard",), derived=tool_derived)
 HAZARD = KindNames("hazard", "hazard", "hazards", "hazards", "title", "title", reference="owner",
-                   links=("safeguard", "tool"), reviewed=True)
+                   links=("safeguard", "tool"), reviewed=True, derived=hazard_derived)
 SAFEGUARD = KindNames("safeguard", "safeguard", "safeguards", "safeguards", "title", "title",
-                      reference="owner", links=("hazard",))
+                      reference="owner", links=("hazard",), derived=safeguard_derived)
 CONSENT = KindNames("consent", "consent", "consents", "consents", "client_code",
                     "client_code", reference="tool")
 

@@ -85,24 +85,29 @@ def review_recorded_text(hazard: dict[str, Any]) -> str:
     return text
 
 
-def derived_fields(kind: str, record: dict[str, Any], today: date) -> dict[str, Any]:
-    """What a record shows beside its stored fields: a hazard's levels and overdue flag, a tool's
-    BAA gap, a safeguard's overdue flag. One function for both of the ways records are read (the
-    services' ORM path and the app's first page, `storage.first_page`)."""
+def hazard_derived(record: dict[str, Any], today: date) -> dict[str, Any]:
+    """A hazard's inherent and target levels and whether its review is overdue."""
     from riskreg.domain.review import is_overdue
     from riskreg.domain.scoring import level
 
-    if kind == "hazard":
-        return {
-            "level": level(record["score"]).value,
-            "target_level": level(record["target_score"]).value,
-            "overdue": is_overdue(record["next_review_on"], today),
-        }
-    if kind == "tool":
-        return {"baa_gap": baa_gap(record["handles_phi"], record["baa_status"],
-                                   record["baa_expires_on"], today)}
-    if kind == "safeguard":
-        return {"overdue": bool(
-            record["status"] in ("planned", "in_progress") and is_overdue(record["due_on"], today)
-        ) or is_overdue(record["next_verification_on"], today)}
-    return {}
+    return {
+        "level": level(record["score"]).value,
+        "target_level": level(record["target_score"]).value,
+        "overdue": is_overdue(record["next_review_on"], today),
+    }
+
+
+def tool_derived(record: dict[str, Any], today: date) -> dict[str, Any]:
+    """A tool's BAA gap."""
+    return {"baa_gap": baa_gap(record["handles_phi"], record["baa_status"],
+                               record["baa_expires_on"], today)}
+
+
+def safeguard_derived(record: dict[str, Any], today: date) -> dict[str, Any]:
+    """Whether a safeguard is overdue: planned or in progress past its due day, or past its
+    next verification."""
+    from riskreg.domain.review import is_overdue
+
+    return {"overdue": bool(
+        record["status"] in ("planned", "in_progress") and is_overdue(record["due_on"], today)
+    ) or is_overdue(record["next_verification_on"], today)}

@@ -114,27 +114,26 @@ def days_words(days_left: int) -> str:
     return f"in {days_left} days"
 
 
-RECORD_WORDS = {"hazard": "Hazard", "safeguard": "Safeguard", "tool": "Tool",
-                "incident": "Incident", "settings": "Practice"}
+RECORD_WORDS = {"hazard": "Hazard: {name}", "safeguard": "Safeguard: {name}",
+                "tool": "Tool: {name}", "incident": "Incident {name}", "settings": "{name}"}
+"""How `due` names the record an item is about, by its kind: an incident by its reference, the
+practice settings by their own name ("Practice settings")."""
+
+SHORT_LABELS = {"incident": "{name}: {what}", "settings": "{what}"}
+"""A narrow list's line, for the kinds that differ from "{what}: {name}"."""
 
 
 def record_words(item: AgendaItem) -> str:
     """"Safeguard: Password manager", "Incident INC-2026-002", "Practice settings"."""
-    if item.record_kind == "incident":
-        return f"Incident {item.record_name}"
-    if item.record_kind == "settings":
-        return item.record_name
-    return f"{RECORD_WORDS.get(item.record_kind, item.record_kind.title())}: {item.record_name}"
+    words = RECORD_WORDS.get(item.record_kind, item.record_kind.title() + ": {name}")
+    return words.format(name=item.record_name)
 
 
 def short_label(item: AgendaItem) -> str:
     """One line for a narrow list: "Verify safeguard: Screen lock", "INC-2026-002: Notify
     HHS", "Review the whole risk analysis"."""
-    if item.record_kind == "incident":
-        return f"{item.record_name}: {item.what}"
-    if item.record_kind == "settings":
-        return item.what
-    return f"{item.what}: {item.record_name}"
+    words = SHORT_LABELS.get(item.record_kind, "{what}: {name}")
+    return words.format(name=item.record_name, what=item.what)
 
 
 def short_days(days_left: int) -> str:

@@ -16,7 +16,7 @@ import io
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import col, select
 
@@ -109,15 +109,23 @@ Rows = Callable[[Database, Callable[[], date], bool], list[dict[str, Any]]]
 def _register_rows(kind: str) -> Rows:
     def rows(db: Database, today: Callable[[], date], archived: bool) -> list[dict[str, Any]]:
         page = RegisterService(db, today=today).list(kind, ListQuery(limit=None, archived=archived))
-        if kind != "hazard":
-            return page.rows
+        return cast("list[dict[str, Any]]", page.rows)  # written by column name, any kind
+
+    return rows
+
+
+def _with_links(read: Rows) -> Rows:
+    """Hazard rows with the names of their linked tools and safeguards ("; " between)."""
+
+    def rows(db: Database, today: Callable[[], date], archived: bool) -> list[dict[str, Any]]:
+        found = read(db, today, archived)
         with db.reading() as session:
             links = hazard_links(session)
-        for row in page.rows:
+        for row in found:
             linked = links.get(row["public_id"], empty_links())
             row["tools"] = "; ".join(name for _, name in linked["tools"])
             row["safeguards"] = "; ".join(title for _, title in linked["safeguards"])
-        return page.rows
+        return found
 
     return rows
 
@@ -155,7 +163,7 @@ def _incident_rows(db: Database, today: Callable[[], date],  # noqa: ARG001 (a R
 
 
 ROWS = {
-    "hazards": _register_rows("hazard"),
+    "hazards": _with_links(_register_rows("hazard")),
     "tools": _register_rows("tool"),
     "safeguards": _register_rows("safeguard"),
     "incidents": _incident_rows,

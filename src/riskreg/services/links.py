@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from riskreg.services.kinds import KIND, LINKS, LinkTable
 from riskreg.storage.incident_models import Incident, IncidentHazard
 from riskreg.storage.models import Hazard, HazardSafeguard, HazardTool, Safeguard, Tool
 
@@ -49,28 +50,33 @@ def empty_links() -> dict[str, list[tuple[str, str]]]:
     return {"tools": [], "safeguards": []}
 
 
+INCIDENT_LINK = LinkTable(IncidentHazard, ("incident", "hazard"))
+"""Incidents linked to hazards: not a register link (the incident's screen makes it), but part
+of a hazard's history."""
+
+
+def _named_by() -> dict[str, tuple[Any, tuple[Any, ...]]]:
+    """Each kind at a link's end: its table and the columns naming one of its records."""
+    ends: dict[str, tuple[Any, tuple[Any, ...]]] = {
+        kind: (spec.model, (getattr(spec.model, spec.names.title_field),))
+        for kind, spec in KIND.items()}
+    ends["incident"] = (Incident, (Incident.reference, Incident.title))
+    return ends
+
+
 def links_of(session: Session, kind: str, obj: Any) -> list[LinkRow]:
     """Every link row that ever joined the record `obj` (of `kind`) to another, unlinked ones
     included, with the record at its other end: a hazard's tools, safeguards and incidents, a
     tool's or a safeguard's hazards."""
-    rows: list[Any] = []
-    if kind == "hazard":
-        rows += session.exec(
-            select(HazardTool.public_id, Tool.name).join(Tool, HazardTool.tool_id == Tool.id)
-            .where(HazardTool.hazard_id == obj.id)).all()
-        rows = [(pid, "tool", name) for pid, name in rows]
-        rows += [(pid, "safeguard", title) for pid, title in session.exec(
-            select(HazardSafeguard.public_id, Safeguard.title)
-            .join(Safeguard, HazardSafeguard.safeguard_id == Safeguard.id)
-            .where(HazardSafeguard.hazard_id == obj.id))]
-        rows += [(pid, "incident", f"{ref} {title}".strip()) for pid, ref, title in session.exec(
-            select(IncidentHazard.public_id, Incident.reference, Incident.title)
-            .join(Incident, IncidentHazard.incident_id == Incident.id)
-            .where(IncidentHazard.hazard_id == obj.id))]
-    elif kind in ("tool", "safeguard"):
-        link = HazardTool if kind == "tool" else HazardSafeguard
-        column = link.tool_id if kind == "tool" else link.safeguard_id  # type: ignore[union-attr]
-        rows = [(pid, "hazard", title) for pid, title in session.exec(
-            select(link.public_id, Hazard.title).join(Hazard, link.hazard_id == Hazard.id)
-            .where(column == obj.id))]
+    named_by = _named_by()
+    rows: list[LinkRow] = []
+    for table in (*LINKS, INCIDENT_LINK):
+        if kind not in table.ends:
+            continue
+        other = table.other(kind)
+        model, names = named_by[other]
+        for pid, *name in session.exec(
+                select(table.model.public_id, *names).join(model, table.column(other) == model.id)
+                .where(table.column(kind) == obj.id)):
+            rows.append((pid, other, name[0] if len(name) == 1 else " ".join(map(str, name)).strip()))
     return rows

@@ -7,20 +7,29 @@ against the revision the caller read, so two windows never silently overwrite ea
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from riskreg.domain.review import next_due
-from riskreg.domain.scoring import score
 from riskreg.errors import ConflictError, NotFound, ValidationError
-from riskreg.services.kinds import KIND, REFERENCED, record_kind
+from riskreg.services.kinds import KIND, REFERENCED, link_table, links_of_kind, record_kind
 from riskreg.services.messages import text_problem
-from riskreg.services.records import to_record
+from riskreg.services.records import (
+    HazardRecord,
+    HistoryEvent,
+    LinkedRecord,
+    RegisterRecord,
+    ReviewRecord,
+    SafeguardRecord,
+    SuggestedSafeguard,
+    to_record,
+)
 from riskreg.services.register_query import (
     ListQuery,
     Page,
@@ -29,17 +38,14 @@ from riskreg.services.register_query import (
     order_by,
     overdue_clause,
 )
-from riskreg.services.review_now import add_review_now, lapse
 from riskreg.services.validation import validate
 from riskreg.storage import audit
 from riskreg.storage.database import Database
 from riskreg.storage.models import (
     Hazard,
     HazardSafeguard,
-    HazardTool,
     Review,
     Safeguard,
-    Tool,
     Tracked,
     utcnow,
 )
@@ -55,6 +61,9 @@ REVIEW_SCORES = ("likelihood", "impact", "current_likelihood", "current_impact",
 
 @dataclass
 class RegisterService:
+    """(Its `list` method hides the builtin in the class's own annotations: they say
+    `builtins.list`.)"""
+
     db: Database
     today: Callable[[], date] = field(default=date.today)
     """The clock, injected so tests and screenshots can fix it."""
@@ -70,15 +79,14 @@ class RegisterService:
             stmt = stmt.order_by(*order_by(kind, model, ref, query)).offset(query.offset)
             if query.limit is not None:
                 stmt = stmt.limit(query.limit)
-            rows = []
+            rows: list[dict[str, Any]] = []
             ids = []
             for row in session.exec(stmt):
                 obj, other = (row if ref is not None else (row, None))
                 rows.append(to_record(obj, today, KIND[kind].refs(other)))
                 ids.append(obj.id)
-            if kind == "hazard":
-                add_review_now(session, rows, ids, today)
-        return Page(rows, total)
+            KIND[kind].add_to_records(session, rows, ids, today)
+        return Page(cast("list[RegisterRecord]", rows), total)
 
     def count_matching(self, kind: str, query: ListQuery = ListQuery()) -> int:
         """How many records `list` would find for `query` (all windows together)."""
@@ -116,10 +124,10 @@ class RegisterService:
     def _count(session: Session, stmt: Any) -> int:
         return session.exec(select(func.count()).select_from(stmt.subquery())).one()
 
-    def get(self, kind: str, public_id: str) -> dict[str, Any]:
+    def get(self, kind: str, public_id: str) -> RegisterRecord:
         with self.db.reading() as session:
             obj = _find(session, kind, public_id)
-            return self._record(session, kind, obj)
+            return cast("RegisterRecord", self._record(session, kind, obj))
 
     def count(self, kind: str) -> int:
         model = record_kind(kind).model
@@ -131,7 +139,7 @@ class RegisterService:
     def is_empty(self) -> bool:
         return all(self.count(kind) == 0 for kind in ("owner", "tool", "hazard", "safeguard"))
 
-    def history(self, public_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+    def history(self, public_id: str, kind: str | None = None) -> builtins.list[HistoryEvent]:
         """The audit events about one record, oldest first. Given the record's `kind`, its links
         and unlinks too (logged about the link row), each with `linked`: (the other record's
         kind, its name)."""
@@ -145,16 +153,16 @@ class RegisterService:
                                if e.action in ("link", "unlink")]
             events.sort(key=lambda pair: pair[0].id)
             return [
-                {"at": e.at, "action": e.action, "changes": e.changes, "linked": linked}
+                HistoryEvent(at=e.at, action=e.action, changes=e.changes, linked=linked)
                 for e, linked in events
             ]
 
     # -- writing -------------------------------------------------------------------------------
 
-    def create(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    def create(self, kind: str, data: dict[str, Any]) -> RegisterRecord:
         with self.db.writing() as session:
             obj = self.create_in(session, kind, data)
-            return self._record(session, kind, obj)
+            return cast("RegisterRecord", self._record(session, kind, obj))
 
     def create_in(
         self, session: Session, kind: str, data: dict[str, Any], public_id: str | None = None
@@ -173,13 +181,13 @@ class RegisterService:
 
     def update(
         self, kind: str, public_id: str, changes: dict[str, Any], expected_revision: int
-    ) -> dict[str, Any]:
+    ) -> RegisterRecord:
         """Apply `changes` to a record read at `expected_revision`; ConflictError if it moved."""
         with self.db.writing() as session:
             obj = _find(session, kind, public_id)
             _check_revision(kind, obj, expected_revision)
             self._update_in(session, kind, obj, changes)
-            return self._record(session, kind, obj)
+            return cast("RegisterRecord", self._record(session, kind, obj))
 
     def _update_in(self, session: Session, kind: str, obj: Any, changes: dict[str, Any], *,
                    also: dict[str, Any] | None = None) -> None:
@@ -193,9 +201,7 @@ class RegisterService:
         values = self._prepare(kind, validate(kind, merged), obj)
         values = _resolve_refs(session, values)
         before = obj.model_dump()
-        if kind == "safeguard":
-            lapsed = lapse(session, obj, values["status"], self.today())
-            values.update(lapsed)
+        values.update(KIND[kind].after_update(session, obj, values, self.today()))
         for key, value in {**values, **(also or {})}.items():
             setattr(obj, key, value)
         changed = audit.diff(before, obj.model_dump(exclude={"updated_at", "revision"}))
@@ -206,18 +212,18 @@ class RegisterService:
             session.flush()
             audit.record(session, kind, obj.public_id, "update", changed)
 
-    def archive(self, kind: str, public_id: str) -> dict[str, Any]:
+    def archive(self, kind: str, public_id: str) -> RegisterRecord:
         """Archive instead of delete: the record is kept (164.530(j)) and can be restored."""
         return self._set_archived(kind, public_id, archived=True)
 
-    def restore(self, kind: str, public_id: str) -> dict[str, Any]:
+    def restore(self, kind: str, public_id: str) -> RegisterRecord:
         return self._set_archived(kind, public_id, archived=False)
 
-    def _set_archived(self, kind: str, public_id: str, archived: bool) -> dict[str, Any]:
+    def _set_archived(self, kind: str, public_id: str, archived: bool) -> RegisterRecord:
         with self.db.writing() as session:
             obj = _find(session, kind, public_id)
             if (obj.archived_at is not None) == archived:
-                return self._record(session, kind, obj)
+                return cast("RegisterRecord", self._record(session, kind, obj))
             before = obj.archived_at
             obj.archived_at = utcnow() if archived else None
             obj.revision += 1
@@ -228,39 +234,18 @@ class RegisterService:
                 session, kind, obj.public_id, "archive" if archived else "restore",
                 {"archived_at": [before, obj.archived_at]},
             )
-            return self._record(session, kind, obj)
+            return cast("RegisterRecord", self._record(session, kind, obj))
 
     def _record(self, session: Session, kind: str, obj: Any) -> dict[str, Any]:
-        """One record as the services return it (hazards with their `review_now` flag)."""
+        """One record as the services return it (hazards with their `review_now` flag): a
+        `RegisterRecord` of `kind`, still a plain dict here for the service's own reading."""
         record = to_record(obj, self.today(), _refs_of(session, kind, obj))
-        if kind == "hazard":
-            add_review_now(session, [record], [obj.id], self.today())
+        KIND[kind].add_to_records(session, [record], [obj.id], self.today())
         return record
 
     def _prepare(self, kind: str, values: dict[str, Any], existing: Tracked | None = None) -> dict[str, Any]:
-        """Derived fields: scores, the next review and verification dates."""
-        values = dict(values)
-        if kind == "hazard":
-            values["score"] = score(values["likelihood"], values["impact"])
-            values["target_score"] = score(values["target_likelihood"], values["target_impact"])
-            assessed_on = values.get("current_assessed_on")
-            if assessed_on is not None and assessed_on > self.today():
-                raise ValidationError("current_assessed_on",
-                                      "a current assessment cannot be dated in the future")
-            anchor_moved = existing is not None and (
-                existing.review_cadence_months != values["review_cadence_months"]
-                or existing.last_reviewed_on != values["last_reviewed_on"]
-            )
-            kept_old_date = existing is not None and values["next_review_on"] == existing.next_review_on
-            if values["next_review_on"] is None or (anchor_moved and kept_old_date):
-                anchor = values["last_reviewed_on"] or self.today()
-                values["next_review_on"] = next_due(anchor, values["review_cadence_months"])
-        elif kind == "safeguard":
-            last = values.get("last_verified_on")
-            values["next_verification_on"] = (
-                next_due(last, values["verification_cadence_months"]) if last else None
-            )
-        return values
+        """Derived fields: scores, the next review and verification dates (the kind's)."""
+        return KIND[kind].prepared(values, existing, self.today())
 
     # -- links ---------------------------------------------------------------------------------
 
@@ -273,16 +258,17 @@ class RegisterService:
             )
 
     def link_in(self, session: Session, hazard: Hazard, other_kind: str, other: Any) -> None:
-        link_model, column = _link(other_kind)
+        table = link_table("hazard", other_kind)
+        link_model = table.model
         existing = session.exec(
             select(link_model).where(
-                link_model.hazard_id == hazard.id, getattr(link_model, column) == other.id
+                table.column("hazard") == hazard.id, table.column(other_kind) == other.id
             )
         ).first()
         if existing is not None and existing.archived_at is None:
             return
         if existing is None:
-            existing = link_model(hazard_id=hazard.id, **{column: other.id})
+            existing = link_model(hazard_id=hazard.id, **{f"{other_kind}_id": other.id})
         else:
             existing.archived_at = None
             existing.revision += 1
@@ -295,15 +281,15 @@ class RegisterService:
         )
 
     def unlink(self, hazard_id: str, other_kind: str, other_id: str) -> None:
-        link_model, column = _link(other_kind)
+        table = link_table("hazard", other_kind)
         with self.db.writing() as session:
             hazard = _find(session, "hazard", hazard_id)
             other = _find(session, other_kind, other_id)
             existing = session.exec(
-                select(link_model).where(
-                    link_model.hazard_id == hazard.id,
-                    getattr(link_model, column) == other.id,
-                    col(link_model.archived_at).is_(None),
+                select(table.model).where(
+                    table.column("hazard") == hazard.id,
+                    table.column(other_kind) == other.id,
+                    col(table.model.archived_at).is_(None),
                 )
             ).first()
             if existing is None:
@@ -318,41 +304,29 @@ class RegisterService:
                 {"hazard": [hazard.public_id, None], other_kind: [other.public_id, None]},
             )
 
-    def linked(self, kind: str, public_id: str) -> dict[str, list[dict[str, Any]]]:
+    def linked(self, kind: str, public_id: str) -> dict[str, builtins.list[LinkedRecord]]:
         """The records linked to one record: for a hazard its tools and safeguards; for a tool or
         safeguard, its hazards."""
         today = self.today()
         with self.db.reading() as session:
             obj = _find(session, kind, public_id)
-            if kind == "hazard":
-                return {
-                    other: [
-                        to_record(o, today)
-                        for o in session.exec(
-                            select(model).join(link_model, getattr(link_model, column) == model.id)
-                            .where(link_model.hazard_id == obj.id, col(link_model.archived_at).is_(None))
-                            .order_by(col(model.title) if other == "safeguard" else col(model.name))
-                        )
-                    ]
-                    for other, model in (("tool", Tool), ("safeguard", Safeguard))
-                    for link_model, column in [_link(other)]
-                }
-            if kind in ("tool", "safeguard"):
-                link_model, column = _link(kind)
-                hazards = session.exec(
-                    select(Hazard).join(link_model, link_model.hazard_id == Hazard.id)
-                    .where(getattr(link_model, column) == obj.id, col(link_model.archived_at).is_(None))
-                    .order_by(col(Hazard.title))
-                )
-                return {"hazard": [to_record(h, today) for h in hazards]}
-            return {}
+            linked: dict[str, list[LinkedRecord]] = {}
+            for table, other in links_of_kind(kind):
+                spec = KIND[other]
+                model = spec.model
+                linked[other] = [cast("LinkedRecord", to_record(o, today)) for o in session.exec(
+                    select(model).join(table.model, table.column(other) == model.id)
+                    .where(table.column(kind) == obj.id, col(table.model.archived_at).is_(None))
+                    .order_by(col(getattr(model, spec.names.title_field)))
+                )]
+            return linked
 
     # -- reviews -------------------------------------------------------------------------------
 
     def mark_reviewed(
         self, hazard_id: str, reviewed_on: date, notes: str, expected_revision: int,
         scores: dict[str, int] | None = None,
-    ) -> dict[str, Any]:
+    ) -> HazardRecord:
         """Record a review of a hazard (date, notes, the scores it leaves) and set the next one
         from its cadence (164.308(a)(1)(ii)(B): risk management is ongoing; 164.316(b)(2)(iii):
         review).
@@ -402,11 +376,11 @@ class RegisterService:
                     pair[0] = before[key]
             audit.record(session, "review", review.public_id, "create",
                          {"hazard": [None, hazard.public_id], **fields})
-            return now
+            return cast("HazardRecord", now)
 
     # -- the starter catalog's suggestions -------------------------------------------------------
 
-    def suggested_safeguards(self, hazard_id: str) -> list[dict[str, Any]]:
+    def suggested_safeguards(self, hazard_id: str) -> builtins.list[SuggestedSafeguard]:
         """The starter catalog's safeguards for a hazard created from the catalog, each with the
         register's safeguard made from it (if any) and whether it is linked to the hazard.
 
@@ -434,18 +408,18 @@ class RegisterService:
             suggestions = []
             for template in templates:
                 safeguard = existing.get(template.key)
-                suggestions.append({
-                    "catalog_key": template.key,
-                    "title": template.title,
-                    "citation": template.citation,
-                    "category": template.category,
-                    "public_id": safeguard.public_id if safeguard else None,
-                    "archived": bool(safeguard and safeguard.archived_at is not None),
-                    "linked": bool(safeguard and safeguard.id in linked),
-                })
+                suggestions.append(SuggestedSafeguard(
+                    catalog_key=template.key,
+                    title=template.title,
+                    citation=template.citation,
+                    category=template.category,
+                    public_id=safeguard.public_id if safeguard else None,
+                    archived=bool(safeguard and safeguard.archived_at is not None),
+                    linked=bool(safeguard and safeguard.id in linked),
+                ))
             return suggestions
 
-    def adopt_safeguard(self, hazard_id: str, catalog_key: str) -> dict[str, Any]:
+    def adopt_safeguard(self, hazard_id: str, catalog_key: str) -> SafeguardRecord:
         """Link a suggested safeguard to a hazard, first adding it to the register from the
         starter catalog if it is not there yet (one transaction, both audited)."""
         from riskreg.domain.catalog import load_catalog
@@ -463,9 +437,9 @@ class RegisterService:
             if safeguard is None:
                 safeguard = self.create_in(session, "safeguard", safeguard_from_template(template))
             self.link_in(session, hazard, "safeguard", safeguard)
-            return self._record(session, "safeguard", safeguard)
+            return cast("SafeguardRecord", self._record(session, "safeguard", safeguard))
 
-    def reviews(self, hazard_id: str) -> list[dict[str, Any]]:
+    def reviews(self, hazard_id: str) -> builtins.list[ReviewRecord]:
         with self.db.reading() as session:
             hazard = _find(session, "hazard", hazard_id)
             rows = session.exec(
@@ -476,7 +450,7 @@ class RegisterService:
             for row in rows:
                 review = row.model_dump(exclude={"id", "hazard_id"})
                 review.update(_review_logged(session, row.public_id))
-                out.append(review)
+                out.append(cast("ReviewRecord", review))
             return out
 
 
@@ -575,11 +549,3 @@ def _resolve_refs(session: Session, values: dict[str, Any]) -> dict[str, Any]:
             raise ValidationError(name, f"no {name} with id {ref}")
         values[f"{name}_id"] = target.id
     return values
-
-
-def _link(other_kind: str) -> tuple[type[Tracked], str]:
-    if other_kind == "tool":
-        return HazardTool, "tool_id"
-    if other_kind == "safeguard":
-        return HazardSafeguard, "safeguard_id"
-    raise ValidationError("link", f"a hazard links to tools and safeguards, not {other_kind}")

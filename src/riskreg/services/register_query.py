@@ -13,6 +13,7 @@ from riskreg.domain.current_risk import LEVELS
 from riskreg.errors import ValidationError
 from riskreg.services.current import current_cells, current_score_clause
 from riskreg.services.kinds import KIND
+from riskreg.services.records import RegisterRecord
 from riskreg.storage.models import (
     Hazard,
     Tracked,
@@ -41,7 +42,7 @@ class ListQuery:
 
 @dataclass(frozen=True)
 class Page:
-    rows: list[dict[str, Any]]
+    rows: list[RegisterRecord]
     total: int
     """How many records match the filter (the rows are one window of them)."""
 
@@ -58,7 +59,7 @@ def escape_like(text: str) -> str:
 
 
 def cell_clause(session: Session, kind: str, cell: tuple[int, int], level: str) -> tuple[Any, ...]:
-    if kind != "hazard":
+    if not KIND[kind].names.reviewed:  # only reviewed records are scored
         raise ValidationError("cell", f"{kind} records have no likelihood and impact")
     if level not in LEVELS:
         raise ValidationError("level", f"{level!r} is not one of: {', '.join(LEVELS)}")

@@ -10,7 +10,7 @@ take over (filtering, sorting, paging, counting, every write).
 
 It reads only what `RegisterService.list(kind, ListQuery(limit=N))` returns for the table's
 default view (not archived, no filter, the default sort) and gives the same records: the same
-fields, the same Python types, the same derived fields (`domain.register.derived_fields`); a
+fields, the same Python types, the same derived fields (`domain.kinds.KindNames.derived_fields`); a
 test compares the two on varied registers for every kind. It declines (returns None) whenever it
 cannot be sure of that: an encrypted file, a database at another schema revision than this
 riskreg's, a column type it does not know, a locked or unreadable file. Nothing is written: the
@@ -27,7 +27,7 @@ from typing import Any
 
 from riskreg.domain.current_risk import LinkedSafeguard, current_fields
 from riskreg.domain.kinds import HIDDEN, KINDS
-from riskreg.domain.register import derived_fields, review_now_text
+from riskreg.domain.register import review_now_text
 from riskreg.storage.files import SQLITE_HEADER
 from riskreg.storage.schema import HEAD
 
@@ -103,13 +103,13 @@ def _read(connection: sqlite3.Connection, kind: str, today: date,
             ref_name, ref_public_id = row[1 + len(columns):]
             record[names.reference] = ref_name if ref_name is not None else ""
             record[f"{names.reference}_public_id"] = ref_public_id
-        record.update(derived_fields(kind, record, today))
+        record.update(names.derived_fields(record, today))
         records.append(record)
-    if kind == "hazard" and ids:
+    if names.reviewed and ids:
         # As `services.review_now.add_review_now`: one query for the page's hazards only (in the
         # main query SQLite would work it out for every hazard before sorting them).
         marks = ", ".join("?" * len(ids))
-        names = dict(connection.execute(
+        tools = dict(connection.execute(
             f"SELECT t.id, ({_REVIEW_NOW_TOOL}) FROM hazard AS t WHERE t.id IN ({marks})",
             [today.isoformat(), *ids]))
         linked: dict[int, list[LinkedSafeguard]] = {i: [] for i in ids}
@@ -117,7 +117,7 @@ def _read(connection: sqlite3.Connection, kind: str, today: date,
             lapsed = date.fromisoformat(lapsed_on) if lapsed_on is not None else None
             linked[hazard_id].append(LinkedSafeguard(status, lapsed))
         for record, hazard_id in zip(records, ids, strict=True):
-            record["review_now"] = review_now_text(record["review_now_reason"], names.get(hazard_id))
+            record["review_now"] = review_now_text(record["review_now_reason"], tools.get(hazard_id))
             record.update(current_fields(record, linked[hazard_id]))
     return records
 

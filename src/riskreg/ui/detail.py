@@ -16,36 +16,9 @@ from rich.text import Text
 from riskreg.domain.current_risk import current_basis, review_change
 from riskreg.domain.register import VENDOR_CHECKLIST
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS
-from riskreg.domain.vocabulary import AI_TOOL_CATEGORIES
+from riskreg.ui.kinds import KINDS
 from riskreg.ui.render import FLAG, Palette, label, literal, plain, plural, status_text
 
-FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "tool": (
-        ("Vendor", "vendor"), ("Category", "category"), ("Vendor has PHI", "handles_phi"),
-        ("BAA", "baa_status"), ("BAA signed", "baa_signed_on"), ("BAA expires", "baa_expires_on"),
-        ("Signed copy", "baa_location"), ("Owner", "owner"),
-    ),
-    "hazard": (
-        ("Threat source", "threat_source"), ("Vulnerability", "vulnerability"),
-        ("Treatment", "treatment"), ("Status", "status"), ("Owner", "owner"),
-    ),
-    "safeguard": (
-        ("Category", "category"), ("Citation", "citation"), ("Requirement", "requirement"),
-        ("Decision", "decision_note"), ("Status", "status"), ("Owner", "owner"),
-        ("Due", "due_on"), ("Evidence", "evidence"),
-        ("Verify every", "verification_cadence_months"), ("Last verified", "last_verified_on"),
-        ("Next check", "next_verification_on"),
-    ),
-    "owner": (("Role", "role"), ("Contact", "contact")),
-    "consent": (
-        ("Tool", "tool"), ("Disclosed", "disclosed_on"), ("Decision", "decision"),
-        ("Written", "written"), ("Alternative", "alternative_offered"),
-    ),
-}
-LONG_TEXT = {"hazard": ("description",), "safeguard": ("description",), "tool": ("notes",),
-             "owner": ("notes",), "consent": ("notes",)}
-TITLE = {"tool": "name", "hazard": "title", "safeguard": "title", "owner": "name",
-         "consent": "client_code"}
 LABEL_WIDTH = 14
 
 
@@ -76,17 +49,19 @@ def render_head(kind: str, record: dict[str, Any], palette: Palette) -> list[Any
 
 
 def _head_parts(kind: str, record: dict[str, Any], palette: Palette) -> tuple[list[Any], Text]:
+    spec = KINDS[kind]
     head = Text(end="\n")
-    head.append_text(literal(record.get(TITLE[kind]), "bold", palette))
+    head.append_text(literal(record.get(spec.title_field), "bold", palette))
     if record.get("archived_at"):
         head.append("  (archived)", palette["warning"])
-    parts: list[Any] = [head, *_flags(kind, record, palette)]
+    parts: list[Any] = [head, *(Text.assemble((f"{FLAG} {f}", palette["error"]), end="\n")
+                                for f in spec.flags(record))]
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=LABEL_WIDTH, style=palette["muted"], no_wrap=True)
     grid.add_column(ratio=1)
-    if kind == "hazard":
+    if spec.names.reviewed:  # scored and reviewed: its three scores and its review dates
         _hazard_scores(grid, record, palette)
-    for name, field in FIELDS[kind]:
+    for name, field in spec.fields:
         value = record.get(field)
         if value in (None, "") and field not in ("owner",):
             continue
@@ -101,10 +76,9 @@ def _head_parts(kind: str, record: dict[str, Any], palette: Palette) -> tuple[li
         _row(grid, name, shown)
     parts.append(grid)
     out = Text(end="")
-    if kind == "tool" and (record.get("handles_phi")
-                           or record.get("category") in AI_TOOL_CATEGORIES):
-        _checklist(out, record, palette)  # a vendor's questions: not for a laptop or paper
-    for field in LONG_TEXT.get(kind, ()):
+    if spec.vendor_checklist(record):
+        _checklist(out, record, palette)
+    for field in spec.long_text:
         if record.get(field):
             out.append("\n")
             out.append(Text(plain(record[field]), end=""))
@@ -116,7 +90,7 @@ def render_tail(kind: str, reviews: list[dict[str, Any]], history: list[dict[str
                 palette: Palette) -> Text:
     """What comes after the links: a hazard's reviews, then the history."""
     out = Text(end="")
-    if kind == "hazard":
+    if KINDS[kind].names.reviewed:
         _reviews(out, reviews, palette)
     _history(out, history, palette)
     return out
@@ -135,22 +109,6 @@ def _row(grid: Table, name: str, value: Text) -> None:
     value.no_wrap = False
     value.overflow = "fold"
     grid.add_row(name, value)
-
-
-def _flags(kind: str, record: dict[str, Any], palette: Palette) -> list[Text]:
-    flags = []
-    if kind == "hazard":
-        if record.get("review_now"):
-            flags.append(f"Review now: {record['review_now']}")
-        if record.get("current_note"):
-            flags.append(record["current_note"][0].upper() + record["current_note"][1:])
-        if record.get("overdue"):
-            flags.append(f"Review overdue since {plain(record.get('next_review_on'))}")
-    elif kind == "tool" and record.get("baa_gap"):
-        flags.append(f"BAA gap: {record['baa_gap']}")
-    elif kind == "safeguard" and record.get("overdue"):
-        flags.append("Overdue")
-    return [Text.assemble((f"{FLAG} {f}", palette["error"]), end="\n") for f in flags]
 
 
 def _hazard_scores(grid: Table, r: dict[str, Any], palette: Palette) -> None:

@@ -1,4 +1,5 @@
-"""What the UI knows about each kind of register record: its names and its table columns.
+"""What the UI knows about each kind of register record: its names, its table columns and what
+its record in full shows (`ui/detail.py`): the fields, the long texts, the flags.
 
 Each column sorts by one of the fields the register service can sort by in SQL
 (`services.kinds.KIND[kind].sortable`); a test checks they agree.
@@ -14,6 +15,7 @@ from rich.text import Text
 
 from riskreg.domain.kinds import KINDS as NAMES
 from riskreg.domain.kinds import KindNames
+from riskreg.domain.vocabulary import AI_TOOL_CATEGORIES
 from riskreg.ui.render import (
     FLAG,
     Palette,
@@ -25,6 +27,15 @@ from riskreg.ui.render import (
 )
 
 Cell = Callable[[dict[str, Any], Palette], Text]
+Flags = Callable[[dict[str, Any]], list[str]]
+
+
+def _no_flags(_record: dict[str, Any]) -> list[str]:
+    return []
+
+
+def _never(_record: dict[str, Any]) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,16 @@ class Kind:
     title_field: str
     """The field that names a record to a person."""
     columns: tuple[Column, ...]
+    fields: tuple[tuple[str, str], ...] = ()
+    """What the record in full shows in its grid, in order: (label, field)."""
+    long_text: tuple[str, ...] = ()
+    """Its long texts, shown whole under the grid."""
+    flags: Flags = _no_flags
+    """What needs action now ("BAA gap: ..."), shown in red under the heading."""
+    vendor_checklist: Callable[[dict[str, Any]], bool] = _never
+    """Whether the record in full shows the vendor checklist (a tool that may see client data)."""
+    dated_today: tuple[str, ...] = ()
+    """The fields a new record's form starts at today's date."""
 
     def title_of(self, record: dict[str, Any]) -> str:
         return plain(record.get(self.title_field) or "")
@@ -99,6 +120,31 @@ def _yes_no(field: str) -> Cell:
     return lambda r, p: literal(r.get(field))  # noqa: ARG005 (a Cell takes the palette)
 
 
+def _hazard_flags(record: dict[str, Any]) -> list[str]:
+    flags = []
+    if record.get("review_now"):
+        flags.append(f"Review now: {record['review_now']}")
+    if record.get("current_note"):
+        flags.append(record["current_note"][0].upper() + record["current_note"][1:])
+    if record.get("overdue"):
+        flags.append(f"Review overdue since {plain(record.get('next_review_on'))}")
+    return flags
+
+
+def _tool_flags(record: dict[str, Any]) -> list[str]:
+    return [f"BAA gap: {record['baa_gap']}"] if record.get("baa_gap") else []
+
+
+def _safeguard_flags(record: dict[str, Any]) -> list[str]:
+    return ["Overdue"] if record.get("overdue") else []
+
+
+def _may_see_client_data(record: dict[str, Any]) -> bool:
+    """A vendor's questions: for a tool that handles PHI or is an AI tool, not a laptop or
+    paper."""
+    return bool(record.get("handles_phi") or record.get("category") in AI_TOOL_CATEGORIES)
+
+
 HAZARD = Kind("hazard", "hazard", "hazards", "title", (
     Column("title", "Title", _flagged("title", lambda r: r.get("review_now"))),
     Column("score", "Inherent", lambda r, p: level_text(r["level"], r["score"], p), 11, 1),
@@ -110,7 +156,10 @@ HAZARD = Kind("hazard", "hazard", "hazards", "title", (
         r["target_level"], r["target_score"], p), 11, 5),
     Column("owner", "Owner", _text("owner"), 16, 6),
     Column("treatment", "Treatment", _label("treatment", "hazard"), 9, 7),
-))
+), fields=(
+    ("Threat source", "threat_source"), ("Vulnerability", "vulnerability"),
+    ("Treatment", "treatment"), ("Status", "status"), ("Owner", "owner"),
+), long_text=("description",), flags=_hazard_flags)
 
 TOOL = Kind("tool", "tool", "tools", "name", (
     Column("name", "Name", _flagged("name", lambda r: r.get("baa_gap"))),
@@ -120,7 +169,11 @@ TOOL = Kind("tool", "tool", "tools", "name", (
     Column("baa_expires_on", "BAA expires", _baa_expiry, 11, 4),
     Column("owner", "Owner", _text("owner"), 16, 5),
     Column("vendor", "Vendor", _text("vendor"), 16, 6),
-))
+), fields=(
+    ("Vendor", "vendor"), ("Category", "category"), ("Vendor has PHI", "handles_phi"),
+    ("BAA", "baa_status"), ("BAA signed", "baa_signed_on"), ("BAA expires", "baa_expires_on"),
+    ("Signed copy", "baa_location"), ("Owner", "owner"),
+), long_text=("notes",), flags=_tool_flags, vendor_checklist=_may_see_client_data)
 
 SAFEGUARD = Kind("safeguard", "safeguard", "safeguards", "title", (
     Column("title", "Title", _flagged("title", lambda r: r.get("overdue"))),
@@ -131,14 +184,20 @@ SAFEGUARD = Kind("safeguard", "safeguard", "safeguards", "title", (
     Column("requirement", "Req.", _label("requirement", "safeguard"), 11, 5),
     Column("next_verification_on", "Next check", _due("next_verification_on"), 10, 6),
     Column("owner", "Owner", _text("owner"), 16, 7),
-))
+), fields=(
+    ("Category", "category"), ("Citation", "citation"), ("Requirement", "requirement"),
+    ("Decision", "decision_note"), ("Status", "status"), ("Owner", "owner"),
+    ("Due", "due_on"), ("Evidence", "evidence"),
+    ("Verify every", "verification_cadence_months"), ("Last verified", "last_verified_on"),
+    ("Next check", "next_verification_on"),
+), long_text=("description",), flags=_safeguard_flags)
 
 OWNER = Kind("owner", "owner", "owners", "name", (
     Column("name", "Name", _text("name")),
     Column("role", "Role", _text("role"), 28, 1),
     Column("contact", "Contact", _text("contact"), 20, 2),
     Column("updated_at", "Updated", _text("updated_at"), 16, 3),
-))
+), fields=(("Role", "role"), ("Contact", "contact")), long_text=("notes",))
 
 CONSENT = Kind("consent", "consent", "consents", "client_code", (
     Column("client_code", "Client code", _text("client_code"), 12),
@@ -146,7 +205,10 @@ CONSENT = Kind("consent", "consent", "consents", "client_code", (
     Column("decision", "Decision", _status("consent", "decision"), 16, 2),
     Column("written", "Written", _yes_no("written"), 7, 3),
     Column("tool", "Tool", _text("tool")),
-))
+), fields=(
+    ("Tool", "tool"), ("Disclosed", "disclosed_on"), ("Decision", "decision"),
+    ("Written", "written"), ("Alternative", "alternative_offered"),
+), long_text=("notes",), dated_today=("disclosed_on",))
 
 KINDS: dict[str, Kind] = {k.kind: k for k in (TOOL, HAZARD, SAFEGUARD, OWNER, CONSENT)}
 

@@ -5,7 +5,7 @@ Imported only from inside workers (it loads the services, which load SQLModel).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from riskreg.domain.kinds import KINDS as NAMES
 from riskreg.services.register import ListQuery, RegisterService
@@ -24,7 +24,8 @@ def load_page(
 ) -> PageLoaded:
     """One window of rows, without counting (see `count_page`)."""
     page = register.list(query.kind, _list_query(query, offset=offset, limit=limit, count=False))
-    return PageLoaded(generation, offset, page.rows, limit)
+    # The tables read any kind's records by column key: a dict to them.
+    return PageLoaded(generation, offset, cast("list[dict[str, Any]]", page.rows), limit)
 
 
 def count_page(
@@ -56,7 +57,10 @@ def load_detail(register: RegisterService, kind: str, public_id: str) -> DetailL
     linked = register.linked(kind, public_id)
     reviews = register.reviews(public_id) if NAMES[kind].reviewed else []
     history = register.history(public_id, kind)[-HISTORY_SHOWN:][::-1]
-    return DetailLoaded(kind, public_id, record, linked, reviews, history)
+    # The record in full reads any kind's fields by name (ui/kinds): dicts to it.
+    return DetailLoaded(kind, public_id, cast("dict[str, Any]", record),
+                        cast("dict[str, list[dict[str, Any]]]", linked),
+                        cast("list[dict[str, Any]]", reviews), cast("list[dict[str, Any]]", history))
 
 
 def search_records(register: RegisterService, text: str, per_kind: int = 5) -> list[dict[str, Any]]:

@@ -160,9 +160,8 @@ class RecordActions:
         register = self.register
 
         def opened(choices: dict[str, Any]) -> None:
-            defaults: dict[str, Any] = {}
-            if kind == "consent":
-                defaults["disclosed_on"] = register.today()
+            defaults: dict[str, Any] = {field: register.today()
+                                        for field in KINDS[kind].dated_today}
             form = self._form(kind, None, defaults=defaults, **choices,
                               save=lambda values, _changes, _rev: register.create(kind, values))
             self.app.push_screen(form, lambda record: self._saved(kind, record, "Added"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NotRequired, cast
 
 from sqlmodel import col, select
 
@@ -15,6 +15,7 @@ from riskreg import __version__
 from riskreg.domain.review import next_due
 from riskreg.services.dashboard import Dashboard, build_dashboard
 from riskreg.services.links import empty_links, hazard_links
+from riskreg.services.records import HazardRecord, OwnerRecord, SafeguardRecord, ToolRecord
 from riskreg.services.register import ListQuery, RegisterService
 from riskreg.storage.database import Database
 from riskreg.storage.models import Hazard, PracticeSettings, Review
@@ -35,16 +36,24 @@ class OpenItem:
     due: date | None = None
 
 
+class ReportHazard(HazardRecord):
+    """A hazard as the risk analysis lists it: with the names of its linked tools and
+    safeguards (set once the register's links are read)."""
+
+    tools: NotRequired[list[str]]
+    safeguards: NotRequired[list[str]]
+
+
 @dataclass(frozen=True)
 class RiskAnalysis:
     today: date
     generated_at: datetime
     version: str
     practice: dict[str, Any]
-    tools: list[dict[str, Any]]
-    hazards: list[dict[str, Any]]
-    safeguards: list[dict[str, Any]]
-    owners: list[dict[str, Any]]
+    tools: list[ToolRecord]
+    hazards: list[ReportHazard]
+    safeguards: list[SafeguardRecord]
+    owners: list[OwnerRecord]
     reviews: list[dict[str, Any]]
     dashboard: Dashboard
     open_items: list[OpenItem]
@@ -59,10 +68,11 @@ def gather(db: Database, today: date, now: datetime | None = None) -> RiskAnalys
     """Gather the risk analysis as of `today` (records that are not archived)."""
     register = RegisterService(db, today=lambda: today)
     everything = ListQuery(limit=None)
-    tools = register.list("tool", everything).rows
-    hazards = register.list("hazard", ListQuery(limit=None, sort="score", descending=True)).rows
-    safeguards = register.list("safeguard", everything).rows
-    owners = register.list("owner", everything).rows
+    tools = cast("list[ToolRecord]", register.list("tool", everything).rows)
+    hazards = cast("list[ReportHazard]", register.list(
+        "hazard", ListQuery(limit=None, sort="score", descending=True)).rows)
+    safeguards = cast("list[SafeguardRecord]", register.list("safeguard", everything).rows)
+    owners = cast("list[OwnerRecord]", register.list("owner", everything).rows)
     archived = {
         kind: register.list(kind, ListQuery(limit=None, archived=True)).total
         for kind in ("tool", "hazard", "safeguard")
@@ -121,7 +131,7 @@ def _practice(settings: PracticeSettings | None) -> dict[str, Any]:
 
 
 def _open_items(
-    dashboard: Dashboard, hazards: list[dict[str, Any]], safeguards: list[dict[str, Any]]
+    dashboard: Dashboard, hazards: list[ReportHazard], safeguards: list[SafeguardRecord]
 ) -> list[OpenItem]:
     """What still needs doing: BAA gaps and renewals, safeguards late or not yet in place,
     addressable decisions not documented, hazards to review now, current risks still High or Critical,

@@ -8,6 +8,7 @@ the owners. Built from `facts.RiskAnalysis`; rendered by html.py / md.py.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ from riskreg.domain.current_risk import RULE_TEXT as CURRENT_RULE
 from riskreg.domain.current_risk import current_summary, review_scores, safeguards_in_place_text
 from riskreg.domain.register import HAZARD_STATUSES, SAFEGUARD_STATUSES, VENDOR_CHECKLIST
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS
+from riskreg.services.records import ToolRecord
 from riskreg.services.reports.doc import (
     Bullets,
     Cell,
@@ -28,7 +30,7 @@ from riskreg.services.reports.doc import (
     Table,
     level_tone,
 )
-from riskreg.services.reports.facts import NOT_LEGAL_ADVICE, RiskAnalysis
+from riskreg.services.reports.facts import NOT_LEGAL_ADVICE, ReportHazard, RiskAnalysis
 
 CHECK_MARKS = {True: "yes", False: "NO", None: "?"}
 
@@ -174,11 +176,16 @@ def _reviews_due(ra: RiskAnalysis) -> Section:
     ])
 
 
+def _answers(tool: ToolRecord) -> Mapping[str, Any]:
+    """A tool's fields by name, for the checklist's keys (VENDOR_CHECKLIST)."""
+    return tool
+
+
 def _check(value: bool | None) -> Cell:
     return Cell(CHECK_MARKS[value], {True: "ok", False: "warn", None: "muted"}[value])
 
 
-def _baa(tool: dict[str, Any]) -> Cell:
+def _baa(tool: ToolRecord) -> Cell:
     text = _label(vocab.BAA_STATUSES, tool["baa_status"])
     if tool["baa_signed_on"]:
         text += f"\nsigned {_d(tool['baa_signed_on'])}"
@@ -191,7 +198,7 @@ def _baa(tool: dict[str, Any]) -> Cell:
     return Cell(text)
 
 
-def _phi(tool: dict[str, Any]) -> str | Cell:
+def _phi(tool: ToolRecord) -> str | Cell:
     if not tool["handles_phi"]:
         return "no"
     return Cell("yes", "warn") if tool["baa_gap"] else "yes"
@@ -200,14 +207,15 @@ def _phi(tool: dict[str, Any]) -> str | Cell:
 def _tools(ra: RiskAnalysis) -> Section:
     ai_first = sorted(ra.tools, key=lambda t: (t["category"] not in vocab.AI_TOOL_CATEGORIES,
                                                t["name"].lower()))
-    rows = [[
+    rows: list[list[str | Cell]] = [[
         t["name"] + (f"\n{t['vendor']}" if t["vendor"] else ""),
         _label(vocab.TOOL_CATEGORIES, t["category"]),
         _phi(t),
         _baa(t),
         t["owner"] or "—",
     ] for t in ai_first]
-    checklist = [[t["name"], *(_check(t[k]) for k in VENDOR_CHECKLIST)] for t in ai_first
+    checklist: list[list[str | Cell]] = [
+        [t["name"], *(_check(_answers(t)[k]) for k in VENDOR_CHECKLIST)] for t in ai_first
                  if t["handles_phi"] or t["category"] in vocab.AI_TOOL_CATEGORIES]
     legend = "; ".join(f"{n}. {label}" for n, label in enumerate(VENDOR_CHECKLIST.values(), 1))
     return Section("tools", "6. Tools and systems", [
@@ -226,7 +234,7 @@ def _score(likelihood: int, impact: int, score: int, lvl: str) -> Cell:
     return Cell(f"{likelihood}×{impact} = {score}\n{lvl}", level_tone(lvl))
 
 
-def _current(h: dict[str, Any]) -> Cell:
+def _current(h: ReportHazard) -> Cell:
     """The current score, with what it rests on (a dated assessment, or the inherent score)."""
     cell = _score(h["current_likelihood"], h["current_impact"], h["current_score"],
                   h["current_level"])
@@ -236,14 +244,14 @@ def _current(h: dict[str, Any]) -> Cell:
     return Cell(f"{cell.text}\n{basis}{note}", "warn" if note else cell.tone)
 
 
-def _linked_safeguards(h: dict[str, Any]) -> str:
+def _linked_safeguards(h: ReportHazard) -> str:
     """The safeguards' titles, after how many of them are in place: "1 of 3 safeguards in
     place"."""
     counted = safeguards_in_place_text(h["safeguards_in_place"], h["safeguards_counted"])
     return "\n".join([counted, *h["safeguards"]])
 
 
-def _treatment(h: dict[str, Any]) -> str:
+def _treatment(h: ReportHazard) -> str:
     text = _label(vocab.TREATMENTS, h["treatment"])
     if h["treatment"] == "accept" or h["status"] == "accepted":
         text += f"\nrationale: {h['acceptance_rationale'] or '—'}"
@@ -252,16 +260,17 @@ def _treatment(h: dict[str, Any]) -> str:
 
 
 def _hazards(ra: RiskAnalysis) -> Section:
-    rows = []
+    rows: list[list[str | Cell]] = []
     for h in ra.hazards:
         what = h["title"]
         if h["threat_source"]:
             what += f"\nthreat: {h['threat_source']}"
         if h["vulnerability"]:
             what += f"\nvulnerability: {h['vulnerability']}"
-        review = f"last {_d(h['last_reviewed_on'])}\nnext {_d(h['next_review_on'])}"
+        dates = f"last {_d(h['last_reviewed_on'])}\nnext {_d(h['next_review_on'])}"
+        review: str | Cell = dates
         if h["overdue"] or h.get("review_now"):
-            review = Cell(review + ("\n⚠ overdue" if h["overdue"] else "")
+            review = Cell(dates + ("\n⚠ overdue" if h["overdue"] else "")
                           + (f"\n⚠ review now: {h['review_now']}" if h.get("review_now") else ""),
                           "warn")
         rows.append([
@@ -287,7 +296,7 @@ def _hazards(ra: RiskAnalysis) -> Section:
 
 
 def _safeguards(ra: RiskAnalysis) -> Section:
-    rows = []
+    rows: list[list[str | Cell]] = []
     by_standard = sorted(ra.safeguards,
                          key=lambda s: (s["category"], s["citation"], s["title"].lower()))
     for s in by_standard:

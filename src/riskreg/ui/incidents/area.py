@@ -29,7 +29,8 @@ class IncidentTable(DataTable):
         Binding("enter", "select_cursor", "Open", id="incident-table-open"),
     ]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_action(self, action: str,
+                     parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 (Textual's)
         if action == "select_cursor":
             return True if self.row_count else None
         return True
@@ -201,7 +202,7 @@ shorter) before the columns on its right give way, Due first."""
 
 def _cell(key: str) -> Any:
     """A column's cell: the text `show_rows` built for it."""
-    return lambda cells, palette: cells[key]
+    return lambda cells, palette: cells[key]  # noqa: ARG005 (a Cell takes the palette)
 
 
 def short_days(days: int) -> str:

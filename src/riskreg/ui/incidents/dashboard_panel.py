@@ -42,7 +42,7 @@ class OpenIncidentsPanel(Vertical):
         self.border_subtitle = "enter opens · 7 all incidents"
         yield OptionList(id="open-incidents")
 
-    def update(self, board: Any, palette: Any) -> None:
+    def update(self, board: Any, palette: Any) -> None:  # noqa: ARG002 (every panel's update)
         """Called with the dashboard's read model, which holds the incidents owing a notice."""
         self.show_rows(list(board.open_incidents))
 

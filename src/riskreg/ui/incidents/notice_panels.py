@@ -3,6 +3,7 @@ close-out (lessons learned, the register's hazards and safeguards, closing)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +123,7 @@ class TrackingPanel(StepPanel):
             yield Button("Record notice sent", id="record-notice", compact=True, variant="primary")
             yield Button("Withdraw the last one recorded", id="withdraw-notice", compact=True)
 
-    def value_of(self, record: dict[str, Any], name: str) -> Any:
+    def value_of(self, record: dict[str, Any], name: str) -> Any:  # noqa: ARG002 (StepPanel's)
         return self.wizard.today() if name == "sent_on" else None
 
     def after_fill(self, record: dict[str, Any] | None) -> None:
@@ -280,23 +281,25 @@ class CloseoutPanel(StepPanel):
 
     @on(Button.Pressed, "#new-hazard")
     def _new_hazard(self) -> None:
-        self._register_form("hazard", None)
+        self._register_form("hazard", lambda service, ref, values, revision:
+                            service.create_hazard(ref, values, revision))
 
     @on(Button.Pressed, "#new-safeguard")
     def _new_safeguard(self) -> None:
-        self._register_form("safeguard", self._highlighted_hazard())
+        hazard_id = self._highlighted_hazard()
+        self._register_form("safeguard", lambda service, ref, values, revision:
+                            service.create_safeguard(ref, values, hazard_id, revision))
 
-    def _register_form(self, kind: str, hazard_id: str | None) -> None:
+    def _register_form(self, kind: str, create: Callable[..., dict[str, Any]]) -> None:
+        """A register form for a new `kind`, saved by `create(service, ref, values, revision)`:
+        the incident's service adds the record and links it, in one transaction."""
         from riskreg.ui.dialogs.form import RecordForm
 
         service = self.wizard.service
         ref = self.ref
 
         def save(values: dict[str, Any], _changes: dict[str, Any], _rev: Any) -> dict[str, Any]:
-            revision = service.get(ref)["revision"]
-            if kind == "hazard":
-                return service.create_hazard(ref, values, revision)
-            return service.create_safeguard(ref, values, hazard_id, revision)
+            return create(service, ref, values, service.get(ref)["revision"])
 
         def done(saved: dict[str, Any] | None) -> None:
             if saved:

@@ -109,7 +109,7 @@ class LawEnforcementPanel(StepPanel):
             yield Button("Add statement", id="add-statement", compact=True, variant="primary")
             yield Button("Withdraw the last statement", id="withdraw-statement", compact=True)
 
-    def value_of(self, record: dict[str, Any], name: str) -> Any:
+    def value_of(self, record: dict[str, Any], name: str) -> Any:  # noqa: ARG002 (StepPanel's)
         return None  # the form is for a new statement
 
     def after_fill(self, record: dict[str, Any] | None) -> None:

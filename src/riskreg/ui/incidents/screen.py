@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -166,7 +166,7 @@ class IncidentScreen(Editor, Screen[None]):
             from riskreg.services.register import ListQuery
 
             def rows(kind: str) -> list[dict[str, Any]]:
-                return register.list(kind, ListQuery(limit=None)).rows
+                return cast("list[dict[str, Any]]", register.list(kind, ListQuery(limit=None)).rows)
 
             return rows("tool"), rows("hazard"), rows("owner"), _read(service, ref)
 

@@ -37,14 +37,14 @@ def agenda_sections(board: Any) -> Sections:
 class AgendaPanel(AttentionPanel):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("Due in the next 7 days", agenda_sections, **kwargs)
-        self._references: dict[str, str] = {}
+        self._names: dict[tuple[str, str], str] = {}
+        """Each item's record name by (kind, public id): an incident opens by its reference."""
 
     def update(self, board: Any, palette: Any) -> None:
         agenda = board.agenda
         if agenda is not None:
             self.border_title = f"Due in the next {agenda.days} days"
-            self._references = {i.record_id: i.record_name for i in agenda.items
-                                if i.record_kind == "incident"}
+            self._names = {(i.record_kind, i.record_id): i.record_name for i in agenda.items}
         super().update(board, palette)
         if agenda is not None:
             overdue = agenda.overdue
@@ -56,18 +56,27 @@ class AgendaPanel(AttentionPanel):
     def _open(self, event: OpenRecord) -> None:
         # The register's records open in full (the app does it); an incident and the practice
         # settings are not register records: they open where they are edited.
-        if event.kind == "incident":
+        opener = OPENED_HERE.get(event.kind)
+        if opener is not None:
             event.stop()
-            from riskreg.ui.incidents.area import open_incident
+            opener(self.app, self._names.get((event.kind, event.public_id)))
 
-            reference = self._references.get(event.public_id)
-            if reference:  # never None: that would start a new incident
-                open_incident(self.app, reference)
-        elif event.kind == "settings":
-            event.stop()
-            from riskreg.ui.dialogs.settings import open_settings_dialog
 
-            open_settings_dialog(self.app)
+def _open_incident(app: Any, reference: str | None) -> None:
+    from riskreg.ui.incidents.area import open_incident
+
+    if reference:  # never None: that would start a new incident
+        open_incident(app, reference)
+
+
+def _open_settings(app: Any, _name: str | None) -> None:
+    from riskreg.ui.dialogs.settings import open_settings_dialog
+
+    open_settings_dialog(app)
+
+
+OPENED_HERE = {"incident": _open_incident, "settings": _open_settings}
+"""The agenda's items that are not register records, and how each opens."""
 
 
 async def show_agenda(app: Any) -> None:

@@ -432,7 +432,8 @@ class RegisterArea(AreaWidget):
 
     # -- record actions (ui/record_actions.py does the work) ----------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_action(self, action: str,
+                     parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 (Textual's)
         archived = self.query_state.archived
         names = self.spec.names
         if action == "review":
