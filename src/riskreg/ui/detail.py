@@ -16,7 +16,7 @@ from rich.text import Text
 from riskreg.domain.current_risk import current_basis, review_change
 from riskreg.domain.register import VENDOR_CHECKLIST
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS
-from riskreg.domain.vocabulary import AI_TOOL_CATEGORIES
+from riskreg.ui.dialogs.fields import vendor_checklist_applies
 from riskreg.ui.render import FLAG, Palette, label, literal, plain, plural, status_text
 
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -101,8 +101,7 @@ def _head_parts(kind: str, record: dict[str, Any], palette: Palette) -> tuple[li
         _row(grid, name, shown)
     parts.append(grid)
     out = Text(end="")
-    if kind == "tool" and (record.get("handles_phi")
-                           or record.get("category") in AI_TOOL_CATEGORIES):
+    if kind == "tool" and vendor_checklist_applies(record):
         _checklist(out, record, palette)  # a vendor's questions: not for a laptop or paper
     for field in LONG_TEXT.get(kind, ()):
         if record.get(field):
