@@ -283,6 +283,38 @@ async def test_a_tool_says_whether_a_vendor_receives_client_data_and_asks_a_vend
     assert "Vendor checklist" in seen["Scribe AI"]
 
 
+async def test_the_tool_form_asks_the_vendor_checklist_only_of_a_vendor_with_client_data_or_an_ai_tool(  # noqa: E501
+        make_app, register, small_register):
+    # New-user run 2: the laptop's form (a device, no vendor with client data) still asked
+    # "States whether data trains its models".
+    from textual.widgets import Checkbox
+
+    from riskreg.ui.widgets.choice import Choice
+
+    register.create("tool", {"name": "Practice laptop", "category": "device",
+                             "handles_phi": False, "baa_status": "not_needed"})
+    app = make_app(area="tools")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        table = area(app, "tool").table
+        table.move_cursor(row=table_titles(app, "tool").index("Practice laptop"))
+        await pilot.press("e")
+        await settle(pilot, 1)
+        form = app.screen
+        checklist = form.query_one("#f-check_states_training_use")
+        assert not checklist.display
+        assert checklist not in form.focus_chain
+        form.query_one("#f-handles_phi", Checkbox).value = True
+        await settle(pilot)
+        assert checklist.display and checklist in form.focus_chain
+        form.query_one("#f-handles_phi", Checkbox).value = False
+        await settle(pilot)
+        assert not checklist.display
+        form.query_one("#f-category", Choice).value = "ai_scribe"
+        await settle(pilot)
+        assert checklist.display
+
+
 async def test_a_record_just_added_is_the_one_under_the_cursor(make_app, small_register):
     # New-user run, finding 16: "Added tool ..." and the cursor stayed on the first row, the new
     # tool off screen.

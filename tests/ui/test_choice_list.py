@@ -121,3 +121,27 @@ async def test_stepping_with_the_arrows_skips_the_headings(make_app, small_regis
             steps.append(form.values()["tool"])
         assert steps == [small_register["scribe"]["public_id"], small_register["ehr"]["public_id"],
                          None, small_register["scribe"]["public_id"]]
+
+
+async def test_what_was_typed_in_full_wins_over_a_longer_label_it_starts(make_app, small_register):
+    # New-user run 2: "no" typed in a Yes / No list picked "Not answered", listed and chosen
+    # before "No", so three questions were left unanswered.
+    from textual.widgets import Checkbox
+
+    app = make_app(area="tools")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        form = await new_record_form(pilot)
+        form.query_one("#f-handles_phi", Checkbox).value = True
+        await settle(pilot)
+        form.set_focus(form.query_one("#f-check_signs_baa"))
+        assert form.values()["check_signs_baa"] is None  # "Not checked yet"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceList)
+        await pilot.press(*"no")
+        assert listed(app) == ["No", "Not checked yet"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form
+        assert form.values()["check_signs_baa"] is False

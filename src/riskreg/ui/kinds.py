@@ -15,7 +15,7 @@ from rich.text import Text
 
 from riskreg.domain.kinds import KINDS as NAMES
 from riskreg.domain.kinds import KindNames
-from riskreg.domain.vocabulary import AI_TOOL_CATEGORIES
+from riskreg.ui.dialogs.fields import vendor_checklist_applies
 from riskreg.ui.render import (
     FLAG,
     Palette,
@@ -139,12 +139,6 @@ def _safeguard_flags(record: dict[str, Any]) -> list[str]:
     return ["Overdue"] if record.get("overdue") else []
 
 
-def _may_see_client_data(record: dict[str, Any]) -> bool:
-    """A vendor's questions: for a tool that handles PHI or is an AI tool, not a laptop or
-    paper."""
-    return bool(record.get("handles_phi") or record.get("category") in AI_TOOL_CATEGORIES)
-
-
 HAZARD = Kind("hazard", "hazard", "hazards", "title", (
     Column("title", "Title", _flagged("title", lambda r: r.get("review_now"))),
     Column("score", "Inherent", lambda r, p: level_text(r["level"], r["score"], p), 11, 1),
@@ -173,7 +167,7 @@ TOOL = Kind("tool", "tool", "tools", "name", (
     ("Vendor", "vendor"), ("Category", "category"), ("Vendor has PHI", "handles_phi"),
     ("BAA", "baa_status"), ("BAA signed", "baa_signed_on"), ("BAA expires", "baa_expires_on"),
     ("Signed copy", "baa_location"), ("Owner", "owner"),
-), long_text=("notes",), flags=_tool_flags, vendor_checklist=_may_see_client_data)
+), long_text=("notes",), flags=_tool_flags, vendor_checklist=vendor_checklist_applies)
 
 SAFEGUARD = Kind("safeguard", "safeguard", "safeguards", "title", (
     Column("title", "Title", _flagged("title", lambda r: r.get("overdue"))),

@@ -5,7 +5,9 @@ The names are the services' field names, so a ValidationError's `field` finds it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from riskreg.domain import vocabulary as vocab
 from riskreg.domain.register import (
@@ -34,6 +36,14 @@ class Field:
 class Section:
     title: str
     fields: tuple[Field, ...]
+    applies: Callable[[dict[str, Any]], bool] | None = None
+    """Shown only while this holds for the form's values (None: always shown)."""
+
+
+def vendor_checklist_applies(values: dict[str, Any]) -> bool:
+    """A vendor's questions, for a vendor that has client data or an AI tool; not for a laptop
+    or paper (finding 8). The record screen shows the checklist by the same rule."""
+    return bool(values.get("handles_phi")) or values.get("category") in vocab.AI_TOOL_CATEGORIES
 
 
 def _choices(values: dict[str, str]) -> tuple[tuple[str, object], ...]:
@@ -105,7 +115,7 @@ FORMS: dict[str, tuple[Section, ...]] = {
         )),
         Section("Vendor checklist", tuple(
             Field(name, question, "check") for name, question in VENDOR_CHECKLIST.items()
-        )),
+        ), applies=vendor_checklist_applies),
         Section("Notes", (Field("notes", "Notes", "long"),)),
     ),
     "safeguard": (

@@ -24,7 +24,7 @@ from textual.widgets import Checkbox, Input, Static, TextArea
 
 from riskreg.ui.dialogs.base import CHECK_AFTER, Dialog
 from riskreg.ui.dialogs.confirm import changed_elsewhere, reload_if_yes
-from riskreg.ui.dialogs.fields import DEFAULTS, FORMS, Field, all_fields
+from riskreg.ui.dialogs.fields import DEFAULTS, FORMS, Field, Section, all_fields
 from riskreg.ui.kinds import KINDS
 from riskreg.ui.render import plain
 from riskreg.ui.widgets.choice import BLANK, Choice
@@ -103,6 +103,8 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
         self._errors: dict[str, Static] = {}
         """Each field's problem line, shown (class -on) only when it has a problem."""
         self._labels: dict[str, Static] = {}
+        # The sections shown only while their rule holds, with their rows' widgets.
+        self._conditional: list[tuple[Section, list[Widget]]] = []
         self._shown: dict[str, str] = {}
         """The problems shown now, by field."""
         self._later: list[Widget] = []
@@ -152,6 +154,7 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
             value = _value(shown, field)
             options, chosen, _blank = self._choice(field, value)
             _reset(self._widgets[field.name], value, options, chosen)
+        self._show_sections()
         self.initial = self.values()
         self.query_one("#fields", VerticalScroll).scroll_home(animate=False, immediate=True)
         # A fresh focus on the first field, as a new form has (an Input selects its text when
@@ -187,6 +190,8 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
                         self._errors[field.name] = error
                         self._labels[field.name] = label
                         row += [label, widget, error]
+                    if section.applies is not None:
+                        self._conditional.append((section, row))
                     if n < FIRST_SECTIONS:
                         yield from row
                     else:
@@ -237,7 +242,25 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
                          compact=True, max_length=10)
         return FieldInput(plain(value), id=wid, compact=True, placeholder=field.help)
 
+    def _show_sections(self) -> None:
+        """Show each conditional section only while its rule holds for the values as typed."""
+        if not self._conditional:
+            return
+        values = self.values()
+        for section, row in self._conditional:
+            shown = section.applies(values)
+            for widget in row:
+                if widget.has_class("field-error"):
+                    # Its own rule shows it with a problem; hidden, it stays hidden.
+                    if shown:
+                        widget.styles.clear_rule("display")
+                    else:
+                        widget.display = False
+                else:
+                    widget.display = shown
+
     def on_mount(self) -> None:
+        self._show_sections()
         self.initial = self.values()
         first = all_fields(self.kind)[0]
         self._widgets[first.name].focus()
@@ -330,6 +353,7 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
             return
         if _get(self._widgets[name], _field(self.kind, name)) != self.initial.get(name):
             self._touched.add(name)
+        self._show_sections()
         # A problem whose cause is gone goes at once; a new one waits until typing stops, so a
         # half-typed date is not called wrong.
         self._check(show=set())

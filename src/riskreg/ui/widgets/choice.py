@@ -211,14 +211,25 @@ class ChoiceList(ModalScreen["int | None"]):
         options = self.query_one(OptionList)
         options.set_options(rows)
         if found:
-            options.highlighted = self._shown.index(self.index if self.index in found
-                                                    else found[0])
+            options.highlighted = self._shown.index(self._best(found))
         find = self.query_one("#choice-find", Static)
         if self.typed:
             find.update(f"Find: {self.typed}" + ("" if found else "  (nothing found)"))
         else:
             find.update(FIND_HINT)
         find.set_class(bool(self.typed), "-typed")
+
+    def _best(self, found: list[int]) -> int:
+        """The option to highlight among those found: one whose label is what was typed, or
+        has it as a whole word ("no" is "No", not "Not answered" listed above it), then the
+        one chosen now, then the first."""
+        typed = self.typed.strip().casefold()
+        labels = {n: _plain(self.options[n][0]).casefold() for n in found}
+        whole = [n for n in found if labels[n] == typed]
+        word = [n for n in found if typed in re.findall(r"\w+", labels[n])]
+        if typed and (whole or word):
+            return (whole or word)[0]
+        return self.index if self.index in found else found[0]
 
     def on_key(self, event: events.Key) -> None:
         if event.is_printable and event.character is not None:
