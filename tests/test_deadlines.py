@@ -6,6 +6,7 @@ import pytest
 
 from riskreg.domain.deadlines import BreachFacts, annual_log_due, compute_plan
 from riskreg.domain.holds import Hold
+from riskreg.domain.state_rules import rule_in_force, state_rules
 from riskreg.domain.workdays import add_business_days, federal_holiday
 from riskreg.errors import ValidationError
 
@@ -311,7 +312,9 @@ def test_the_internal_target_is_configurable_and_never_before_discovery():
 
 
 def test_an_obligation_without_a_fixed_day_has_no_internal_target():
-    state = plan_for(date(2026, 3, 10), 3, {"CA": 3}).obligation("state:CA")
+    # Cal. Civ. Code 1798.82 before SB 446 (2025): "most expedient time", no fixed day. SB 446
+    # set 30 days from 2026-01-01, so the example is a discovery in 2025.
+    state = plan_for(date(2025, 6, 1), 3, {"CA": 3}).obligation("state:CA")
     assert (state.due, state.internal_target) == (None, None)
 
 
@@ -340,14 +343,55 @@ def test_the_washington_attorney_general_is_told_above_five_hundred(count, notif
     assert (plan.obligation("regulator:WA") is not None) is notified
 
 
-def test_new_york_residents_have_thirty_days_and_the_attorney_general_hears_with_them():
+def test_new_york_residents_are_deemed_notified_by_the_hipaa_notice_and_two_ag_duties_split():
+    # N.Y. Gen. Bus. Law 899-aa(2)(b): a HIPAA notice needs no additional notice to residents (the
+    # 30 days of the 2024-12-21 amendment then do not bind a covered entity); 899-aa(8)(a): the
+    # AG, DOS and State Police with the residents' notice; 899-aa(9): the AG within 5 business
+    # days of notifying HHS (HHS due 08-14, a Friday: 08-21).
     plan = plan_for(date(2026, 6, 15), 500, {"NY": 300, "NJ": 200})
-    assert due(plan, "state:NY") == date(2026, 7, 15)
+    residents = plan.obligation("state:NY")
+    assert (residents.due, residents.hipaa_status) == (date(2026, 8, 14), "deemed_compliant")
+    assert "899-aa(2)(b)" in residents.explanation
     regulator = plan.obligation("regulator:NY")
-    assert regulator.due == date(2026, 7, 15)
-    # The covered-entity rule: within 5 business days of notifying HHS (due 08-14, a Friday).
-    assert "5 business days" in regulator.explanation
-    assert "2026-08-21" in regulator.explanation
+    assert regulator.due == date(2026, 8, 14)
+    assert "State Police" in regulator.who and "no later than the residents" in regulator.explanation
+    after_hhs = plan.obligation("regulator:NY:after_hhs")
+    assert after_hhs.due == date(2026, 8, 21)
+    assert "5 business days" in after_hhs.explanation
+    assert after_hhs.name.startswith("New York state officials, after the HHS notice")
+    assert plan.obligation("cra:NY") is None  # 899-aa(8)(b): only above 5,000 residents
+
+
+@pytest.mark.parametrize(("count", "notified"), [(5000, False), (5001, True)])
+def test_new_york_consumer_reporting_agencies_are_told_above_five_thousand(count, notified):
+    # N.Y. Gen. Bus. Law 899-aa(8)(b): more than 5,000 New York residents; no fixed day.
+    plan = plan_for(date(2026, 6, 15), count, {"NY": count})
+    cra = plan.obligation("cra:NY")
+    assert (cra is not None) is notified
+    if cra:
+        assert cra.due is None and cra.name == (
+            "New York consumer reporting agencies (N.Y. Gen. Bus. Law 899-aa)")
+
+
+def test_new_york_before_and_after_its_2024_and_2025_amendments():
+    # 899-aa before S2659-B (in force 2024-12-21): no fixed day; medical and health insurance
+    # information "private information" from 2025-03-21 (S2376-B).
+    before = rule_in_force("NY", date(2024, 12, 20))
+    thirty = rule_in_force("NY", date(2024, 12, 21))
+    medical = rule_in_force("NY", date(2025, 3, 21))
+    assert before.residents.days is None and thirty.residents.days == 30
+    assert "medical" not in thirty.triggers and "medical" in medical.triggers
+    assert rule_in_force("NY", date(2025, 3, 20)) is thirty
+    # A diagnosis-only breach before 2025-03-21 is no New York breach, but the AG still hears
+    # within 5 business days of the HHS notice (899-aa(9): any breach reported to HHS).
+    plan = plan_for(date(2025, 3, 1), 3, {"NY": 3}, information=("diagnosis",))
+    assert plan.obligation("state:NY") is None and plan.obligation("regulator:NY") is None
+    # HHS annual log 2026-03-01 (a Sunday) + 5 business days = Friday 2026-03-06.
+    assert plan.obligation("regulator:NY:after_hhs").due == date(2026, 3, 6)
+    assert any(w.startswith("New York (N.Y. Gen. Bus. Law 899-aa): none of the types")
+               for w in plan.warnings)
+    plan = plan_for(date(2025, 3, 21), 3, {"NY": 3}, information=("diagnosis",))
+    assert plan.obligation("state:NY") is not None
 
 
 def test_new_jersey_has_no_fixed_day_and_the_state_police_come_before_residents():
@@ -382,10 +426,19 @@ def test_maryland_tells_its_attorney_general_before_the_residents():
     assert due(plan, "regulator:MD") == date(2026, 4, 23)
 
 
-def test_a_state_without_an_overlay_row_is_warned_and_gets_no_state_obligation():
-    plan = plan_for(date(2026, 3, 10), 3, {"PA": 3})
+def test_a_state_without_an_overlay_row_is_warned_and_gets_no_state_obligation(monkeypatch):
+    monkeypatch.delitem(state_rules(), "CO")
+    plan = plan_for(date(2026, 3, 10), 3, {"CO": 3})
+    assert plan.obligation("state:CO") is None
+    assert any("no rules on file for Colorado" in w for w in plan.warnings)
+
+
+def test_a_state_whose_rules_start_after_the_discovery_is_warned_and_gets_no_obligation():
+    # 73 P.S. 2303 is on file from Act 33 of 2024 (in force 2024-09-26) only.
+    plan = plan_for(date(2024, 9, 25), 3, {"PA": 3})
     assert plan.obligation("state:PA") is None
-    assert any("no rules on file for Pennsylvania" in w for w in plan.warnings)
+    assert any("no rule on file for Pennsylvania in force on 2024-09-25" in w
+               for w in plan.warnings)
 
 
 def test_state_codes_are_accepted_in_lower_case():
@@ -439,7 +492,9 @@ def test_the_json_form_has_exactly_the_keys_of_the_issue():
         "earliest_due",
         "holds",
         "warnings",
+        "state_rules_as_of",
     ]
+    assert data["state_rules_as_of"] == "2026-12-07"
     keys = [
         "id",
         "due",
@@ -452,6 +507,7 @@ def test_the_json_form_has_exactly_the_keys_of_the_issue():
     ]
     for obligation in data["obligations"]:
         expected = set(keys) | ({"track"} if obligation["id"] in ("hhs", "hhs_part2") else set())
+        expected |= {"hipaa_status"} if obligation["id"].startswith(("state:", "regulator:")) else set()
         assert set(obligation) == expected
     assert data["holds"] == [
         {"kind": "oral", "statement_on": "2026-05-20", "ends_on": "2026-06-19"}
@@ -474,6 +530,7 @@ def test_obligations_come_in_a_stable_order():
         "regulator:CO",
         "state:NY",
         "regulator:NY",
+        "regulator:NY:after_hhs",
     ]
 
 

@@ -32,6 +32,8 @@ class Obligation:
     internal_target: date | None = None
     verify_with_counsel: bool = False
     original_due: date | None = None
+    hipaa_status: str | None = None
+    """State rows only: applies, exempt, deemed_compliant or unknown (data/state_rules.json)."""
 
     @property
     def name(self) -> str:
@@ -44,7 +46,8 @@ class Obligation:
         return self.due is not None and is_weekend(self.due)
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The obligation as in the issue 3 JSON shape (`track` only for hhs and hhs_part2)."""
+        """The obligation as in the issue 3 JSON shape (`track` only for hhs and hhs_part2,
+        `hipaa_status` only for a state's rows)."""
         out: dict[str, Any] = {"id": self.id, "due": iso(self.due)}
         if self.id in ("hhs", "hhs_part2"):
             out["track"] = self.track
@@ -56,6 +59,8 @@ class Obligation:
             explanation=self.explanation,
             verify_with_counsel=self.verify_with_counsel,
         )
+        if self.hipaa_status is not None:
+            out["hipaa_status"] = self.hipaa_status
         return out
 
 

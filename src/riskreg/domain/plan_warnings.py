@@ -54,7 +54,8 @@ def plan_warnings(
         )
     out += _business_associate(facts, start)
     out += _holds(windows, obligations)
-    out += _scope(facts)
+    out += _scope(facts, start)
+    out += overlays.hold_warnings(obligations, periods, start)
     for o in obligations:
         day = _day_warning(o, periods)
         if day:
@@ -121,8 +122,9 @@ def _holds(windows: list[HoldWindow], obligations: list[Obligation]) -> list[str
     return out
 
 
-def _scope(facts: BreachFacts) -> list[str]:
-    """Affected people without a state, and states riskreg has no rules for."""
+def _scope(facts: BreachFacts, start: date) -> list[str]:
+    """Affected people without a state, states riskreg has no rules for (or none in force on the
+    discovery date), and states whose law the recorded types of information do not trigger."""
     out = []
     listed = sum(facts.residents.values())
     if listed < facts.affected:
@@ -136,4 +138,6 @@ def _scope(facts: BreachFacts) -> list[str]:
                 f"riskreg has no rules on file for {state_name(code)} ({count:,} residents): "
                 f"check {state_name(code)}'s breach-notification law with counsel."
             )
-    return out
+        elif count and (uncovered := overlays.uncovered_warning(code, start)):
+            out.append(uncovered)
+    return out + overlays.trigger_warnings(facts.residents, facts.information, start)
