@@ -66,9 +66,12 @@ TRIGGER_WORDS = {
     "biometric": "biometric data",
 }
 # The incident's types of information (domain/incident_steps.PHI_TYPES) as state data elements.
-# Types not listed (name, address, contact, date of birth, appointments) trigger no state law on
-# their own; "other" could be anything, so with it the elements are taken as unknown.
+# Types not listed (name, address, contact, date of birth) trigger no state law on their own;
+# "other" could be anything, so with it the elements are taken as unknown. "appointments" (the
+# fact of being a client) counts as medical: at a therapist's practice it reveals mental-health
+# treatment, which the states' "medical information" covers (the conservative reading).
 PHI_TYPE_ELEMENTS = {
+    "appointments": "medical",
     "diagnosis": "medical",
     "treatment_notes": "medical",
     "medications": "medical",
