@@ -6,6 +6,7 @@ import pytest
 
 from riskreg.domain.deadlines import BreachFacts, annual_log_due, compute_plan
 from riskreg.domain.holds import Hold
+from riskreg.domain.obligation_names import state_name
 from riskreg.domain.state_rules import rule_in_force, state_rules
 from riskreg.domain.workdays import add_business_days, federal_holiday
 from riskreg.errors import ValidationError
@@ -586,3 +587,227 @@ def test_the_hhs_notice_before_the_individual_notices_is_warned_about_not_refuse
     assert early.startswith(f"{name}: sent before the individual notices (HHS on 2026-11-20; no ")
     later = hhs_sent_early([date(2026, 11, 20)], [date(2026, 11, 27)], name)
     assert "the first individual notice is recorded on 2026-11-27" in later
+
+
+# --- state rules: worked cases, computed by hand from each statute ------------------------
+
+
+def test_california_from_2026_gives_residents_thirty_days_sb_446():
+    # Cal. Civ. Code 1798.82(a) as amended by SB 446 (in force 2026-01-01): 30 calendar days
+    # after discovery: 2026-02-02 + 30 = 2026-03-04. The AG sample copy (1798.82(f)): more than
+    # 500 California residents, within 15 days of the residents' notice: 03-04 + 15 = 03-19.
+    plan = plan_for(date(2026, 2, 2), 501, {"CA": 501})
+    residents = plan.obligation("state:CA")
+    assert residents.due == date(2026, 3, 4)
+    assert residents.hipaa_status == "applies" and "SB 446" in residents.explanation
+    assert residents.citation == "Cal. Civ. Code 1798.82"
+    assert due(plan, "regulator:CA") == date(2026, 3, 19)
+    assert plan.earliest_due == date(2026, 3, 4)  # the 30-day clock comes before HIPAA's 60
+    assert plan_for(date(2026, 2, 2), 500, {"CA": 500}).obligation("regulator:CA") is None
+
+
+def test_california_before_sb_446_has_no_fixed_day():
+    # Cal. Civ. Code 1798.82(a) before SB 446: "most expedient time possible", no fixed day; the
+    # AG's sample copy above 500 had no fixed day either.
+    plan = plan_for(date(2025, 6, 1), 501, {"CA": 501})
+    assert due(plan, "state:CA") is None and due(plan, "regulator:CA") is None
+    assert rule_in_force("CA", date(2025, 12, 31)).residents.days is None
+    assert rule_in_force("CA", date(2026, 1, 1)).residents.days == 30
+
+
+@pytest.mark.parametrize(("code", "statute"), [
+    ("TN", "Tenn. Code Ann. 47-18-2107"), ("OH", "Ohio Rev. Code 1349.19"),
+    ("NM", "N.M. Stat. 57-12C-6, 57-12C-10"), ("AZ", "A.R.S. 18-552"),
+])
+def test_states_exempting_a_hipaa_covered_entity_have_no_dated_residents_obligation(code, statute):
+    # TN 47-18-2107, OH 1349.19, NM 57-12C-8 and AZ 18-552 exempt a HIPAA covered entity: the
+    # rows stay, marked exempt, with no date, and never drive the earliest date.
+    plan = plan_for(date(2026, 3, 10), 1001, {code: 1001})
+    residents = plan.obligation(f"state:{code}")
+    assert (residents.due, residents.internal_target) == (None, None)
+    assert residents.hipaa_status == "exempt" and residents.citation == statute
+    assert "exempt" in residents.explanation
+    for o in plan.obligations:
+        if o.id.startswith(("regulator:", "cra:")):
+            assert (o.due, o.hipaa_status) == (None, "exempt")
+    assert plan.earliest_due == date(2026, 5, 9)  # the HIPAA individual notice
+
+
+def test_arizona_regulators_include_the_department_of_homeland_security():
+    # A.R.S. 18-552(B), amended 2022: the AG and the Arizona Department of Homeland Security, and
+    # the consumer reporting agencies, for more than 1,000 residents.
+    plan = plan_for(date(2026, 3, 10), 1001, {"AZ": 1001})
+    assert "Arizona Department of Homeland Security" in plan.obligation("regulator:AZ").who
+    assert plan.obligation("cra:AZ") is not None
+
+
+def test_alabama_exempts_the_residents_notice_but_not_the_attorney_general():
+    # Ala. Code 8-38-5 (residents) exempt for a HIPAA entity; 8-38-6: AG for more than 1,000
+    # residents within 45 days of the determination: 2026-03-20 + 45 = 2026-05-04.
+    plan = plan_for(date(2026, 3, 10), 1001, {"AL": 1001}, determined={"AL": date(2026, 3, 20)})
+    assert due(plan, "state:AL") is None
+    assert plan.obligation("state:AL").hipaa_status == "exempt"
+    regulator = plan.obligation("regulator:AL")
+    assert (regulator.due, regulator.hipaa_status) == (date(2026, 5, 4), "applies")
+    assert plan_for(date(2026, 3, 10), 1000, {"AL": 1000}).obligation("regulator:AL") is None
+
+
+def test_washington_residents_are_deemed_notified_and_the_ag_and_agencies_are_separate():
+    # RCW 19.255.010: a HITECH-compliant covered entity is deemed compliant (due with the HIPAA
+    # notice, 2026-05-09); the AG above 500 within 30 days of discovery (2026-04-09); the
+    # consumer reporting agencies above 1,000 (no fixed day).
+    plan = plan_for(date(2026, 3, 10), 1001, {"WA": 1001})
+    residents = plan.obligation("state:WA")
+    assert (residents.due, residents.hipaa_status) == (date(2026, 5, 9), "deemed_compliant")
+    assert "HITECH" in residents.explanation
+    assert due(plan, "regulator:WA") == date(2026, 4, 9)
+    assert due(plan, "cra:WA") is None
+    assert plan_for(date(2026, 3, 10), 1000, {"WA": 1000}).obligation("cra:WA") is None
+
+
+def test_florida_residents_are_deemed_notified_with_a_copy_to_the_department():
+    # Fla. Stat. 501.171(4)(g): deemed compliant if a copy of the HIPAA notice goes to the
+    # Department of Legal Affairs; 501.171(3): the Department for 500 or more within 30 days of
+    # the determination: 2026-03-10 + 30 = 2026-04-09.
+    plan = plan_for(date(2026, 3, 10), 500, {"FL": 500})
+    residents = plan.obligation("state:FL")
+    assert (residents.due, residents.hipaa_status) == (date(2026, 5, 9), "deemed_compliant")
+    assert "copy" in residents.explanation and "Department of Legal Affairs" in residents.explanation
+    assert due(plan, "regulator:FL") == date(2026, 4, 9)
+
+
+@pytest.mark.parametrize(("count", "notified"), [(1000, False), (1001, True)])
+def test_colorado_consumer_reporting_agencies_above_one_thousand(count, notified):
+    # C.R.S. 6-1-716(2)(d): more than 1,000 Colorado residents; no fixed day.
+    plan = plan_for(date(2026, 3, 10), count, {"CO": count})
+    assert (plan.obligation("cra:CO") is not None) is notified
+
+
+def test_connecticut_is_deemed_compliant_and_the_ag_hears_with_the_residents():
+    # Conn. Gen. Stat. 36a-701b(b): 60 days after discovery; (g): a HITECH-compliant notice is
+    # deemed compliant, so due with the HIPAA notice (2026-05-09); the AG no later than that.
+    plan = plan_for(date(2026, 3, 10), 3, {"CT": 3})
+    assert due(plan, "state:CT") == date(2026, 5, 9)
+    assert due(plan, "regulator:CT") == date(2026, 5, 9)
+
+
+def test_delaware_is_deemed_compliant_under_the_federal_regulators_procedures():
+    # 6 Del. C. 12B-102: 60 days after determination, deemed compliant under the federal
+    # regulator's procedures: due with the HIPAA notice; the AG above 500 with the residents.
+    plan = plan_for(date(2026, 3, 10), 501, {"DE": 501})
+    assert plan.obligation("state:DE").hipaa_status == "deemed_compliant"
+    assert due(plan, "state:DE") == date(2026, 5, 9) == due(plan, "regulator:DE")
+
+
+def test_maine_counts_thirty_days_from_the_determination_and_the_ag_hears_with_the_residents():
+    # 10 M.R.S. 1348(1): 30 days after becoming aware and identifying the scope (taken as the
+    # determination): 2026-03-15 + 30 = 2026-04-14; 1348(5): the AG with the residents.
+    plan = plan_for(date(2026, 3, 10), 3, {"ME": 3}, determined={"ME": date(2026, 3, 15)})
+    assert due(plan, "state:ME") == date(2026, 4, 14) == due(plan, "regulator:ME")
+
+
+@pytest.mark.parametrize(("count", "notified"), [(250, False), (251, True)])
+def test_oregon_residents_have_forty_five_days_and_the_ag_above_two_hundred_fifty(count, notified):
+    # ORS 646A.604(3): 45 days after discovery: 2026-03-10 + 45 = 2026-04-24; (1)(b): the AG
+    # above 250 residents, no fixed day.
+    plan = plan_for(date(2026, 3, 10), count, {"OR": count})
+    assert due(plan, "state:OR") == date(2026, 4, 24)
+    regulator = plan.obligation("regulator:OR")
+    assert (regulator is not None) is notified
+    if regulator:
+        assert regulator.due is None
+
+
+def test_indiana_gives_forty_five_days_and_tells_the_ag_with_the_residents():
+    # IC 24-4.9-3-3 (as amended in 2022): not more than 45 days after discovery: 2026-03-10 + 45
+    # = 2026-04-24; the AG whenever residents are notified; the agencies above 1,000.
+    plan = plan_for(date(2026, 3, 10), 1001, {"IN": 1001})
+    assert due(plan, "state:IN") == date(2026, 4, 24)
+    assert due(plan, "regulator:IN") == date(2026, 4, 24)
+    assert plan.obligation("cra:IN") is not None
+    assert plan_for(date(2026, 3, 10), 1000, {"IN": 1000}).obligation("cra:IN") is None
+    # Before the 2022 amendment's 45 days, riskreg has no Indiana rule.
+    old = plan_for(date(2022, 6, 30), 3, {"IN": 3})
+    assert old.obligation("state:IN") is None
+    assert any("no rule on file for Indiana in force on 2022-06-30" in w for w in old.warnings)
+
+
+def test_oklahoma_from_2026_tells_the_ag_within_sixty_days_after_the_residents_sb_626():
+    # 24 O.S. 161-166 as amended by SB 626 (discoveries from 2026-01-01): a HIPAA notice is deemed
+    # compliant (with the AG notice), so the residents' notice is due with it, 2026-05-09; the AG
+    # for 500 or more within 60 days after the residents' notice: 05-09 + 60 = 2026-07-08.
+    plan = plan_for(date(2026, 3, 10), 500, {"OK": 500})
+    assert due(plan, "state:OK") == date(2026, 5, 9)
+    regulator = plan.obligation("regulator:OK")
+    assert regulator.due == date(2026, 7, 8) and "60 days after the residents" in regulator.explanation
+    assert plan_for(date(2026, 3, 10), 499, {"OK": 499}).obligation("regulator:OK") is None
+    assert plan_for(date(2025, 12, 31), 3, {"OK": 3}).obligation("state:OK") is None
+
+
+def test_pennsylvania_after_act_33_has_no_fixed_day_and_thresholds_at_five_hundred():
+    # 73 P.S. 2303 as amended by Act 33 of 2024 (from 2024-09-26): without unreasonable delay;
+    # the AG concurrently for more than 500 residents; the agencies for 500 or more.
+    plan = plan_for(date(2026, 3, 10), 501, {"PA": 501})
+    assert due(plan, "state:PA") is None and due(plan, "regulator:PA") is None
+    assert plan.obligation("cra:PA") is not None
+    at_500 = plan_for(date(2026, 3, 10), 500, {"PA": 500})
+    assert at_500.obligation("regulator:PA") is None and at_500.obligation("cra:PA") is not None
+    # Health insurance information is personal information in Pennsylvania; a diagnosis alone
+    # (held by a private practice) is not.
+    assert plan_for(date(2026, 3, 10), 3, {"PA": 3}, information=("insurance",)).obligation(
+        "state:PA") is not None
+    assert plan_for(date(2026, 3, 10), 3, {"PA": 3}, information=("diagnosis",)).obligation(
+        "state:PA") is None
+
+
+def test_utah_tells_the_ag_and_the_cyber_center_at_five_hundred_sb_98():
+    # Utah Code 13-44-202 as amended by SB 98 (from 2024-05-01): the AG and the Utah Cyber
+    # Center for 500 or more residents, no fixed day.
+    plan = plan_for(date(2026, 3, 10), 500, {"UT": 500})
+    regulator = plan.obligation("regulator:UT")
+    assert "Utah Cyber Center" in regulator.who and regulator.due is None
+    assert plan_for(date(2026, 3, 10), 499, {"UT": 499}).obligation("regulator:UT") is None
+
+
+@pytest.mark.parametrize(("code", "statute"), [("MA", "M.G.L. c. 93H, 3"),
+                                               ("NJ", "N.J.S.A. 56:8-163")])
+def test_massachusetts_and_new_jersey_are_not_triggered_by_medical_information(code, statute):
+    # M.G.L. c. 93H, 1 and N.J.S.A. 56:8-161: personal information is a Social Security number,
+    # driver's licence or account number (NJ also credentials), not medical information.
+    plan = plan_for(date(2026, 3, 10), 3, {code: 3}, information=("name", "diagnosis"))
+    assert plan.obligation(f"state:{code}") is None
+    assert plan.obligation(f"regulator:{code}") is None
+    assert any(w.startswith(f"{state_name(code)} ({statute}): none of the types") for w in
+               plan.warnings)
+    with_ssn = plan_for(date(2026, 3, 10), 3, {code: 3}, information=("diagnosis", "ssn"))
+    assert with_ssn.obligation(f"state:{code}") is not None
+
+
+def test_unknown_types_of_information_keep_the_row_and_say_what_would_trigger_it():
+    # N.J.S.A. 56:8-161: with no types recorded, the row stands, with the elements named.
+    plan = plan_for(date(2026, 3, 10), 3, {"NJ": 3})
+    text = plan.obligation("state:NJ").explanation
+    assert "Applies only if the breach involved" in text and "Social Security number" in text
+    other = plan_for(date(2026, 3, 10), 3, {"NJ": 3}, information=("other",))
+    assert other.obligation("state:NJ") is not None  # "other" could be anything
+
+
+def test_a_state_date_inside_a_federal_hold_is_warned_on_its_row_with_the_state_provision():
+    # C.R.S. 6-1-716(2): 30 days after determination, 2026-04-09; a written 164.412 hold from
+    # 03-20 for 60 days does not move it, and the row says Colorado's own delay provision.
+    plan = plan_for(date(2026, 3, 10), 20, {"CO": 20},
+                    holds=(Hold("written", date(2026, 3, 20), 60),))
+    state = plan.obligation("state:CO")
+    assert state.due == date(2026, 4, 9)
+    assert "Inside the federal law-enforcement hold" in state.explanation
+    warning = next(w for w in plan.warnings if w.startswith(state.name + ": due 2026-04-09"))
+    assert "does not move" in warning and "law enforcement agency determines" in warning
+    free = plan_for(date(2026, 3, 10), 20, {"CO": 20})
+    assert not any("falls inside the federal" in w for w in free.warnings)
+
+
+def test_every_state_rule_has_a_source_and_review_date_and_the_plan_says_as_of_when():
+    for entry in state_rules().values():
+        for rule in entry.rules:
+            assert rule.source and rule.statute and rule.reviewed_on == date(2026, 12, 7)
+    assert plan_for(date(2026, 3, 10), 3).state_rules_as_of == date(2026, 12, 7)

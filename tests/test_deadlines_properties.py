@@ -8,10 +8,14 @@ from hypothesis import strategies as st
 
 from riskreg.domain.deadlines import BreachFacts, compute_plan
 from riskreg.domain.holds import Hold
-from riskreg.domain.state_rules import jurisdictions
+from riskreg.domain.incident_steps import PHI_TYPES
+from riskreg.domain.state_rules import duty_id, jurisdictions, rule_in_force, state_rules
 
 TODAY = date(2026, 6, 1)
 CODES = sorted(jurisdictions())
+# States with rules on file come up more often: they are where the state layer does something.
+RULED = sorted(state_rules())
+STATE_ROWS = ("state:", "regulator:", "cra:")
 discovery_dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2098, 12, 31))
 ANY_AFFECTED = st.integers(min_value=1, max_value=3000)
 
@@ -19,7 +23,8 @@ ANY_AFFECTED = st.integers(min_value=1, max_value=3000)
 @st.composite
 def facts_without_holds(draw, affected=ANY_AFFECTED):
     total = draw(affected)
-    codes = draw(st.lists(st.sampled_from(CODES), max_size=5, unique=True))
+    codes = draw(st.lists(st.sampled_from(CODES) | st.sampled_from(RULED), max_size=5,
+                          unique=True))
     residents = {}
     left = total
     for code in codes:
@@ -27,6 +32,15 @@ def facts_without_holds(draw, affected=ANY_AFFECTED):
         left -= residents[code]
     ba = draw(st.none() | st.integers(min_value=-90, max_value=30))
     discovered = draw(discovery_dates)
+    start = min(discovered, discovered + timedelta(days=ba)) if ba is not None else discovered
+    ba_is_agent = draw(st.booleans())
+    if not ba_is_agent:
+        start = discovered
+    later = st.lists(st.sampled_from(codes), unique=True) if codes else st.just([])
+    determined = {
+        code: start + timedelta(days=draw(st.integers(min_value=0, max_value=120)))
+        for code in draw(later)
+    }
     return BreachFacts(
         discovered=discovered,
         affected=total,
@@ -35,7 +49,9 @@ def facts_without_holds(draw, affected=ANY_AFFECTED):
         deceased_with_kin=draw(st.integers(min_value=0, max_value=total)),
         part2=draw(st.booleans()),
         ba_discovered=None if ba is None else discovered + timedelta(days=ba),
-        ba_is_agent=draw(st.booleans()),
+        ba_is_agent=ba_is_agent,
+        determined=determined,
+        information=tuple(draw(st.lists(st.sampled_from(sorted(PHI_TYPES)), unique=True))),
     )
 
 
@@ -61,6 +77,8 @@ def with_holds(facts, holds):
         holds=holds,
         ba_discovered=facts.ba_discovered,
         ba_is_agent=facts.ba_is_agent,
+        determined=facts.determined,
+        information=facts.information,
     )
 
 
@@ -118,3 +136,52 @@ def test_the_hhs_track_at_499_and_500_is_log_then_immediate(discovered):
         compute_plan(BreachFacts(discovered, n), TODAY).obligation("hhs").track for n in (499, 500)
     ]
     assert tracks == ["annual_log", "with_individual_notice"]
+
+
+@given(facts_without_holds(), st.data())
+def test_exempt_state_rows_never_carry_a_due_date(facts, data):
+    facts = with_holds(facts, data.draw(st.just(()) | holds_after(facts.effective_discovered)))
+    for o in compute_plan(facts, TODAY).obligations:
+        if o.hipaa_status == "exempt":
+            assert (o.due, o.original_due, o.tolling_due, o.internal_target) == (
+                None, None, None, None), o
+
+
+def _own_clock(obligation_id, start):
+    """Whether a state row counts its own days from discovery or determination (not from the
+    HIPAA or HHS notice, which a federal hold does move)."""
+    head, _, rest = obligation_id.partition(":")
+    code = rest.split(":")[0]
+    rule = rule_in_force(code, start)
+    if head == "state":
+        return rule.hipaa_status in ("applies", "unknown")
+    duty = next(d for d in rule.duties if duty_id(code, d) == obligation_id)
+    return rule.duty_status(duty) in ("applies", "unknown") and duty.deadline.kind in (
+        "days", "business_days")
+
+
+@given(facts_without_holds(), st.data())
+def test_a_hold_never_moves_a_state_date_earlier_and_never_moves_a_state_clock(facts, data):
+    held = with_holds(facts, data.draw(holds_after(facts.effective_discovered)))
+    rows = STATE_ROWS
+    before = {o.id: o for o in compute_plan(facts, TODAY).obligations if o.id.startswith(rows)}
+    after = {o.id: o for o in compute_plan(held, TODAY).obligations if o.id.startswith(rows)}
+    assert before.keys() == after.keys()
+    for obligation_id, o in before.items():
+        moved = after[obligation_id].due
+        if o.due is None:
+            assert moved is None, obligation_id
+            continue
+        assert moved >= o.due, obligation_id
+        if _own_clock(obligation_id, facts.effective_discovered):
+            assert moved == o.due, obligation_id
+
+
+@given(facts_without_holds(), st.data())
+def test_the_earliest_due_date_is_never_later_than_any_row(facts, data):
+    facts = with_holds(facts, data.draw(st.just(()) | holds_after(facts.effective_discovered)))
+    plan = compute_plan(facts, TODAY)
+    dated = [o.due for o in plan.obligations if o.due is not None]
+    assert plan.earliest_due is not None  # the individual notice always has a date
+    assert all(plan.earliest_due <= day for day in dated)
+    assert plan.earliest_due in dated
