@@ -434,8 +434,9 @@ def triggered(rule: StateRule, information: Iterable[str]) -> bool:
 
 
 def _elements_words(elements: Iterable[str]) -> str:
+    """"Social Security number; financial account or card number; or biometric data"."""
     words = [TRIGGER_WORDS[e] for e in TRIGGERS if e in set(elements)]
-    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
+    return "; ".join(words[:-1]) + "; or " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def _trigger_line(rule: StateRule, information: Iterable[str]) -> str:
@@ -457,10 +458,13 @@ def trigger_warnings(
         rule = rule_in_force(code, start)
         if not count or rule is None or triggered(rule, types):
             continue
+        after_hhs = any(d.deadline.kind == "business_days_after_hhs" for d in rule.duties)
+        still = " (the notice that follows the HHS notice still stands)" if after_hhs else ""
         out.append(
             f"{rule.name} ({rule.statute}): none of the types of information recorded is "
             f"personal information under its law ({_elements_words(rule.triggers)}), so no "
-            f"{rule.name} notice is listed for its {count:,} residents; verify with counsel."
+            f"{rule.name} notice is listed for its {count:,} residents{still}; verify with "
+            "counsel."
         )
     return out
 
