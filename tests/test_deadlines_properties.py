@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 from riskreg.domain.deadlines import BreachFacts, compute_plan
 from riskreg.domain.holds import Hold
 from riskreg.domain.incident_steps import PHI_TYPES
-from riskreg.domain.state_rules import duty_id, jurisdictions, rule_in_force, state_rules
+from riskreg.domain.state_rules import (
+    duty_id,
+    jurisdictions,
+    rule_in_force,
+    state_rules,
+    triggered,
+)
 
 TODAY = date(2026, 6, 1)
 CODES = sorted(jurisdictions())
@@ -185,3 +191,17 @@ def test_the_earliest_due_date_is_never_later_than_any_row(facts, data):
     assert plan.earliest_due is not None  # the individual notice always has a date
     assert all(plan.earliest_due <= day for day in dated)
     assert plan.earliest_due in dated
+
+
+@given(facts_without_holds())
+def test_a_state_row_is_listed_only_when_its_law_can_apply_to_the_information(facts):
+    start = facts.effective_discovered
+    for o in compute_plan(facts, TODAY).obligations:
+        if not o.id.startswith(STATE_ROWS):
+            continue
+        code = o.id.split(":")[1]
+        rule = rule_in_force(code, start)
+        assert rule is not None and facts.residents[code] > 0, o.id
+        if not triggered(rule, facts.information):
+            # Only a notice that follows the HHS notice stands (N.Y. Gen. Bus. Law 899-aa(9)).
+            assert "notifying HHS" in o.explanation, o.id
