@@ -435,7 +435,10 @@ def notification_required(incidents, *, discovered="2026-11-02", affected=3, res
     r = incidents.create({"title": SECRET_TITLE, "description": SECRET_DESCRIPTION,
                           "discovered_on": discovered})
     ref = r["reference"]
-    r = incidents.save_phi(ref, {"phi_involved": True, "phi_types": ["name"]}, r["revision"])
+    # Intake notes (treatment_notes): medical information, which triggers the state rules
+    # (a name alone would not: the state gets no obligation then).
+    r = incidents.save_phi(ref, {"phi_involved": True, "phi_types": ["name", "treatment_notes"]},
+                           r["revision"])
     r = incidents.save_secured(ref, {"secured_by": "none"}, r["revision"])
     r = incidents.save_exceptions(ref, {"exceptions": NO_EXCEPTION}, r["revision"])
     r = incidents.save_factors(ref, {"factors": {

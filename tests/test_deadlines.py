@@ -6,6 +6,8 @@ import pytest
 
 from riskreg.domain.deadlines import BreachFacts, annual_log_due, compute_plan
 from riskreg.domain.holds import Hold
+from riskreg.domain.obligation_names import state_name
+from riskreg.domain.state_rules import rule_in_force, state_rules
 from riskreg.domain.workdays import add_business_days, federal_holiday
 from riskreg.errors import ValidationError
 
@@ -475,7 +477,9 @@ def test_the_internal_target_is_configurable_and_never_before_discovery():
 
 
 def test_an_obligation_without_a_fixed_day_has_no_internal_target():
-    state = plan_for(date(2026, 3, 10), 3, {"CA": 3}).obligation("state:CA")
+    # Cal. Civ. Code 1798.82 before SB 446 (2025): "most expedient time", no fixed day. SB 446
+    # set 30 days from 2026-01-01, so the example is a discovery in 2025.
+    state = plan_for(date(2025, 6, 1), 3, {"CA": 3}).obligation("state:CA")
     assert (state.due, state.internal_target) == (None, None)
 
 
@@ -504,14 +508,55 @@ def test_the_washington_attorney_general_is_told_above_five_hundred(count, notif
     assert (plan.obligation("regulator:WA") is not None) is notified
 
 
-def test_new_york_residents_have_thirty_days_and_the_attorney_general_hears_with_them():
+def test_new_york_residents_are_deemed_notified_by_the_hipaa_notice_and_two_ag_duties_split():
+    # N.Y. Gen. Bus. Law 899-aa(2)(b): a HIPAA notice needs no additional notice to residents (the
+    # 30 days of the 2024-12-21 amendment then do not bind a covered entity); 899-aa(8)(a): the
+    # AG, DOS and State Police with the residents' notice; 899-aa(9): the AG within 5 business
+    # days of notifying HHS (HHS due 08-14, a Friday: 08-21).
     plan = plan_for(date(2026, 6, 15), 500, {"NY": 300, "NJ": 200})
-    assert due(plan, "state:NY") == date(2026, 7, 15)
+    residents = plan.obligation("state:NY")
+    assert (residents.due, residents.hipaa_status) == (date(2026, 8, 14), "deemed_compliant")
+    assert "899-aa(2)(b)" in residents.explanation
     regulator = plan.obligation("regulator:NY")
-    assert regulator.due == date(2026, 7, 15)
-    # The covered-entity rule: within 5 business days of notifying HHS (due 08-14, a Friday).
-    assert "5 business days" in regulator.explanation
-    assert "2026-08-21" in regulator.explanation
+    assert regulator.due == date(2026, 8, 14)
+    assert "State Police" in regulator.who and "no later than the residents" in regulator.explanation
+    after_hhs = plan.obligation("regulator:NY:after_hhs")
+    assert after_hhs.due == date(2026, 8, 21)
+    assert "5 business days" in after_hhs.explanation
+    assert after_hhs.name.startswith("New York state officials, after the HHS notice")
+    assert plan.obligation("cra:NY") is None  # 899-aa(8)(b): only above 5,000 residents
+
+
+@pytest.mark.parametrize(("count", "notified"), [(5000, False), (5001, True)])
+def test_new_york_consumer_reporting_agencies_are_told_above_five_thousand(count, notified):
+    # N.Y. Gen. Bus. Law 899-aa(8)(b): more than 5,000 New York residents; no fixed day.
+    plan = plan_for(date(2026, 6, 15), count, {"NY": count})
+    cra = plan.obligation("cra:NY")
+    assert (cra is not None) is notified
+    if cra:
+        assert cra.due is None and cra.name == (
+            "New York consumer reporting agencies (N.Y. Gen. Bus. Law 899-aa)")
+
+
+def test_new_york_before_and_after_its_2024_and_2025_amendments():
+    # 899-aa before S2659-B (in force 2024-12-21): no fixed day; medical and health insurance
+    # information "private information" from 2025-03-21 (S2376-B).
+    before = rule_in_force("NY", date(2024, 12, 20))
+    thirty = rule_in_force("NY", date(2024, 12, 21))
+    medical = rule_in_force("NY", date(2025, 3, 21))
+    assert before.residents.days is None and thirty.residents.days == 30
+    assert "medical" not in thirty.triggers and "medical" in medical.triggers
+    assert rule_in_force("NY", date(2025, 3, 20)) is thirty
+    # A diagnosis-only breach before 2025-03-21 is no New York breach, but the AG still hears
+    # within 5 business days of the HHS notice (899-aa(9): any breach reported to HHS).
+    plan = plan_for(date(2025, 3, 1), 3, {"NY": 3}, information=("diagnosis",))
+    assert plan.obligation("state:NY") is None and plan.obligation("regulator:NY") is None
+    # HHS annual log 2026-03-01 (a Sunday) + 5 business days = Friday 2026-03-06.
+    assert plan.obligation("regulator:NY:after_hhs").due == date(2026, 3, 6)
+    assert any(w.startswith("New York (N.Y. Gen. Bus. Law 899-aa): none of the types")
+               for w in plan.warnings)
+    plan = plan_for(date(2025, 3, 21), 3, {"NY": 3}, information=("diagnosis",))
+    assert plan.obligation("state:NY") is not None
 
 
 def test_new_jersey_has_no_fixed_day_and_the_state_police_come_before_residents():
@@ -546,10 +591,19 @@ def test_maryland_tells_its_attorney_general_before_the_residents():
     assert due(plan, "regulator:MD") == date(2026, 4, 23)
 
 
-def test_a_state_without_an_overlay_row_is_warned_and_gets_no_state_obligation():
-    plan = plan_for(date(2026, 3, 10), 3, {"PA": 3})
+def test_a_state_without_an_overlay_row_is_warned_and_gets_no_state_obligation(monkeypatch):
+    monkeypatch.delitem(state_rules(), "CO")
+    plan = plan_for(date(2026, 3, 10), 3, {"CO": 3})
+    assert plan.obligation("state:CO") is None
+    assert any("no rules on file for Colorado" in w for w in plan.warnings)
+
+
+def test_a_state_whose_rules_start_after_the_discovery_is_warned_and_gets_no_obligation():
+    # 73 P.S. 2303 is on file from Act 33 of 2024 (in force 2024-09-26) only.
+    plan = plan_for(date(2024, 9, 25), 3, {"PA": 3})
     assert plan.obligation("state:PA") is None
-    assert any("no rules on file for Pennsylvania" in w for w in plan.warnings)
+    assert any("no rule on file for Pennsylvania in force on 2024-09-25" in w
+               for w in plan.warnings)
 
 
 def test_state_codes_are_accepted_in_lower_case():
@@ -606,7 +660,9 @@ def test_the_json_form_has_exactly_the_keys_of_the_issue():
         "earliest_due",
         "holds",
         "warnings",
+        "state_rules_as_of",
     ]
+    assert data["state_rules_as_of"] == "2026-12-07"
     keys = [
         "id",
         "due",
@@ -620,6 +676,7 @@ def test_the_json_form_has_exactly_the_keys_of_the_issue():
     for obligation in data["obligations"]:
         expected = set(keys) | ({"track"} if obligation["id"] in ("hhs", "hhs_part2") else set())
         expected |= {"keep_until"} if obligation["id"] == "substitute_notice" else set()
+        expected |= {"hipaa_status"} if obligation["id"].startswith(("state:", "regulator:")) else set()
         assert set(obligation) == expected
     assert data["holds"] == [
         {"kind": "oral", "statement_on": "2026-05-20", "ends_on": "2026-06-19"}
@@ -642,6 +699,7 @@ def test_obligations_come_in_a_stable_order():
         "regulator:CO",
         "state:NY",
         "regulator:NY",
+        "regulator:NY:after_hhs",
     ]
 
 
@@ -701,3 +759,227 @@ def test_the_hhs_notice_before_the_individual_notices_is_warned_about_not_refuse
     assert early.startswith(f"{name}: sent before the individual notices (HHS on 2026-11-20; no ")
     later = hhs_sent_early([date(2026, 11, 20)], [date(2026, 11, 27)], name)
     assert "the first individual notice is recorded on 2026-11-27" in later
+
+
+# --- state rules: worked cases, computed by hand from each statute ------------------------
+
+
+def test_california_from_2026_gives_residents_thirty_days_sb_446():
+    # Cal. Civ. Code 1798.82(a) as amended by SB 446 (in force 2026-01-01): 30 calendar days
+    # after discovery: 2026-02-02 + 30 = 2026-03-04. The AG sample copy (1798.82(f)): more than
+    # 500 California residents, within 15 days of the residents' notice: 03-04 + 15 = 03-19.
+    plan = plan_for(date(2026, 2, 2), 501, {"CA": 501})
+    residents = plan.obligation("state:CA")
+    assert residents.due == date(2026, 3, 4)
+    assert residents.hipaa_status == "applies" and "SB 446" in residents.explanation
+    assert residents.citation == "Cal. Civ. Code 1798.82"
+    assert due(plan, "regulator:CA") == date(2026, 3, 19)
+    assert plan.earliest_due == date(2026, 3, 4)  # the 30-day clock comes before HIPAA's 60
+    assert plan_for(date(2026, 2, 2), 500, {"CA": 500}).obligation("regulator:CA") is None
+
+
+def test_california_before_sb_446_has_no_fixed_day():
+    # Cal. Civ. Code 1798.82(a) before SB 446: "most expedient time possible", no fixed day; the
+    # AG's sample copy above 500 had no fixed day either.
+    plan = plan_for(date(2025, 6, 1), 501, {"CA": 501})
+    assert due(plan, "state:CA") is None and due(plan, "regulator:CA") is None
+    assert rule_in_force("CA", date(2025, 12, 31)).residents.days is None
+    assert rule_in_force("CA", date(2026, 1, 1)).residents.days == 30
+
+
+@pytest.mark.parametrize(("code", "statute"), [
+    ("TN", "Tenn. Code Ann. 47-18-2107"), ("OH", "Ohio Rev. Code 1349.19"),
+    ("NM", "N.M. Stat. 57-12C-6, 57-12C-10"), ("AZ", "A.R.S. 18-552"),
+])
+def test_states_exempting_a_hipaa_covered_entity_have_no_dated_residents_obligation(code, statute):
+    # TN 47-18-2107, OH 1349.19, NM 57-12C-8 and AZ 18-552 exempt a HIPAA covered entity: the
+    # rows stay, marked exempt, with no date, and never drive the earliest date.
+    plan = plan_for(date(2026, 3, 10), 1001, {code: 1001})
+    residents = plan.obligation(f"state:{code}")
+    assert (residents.due, residents.internal_target) == (None, None)
+    assert residents.hipaa_status == "exempt" and residents.citation == statute
+    assert "exempt" in residents.explanation
+    for o in plan.obligations:
+        if o.id.startswith(("regulator:", "cra:")):
+            assert (o.due, o.hipaa_status) == (None, "exempt")
+    assert plan.earliest_due == date(2026, 5, 9)  # the HIPAA individual notice
+
+
+def test_arizona_regulators_include_the_department_of_homeland_security():
+    # A.R.S. 18-552(B), amended 2022: the AG and the Arizona Department of Homeland Security, and
+    # the consumer reporting agencies, for more than 1,000 residents.
+    plan = plan_for(date(2026, 3, 10), 1001, {"AZ": 1001})
+    assert "Arizona Department of Homeland Security" in plan.obligation("regulator:AZ").who
+    assert plan.obligation("cra:AZ") is not None
+
+
+def test_alabama_exempts_the_residents_notice_but_not_the_attorney_general():
+    # Ala. Code 8-38-5 (residents) exempt for a HIPAA entity; 8-38-6: AG for more than 1,000
+    # residents within 45 days of the determination: 2026-03-20 + 45 = 2026-05-04.
+    plan = plan_for(date(2026, 3, 10), 1001, {"AL": 1001}, determined={"AL": date(2026, 3, 20)})
+    assert due(plan, "state:AL") is None
+    assert plan.obligation("state:AL").hipaa_status == "exempt"
+    regulator = plan.obligation("regulator:AL")
+    assert (regulator.due, regulator.hipaa_status) == (date(2026, 5, 4), "applies")
+    assert plan_for(date(2026, 3, 10), 1000, {"AL": 1000}).obligation("regulator:AL") is None
+
+
+def test_washington_residents_are_deemed_notified_and_the_ag_and_agencies_are_separate():
+    # RCW 19.255.010: a HITECH-compliant covered entity is deemed compliant (due with the HIPAA
+    # notice, 2026-05-09); the AG above 500 within 30 days of discovery (2026-04-09); the
+    # consumer reporting agencies above 1,000 (no fixed day).
+    plan = plan_for(date(2026, 3, 10), 1001, {"WA": 1001})
+    residents = plan.obligation("state:WA")
+    assert (residents.due, residents.hipaa_status) == (date(2026, 5, 9), "deemed_compliant")
+    assert "HITECH" in residents.explanation
+    assert due(plan, "regulator:WA") == date(2026, 4, 9)
+    assert due(plan, "cra:WA") is None
+    assert plan_for(date(2026, 3, 10), 1000, {"WA": 1000}).obligation("cra:WA") is None
+
+
+def test_florida_residents_are_deemed_notified_with_a_copy_to_the_department():
+    # Fla. Stat. 501.171(4)(g): deemed compliant if a copy of the HIPAA notice goes to the
+    # Department of Legal Affairs; 501.171(3): the Department for 500 or more within 30 days of
+    # the determination: 2026-03-10 + 30 = 2026-04-09.
+    plan = plan_for(date(2026, 3, 10), 500, {"FL": 500})
+    residents = plan.obligation("state:FL")
+    assert (residents.due, residents.hipaa_status) == (date(2026, 5, 9), "deemed_compliant")
+    assert "copy" in residents.explanation and "Department of Legal Affairs" in residents.explanation
+    assert due(plan, "regulator:FL") == date(2026, 4, 9)
+
+
+@pytest.mark.parametrize(("count", "notified"), [(1000, False), (1001, True)])
+def test_colorado_consumer_reporting_agencies_above_one_thousand(count, notified):
+    # C.R.S. 6-1-716(2)(d): more than 1,000 Colorado residents; no fixed day.
+    plan = plan_for(date(2026, 3, 10), count, {"CO": count})
+    assert (plan.obligation("cra:CO") is not None) is notified
+
+
+def test_connecticut_is_deemed_compliant_and_the_ag_hears_with_the_residents():
+    # Conn. Gen. Stat. 36a-701b(b): 60 days after discovery; (g): a HITECH-compliant notice is
+    # deemed compliant, so due with the HIPAA notice (2026-05-09); the AG no later than that.
+    plan = plan_for(date(2026, 3, 10), 3, {"CT": 3})
+    assert due(plan, "state:CT") == date(2026, 5, 9)
+    assert due(plan, "regulator:CT") == date(2026, 5, 9)
+
+
+def test_delaware_is_deemed_compliant_under_the_federal_regulators_procedures():
+    # 6 Del. C. 12B-102: 60 days after determination, deemed compliant under the federal
+    # regulator's procedures: due with the HIPAA notice; the AG above 500 with the residents.
+    plan = plan_for(date(2026, 3, 10), 501, {"DE": 501})
+    assert plan.obligation("state:DE").hipaa_status == "deemed_compliant"
+    assert due(plan, "state:DE") == date(2026, 5, 9) == due(plan, "regulator:DE")
+
+
+def test_maine_counts_thirty_days_from_the_determination_and_the_ag_hears_with_the_residents():
+    # 10 M.R.S. 1348(1): 30 days after becoming aware and identifying the scope (taken as the
+    # determination): 2026-03-15 + 30 = 2026-04-14; 1348(5): the AG with the residents.
+    plan = plan_for(date(2026, 3, 10), 3, {"ME": 3}, determined={"ME": date(2026, 3, 15)})
+    assert due(plan, "state:ME") == date(2026, 4, 14) == due(plan, "regulator:ME")
+
+
+@pytest.mark.parametrize(("count", "notified"), [(250, False), (251, True)])
+def test_oregon_residents_have_forty_five_days_and_the_ag_above_two_hundred_fifty(count, notified):
+    # ORS 646A.604(3): 45 days after discovery: 2026-03-10 + 45 = 2026-04-24; (1)(b): the AG
+    # above 250 residents, no fixed day.
+    plan = plan_for(date(2026, 3, 10), count, {"OR": count})
+    assert due(plan, "state:OR") == date(2026, 4, 24)
+    regulator = plan.obligation("regulator:OR")
+    assert (regulator is not None) is notified
+    if regulator:
+        assert regulator.due is None
+
+
+def test_indiana_gives_forty_five_days_and_tells_the_ag_with_the_residents():
+    # IC 24-4.9-3-3 (as amended in 2022): not more than 45 days after discovery: 2026-03-10 + 45
+    # = 2026-04-24; the AG whenever residents are notified; the agencies above 1,000.
+    plan = plan_for(date(2026, 3, 10), 1001, {"IN": 1001})
+    assert due(plan, "state:IN") == date(2026, 4, 24)
+    assert due(plan, "regulator:IN") == date(2026, 4, 24)
+    assert plan.obligation("cra:IN") is not None
+    assert plan_for(date(2026, 3, 10), 1000, {"IN": 1000}).obligation("cra:IN") is None
+    # Before the 2022 amendment's 45 days, riskreg has no Indiana rule.
+    old = plan_for(date(2022, 6, 30), 3, {"IN": 3})
+    assert old.obligation("state:IN") is None
+    assert any("no rule on file for Indiana in force on 2022-06-30" in w for w in old.warnings)
+
+
+def test_oklahoma_from_2026_tells_the_ag_within_sixty_days_after_the_residents_sb_626():
+    # 24 O.S. 161-166 as amended by SB 626 (discoveries from 2026-01-01): a HIPAA notice is deemed
+    # compliant (with the AG notice), so the residents' notice is due with it, 2026-05-09; the AG
+    # for 500 or more within 60 days after the residents' notice: 05-09 + 60 = 2026-07-08.
+    plan = plan_for(date(2026, 3, 10), 500, {"OK": 500})
+    assert due(plan, "state:OK") == date(2026, 5, 9)
+    regulator = plan.obligation("regulator:OK")
+    assert regulator.due == date(2026, 7, 8) and "60 days after the residents" in regulator.explanation
+    assert plan_for(date(2026, 3, 10), 499, {"OK": 499}).obligation("regulator:OK") is None
+    assert plan_for(date(2025, 12, 31), 3, {"OK": 3}).obligation("state:OK") is None
+
+
+def test_pennsylvania_after_act_33_has_no_fixed_day_and_thresholds_at_five_hundred():
+    # 73 P.S. 2303 as amended by Act 33 of 2024 (from 2024-09-26): without unreasonable delay;
+    # the AG concurrently for more than 500 residents; the agencies for 500 or more.
+    plan = plan_for(date(2026, 3, 10), 501, {"PA": 501})
+    assert due(plan, "state:PA") is None and due(plan, "regulator:PA") is None
+    assert plan.obligation("cra:PA") is not None
+    at_500 = plan_for(date(2026, 3, 10), 500, {"PA": 500})
+    assert at_500.obligation("regulator:PA") is None and at_500.obligation("cra:PA") is not None
+    # Health insurance information is personal information in Pennsylvania; a diagnosis alone
+    # (held by a private practice) is not.
+    assert plan_for(date(2026, 3, 10), 3, {"PA": 3}, information=("insurance",)).obligation(
+        "state:PA") is not None
+    assert plan_for(date(2026, 3, 10), 3, {"PA": 3}, information=("diagnosis",)).obligation(
+        "state:PA") is None
+
+
+def test_utah_tells_the_ag_and_the_cyber_center_at_five_hundred_sb_98():
+    # Utah Code 13-44-202 as amended by SB 98 (from 2024-05-01): the AG and the Utah Cyber
+    # Center for 500 or more residents, no fixed day.
+    plan = plan_for(date(2026, 3, 10), 500, {"UT": 500})
+    regulator = plan.obligation("regulator:UT")
+    assert "Utah Cyber Center" in regulator.who and regulator.due is None
+    assert plan_for(date(2026, 3, 10), 499, {"UT": 499}).obligation("regulator:UT") is None
+
+
+@pytest.mark.parametrize(("code", "statute"), [("MA", "M.G.L. c. 93H, 3"),
+                                               ("NJ", "N.J.S.A. 56:8-163")])
+def test_massachusetts_and_new_jersey_are_not_triggered_by_medical_information(code, statute):
+    # M.G.L. c. 93H, 1 and N.J.S.A. 56:8-161: personal information is a Social Security number,
+    # driver's licence or account number (NJ also credentials), not medical information.
+    plan = plan_for(date(2026, 3, 10), 3, {code: 3}, information=("name", "diagnosis"))
+    assert plan.obligation(f"state:{code}") is None
+    assert plan.obligation(f"regulator:{code}") is None
+    assert any(w.startswith(f"{state_name(code)} ({statute}): none of the types") for w in
+               plan.warnings)
+    with_ssn = plan_for(date(2026, 3, 10), 3, {code: 3}, information=("diagnosis", "ssn"))
+    assert with_ssn.obligation(f"state:{code}") is not None
+
+
+def test_unknown_types_of_information_keep_the_row_and_say_what_would_trigger_it():
+    # N.J.S.A. 56:8-161: with no types recorded, the row stands, with the elements named.
+    plan = plan_for(date(2026, 3, 10), 3, {"NJ": 3})
+    text = plan.obligation("state:NJ").explanation
+    assert "Applies only if the breach involved" in text and "Social Security number" in text
+    other = plan_for(date(2026, 3, 10), 3, {"NJ": 3}, information=("other",))
+    assert other.obligation("state:NJ") is not None  # "other" could be anything
+
+
+def test_a_state_date_inside_a_federal_hold_is_warned_on_its_row_with_the_state_provision():
+    # C.R.S. 6-1-716(2): 30 days after determination, 2026-04-09; a written 164.412 hold from
+    # 03-20 for 60 days does not move it, and the row says Colorado's own delay provision.
+    plan = plan_for(date(2026, 3, 10), 20, {"CO": 20},
+                    holds=(Hold("written", date(2026, 3, 20), 60),))
+    state = plan.obligation("state:CO")
+    assert state.due == date(2026, 4, 9)
+    assert "Inside the federal law-enforcement hold" in state.explanation
+    warning = next(w for w in plan.warnings if w.startswith(state.name + ": due 2026-04-09"))
+    assert "does not move" in warning and "law enforcement agency determines" in warning
+    free = plan_for(date(2026, 3, 10), 20, {"CO": 20})
+    assert not any("falls inside the federal" in w for w in free.warnings)
+
+
+def test_every_state_rule_has_a_source_and_review_date_and_the_plan_says_as_of_when():
+    for entry in state_rules().values():
+        for rule in entry.rules:
+            assert rule.source and rule.statute and rule.reviewed_on == date(2026, 12, 7)
+    assert plan_for(date(2026, 3, 10), 3).state_rules_as_of == date(2026, 12, 7)

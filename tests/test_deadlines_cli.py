@@ -371,3 +371,22 @@ def test_one_determination_date_for_every_state_and_one_for_a_single_state_combi
     assert got == {"TX": date(2026, 3, 20), "CO": date(2026, 3, 25)}
     assert parse_determined(["TX=2026-03-20"], {"TX": 3, "CO": 3}) == {"TX": date(2026, 3, 20)}
     assert parse_determined([], {"TX": 3}) == {}
+
+
+def test_the_plan_says_which_state_rules_it_used_in_json_and_text():
+    # Cal. Civ. Code 1798.82 as amended by SB 446: 30 days from discovery; Tenn. Code Ann.
+    # 47-18-2107 exempts a HIPAA covered entity (no date, marked exempt).
+    args = ("--discovered", "2026-02-02", "--affected", "4", "--state", "CA=3", "--state", "TN=1")
+    data = plan_json(*args)
+    assert data["state_rules_as_of"] == "2026-12-07"
+    obligations = by_id(data)
+    assert obligations["state:CA"]["due"] == "2026-03-04"
+    assert (obligations["state:TN"]["due"], obligations["state:TN"]["hipaa_status"]) == (
+        None, "exempt")
+    result = deadlines(*args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("State rules as of 2026-12-07") == 1
+    tennessee = next(line for line in result.stdout.splitlines()
+                     if line.startswith("Tennessee residents"))
+    assert "exempt (HIPAA covered entity)" in tennessee
+    assert tennessee.split(")", 1)[1].split()[0] == "-"  # the Due column: no date

@@ -9,10 +9,20 @@ from hypothesis import strategies as st
 from riskreg.domain.breach_facts import PART2_COMPLIANCE_DATE
 from riskreg.domain.deadlines import BreachFacts, compute_plan, hhs_track
 from riskreg.domain.holds import ORAL_HOLD_DAYS, Hold, hold_windows, oral_only_days
-from riskreg.domain.state_rules import jurisdictions
+from riskreg.domain.incident_steps import PHI_TYPES
+from riskreg.domain.state_rules import (
+    duty_id,
+    jurisdictions,
+    rule_in_force,
+    state_rules,
+    triggered,
+)
 
 TODAY = date(2026, 6, 1)
 CODES = sorted(jurisdictions())
+# States with rules on file come up more often: they are where the state layer does something.
+RULED = sorted(state_rules())
+STATE_ROWS = ("state:", "regulator:", "cra:")
 discovery_dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2098, 12, 31))
 ANY_AFFECTED = st.integers(min_value=1, max_value=3000)
 
@@ -20,7 +30,8 @@ ANY_AFFECTED = st.integers(min_value=1, max_value=3000)
 @st.composite
 def facts_without_holds(draw, affected=ANY_AFFECTED):
     total = draw(affected)
-    codes = draw(st.lists(st.sampled_from(CODES), max_size=5, unique=True))
+    codes = draw(st.lists(st.sampled_from(CODES) | st.sampled_from(RULED), max_size=5,
+                          unique=True))
     residents = {}
     left = total
     for code in codes:
@@ -29,6 +40,15 @@ def facts_without_holds(draw, affected=ANY_AFFECTED):
     ba = draw(st.none() | st.integers(min_value=-90, max_value=30))
     discovered = draw(discovery_dates)
     part2_affected = draw(st.just(0) | st.integers(min_value=0, max_value=total))
+    start = min(discovered, discovered + timedelta(days=ba)) if ba is not None else discovered
+    ba_is_agent = draw(st.booleans())
+    if not ba_is_agent:
+        start = discovered
+    later = st.lists(st.sampled_from(codes), unique=True) if codes else st.just([])
+    determined = {
+        code: start + timedelta(days=draw(st.integers(min_value=0, max_value=120)))
+        for code in draw(later)
+    }
     return BreachFacts(
         discovered=discovered,
         affected=total,
@@ -38,7 +58,9 @@ def facts_without_holds(draw, affected=ANY_AFFECTED):
         part2=draw(st.booleans()),
         part2_affected=part2_affected,
         ba_discovered=None if ba is None else discovered + timedelta(days=ba),
-        ba_is_agent=draw(st.booleans()),
+        ba_is_agent=ba_is_agent,
+        determined=determined,
+        information=tuple(draw(st.lists(st.sampled_from(sorted(PHI_TYPES)), unique=True))),
     )
 
 
@@ -65,6 +87,8 @@ def with_holds(facts, holds):
         holds=holds,
         ba_discovered=facts.ba_discovered,
         ba_is_agent=facts.ba_is_agent,
+        determined=facts.determined,
+        information=facts.information,
     )
 
 
@@ -163,3 +187,66 @@ def test_a_chain_warning_appears_exactly_when_oral_statements_alone_hold_over_th
     assert len(warned) == (1 if held > ORAL_HOLD_DAYS else 0)
     if len([h for h in facts.holds if h.kind == "oral"]) <= 1:
         assert held <= ORAL_HOLD_DAYS
+
+
+@given(facts_without_holds(), st.data())
+def test_exempt_state_rows_never_carry_a_due_date(facts, data):
+    facts = with_holds(facts, data.draw(st.just(()) | holds_after(facts.effective_discovered)))
+    for o in compute_plan(facts, TODAY).obligations:
+        if o.hipaa_status == "exempt":
+            assert (o.due, o.original_due, o.tolling_due, o.internal_target) == (
+                None, None, None, None), o
+
+
+def _own_clock(obligation_id, start):
+    """Whether a state row counts its own days from discovery or determination (not from the
+    HIPAA or HHS notice, which a federal hold does move)."""
+    head, _, rest = obligation_id.partition(":")
+    code = rest.split(":")[0]
+    rule = rule_in_force(code, start)
+    if head == "state":
+        return rule.hipaa_status in ("applies", "unknown")
+    duty = next(d for d in rule.duties if duty_id(code, d) == obligation_id)
+    return rule.duty_status(duty) in ("applies", "unknown") and duty.deadline.kind in (
+        "days", "business_days")
+
+
+@given(facts_without_holds(), st.data())
+def test_a_hold_never_moves_a_state_date_earlier_and_never_moves_a_state_clock(facts, data):
+    held = with_holds(facts, data.draw(holds_after(facts.effective_discovered)))
+    rows = STATE_ROWS
+    before = {o.id: o for o in compute_plan(facts, TODAY).obligations if o.id.startswith(rows)}
+    after = {o.id: o for o in compute_plan(held, TODAY).obligations if o.id.startswith(rows)}
+    assert before.keys() == after.keys()
+    for obligation_id, o in before.items():
+        moved = after[obligation_id].due
+        if o.due is None:
+            assert moved is None, obligation_id
+            continue
+        assert moved >= o.due, obligation_id
+        if _own_clock(obligation_id, facts.effective_discovered):
+            assert moved == o.due, obligation_id
+
+
+@given(facts_without_holds(), st.data())
+def test_the_earliest_due_date_is_never_later_than_any_row(facts, data):
+    facts = with_holds(facts, data.draw(st.just(()) | holds_after(facts.effective_discovered)))
+    plan = compute_plan(facts, TODAY)
+    dated = [o.due for o in plan.obligations if o.due is not None]
+    assert plan.earliest_due is not None  # the individual notice always has a date
+    assert all(plan.earliest_due <= day for day in dated)
+    assert plan.earliest_due in dated
+
+
+@given(facts_without_holds())
+def test_a_state_row_is_listed_only_when_its_law_can_apply_to_the_information(facts):
+    start = facts.effective_discovered
+    for o in compute_plan(facts, TODAY).obligations:
+        if not o.id.startswith(STATE_ROWS):
+            continue
+        code = o.id.split(":")[1]
+        rule = rule_in_force(code, start)
+        assert rule is not None and facts.residents[code] > 0, o.id
+        if not triggered(rule, facts.information):
+            # Only a notice that follows the HHS notice stands (N.Y. Gen. Bus. Law 899-aa(9)).
+            assert "notifying HHS" in o.explanation, o.id

@@ -111,7 +111,9 @@ def test_show_lists_the_plan_s_warnings_except_those_about_notices_already_sent(
     assert "riskreg has no rules on file for Georgia" in warnings
     record = json.loads(riskreg("incidents", "show", "INC-2026-002", "--json", db=demo_db).stdout)
     assert record["warnings"] and all(" ".join(w.split()) in warnings for w in record["warnings"])
-    # Florida's notice was due before today and went out in time: no "has passed" about it.
-    florida = next(o for o in record["obligations"] if o["id"] == "state:FL")
+    # The Florida Department's notice (Fla. Stat. 501.171(3), 30 days) was due before today and
+    # went out in time: no "has passed" about it. (The residents' notice is deemed compliant with
+    # the HIPAA notice, 501.171(4)(g), so it is due with it, after today.)
+    florida = next(o for o in record["obligations"] if o["id"] == "regulator:FL")
     assert florida["due"] < TODAY and florida["state"] == "done"
-    assert "Florida residents" not in warnings and "has passed" not in warnings
+    assert "Florida state officials" not in warnings and "has passed" not in warnings

@@ -14,8 +14,12 @@ HEADERS = ("Obligation", "Due", "Day", "Days left", "Citation", "Notes")
 
 def _notes(o) -> str:
     notes = []
-    if o.due is None:
+    if o.hipaa_status == "exempt":
+        notes.append("exempt (HIPAA covered entity)")
+    elif o.due is None:
         notes.append("no fixed day")
+    elif o.hipaa_status == "deemed_compliant":
+        notes.append("deemed compliant: with the HIPAA notice")
     if o.weekend:
         notes.append("weekend")
     if o.tolling_due:
@@ -93,5 +97,7 @@ def render_table(plan: Plan) -> str:
     flagged = [o.name for o in plan.obligations if o.verify_with_counsel]
     if flagged:
         lines += ["", *_wrapped("* Verify with counsel: ", "; ".join(flagged) + ".")]
+    if plan.state_rules_as_of:
+        lines += ["", f"State rules as of {plan.state_rules_as_of} (data/state_rules.json)."]
     lines += ["", NOT_LEGAL_ADVICE]
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from datetime import date
 
 from riskreg.domain import state_rules as overlays
 from riskreg.domain.holds import Hold
+from riskreg.domain.incident_steps import PHI_TYPES
 from riskreg.errors import ValidationError
 
 PART2_COMPLIANCE_DATE = date(2026, 2, 16)
@@ -24,6 +25,17 @@ def checked_count(name: str, value: object, minimum: int = 0) -> int:
     return value
 
 
+def _information(types: object) -> tuple[str, ...]:
+    """The incident's types of information (keys of PHI_TYPES), each once, in order."""
+    out = tuple(types) if isinstance(types, (list, tuple)) else None
+    if out is None:
+        raise ValidationError("information", f"{types!r} is not a list of types of information")
+    for kind in out:
+        if kind not in PHI_TYPES:
+            raise ValidationError("information", f"{kind!r} is not a type of information")
+    return tuple(dict.fromkeys(out))
+
+
 @dataclass(frozen=True)
 class BreachFacts:
     """What the practitioner knows about a breach, as the deadline engine needs it.
@@ -31,7 +43,9 @@ class BreachFacts:
     `discovered` is the practice's own discovery date (164.404(a)(2)). `ba_discovered` is the
     business associate's; when it acts as the practice's agent (`ba_is_agent`, the default reading
     in RULES.md) its knowledge is the practice's. `determined` holds a state's determination date
-    where it differs from discovery (state laws counting from determination).
+    where it differs from discovery (state laws counting from determination). `information` holds
+    the incident's types of information (keys of `incident_steps.PHI_TYPES`), which decide whether
+    a state's law applies (its data elements; none recorded = it is taken to apply).
 
     `part2_affected` counts the people whose 42 CFR Part 2 records were involved (0: none); the
     separate Part 2 report takes its 500 threshold from that count (42 CFR 2.16). `part2` is kept
@@ -52,12 +66,14 @@ class BreachFacts:
     ba_discovered: date | None = None
     ba_is_agent: bool = True
     urgent: bool = False
+    information: tuple[str, ...] = ()
     part2_affected: int = 0
     part2_count_given: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         checked_count("affected", self.affected, minimum=1)
         self._check_part2()
+        object.__setattr__(self, "information", _information(self.information))
         valid = overlays.jurisdictions()
         residents: dict[str, int] = {}
         for code, count in self.residents.items():

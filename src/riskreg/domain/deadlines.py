@@ -38,10 +38,13 @@ class Plan:
     obligations: tuple[Obligation, ...]
     holds: tuple[HoldWindow, ...]
     warnings: tuple[str, ...]
+    state_rules_as_of: date | None = None
+    """The review date of the state rules the plan used (data/state_rules.json)."""
 
     @property
     def earliest_due(self) -> date | None:
-        """The first date anything is due (obligations without a fixed day are skipped)."""
+        """The first date anything is due (obligations without a fixed day, exempt ones
+        included, are skipped)."""
         dues = [o.due for o in self.obligations if o.due is not None]
         return min(dues) if dues else None
 
@@ -64,6 +67,7 @@ class Plan:
                 for h in self.holds
             ],
             "warnings": list(self.warnings),
+            "state_rules_as_of": iso(self.state_rules_as_of),
         }
 
 
@@ -156,12 +160,13 @@ def compute_plan(facts: BreachFacts, today: date, internal_target_days: int = 15
             verify_with_counsel=notice.held,
         )
 
-    obligations = [_individuals(facts, notice, sixty)]
+    individuals = _individuals(facts, notice, sixty)
+    obligations = [individuals]
     if facts.insufficient_contact >= 1:
         obligations.append(_substitute(facts.insufficient_contact, notice, sixty))
     for code in media_states(facts.residents):
-        rule = overlays.state_rules().get(code)
-        name = rule.name if rule else code
+        entry = overlays.state_rules().get(code)
+        name = entry.name if entry else code
         obligations.append(
             sixty(
                 f"media:{code}",
@@ -176,9 +181,10 @@ def compute_plan(facts: BreachFacts, today: date, internal_target_days: int = 15
     obligations.append(hhs)
     if facts.part2_report_applies:
         obligations.append(_part2(facts, start, notice, periods, target, hhs))
-    obligations.extend(_states(facts, start, hhs, internal_target_days))
+    obligations.extend(_states(facts, start, individuals, hhs, internal_target_days, periods))
     warnings = plan_warnings(facts, today, start, windows, periods, obligations)
-    return Plan(start, facts.affected, today, tuple(obligations), tuple(windows), tuple(warnings))
+    return Plan(start, facts.affected, today, tuple(obligations), tuple(windows), tuple(warnings),
+                overlays.state_rules_as_of())
 
 
 def _individuals(facts: BreachFacts, notice: _Clock, sixty: Any) -> Obligation:
@@ -338,19 +344,30 @@ def _part2(
     )
 
 
-def _states(facts: BreachFacts, start: date, hhs: Obligation, days_before: int) -> list[Obligation]:
-    """`state:XX` and `regulator:XX` for every listed state with residents and an overlay row."""
+def _states(
+    facts: BreachFacts,
+    start: date,
+    individuals: Obligation,
+    hhs: Obligation,
+    days_before: int,
+    periods: list[tuple[date, date]],
+) -> list[Obligation]:
+    """`state:XX`, `regulator:XX[:id]` and `cra:XX[:id]` for every listed state with residents
+    and a rule in force on the discovery date (state_rules.rule_in_force)."""
     out = []
     for code, count in facts.residents.items():
-        rule = overlays.state_rules().get(code)
+        rule = overlays.rule_in_force(code, start)
         if count == 0 or rule is None:
             continue
-        determined = facts.determined.get(code, start)
-        residents = overlays.residents_obligation(rule, start, determined, days_before)
-        out.append(residents)
-        regulator = overlays.regulator_obligation(
-            rule, count, start, determined, residents.due, hhs, days_before
+        inputs = overlays.StateInputs(
+            count=count,
+            discovered=start,
+            determined=facts.determined.get(code, start),
+            individuals=individuals,
+            hhs=hhs,
+            days_before=days_before,
+            information=facts.information,
+            periods=tuple(periods),
         )
-        if regulator is not None:
-            out.append(regulator)
+        out.extend(overlays.state_obligations(rule, inputs))
     return out

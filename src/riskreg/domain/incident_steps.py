@@ -137,6 +137,9 @@ PHI_TYPES = {
     "diagnosis": "Diagnosis or disability code",
     "treatment_notes": "Session or treatment notes",
     "medications": "Medications",
+    "drivers_license": "Driver's licence or state ID number",
+    "login": "Username or email with password",
+    "biometric": "Biometric data",
     "other": "Other information (describe it in the notice)",
 }
 

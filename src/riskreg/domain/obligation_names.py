@@ -28,6 +28,13 @@ HHS_TRACKS = {
 }
 
 
+# A state's second or later duty of a kind ("regulator:NY:after_hhs"), in words.
+DUTY_WORDS = {
+    "after_hhs": "after the HHS notice",
+    "with_residents": "with the residents' notice",
+}
+
+
 def state_name(code: str) -> str:
     """"CA" -> "California"; an unknown code is given back as it is."""
     return JURISDICTIONS.get(code, code)
@@ -41,7 +48,8 @@ def obligation_name(obligation_id: str, track: str | None = None, citation: str 
     """What the obligation asks, in words: "Notify HHS (with the individual notices)", "Notice
     to California media", "California residents (Cal. Civ. Code 1798.82)". The citation is
     named only for a state's own law (state and regulator notices), where it says which law."""
-    head, _, code = obligation_id.partition(":")
+    head, _, rest = obligation_id.partition(":")
+    code, _, duty = rest.partition(":")
     place = state_name(code)
     when = HHS_TRACKS.get(track or "")
     if head == "individuals":
@@ -57,6 +65,9 @@ def obligation_name(obligation_id: str, track: str | None = None, citation: str 
     law = f" ({citation})" if citation else ""
     if head == "state":
         return _capital(f"{place} residents{law}")
+    then = f", {DUTY_WORDS.get(duty, duty.replace('_', ' '))}" if duty else ""
     if head == "regulator":
-        return _capital(f"{place} state officials{law}")
+        return _capital(f"{place} state officials{then}{law}")
+    if head == "cra":
+        return _capital(f"{place} consumer reporting agencies{then}{law}")
     return _capital(obligation_id.replace("_", " "))

@@ -35,6 +35,8 @@ class Obligation:
     verify_with_counsel: bool = False
     original_due: date | None = None
     keep_until: date | None = None
+    hipaa_status: str | None = None
+    """State rows only: applies, exempt, deemed_compliant or unknown (data/state_rules.json)."""
 
     @property
     def name(self) -> str:
@@ -48,7 +50,7 @@ class Obligation:
 
     def to_json_dict(self) -> dict[str, Any]:
         """The obligation as in the issue 3 JSON shape (`track` only for hhs and hhs_part2,
-        `keep_until` only for substitute_notice)."""
+        `keep_until` only for substitute_notice, `hipaa_status` only for a state's rows)."""
         out: dict[str, Any] = {"id": self.id, "due": iso(self.due)}
         if self.id in ("hhs", "hhs_part2"):
             out["track"] = self.track
@@ -62,6 +64,8 @@ class Obligation:
             explanation=self.explanation,
             verify_with_counsel=self.verify_with_counsel,
         )
+        if self.hipaa_status is not None:
+            out["hipaa_status"] = self.hipaa_status
         return out
 
 

@@ -63,7 +63,8 @@ def plan_warnings(
     out += _holds(windows, obligations)
     out += _oral_chain(windows, obligations)
     out += _part2_before_compliance(facts, start)
-    out += _scope(facts)
+    out += _scope(facts, start)
+    out += overlays.hold_warnings(obligations, periods, start)
     for o in obligations:
         day = _day_warning(o, periods)
         if day:
@@ -160,8 +161,9 @@ def _part2_before_compliance(facts: BreachFacts, start: date) -> list[str]:
     ]
 
 
-def _scope(facts: BreachFacts) -> list[str]:
-    """Affected people without a state, and states riskreg has no rules for."""
+def _scope(facts: BreachFacts, start: date) -> list[str]:
+    """Affected people without a state, states riskreg has no rules for (or none in force on the
+    discovery date), and states whose law the recorded types of information do not trigger."""
     out = []
     listed = sum(facts.residents.values())
     if listed < facts.affected:
@@ -175,4 +177,6 @@ def _scope(facts: BreachFacts) -> list[str]:
                 f"riskreg has no rules on file for {state_name(code)} ({count:,} residents): "
                 f"check {state_name(code)}'s breach-notification law with counsel."
             )
-    return out
+        elif count and (uncovered := overlays.uncovered_warning(code, start)):
+            out.append(uncovered)
+    return out + overlays.trigger_warnings(facts.residents, facts.information, start)

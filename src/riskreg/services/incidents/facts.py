@@ -47,6 +47,7 @@ def breach_facts(
         ba_discovered=inc.ba_discovered_on if inc.ba_involved else None,
         ba_is_agent=inc.ba_is_agent,
         urgent=inc.urgent,
+        information=tuple(t for t in (inc.phi_types or []) if t in steps.PHI_TYPES),
     )
 
 

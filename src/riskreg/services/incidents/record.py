@@ -118,7 +118,7 @@ class ObligationStatus(TypedDict):
     sent: list[SentNotice]
     late_by: int
     state: str
-    """done, open (no fixed day), late or due."""
+    """done, open (no fixed day), late, due, or exempt (a state law exempting the practice)."""
     status: str
     """The state in words: "done 2026-11-20", "late by 3 days"..."""
 
@@ -240,6 +240,7 @@ def full_record(session: Session, inc: Incident, today: date) -> dict[str, Any]:
     if plan is not None:
         statuses = obligation_statuses(plan, notices, today)
     record["obligations"] = statuses
+    record["state_rules_as_of"] = plan.state_rules_as_of if plan is not None else None
     record["warnings"] = current_warnings(plan, statuses)
     owed = [s for s in statuses if s["state"] in ("due", "late", "open")]
     record["outstanding"] = [s["id"] for s in owed]
@@ -293,6 +294,9 @@ def obligation_statuses(plan: Plan, notices: list[NoticeSent],
             if o.due and last > o.due:
                 late_by = (last - o.due).days
             status = f"done {last}, {late_by} days late" if late_by else f"done {last}"
+        elif o.hipaa_status == "exempt":
+            # A state law that exempts a HIPAA covered entity: shown, never owed.
+            state, status = "exempt", "exempt for a HIPAA covered entity: verify with counsel"
         elif o.due is None:
             state, status = "open", "no fixed day: as soon as possible"
         elif today > o.due:

@@ -202,7 +202,7 @@ def _sent(o: dict[str, Any]) -> str:
 
 def _obligations(dossier: IncidentDossier) -> Section:
     r = dossier.record
-    tones = {"done": "ok", "late": "warn", "due": None, "open": "muted"}
+    tones = {"done": "ok", "late": "warn", "due": None, "open": "muted", "exempt": "muted"}
     rows = []
     for o in r["obligations"]:
         due = f"{_d(o['due'])} {o['weekday']}".strip()

@@ -39,7 +39,7 @@ def days_words(days: int | None) -> str:
     return f"{days} days left"
 
 
-STATE_TONE = {"done": "success", "late": "error", "due": "", "open": "warning"}
+STATE_TONE = {"done": "success", "late": "error", "due": "", "open": "warning", "exempt": "muted"}
 
 
 def status_text(row: dict[str, Any], palette: Any) -> Text:
@@ -79,6 +79,8 @@ def plan_renderable(plan: Any, statuses: list[dict[str, Any]], today: date, pale
             last = status_text(row, palette)
         elif row["state"] == "done":
             last = Text("sent", style=palette["success"])
+        elif row["state"] == "exempt":
+            last = Text("exempt", style=palette["muted"])
         else:
             last = Text(days_words(row["days_left"]), style=palette[days_tone(row["days_left"])])
         target = row["internal_target"].isoformat() if row["internal_target"] else ""
