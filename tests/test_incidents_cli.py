@@ -108,7 +108,7 @@ def test_show_lists_the_plan_s_warnings_except_those_about_notices_already_sent(
     assert result.returncode == 0, result.stderr
     warnings = " ".join(result.stdout.split("\nWarnings\n")[1].split("\n\n")[0].split())
     assert "Business associate acting as the practice's agent" in warnings
-    assert "riskreg has no rules on file for Georgia" in warnings
+    assert "so no Georgia notice is listed for its 80 residents" in warnings
     record = json.loads(riskreg("incidents", "show", "INC-2026-002", "--json", db=demo_db).stdout)
     assert record["warnings"] and all(" ".join(w.split()) in warnings for w in record["warnings"])
     # The Florida Department's notice (Fla. Stat. 501.171(3), 30 days) was due before today and

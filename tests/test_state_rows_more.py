@@ -1,49 +1,27 @@
-"""Schema and worked cases for data/state_rules_more.json (issue 19).
-
-The file holds the state rows for every jurisdiction outside the 24 that h-states writes
-(today's 20 rows plus IN, OK, PA, UT). Only json and the standard library are used, so the
-file can be checked before the engine that reads it exists.
+"""Worked cases, through the engine, for the 32 jurisdictions whose rows were added with issue 19
+beside the 24 that tests/test_deadlines.py works through (the loader's schema checks are in
+tests/test_state_rules.py).
 
 WORKED gives, per jurisdiction, a discovery date and the residents' due date computed by hand
-from the statute (discovered + the statute's days; the engine defaults the determination date
-to the discovery date, so a clock that counts from determination starts on the same day). None
-means the statute fixes no number of days (or the row is exempt). For a deemed_compliant row the
-date is the state's own clock, which binds an entity that does not meet the condition; the
-engine shows the HIPAA date beside it.
+from the statute (discovered + the statute's days; with no determination date given, a clock
+that counts from determination starts on the discovery date). None means the statute fixes no
+number of days, or the row is exempt. For a deemed_compliant row the date given is the state's
+own clock, which binds an entity that does not meet the condition; the plan shows the HIPAA
+individual-notice date instead, with the condition.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 
-ROOT = Path(__file__).resolve().parents[1]
-MORE = ROOT / "data" / "state_rules_more.json"
-TODAY = ROOT / "data" / "state_rules.json"
+from riskreg.domain.deadlines import BreachFacts, compute_plan
+from riskreg.domain.state_rules import jurisdictions, state_rules
 
-# Written by h-states (today's 20 rows converted, plus IN, OK, PA, UT).
-OTHER_HELPER = frozenset(
+TODAY = date(2026, 12, 7)
+# Covered by tests/test_deadlines.py's worked cases.
+WORKED_ELSEWHERE = frozenset(
     "CO FL WA ME NY TX VT CT DE AZ TN OH MD AL NM OR CA IL MA NJ IN OK PA UT".split()
 )
-
-TRIGGERS = {"medical", "health_insurance", "ssn", "financial", "drivers_license", "credentials",
-            "biometric"}
-HIPAA = {"applies", "exempt", "deemed_compliant", "unknown"}
-COUNTED = {"discovery", "determination"}
-DUTY_KINDS = {"regulator", "credit_agencies"}
-DEADLINE_KINDS = {"days", "business_days", "with_residents", "before_residents",
-                  "business_days_after_hhs", "days_after_residents", "none"}
-NEEDS_DAYS = {"days", "business_days", "business_days_after_hhs", "days_after_residents"}
-NEEDS_COUNTED = {"days", "business_days"}
-CONFIDENCE = {"high", "medium", "low"}
-REVIEWED_ON = "2026-12-07"
-RULE_KEYS = {"effective_from", "effective_to", "statute", "triggers", "hipaa_status",
-             "hipaa_condition", "residents", "duties", "law_enforcement_delay", "source",
-             "confidence", "reviewed_on", "verify"}
-RULE_OPTIONAL = {"amended_by"}
-SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 
 # (code, discovered, expected residents' due or None, expected hipaa_status, section cited)
 WORKED = [
@@ -93,203 +71,59 @@ WORKED = [
     ("WY", "2026-12-07", None, "deemed_compliant", "Wyo. Stat. 40-12-502: HIPAA deemed compliant"),
 ]
 
-# Duties with a fixed number of days: (code, duty kind, duty id, start, expected due, section).
-# start is the discovery date for "days" and the residents' notice date for
-# "days_after_residents".
+
+# Duties with a fixed number of days: (obligation id, discovered, residents, expected due,
+# section), computed by hand.
 WORKED_DUTIES = [
-    # 2026-02-20 + 10: Feb 28 (8), Mar 2 (10).
-    ("PR", "regulator", None, "2026-02-20", "2026-03-02", "10 L.P.R.A. 4052: DACO within 10 days"),
-    # 2026-04-10 + 45: Apr 30 (20), May 25 (45).
-    ("AR", "regulator", None, "2026-04-10", "2026-05-25",
+    # 2026-02-20 + 10: Feb 28 is day 8, Mar 2 day 10.
+    ("regulator:PR", "2026-02-20", 1, "2026-03-02", "10 L.P.R.A. 4052: DACO within 10 days"),
+    # 2026-04-10 + 45: Apr 30 is day 20, May 25 day 45.
+    ("regulator:AR", "2026-04-10", 1001, "2026-05-25",
      "Ark. Code Ann. 4-110-105(d) (Act 1030 of 2019): AG within 45 days at the latest"),
-    # 48 hours shown as 2 days: 2026-12-30 + 2.
-    ("MN", "credit_agencies", None, "2026-12-30", "2027-01-01",
-     "Minn. Stat. 325E.61 subd. 2: CRAs within 48 hours"),
-    # Residents notified 2026-04-25; AG 10 days after.
-    ("LA", "regulator", None, "2026-04-25", "2026-05-05", "LAC 16:III.701: AG within 10 days"),
-    # Residents notified 2026-07-28; 5 calendar days (the statute says business days: later).
-    ("IA", "regulator", None, "2026-07-28", "2026-08-02", "Iowa Code 715C.2(8): AG, 5 days after"),
+    # 48 hours, shown as 2 days: 2026-12-30 + 2.
+    ("cra:MN", "2026-12-30", 501, "2027-01-01", "Minn. Stat. 325E.61 subd. 2: CRAs within 48 hours"),
+    # Residents: 2026-02-25 + 60 = 2026-04-26 (Feb 28 is day 3, Mar 31 day 34); AG 10 days after.
+    ("regulator:LA", "2026-02-25", 1, "2026-05-06", "LAC 16:III.701: AG within 10 days"),
 ]
 
 
-def _load(path: Path) -> dict:
-    with path.open(encoding="utf-8") as f:
-        return json.load(f)
+def _plan(code: str, discovered: str, residents: int = 1):
+    return compute_plan(
+        BreachFacts(discovered=date.fromisoformat(discovered), affected=residents,
+                    residents={code: residents}),
+        TODAY,
+    )
 
 
-def _more() -> dict:
-    return _load(MORE)
-
-
-def _day(text: str) -> date:
-    assert isinstance(text, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text), text
-    return date.fromisoformat(text)
-
-
-def _rule_on(code: str, discovered: date) -> dict:
-    """The rule in force on the discovery date (effective_to is the last day in force)."""
-    found = []
-    for rule in _more()[code]["rules"]:
-        start = rule["effective_from"]
-        end = rule["effective_to"]
-        if start is not None and discovered < _day(start):
-            continue
-        if end is not None and discovered > _day(end):
-            continue
-        found.append(rule)
-    assert len(found) == 1, (code, discovered, len(found))
-    return found[0]
-
-
-def _required_codes() -> set[str]:
-    return set(_load(TODAY)["jurisdictions"]) - OTHER_HELPER
-
-
-def test_every_other_jurisdiction_is_present():
-    data = _more()
-    missing = _required_codes() - set(data)
-    assert not missing, sorted(missing)
-    assert set(data) <= set(_load(TODAY)["jurisdictions"]), sorted(set(data))
-    assert not set(data) & OTHER_HELPER, "rows h-states writes are not duplicated here"
-
-
-def _check_residents(code: str, rule: dict) -> None:
-    res = rule["residents"]
-    assert set(res) == {"days", "counted_from", "wording"}, (code, sorted(res))
-    days = res["days"]
-    assert days is None or (isinstance(days, int) and not isinstance(days, bool) and days > 0)
-    assert res["counted_from"] in COUNTED, code
-    assert isinstance(res["wording"], str) and res["wording"].strip(), code
-
-
-def _check_deadline(code: str, deadline: dict) -> None:
-    kind = deadline.get("kind")
-    assert kind in DEADLINE_KINDS, (code, kind)
-    allowed = {"kind"}
-    if kind in NEEDS_DAYS:
-        allowed.add("days")
-        days = deadline["days"]
-        assert isinstance(days, int) and not isinstance(days, bool) and days > 0, code
-    if kind in NEEDS_COUNTED:
-        allowed.add("counted_from")
-        assert deadline["counted_from"] in COUNTED, code
-    assert set(deadline) == allowed, (code, sorted(deadline))
-
-
-def _check_duties(code: str, duties: list) -> None:
-    assert isinstance(duties, list), code
-    seen_kinds: set[str] = set()
-    seen_ids: set[str] = set()
-    for duty in duties:
-        assert set(duty) - {"note"} == {"kind", "id", "who", "threshold", "deadline"}, (
-            code, sorted(duty))
-        assert duty["kind"] in DUTY_KINDS, code
-        if duty["kind"] in seen_kinds:
-            assert isinstance(duty["id"], str) and SLUG.match(duty["id"]), (code, duty["id"])
-            assert duty["id"] not in seen_ids, (code, duty["id"])
-            seen_ids.add(duty["id"])
-        else:
-            assert duty["id"] is None, (code, "the first duty of a kind keeps today's id")
-        seen_kinds.add(duty["kind"])
-        assert isinstance(duty["who"], str) and duty["who"].strip(), code
-        threshold = duty["threshold"]
-        if threshold is not None:
-            assert set(threshold) == {"op", "count"}, code
-            assert threshold["op"] in {">", ">="}, code
-            count = threshold["count"]
-            assert isinstance(count, int) and not isinstance(count, bool) and count > 0, code
-        _check_deadline(code, duty["deadline"])
-        if "note" in duty:
-            assert isinstance(duty["note"], str) and duty["note"].strip(), code
-
-
-def test_every_rule_has_the_schema():
-    for code, entry in _more().items():
-        assert set(entry) == {"name", "rules"}, (code, sorted(entry))
-        assert isinstance(entry["name"], str) and entry["name"].strip(), code
-        assert isinstance(entry["rules"], list) and entry["rules"], code
-        for rule in entry["rules"]:
-            keys = set(rule)
-            assert RULE_KEYS <= keys <= RULE_KEYS | RULE_OPTIONAL, (code, sorted(keys ^ RULE_KEYS))
-            for key in ("effective_from", "effective_to"):
-                if rule[key] is not None:
-                    _day(rule[key])
-            for key in ("statute", "law_enforcement_delay", "source"):
-                assert isinstance(rule[key], str) and rule[key].strip(), (code, key)
-            triggers = rule["triggers"]
-            assert isinstance(triggers, list) and len(set(triggers)) == len(triggers), code
-            assert set(triggers) <= TRIGGERS, (code, triggers)
-            assert rule["hipaa_status"] in HIPAA, code
-            assert isinstance(rule["hipaa_condition"], str), code
-            if rule["hipaa_status"] in {"exempt", "deemed_compliant"}:
-                assert rule["hipaa_condition"].strip(), (code, "say the condition or reason")
-            else:
-                assert rule["hipaa_condition"] == "", (code, "empty for applies/unknown")
-            _check_residents(code, rule)
-            _check_duties(code, rule["duties"])
-            assert rule["confidence"] in CONFIDENCE, code
-            assert isinstance(rule["verify"], str), code
-            if rule["confidence"] != "high":
-                assert rule["verify"].strip(), (code, "say why counsel should check")
-            assert rule["reviewed_on"] == REVIEWED_ON, code
-            if "amended_by" in rule:
-                assert isinstance(rule["amended_by"], str) and rule["amended_by"].strip(), code
-
-
-def test_dated_rules_do_not_overlap():
-    for code, entry in _more().items():
-        spans = []
-        for rule in entry["rules"]:
-            start = date.min if rule["effective_from"] is None else _day(rule["effective_from"])
-            end = date.max if rule["effective_to"] is None else _day(rule["effective_to"])
-            assert start <= end, code
-            spans.append((start, end))
-        spans.sort()
-        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
-            assert end < start, (code, "rules overlap")
-            assert end + timedelta(days=1) == start, (code, "a gap between dated rules")
-
-
-def test_exempt_rules_carry_no_residents_days():
-    for code, entry in _more().items():
-        for rule in entry["rules"]:
-            if rule["hipaa_status"] == "exempt":
-                assert rule["residents"]["days"] is None, code
-
-
-def test_a_jurisdiction_without_a_statute_says_so():
-    for code, entry in _more().items():
-        for rule in entry["rules"]:
-            if rule["statute"] == "none found":
-                assert rule["hipaa_status"] == "unknown", code
-                assert rule["residents"]["days"] is None, code
-                assert rule["confidence"] == "low", code
-                assert "No breach-notification statute found" in rule["residents"]["wording"]
-                assert "HIPAA" in rule["verify"], code
-
-
-def test_every_jurisdiction_has_a_worked_case():
-    assert {case[0] for case in WORKED} == set(_more())
+def test_every_jurisdiction_has_a_row_and_a_worked_case():
+    assert set(state_rules()) == set(jurisdictions())
+    assert {case[0] for case in WORKED} == set(jurisdictions()) - WORKED_ELSEWHERE
     for case in WORKED:
         assert case[4].strip(), case
 
 
-def test_worked_cases_match_the_rows():
+def test_worked_cases_give_the_hand_computed_residents_date():
     for code, discovered, expected, status, section in WORKED:
-        rule = _rule_on(code, _day(discovered))
-        assert rule["hipaa_status"] == status, (code, section)
-        days = rule["residents"]["days"]
-        due = None if days is None else _day(discovered) + timedelta(days=days)
-        want = None if expected is None else _day(expected)
-        assert due == want, (code, discovered, section, due)
+        plan = _plan(code, discovered)
+        row = plan.obligation(f"state:{code}")
+        assert row is not None and row.hipaa_status == status, (code, section)
+        if status == "deemed_compliant":
+            # Satisfied by the HIPAA notice: shown with its date and the condition.
+            assert row.due == plan.obligation("individuals").due, (code, section)
+        else:
+            want = None if expected is None else date.fromisoformat(expected)
+            assert row.due == want, (code, discovered, section, row.due)
 
 
-def test_worked_duties_match_the_rows():
-    for code, kind, duty_id, start, expected, section in WORKED_DUTIES:
-        rule = _rule_on(code, _day(start))
-        duties = [d for d in rule["duties"] if d["kind"] == kind and d["id"] == duty_id]
-        assert len(duties) == 1, (code, kind, duty_id)
-        deadline = duties[0]["deadline"]
-        assert deadline["kind"] in {"days", "days_after_residents"}, (code, section)
-        due = _day(start) + timedelta(days=deadline["days"])
-        assert due == _day(expected), (code, section, due)
+def test_worked_duties_give_the_hand_computed_date():
+    for obligation_id, discovered, residents, expected, section in WORKED_DUTIES:
+        code = obligation_id.split(":")[1]
+        row = _plan(code, discovered, residents).obligation(obligation_id)
+        assert row is not None, (obligation_id, section)
+        assert row.due == date.fromisoformat(expected), (obligation_id, section, row.due)
+
+
+def test_every_row_names_its_source_and_review_date():
+    for code, entry in state_rules().items():
+        for rule in entry.rules:
+            assert rule.source.strip() and rule.reviewed_on is not None, code
