@@ -131,3 +131,21 @@ async def test_the_help_screen_lists_the_settings_keys(make_app, small_register)
         await ready(pilot)
         await pilot.press("question_mark")
         assert "Practice settings" in app.screen.text
+
+
+async def test_the_dashboard_names_the_practice_as_just_saved(make_app, small_register, db):
+    # New-user run 2: the dashboard kept the old name after the settings were saved.
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        dialog = await open_from_palette(pilot)
+        field = dialog.query_one("#s-practice_name")
+        field.value = ""
+        await pilot.press(*"Harbor Light Counseling", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, SettingsDialog)
+        await settle(pilot)
+        summary = str(app.main_screen.query_one("#summary", Static).content)
+        assert summary.startswith("Harbor Light Counseling · ")

@@ -22,6 +22,7 @@ from textual.widgets import Button, Input, Static
 
 from riskreg.ui.dialogs.base import CHECK_AFTER, Dialog, open_after_read
 from riskreg.ui.dialogs.confirm import changed_elsewhere, reload_if_yes
+from riskreg.ui.messages import RegisterChanged
 from riskreg.ui.render import plain
 
 # field, label, input width (0: the rest of the row), the most characters, hint
@@ -205,6 +206,9 @@ class SettingsDialog(Dialog["dict[str, Any] | None"]):
         names = ", ".join(LABEL[f].lower() for f in saved.changed) or "nothing changed"
         self.app.notify(f"Practice settings saved: {names}.", title="Practice settings",
                         markup=False, timeout=6)
+        # The dashboard names the practice and the internal target moves the incidents' dates:
+        # whatever shows them reloads.
+        self.app.post_message(RegisterChanged("settings"))
         self.dismiss(saved.settings)
 
     def editable(self) -> list[Any]:
