@@ -70,6 +70,30 @@ def require_notification(inc: Incident) -> None:
         )
 
 
+def require_scope(inc: Incident) -> None:
+    """The scope is recorded once PHI was involved, whatever HIPAA's determination may be, except
+    where HIPAA's analysis ended before any breach (no PHI, a permitted use or disclosure)."""
+    if not inc.phi_involved:
+        raise ValidationError(
+            "phi_involved", "the scope applies only when PHI was involved (step 2)"
+        )
+    if inc.determination not in (None, Choice.NOTIFICATION_REQUIRED.value,
+                                 *steps.STATE_ANALYSIS_CHOICES):
+        raise ValidationError(
+            "determination",
+            f"the scope does not apply: {steps.CHOICE_LABELS[inc.determination]}",
+        )
+
+
+def require_plan_steps(inc: Incident, step_id: str) -> None:
+    """The plan and its tracking apply once notification is required, and for the state rows
+    after a safe harbor, an exception or a low-probability finding; holds and the HIPAA notices
+    only once notification is required."""
+    if step_id in steps.WITH_STATE_ANALYSIS and inc.determination in steps.STATE_ANALYSIS_CHOICES:
+        return
+    require_notification(inc)
+
+
 def update(
     session: Session, inc: Incident, values: dict[str, Any], step_id: str | None
 ) -> None:
