@@ -59,6 +59,11 @@ def require_phi(inc: Incident) -> None:
         raise ValidationError(
             "phi_involved", "this step applies only when PHI was involved (step 2)"
         )
+    if inc.determination == Choice.NOT_A_BREACH_PERMITTED.value:
+        raise ValidationError(
+            "use_permitted", "this step applies only to a use or disclosure the Privacy Rule "
+            "does not permit (step 2)"
+        )
 
 
 def require_notification(inc: Incident) -> None:
