@@ -259,3 +259,32 @@ def test_the_part2_count_is_recorded_checked_and_passed_to_the_engine(svc, monke
 
 def by_id(rows):
     return {row["id"]: row for row in rows}
+
+
+# -- the calendar ---------------------------------------------------------------------------------
+
+
+def test_the_calendar_has_the_tentative_state_clock_beside_hipaas_before_a_determination(svc, db):
+    from riskreg.services.calendar import incident_inputs
+
+    r = phi(svc, new(svc))
+    r = svc.save_scope(r["reference"], {"affected": 3, "residents": {"CO": 3}}, r["revision"])
+    (incident,) = incident_inputs(db, lambda: TODAY, None)
+    rows = {o.id: o for o in incident.obligations}
+    assert rows["individuals"].tentative and rows["individuals"].due == date(2027, 1, 1)
+    co = rows["state:CO"]
+    assert co.tentative and co.due == date(2026, 12, 2)
+    assert "State duties do not depend on HIPAA's determination" in co.explanation
+
+
+def test_the_calendar_keeps_the_state_rows_and_cancels_hipaas_after_a_low_probability(svc, db):
+    from riskreg.services.calendar import incident_inputs
+
+    r = low_probability(svc, new(svc))
+    r = svc.save_scope(r["reference"], {"affected": 3, "residents": {"CO": 3}}, r["revision"])
+    (incident,) = incident_inputs(db, lambda: TODAY, None)
+    rows = {o.id: o for o in incident.obligations}
+    assert rows["individuals"].not_required and not rows["individuals"].tentative
+    assert not rows["state:CO"].not_required and not rows["state:CO"].tentative
+    assert rows["state:CO"].due == date(2026, 12, 2)
+    assert "hhs" not in rows
