@@ -288,3 +288,15 @@ def test_the_calendar_keeps_the_state_rows_and_cancels_hipaas_after_a_low_probab
     assert not rows["state:CO"].not_required and not rows["state:CO"].tentative
     assert rows["state:CO"].due == date(2026, 12, 2)
     assert "hhs" not in rows
+
+
+def test_a_permitted_determination_chosen_at_the_determination_step_stays_when_phi_is_resaved(svc):
+    r = low_probability(svc, new(svc))
+    ref = r["reference"]
+    r = svc.save_determination(ref, {"choice": "not_a_breach_permitted",
+                                     "rationale": "A 164.512(f) disclosure to the police."},
+                               r["revision"])
+    assert any("permitted" in n.lower() for n in r["review_notes"])  # the record says otherwise
+    r = svc.save_phi(ref, {"phi_involved": True, "phi_types": ["name"], "use_permitted": False},
+                     r["revision"])
+    assert r["determination"] == "not_a_breach_permitted"  # not the PHI step's to withdraw

@@ -94,9 +94,6 @@ from riskreg.storage.models import (
     utcnow,
 )
 
-PHI_STEP_CHOICES = (Choice.NOT_PHI.value, Choice.NOT_A_BREACH_PERMITTED.value)
-"""Determinations the PHI step's answers make on their own (and withdraw with them)."""
-
 
 @dataclass
 class IncidentService:
@@ -255,7 +252,9 @@ class IncidentService:
                     decided_on=inc.decided_on if inc.determination == choice
                     and inc.determination_rationale == reason else self.today(),
                 )
-            elif inc.determination in PHI_STEP_CHOICES:
+            elif inc.determination == Choice.NOT_PHI.value or (
+                inc.determination == Choice.NOT_A_BREACH_PERMITTED.value and inc.use_permitted
+            ):
                 # That determination rested only on the answer now withdrawn.
                 values.update(
                     determination=None, determination_rationale="", decided_on=None,
