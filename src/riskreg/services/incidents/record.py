@@ -164,10 +164,10 @@ def tentative_rows(session: Session, inc: Incident, today: date) -> list[Tentati
     (164.404(b)), and for the residents recorded each dated state row, whose clock runs from
     discovery whatever HIPAA's determination will be. Empty once there is a plan, or where no
     notice can be owed."""
-    if inc.determination not in (None, Choice.NOTIFICATION_REQUIRED.value):
+    if inc.determination not in (None, Choice.NOTIFICATION_REQUIRED.value) or inc.status != "open":
         return []
-    if inc.status != "open" or plan_of(session, inc, today) is not None:
-        return []
+    if inc.determination is not None and inc.affected is not None:
+        return []  # determined and scoped: the plan (`plan_of`) has the real dates
     start = effective_discovered(inc)
     due = individual_notice_due(start)
     undecided = inc.determination is None
