@@ -300,3 +300,27 @@ def test_a_permitted_determination_chosen_at_the_determination_step_stays_when_p
     r = svc.save_phi(ref, {"phi_involved": True, "phi_types": ["name"], "use_permitted": False},
                      r["revision"])
     assert r["determination"] == "not_a_breach_permitted"  # not the PHI step's to withdraw
+
+
+# -- the dossier ----------------------------------------------------------------------------------
+
+
+def test_the_dossier_says_the_state_analysis_is_separate(svc, db, tmp_path):
+    from datetime import UTC, datetime
+
+    from riskreg.services.reports import write_incident_report
+
+    r = low_probability(svc, new(svc))
+    ref = r["reference"]
+    md = write_incident_report(db, ref, tmp_path / "a.md", TODAY,
+                               datetime(2026, 11, 26, tzinfo=UTC))[0].read_text("utf-8")
+    obligations = md.split("## 4. Obligations")[1].split("## 5.")[0]
+    assert "HIPAA requires no notification" in obligations and "record the scope" in obligations
+    r = svc.save_scope(ref, {"affected": 3, "residents": {"CO": 3}, "part2_affected": 2},
+                       r["revision"])
+    md = write_incident_report(db, ref, tmp_path / "b.md", TODAY,
+                               datetime(2026, 11, 26, tzinfo=UTC))[0].read_text("utf-8")
+    obligations = md.split("## 4. Obligations")[1].split("## 5.")[0]
+    assert "2026-12-02" in obligations and "separate analysis" in obligations
+    assert "164.404(b)" not in obligations
+    assert "2 of the affected" in md  # the Part 2 count, in the facts

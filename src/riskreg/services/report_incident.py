@@ -240,6 +240,12 @@ def _obligations(dossier: IncidentDossier) -> Section:
 def _no_plan(r: dict[str, Any]) -> str:
     if r.get("plan_problem"):
         return f"The deadline plan cannot be computed: {r['plan_problem']}"
+    if r.get("state_analysis_only"):
+        return ("No HIPAA notice: the determination is that HIPAA requires no notification. State "
+                "duties do not depend on it (state definitions of breach and encryption differ): "
+                + ("no state row applies to the residents recorded; verify with counsel."
+                   if r["affected"] is not None else
+                   "record the scope to see the state rows, and verify with counsel."))
     if r["determination"] and r["determination"] != "notification_required":
         return ("No notification obligations: the determination is that notification is not "
                 "required.")
