@@ -58,7 +58,7 @@ def state_only(plan: Plan, choice_label: str) -> Plan:
 
 def _about_scope(warning: str) -> bool:
     return ("no state recorded" in warning or "no rules on file" in warning
-            or warning.startswith("Discovery date "))
+            or "state rules as of" in warning.lower() or warning.startswith("Discovery date "))
 
 
 def earliest_state_row(plan: Plan) -> Obligation | None:
