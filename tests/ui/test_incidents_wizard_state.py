@@ -83,6 +83,9 @@ async def test_after_a_low_probability_finding_the_plan_shows_the_state_rows_onl
         await open_wizard(pilot, ref)
         await at_step(pilot, "closeout")
         assert "a state law still may" in panel_text(app)
+        steps_list = app.screen.query_one("#steps")
+        scope = str(steps_list.get_option("scope").prompt)
+        assert not scope.startswith(("✓", "–")) and not steps_list.get_option("scope").disabled
         screen(app).show_step("scope")
         await at_step(pilot, "scope")
         fill(app, affected="3", residents="CO=3", part2_affected="1")

@@ -65,6 +65,14 @@ def early_scope(step_id: str, record: dict[str, Any] | None) -> bool:
             and record.get("determination") is None)
 
 
+def state_steps_open(step_id: str, record: dict[str, Any] | None) -> bool:
+    """After a safe harbor, an exception or a low-probability finding, the scope and what follows
+    from it are not done until the scope is recorded (state duties do not depend on HIPAA's
+    determination)."""
+    return (record is not None and step_id in steps.WITH_STATE_ANALYSIS
+            and bool(record.get("state_analysis_only")) and record.get("affected") is None)
+
+
 def skipped(step_id: str, record: dict[str, Any]) -> bool:
     """A step the path went past without needing it (still open to fill in)."""
     return steps.skipped(step_id,
@@ -251,6 +259,8 @@ class IncidentScreen(Editor, Screen[None]):
                 reachable = applies(step.id, record)
             if record is not None and (not applies(step.id, record) or skipped(step.id, record)):
                 mark, tone = "–", "muted"
+            elif state_steps_open(step.id, record):
+                mark, tone = " ", "warning"  # the state analysis: not recorded yet
             elif n < current or (record and record.get("status") == "closed"):
                 mark, tone = "✓", "success"
             elif n == current:
