@@ -13,6 +13,7 @@ from incident_pilot import (
     incidents_service,
     open_wizard,
     panel_text,
+    plain_text,
     save,
     screen,
 )
@@ -98,4 +99,29 @@ async def test_after_a_low_probability_finding_the_plan_shows_the_state_rows_onl
         assert "164.404(b)" not in text and "2027-03-01" not in text  # no federal notice
     record = incidents_service(db).get(ref)
     assert record["part2_affected"] == 1
+    assert record["next_deadline"]["obligation"] == "state:CO"
+
+
+async def test_the_scope_recorded_before_the_determination_shows_the_earliest_clock(make_app, db):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_wizard(pilot)
+        fill(app, title="Laptop stolen", discovered_on="2026-11-02")
+        await save(pilot)
+        await at_step(pilot, "phi")
+        fill(app, phi_involved=True, phi_types=["name"], use_permitted=False)
+        await save(pilot)
+        await at_step(pilot, "secured")
+        steps_list = app.screen.query_one("#steps")
+        assert not steps_list.get_option("scope").disabled  # reachable before the decision
+        assert steps_list.get_option("plan").disabled
+        screen(app).show_step("scope")
+        await at_step(pilot, "scope")
+        fill(app, affected="3", residents="CO=3")
+        await save(pilot)
+        await at_step(pilot, "secured")  # back where the path stands: nothing was skipped
+        head = plain_text(app.screen.query_one("#incident-head"))
+        assert "2026-12-02" in head and "if it is a breach" in head  # CO's 30 days, not day 60
+    record = incidents_service(db).get("INC-2026-001")
+    assert (record["step"], record["determination"]) == ("secured", None)
     assert record["next_deadline"]["obligation"] == "state:CO"
