@@ -26,7 +26,7 @@ def all_factors(rating="low", **overrides):
 
 
 def unsecured(**kwargs):
-    values = {"phi_involved": True, "secured_by": "none"} | kwargs
+    values = {"phi_involved": True, "use_permitted": False, "secured_by": "none"} | kwargs
     return DeterminationFacts(**values)
 
 
@@ -71,7 +71,8 @@ def test_phi_alone_is_presumed_a_breach_and_everything_else_is_still_to_record()
     found = presumption(DeterminationFacts(phi_involved=True))
     assert found.outcome == Outcome.PRESUMED_BREACH
     fields = missing_fields(found)
-    assert fields[0] == "secured_by"
+    # The question 164.402 asks first (issue 19): was the use or disclosure impermissible at all?
+    assert fields[:2] == ["use_permitted", "secured_by"]
     assert [f for f in fields if f.startswith("exceptions.")] == [
         f"exceptions.{e.id}" for e in EXCEPTIONS
     ]
@@ -80,7 +81,8 @@ def test_phi_alone_is_presumed_a_breach_and_everything_else_is_still_to_record()
 
 
 def test_destroyed_phi_is_in_the_safe_harbor_but_the_assessment_is_still_recorded():
-    found = presumption(DeterminationFacts(phi_involved=True, secured_by="destruction"))
+    found = presumption(DeterminationFacts(phi_involved=True, use_permitted=False,
+                                           secured_by="destruction"))
     assert found.outcome == Outcome.SAFE_HARBOR
     assert [m.field for m in found.missing] == [f"factors.{f.id}" for f in FACTORS]
 
@@ -195,3 +197,67 @@ def test_a_low_probability_choice_with_factors_missing_is_flagged_for_the_ration
 def test_a_determination_matching_the_presumption_has_nothing_to_review():
     facts = unsecured(exceptions={e.id: False for e in EXCEPTIONS}, factors=all_factors())
     assert review_determination(Determination("low_probability", "see factors"), facts) == []
+
+
+# -- issue 19: what 164.402 asks ------------------------------------------------------------------
+
+
+def test_a_permitted_or_incidental_use_is_not_a_breach_and_ends_the_analysis():
+    # 164.402: a breach is a use or disclosure "not permitted under subpart E"; an incidental
+    # disclosure (164.502(a)(1)(iii)) or a 164.512 disclosure is not one.
+    found = presumption(DeterminationFacts(phi_involved=True, use_permitted=True))
+    assert found.outcome == Outcome.PERMITTED
+    assert found.missing == ()
+    assert any("164.502(a)(1)(iii)" in r for r in found.reasons)
+
+
+def test_an_impermissible_use_goes_on_down_the_path_with_nothing_more_to_record_about_it():
+    found = presumption(unsecured(use_permitted=False))
+    assert found.outcome == Outcome.PRESUMED_BREACH
+    assert "use_permitted" not in missing_fields(found)
+
+
+def test_a_permitted_determination_is_consistent_with_a_permitted_record():
+    facts = DeterminationFacts(phi_involved=True, use_permitted=True)
+    permitted = Determination(Choice.NOT_A_BREACH_PERMITTED, "Disclosed to the client's insurer "
+                              "for payment (164.506).")
+    assert review_determination(permitted, facts) == []
+    notify = Determination(Choice.NOTIFICATION_REQUIRED, "To be safe.")
+    assert any("permitted" in n for n in review_determination(notify, facts))
+
+
+def test_encryption_that_did_not_protect_the_data_at_the_time_is_unsecured():
+    # HHS ransomware fact sheet, Q8: ransomware on a running, unlocked machine found the data
+    # decrypted; the safe harbor does not apply even with the key safe.
+    facts = DeterminationFacts(phi_involved=True, use_permitted=False, secured_by="encryption",
+                               key_compromised=False, encryption_in_force=False)
+    found = presumption(facts)
+    assert found.outcome == Outcome.PRESUMED_BREACH
+    assert any("not protected by it at the moment" in r for r in found.reasons)
+
+
+def test_encryption_in_force_with_the_key_safe_is_secured_with_nothing_left_about_it():
+    facts = DeterminationFacts(phi_involved=True, use_permitted=False, secured_by="encryption",
+                               key_compromised=False, encryption_in_force=True,
+                               factors=all_factors())
+    found = presumption(facts)
+    assert found.outcome == Outcome.SAFE_HARBOR
+    assert found.missing == ()
+
+
+def test_a_compromised_key_is_unsecured_whatever_the_encryption_did():
+    facts = DeterminationFacts(phi_involved=True, secured_by="encryption", key_compromised=True,
+                               encryption_in_force=True)
+    assert presumption(facts).outcome == Outcome.PRESUMED_BREACH
+
+
+def test_a_record_from_before_the_question_keeps_its_safe_harbor_with_the_question_to_answer():
+    # Migration 0005 leaves the new answers unanswered (None): what was presumed stays, and the
+    # question is listed as still to record.
+    facts = DeterminationFacts(phi_involved=True, secured_by="encryption", key_compromised=False,
+                               factors=all_factors())
+    found = presumption(facts)
+    assert found.outcome == Outcome.SAFE_HARBOR
+    assert missing_fields(found) == ["use_permitted", "encryption_in_force"]
+    safe = Determination(Choice.NOT_A_BREACH_SAFE_HARBOR, "Encrypted laptop, key safe.")
+    assert review_determination(safe, facts) == []

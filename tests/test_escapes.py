@@ -91,7 +91,8 @@ VALID = {
     validation.ConsentInput: {"client_code": "C-1", "disclosed_on": "2026-11-01"},
     validation.SettingsInput: {},
     incident_inputs.IntakeInput: {"title": "x", "discovered_on": "2026-11-01"},
-    incident_inputs.PhiInput: {"phi_involved": False, "phi_reason": "x"},
+    # PHI involved: a "no PHI" answer clears the permitted-use answer and its basis (issue 19).
+    incident_inputs.PhiInput: {"phi_involved": True, "phi_reason": "x"},
     incident_inputs.SecuredInput: {"secured_by": "destruction", "secured_basis": "x"},
     incident_inputs.ExceptionsInput: {"exceptions": {"workforce_good_faith": False,
                                                      "inadvertent_internal": False,

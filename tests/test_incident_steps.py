@@ -3,11 +3,14 @@ the rule the step rail shows, tested where it lives."""
 
 import pytest
 
-from riskreg.domain.determination import Choice, Outcome
+from riskreg.domain.determination import Outcome
 from riskreg.domain.incident_steps import STEP_IDS, applies, skipped
 
 PHI_ONLY = {"secured", "exceptions", "factors"}
 NOTIFICATION_ONLY = {"scope", "law_enforcement", "plan", "notices", "tracking"}
+HIPAA_NOTICES_ONLY = {"law_enforcement", "notices"}
+"""Issue 19: the scope, plan and tracking stay for the state analysis after a safe harbor, an
+exception or a low-probability finding (state duties do not depend on HIPAA's determination)."""
 
 
 @pytest.mark.parametrize("step_id", STEP_IDS)
@@ -22,13 +25,28 @@ def test_no_phi_leaves_out_the_safe_harbor_the_exceptions_and_the_factors(step_i
     assert shown == (step_id not in PHI_ONLY | NOTIFICATION_ONLY)
 
 
-@pytest.mark.parametrize("determination", [c.value for c in Choice
-                                           if c not in (Choice.NOTIFICATION_REQUIRED,
-                                                        Choice.NOT_PHI)])
+@pytest.mark.parametrize("determination", ["not_a_breach_safe_harbor", "not_a_breach_exception",
+                                           "low_probability"])
 @pytest.mark.parametrize("step_id", STEP_IDS)
-def test_a_determination_other_than_notification_leaves_out_the_notices(step_id, determination):
+def test_a_determination_other_than_notification_leaves_out_the_hipaa_notices(step_id,
+                                                                              determination):
     shown = applies(step_id, phi_involved=True, determination=determination)
-    assert shown == (step_id not in NOTIFICATION_ONLY)
+    assert shown == (step_id not in HIPAA_NOTICES_ONLY)
+
+
+@pytest.mark.parametrize("step_id", STEP_IDS)
+def test_a_permitted_use_leaves_out_the_rest_of_the_path_as_no_phi_does(step_id):
+    shown = applies(step_id, phi_involved=True, determination="not_a_breach_permitted")
+    assert shown == (step_id not in PHI_ONLY | NOTIFICATION_ONLY)
+
+
+def test_a_permitted_use_ends_the_path_at_the_phi_step():
+    from riskreg.domain.incident_steps import next_step
+
+    assert next_step("phi", phi_involved=True, determination="not_a_breach_permitted") == "closeout"
+    assert next_step("phi", phi_involved=True, determination=None) == "secured"
+    # HIPAA requires no notice: the path ends at close-out, the state steps stay open (applies).
+    assert next_step("determination", determination="low_probability") == "closeout"
 
 
 @pytest.mark.parametrize("step_id", STEP_IDS)

@@ -135,7 +135,12 @@ def test_encryption_with_the_key_safe_is_the_safe_harbor_and_skips_the_exception
         incidents.save_secured(ref, {"secured_by": "encryption", "secured_basis": "FileVault"},
                                r["revision"])
     assert error.value.field == "key_compromised"
+    with pytest.raises(ValidationError) as error:  # issue 19: was it in force at the time?
+        incidents.save_secured(ref, {"secured_by": "encryption", "key_compromised": False,
+                                     "secured_basis": "FileVault"}, r["revision"])
+    assert error.value.field == "encryption_in_force"
     r = incidents.save_secured(ref, {"secured_by": "encryption", "key_compromised": False,
+                                     "encryption_in_force": True,
                                      "secured_basis": "FileVault (AES-256), password not stored"},
                                r["revision"])
     assert r["presumption"]["outcome"] == "safe_harbor"
@@ -253,12 +258,17 @@ def test_a_step_cannot_be_skipped(incidents):
     assert error.value.field == "step"
 
 
-def test_scope_and_notices_apply_only_when_notification_is_required(incidents):
+def test_hipaa_notices_apply_only_when_notification_is_required(incidents):
+    # Issue 19: the scope stays open for the state analysis; holds and drafts stay HIPAA's.
     r = to_determination(incidents, new(incidents), rating="low")
     r = incidents.save_determination(r["reference"], {"choice": "low_probability",
                                                       "rationale": "All four low."}, r["revision"])
+    r = incidents.save_scope(r["reference"], {"affected": 3}, r["revision"])
+    assert r["step"] == "closeout"
     with pytest.raises(ValidationError, match="notification is required"):
-        incidents.save_scope(r["reference"], {"affected": 3}, r["revision"])
+        incidents.add_statement(r["reference"], {"kind": "oral", "statement_on": "2026-11-20",
+                                                 "official": "Det. A", "agency": "Police"},
+                                r["revision"])
 
 
 def test_changing_no_phi_to_phi_withdraws_that_determination_and_resumes_the_path(incidents):

@@ -133,7 +133,7 @@ async def test_safe_harbor_skips_the_exceptions_and_ends_without_notices(make_ap
     async with app.run_test(size=(100, 30)) as pilot:
         await _to_secured(pilot, app)
         fill(app, secured_by="encryption", secured_basis="Full-disk encryption, passcode unknown",
-             key_compromised=False)
+             key_compromised=False, encryption_in_force=True)
         await save(pilot)
         await at_step(pilot, "factors")  # the assessment is still recorded
         steps_list = app.screen.query_one("#steps")
@@ -146,8 +146,12 @@ async def test_safe_harbor_skips_the_exceptions_and_ends_without_notices(make_ap
         fill(app, choice="not_a_breach_safe_harbor", rationale="Encrypted; key not compromised.")
         await save(pilot)
         await at_step(pilot, "closeout")
-        assert str(steps_list.get_option("plan").prompt).startswith("–")
-    assert incidents_service(db).plan("INC-2026-001") is None
+        # Issue 19: HIPAA requires no notice, but the plan stays for the state analysis; the
+        # HIPAA-only steps (holds, notices) do not apply.
+        assert str(steps_list.get_option("notices").prompt).startswith("–")
+        assert not str(steps_list.get_option("plan").prompt).startswith("–")
+        assert "a state law still may" in panel_text(app)
+    assert incidents_service(db).plan("INC-2026-001") is None  # no scope recorded
 
 
 async def test_an_exception_applies_when_the_practitioner_names_it(make_app, db):

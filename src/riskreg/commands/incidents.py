@@ -162,15 +162,21 @@ def _facts(r: dict[str, Any]) -> list[str]:
         out.append(f"  Clocks run from: {r['effective_discovered']}")
     out += ["  What happened:", *_wrap(r["description"] or "-", "    ")]
     out.append(f"  PHI involved: {_yes(r['phi_involved'])}")
+    if r["phi_involved"]:
+        out.append(f"  Use or disclosure permitted by the Privacy Rule: "
+                   f"{_yes(r.get('use_permitted'))}")
     if r["phi_involved"] and r["secured_by"]:
         out.append(f"  Secured: {SECURED_BY.get(r['secured_by'], r['secured_by'])}"
-                   + (f" (key compromised: {_yes(r['key_compromised'])})"
+                   + (f" (key compromised: {_yes(r['key_compromised'])}; protected the data at "
+                      f"the time: {_yes(r.get('encryption_in_force'))})"
                       if r["secured_by"] == "encryption" else ""))
     if r["hazards"]:
         out.append("  Related hazards: " + "; ".join(h["title"] for h in r["hazards"]))
     if r["affected"]:
         states = ", ".join(f"{k} {v:,}" for k, v in r["residents"].items()) or "-"
         out.append(f"  Affected: {r['affected']:,} (by state: {states})")
+        if r.get("part2_affected"):
+            out.append(f"  With Part 2 records: {r['part2_affected']:,}")
     return out
 
 

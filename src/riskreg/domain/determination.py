@@ -31,14 +31,37 @@ PHI_STEP = Step(
     "45 CFR 160.103",
 )
 
+PERMITTED_STEP = Step(
+    "use_permitted",
+    "Was the use or disclosure permitted by the Privacy Rule?",
+    "A breach is an acquisition, access, use or disclosure of PHI in a manner not permitted "
+    "under subpart E (the Privacy Rule). A disclosure the Privacy Rule permits (treatment, "
+    "payment or operations, 164.506; one required by law or for another purpose of 164.512; one "
+    "the client authorized) or an incidental one that happens despite reasonable safeguards and "
+    "minimum necessary (an overheard remark in a waiting room, 164.502(a)(1)(iii)) is not a "
+    "breach. If it was permitted, HIPAA's analysis ends here: record which permission and why.",
+    "45 CFR 164.402 (breach); 164.502(a), 164.502(a)(1)(iii), 164.512",
+)
+
 SECURED_STEP = Step(
     "secured_by",
     "Was the PHI secured (unusable, unreadable or indecipherable)?",
     "Secured means encrypted as HHS guidance describes (NIST SP 800-111 for data at rest; "
     "SP 800-52, 800-77 or 800-113 for data in motion) with the key not compromised, or destroyed "
     "per NIST SP 800-88 (paper shredded so it cannot be read or reconstructed; redaction does not "
-    "count). Secured PHI carries no notification duty, but the assessment is still recorded.",
-    "45 CFR 164.402 (unsecured PHI); HHS guidance under HITECH 13402(h)(2)",
+    "count). The encryption must have protected the data at the moment of the incident: a laptop "
+    "stolen while powered off or locked, with the key safe, is secured; ransomware on a running, "
+    "unlocked machine or data copied out through a logged-in session found it decrypted, so it is "
+    "not. Secured PHI carries no notification duty, but the assessment is still recorded.",
+    "45 CFR 164.402 (unsecured PHI); HHS guidance under HITECH 13402(h)(2); HHS ransomware fact "
+    "sheet (2016), Q8",
+)
+
+ENCRYPTION_IN_FORCE = (
+    "Was the data still encrypted when it was taken or reached: the device powered off or "
+    "locked, the encrypted file or drive never opened by the intruder? Ransomware on a running, "
+    "unlocked machine, or data copied out through a logged-in session, found it decrypted: the "
+    "safe harbor does not apply (HHS ransomware fact sheet, Q8)."
 )
 
 
@@ -211,8 +234,12 @@ class DeterminationFacts:
     """
 
     phi_involved: bool | None = None
+    use_permitted: bool | None = None
+    """True: a use or disclosure the Privacy Rule permits, or an incidental one (not a breach)."""
     secured_by: SecuredBy | None = None
     key_compromised: bool | None = None
+    encryption_in_force: bool | None = None
+    """For encryption: whether it protected the data at the moment of the incident."""
     exceptions: Mapping[str, bool] = field(default_factory=dict)
     factors: Mapping[str, FactorAssessment] = field(default_factory=dict)
 
@@ -244,6 +271,7 @@ class Outcome(StrEnum):
 
     INCOMPLETE = "incomplete"
     NOT_PHI = "not_phi"
+    PERMITTED = "permitted"
     SAFE_HARBOR = "safe_harbor"
     EXCEPTION = "exception"
     LOW_PROBABILITY_SUPPORTED = "low_probability_supported"
@@ -293,9 +321,27 @@ def _secured(facts: DeterminationFacts) -> tuple[bool | None, list[Missing], str
     if facts.secured_by == SecuredBy.ENCRYPTION:
         if facts.key_compromised is None:
             return None, [Missing("key_compromised", "Record whether the key was compromised.")], ""
-        if not facts.key_compromised:
-            return True, [], "Encrypted per HHS guidance with the key not compromised: secured PHI."
-        return False, [], "Encrypted, but the key was compromised: the PHI is unsecured."
+        if facts.key_compromised:
+            return False, [], "Encrypted, but the key was compromised: the PHI is unsecured."
+        if facts.encryption_in_force is False:
+            return False, [], (
+                "Encrypted, but the data was not protected by it at the moment of the incident "
+                "(a running, unlocked device or a logged-in session): the PHI is unsecured (HHS "
+                "ransomware fact sheet, Q8)."
+            )
+        if facts.encryption_in_force is None:
+            # Recorded before the app asked (migration 0005): the safe harbor stands as it was
+            # presumed then, with the question still to answer.
+            return True, [Missing("encryption_in_force", (
+                "Record whether the encryption protected the data at the moment of the incident "
+                "(device off or locked; not ransomware on an unlocked machine)."))], (
+                "Encrypted per HHS guidance with the key not compromised: secured PHI, if the "
+                "encryption protected the data at the moment of the incident (not yet recorded)."
+            )
+        return True, [], (
+            "Encrypted per HHS guidance, the key not compromised, and the data protected by it at "
+            "the moment of the incident: secured PHI."
+        )
     return False, [], "Neither encrypted nor destroyed: the PHI is unsecured."
 
 
@@ -318,14 +364,28 @@ def presumption(facts: DeterminationFacts) -> Presumption:
             ("No PHI was involved: the Breach Notification Rule does not apply (45 CFR 164.402).",),
             (),
         )
+    if facts.use_permitted:
+        return Presumption(
+            Outcome.PERMITTED,
+            ("Recorded as a use or disclosure the Privacy Rule permits, or an incidental one: not "
+             "a breach (45 CFR 164.402; 164.502(a)(1)(iii), 164.512). Document which permission "
+             "applies.",),
+            (),
+        )
+    permitted_gap = [] if facts.use_permitted is not None else [Missing(
+        "use_permitted",
+        "Record whether the use or disclosure was one the Privacy Rule permits (45 CFR 164.402).",
+    )]
     secured, missing, why = _secured(facts)
+    missing = permitted_gap + missing
     reasons = [why] if why else []
     if secured:
         reasons.append(
             "Secured PHI: no notification duty (45 CFR 164.402, 164.404(a)); the risk assessment "
             "is still recorded."
         )
-        return Presumption(Outcome.SAFE_HARBOR, tuple(reasons), tuple(_factor_gaps(facts)))
+        return Presumption(Outcome.SAFE_HARBOR, tuple(reasons),
+                           tuple(missing + _factor_gaps(facts)))
     applying = [e for e in EXCEPTIONS if facts.exceptions.get(e.id)]
     if applying:
         reasons += [f"Recorded as applying: {e.title} ({e.citation})." for e in applying]
@@ -360,6 +420,7 @@ class Choice(StrEnum):
     """The practitioner's determination at the end of the decision path."""
 
     NOT_PHI = "not_phi"
+    NOT_A_BREACH_PERMITTED = "not_a_breach_permitted"
     NOT_A_BREACH_SAFE_HARBOR = "not_a_breach_safe_harbor"
     NOT_A_BREACH_EXCEPTION = "not_a_breach_exception"
     LOW_PROBABILITY = "low_probability"
@@ -368,6 +429,7 @@ class Choice(StrEnum):
 
 CHOICE_LABELS = {
     Choice.NOT_PHI.value: "Not PHI",
+    Choice.NOT_A_BREACH_PERMITTED.value: "Not a breach: a permitted or incidental use or disclosure",
     Choice.NOT_A_BREACH_SAFE_HARBOR.value: "Not a breach: secured PHI (safe harbor)",
     Choice.NOT_A_BREACH_EXCEPTION.value: "Not a breach: an exception applies",
     Choice.LOW_PROBABILITY.value: "Not a breach: low probability of compromise",
@@ -376,6 +438,7 @@ CHOICE_LABELS = {
 
 SHORT_CHOICE_LABELS = {
     Choice.NOT_PHI.value: "not PHI",
+    Choice.NOT_A_BREACH_PERMITTED.value: "permitted",
     Choice.NOT_A_BREACH_SAFE_HARBOR.value: "safe harbor",
     Choice.NOT_A_BREACH_EXCEPTION.value: "exception",
     Choice.LOW_PROBABILITY.value: "low probability",
@@ -385,6 +448,7 @@ SHORT_CHOICE_LABELS = {
 # The choice each presumption points to; the practitioner may still choose otherwise, with reasons.
 CONSISTENT_CHOICE = {
     Outcome.NOT_PHI: Choice.NOT_PHI,
+    Outcome.PERMITTED: Choice.NOT_A_BREACH_PERMITTED,
     Outcome.SAFE_HARBOR: Choice.NOT_A_BREACH_SAFE_HARBOR,
     Outcome.EXCEPTION: Choice.NOT_A_BREACH_EXCEPTION,
     Outcome.LOW_PROBABILITY_SUPPORTED: Choice.LOW_PROBABILITY,

@@ -22,7 +22,7 @@ class WizardStep:
 
 STEPS: tuple[WizardStep, ...] = (
     WizardStep("intake", "What happened", "What happened, when, who found it, any business associate."),
-    WizardStep("phi", "PHI involved?", "Was protected health information involved at all?"),
+    WizardStep("phi", "PHI involved?", "Was PHI involved, and was its use or disclosure one the Privacy Rule permits?"),
     WizardStep("secured", "Secured?", "Was it encrypted (key safe) or destroyed: the safe harbor."),
     WizardStep("exceptions", "Exceptions", "Does one of the three exceptions of 164.402 apply?"),
     WizardStep("factors", "Risk assessment", "The four factors: how likely is it that the PHI was compromised?"),
@@ -39,9 +39,22 @@ STEP_IDS: tuple[str, ...] = tuple(s.id for s in STEPS)
 CLOSED = "closed"
 """The `step` of a closed incident (after close-out)."""
 
-# Steps asked only when PHI was involved, and steps owed only when notification is required.
+# Steps asked only when PHI was involved (and its use or disclosure was not a permitted one), and
+# steps owed only when HIPAA requires notification.
 ONLY_WITH_PHI = ("secured", "exceptions", "factors")
-ONLY_WITH_NOTIFICATION = ("scope", "law_enforcement", "plan", "notices", "tracking")
+ONLY_WITH_NOTIFICATION = ("law_enforcement", "notices")
+
+# Steps the state analysis needs as well: state duties do not depend on HIPAA's determination
+# (state definitions of breach and encryption differ), so after a safe harbor, an exception or a
+# low-probability finding the scope can still be recorded, the plan shows the state rows, and the
+# state notices sent are tracked. Not after "not PHI" or a permitted use or disclosure.
+WITH_STATE_ANALYSIS = ("scope", "plan", "tracking")
+STATE_ANALYSIS_CHOICES = (
+    Choice.NOT_A_BREACH_SAFE_HARBOR.value,
+    Choice.NOT_A_BREACH_EXCEPTION.value,
+    Choice.LOW_PROBABILITY.value,
+)
+"""Determinations under which HIPAA requires no notice but a state law still may."""
 
 # Steps with nothing to fill in: they are completed by moving on.
 PASS_THROUGH = ("law_enforcement", "plan", "notices", "tracking")
@@ -78,13 +91,17 @@ def next_step(
 ) -> str:
     """The step that follows `step_id` given the answers so far.
 
-    - No PHI: the incident ends as "not PHI" (close-out) with its reason (164.402).
+    - No PHI, or a use or disclosure the Privacy Rule permits: the incident ends as "not PHI"
+      or "not a breach: permitted" (close-out) with its reason (164.402).
     - Secured PHI (safe harbor): the exceptions do not matter, but the four-factor assessment is
       still recorded (RULES.md "Unsecured PHI only").
     - An exception recorded as applying: on to the determination.
-    - A determination other than "notification required" is a documented end state: close-out.
+    - A determination other than "notification required" is a documented end state: close-out
+      (the scope, plan and tracking stay open for the state analysis: `applies`).
     """
-    if step_id == "phi" and phi_involved is False:
+    if step_id == "phi" and (
+        phi_involved is False or determination == Choice.NOT_A_BREACH_PERMITTED.value
+    ):
         return "closeout"
     if step_id == "secured" and safe_harbor:
         return "factors"
@@ -96,14 +113,19 @@ def next_step(
 
 
 def applies(step_id: str, *, phi_involved: bool | None, determination: str | None) -> bool:
-    """Whether a step applies to an incident with these answers: no PHI, no safe harbor or
-    exceptions question and no risk assessment (164.402 concerns PHI only); a determination
-    other than "notification required", no scope, plan or notices. Not answered yet counts as
-    applying: the step may still be needed."""
+    """Whether a step applies to an incident with these answers: no PHI (or a permitted use or
+    disclosure), no safe harbor or exceptions question and no risk assessment (164.402 concerns
+    impermissible uses of PHI only); a determination other than "notification required", no
+    law-enforcement hold or HIPAA notices, though the scope, plan and tracking stay for the state
+    analysis after a safe harbor, an exception or a low-probability finding. Not answered yet
+    counts as applying: the step may still be needed."""
     if step_id in ONLY_WITH_PHI:
-        return phi_involved is not False
+        return phi_involved is not False and determination != Choice.NOT_A_BREACH_PERMITTED.value
     if step_id in ONLY_WITH_NOTIFICATION:
         return determination in (None, Choice.NOTIFICATION_REQUIRED.value)
+    if step_id in WITH_STATE_ANALYSIS:
+        return determination in (None, Choice.NOTIFICATION_REQUIRED.value,
+                                 *STATE_ANALYSIS_CHOICES)
     return True
 
 

@@ -404,6 +404,31 @@ def incident_inputs(
     return [_incident_input(service, ref, settings) for ref in refs]
 
 
+def tentative_of(record: dict[str, Any]) -> list[dict[str, Any]]:
+    return [] if record.get("obligations") else list(record.get("tentative_obligations") or ())
+
+
+def _notifies(record: dict[str, Any]) -> bool:
+    return record.get("determination") == "notification_required"
+
+
+def _tentative_text(row: dict[str, Any], discovered: date) -> str:
+    """A clock already running before the determination (or the scope): HIPAA's outer limit,
+    or a state's residents' clock, which runs whatever HIPAA's determination will be."""
+    if row["obligation"] == "individuals":
+        return (
+            f"no determination recorded yet. If this is a breach of unsecured PHI, each "
+            f"affected individual must be notified without unreasonable delay, no later "
+            f"than discovery {discovered} + 60 calendar days = {row['due']}. The clock "
+            f"runs from discovery, not from the end of the investigation."
+        )
+    return (
+        f"no determination recorded yet. {row['who']}: {row['explanation']} State duties do "
+        "not depend on HIPAA's determination (state definitions of breach and encryption "
+        "differ); verify with counsel."
+    )
+
+
 def _incident_input(service: Any, ref: str, settings: dict[str, Any]) -> IncidentInput:
     from riskreg.domain.calendar_event import HoldInput, ObligationInput
     from riskreg.domain.deadlines import individual_notice_due
@@ -430,28 +455,27 @@ def _incident_input(service: Any, ref: str, settings: dict[str, Any]) -> Inciden
             key = match["public_id"] if match else f"{window.kind}-{window.statement_on:%Y%m%d}"
             holds.append(HoldInput(key, window.kind, window.statement_on, window.ends_on))
     elif not record.get("obligations"):
-        pending = record.get("next_deadline")
         discovered = record.get("effective_discovered") or record["discovered_on"]
-        if pending and pending.get("tentative"):
+        tentative = record.get("tentative_obligations") or []
+        for row in tentative:
             obligations.append(ObligationInput(
-                id="individuals", due=pending["due"], citation="45 CFR 164.404(b)",
-                tentative=True,
-                explanation=(
-                    f"no determination recorded yet. If this is a breach of unsecured PHI, each "
-                    f"affected individual must be notified without unreasonable delay, no later "
-                    f"than discovery {discovered} + 60 calendar days = {pending['due']}. The clock "
-                    f"runs from discovery, not from the end of the investigation."
-                ),
+                id=row["obligation"], due=row["due"], citation=row["citation"], tentative=True,
+                explanation=_tentative_text(row, discovered),
             ))
-        elif record.get("determination"):
-            obligations.append(ObligationInput(
-                id="individuals", due=individual_notice_due(discovered),
-                citation="45 CFR 164.404(b)", not_required=True,
-                explanation=(
-                    "the practitioner determined that no notification is required "
-                    f"({record.get('determination_label') or record['determination']})."
-                ),
-            ))
+    if not tentative_of(record) and record.get("determination") and not _notifies(record):
+        # HIPAA requires no notice: the tentative individual notice is kept as cancelled (a
+        # state-only plan's rows, if any, are above).
+        obligations.append(ObligationInput(
+            id="individuals", due=individual_notice_due(
+                record.get("effective_discovered") or record["discovered_on"]),
+            citation="45 CFR 164.404(b)", not_required=True,
+            explanation=(
+                "the practitioner determined that no notification is required under HIPAA "
+                f"({record.get('determination_label') or record['determination']})."
+                + (" State notices, if any, are listed separately."
+                   if record.get("obligations") else "")
+            ),
+        ))
     return IncidentInput(
         public_id=record["public_id"], reference=record["reference"], title=record["title"],
         revision=record["revision"], updated_at=record["updated_at"],

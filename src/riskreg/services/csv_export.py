@@ -55,7 +55,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "incidents": (
         "reference", "public_id", "title", "status", "step", "occurred_on", "occurred_until",
         "discovered_on", "determination", "decided_on", "affected", "residents", "part2",
-        "notices_sent", "closed_on", "updated_at", "archived_at",
+        "part2_affected", "notices_sent", "closed_on", "updated_at", "archived_at",
     ),
 }
 WHAT = tuple(COLUMNS)

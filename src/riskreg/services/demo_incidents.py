@@ -56,7 +56,8 @@ def _walk_to_determination(
     choice: str, rationale: str, decided_on: date,
 ) -> dict[str, Any]:
     r = service.save_phi(ref, {"phi_involved": True, "phi_types": phi_types,
-                               "phi_reason": "Client information left the practice."}, rev)
+                               "phi_reason": "Client information left the practice.",
+                               "use_permitted": False}, rev)
     r = service.save_secured(ref, {"secured_by": "none"}, r["revision"])
     r = service.save_exceptions(ref, {"exceptions": NO_EXCEPTION}, r["revision"])
     r = service.save_factors(ref, factors, r["revision"])

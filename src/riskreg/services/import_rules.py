@@ -34,9 +34,11 @@ _INCIDENT_STEPS: tuple[tuple[type[inputs._Input], dict[str, str], str | None], .
                                          "occurred_until",
                                          "discovered_on", "discovered_by", "ba_involved",
                                          "ba_tool", "ba_discovered_on", "ba_is_agent")}, None),
-    (inputs.PhiInput, {k: k for k in ("phi_involved", "phi_reason", "phi_types")},
+    (inputs.PhiInput, {k: k for k in ("phi_involved", "phi_reason", "phi_types",
+                                      "use_permitted", "permitted_basis")},
      "phi_involved"),
-    (inputs.SecuredInput, {k: k for k in ("secured_by", "secured_basis", "key_compromised")},
+    (inputs.SecuredInput, {k: k for k in ("secured_by", "secured_basis", "key_compromised",
+                                          "encryption_in_force")},
      "secured_by"),
     (inputs.ExceptionsInput, {"exceptions": "exceptions", "exceptions_notes": "notes"},
      "exceptions"),
@@ -45,7 +47,7 @@ _INCIDENT_STEPS: tuple[tuple[type[inputs._Input], dict[str, str], str | None], .
                                  "decided_on": "decided_on",
                                  "determination_exception": "exception_id"}, "determination"),
     (inputs.ScopeInput, {k: k for k in ("affected", "insufficient_contact", "deceased_with_kin",
-                                        "part2", "urgent")}, "affected"),
+                                        "part2", "part2_affected", "urgent")}, "affected"),
     (inputs.NoticeContentInput, {k: k for k in ("notice_steps", "notice_actions",
                                                 "contact_toll_free", "contact_email",
                                                 "contact_website", "contact_postal")}, None),
@@ -61,6 +63,11 @@ def _answered(value: Any) -> bool:
 
 def _step(model: type[inputs._Input], fields: dict[str, str], doc: dict[str, Any]) -> Found:
     data = {model_field: doc[key] for key, model_field in fields.items() if key in doc}
+    if model is inputs.SecuredInput and data.get("encryption_in_force") is None:
+        # Recorded before the app asked it (migration 0005): not answered, as the app holds it.
+        data.pop("encryption_in_force", None)
+        if data.get("secured_by") == "encryption" and data.get("key_compromised") is False:
+            data["encryption_in_force"] = True
     try:
         inputs.check(model, data)
     except ValidationError as error:

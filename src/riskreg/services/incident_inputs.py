@@ -122,6 +122,9 @@ class PhiInput(_Input):
     phi_involved: bool
     phi_reason: Text = ""
     phi_types: list[Annotated[str, one_of(PHI_TYPES)]] = []
+    use_permitted: bool | None = None
+    """A use or disclosure the Privacy Rule permits, or an incidental one: not a breach (164.402)."""
+    permitted_basis: Text = ""
 
     @model_validator(mode="after")
     def _reason(self) -> "PhiInput":
@@ -129,6 +132,13 @@ class PhiInput(_Input):
             raise FieldProblem("phi_reason", "Say why no PHI was involved (this is your record).")
         if not self.phi_involved:
             self.phi_types = []
+            self.use_permitted = None
+            self.permitted_basis = ""
+        if self.use_permitted and not self.permitted_basis:
+            raise FieldProblem(
+                "permitted_basis",
+                "Say which permission applies and why (164.502, 164.506, 164.512, or incidental "
+                "under 164.502(a)(1)(iii)): this is your record.")
         return self
 
 
@@ -138,6 +148,9 @@ class SecuredInput(_Input):
     secured_by: Annotated[str, one_of(SECURED_BY)]
     secured_basis: Text = ""
     key_compromised: bool | None = None
+    encryption_in_force: bool | None = None
+    """For encryption: it protected the data at the moment of the incident (HHS ransomware fact
+    sheet, Q8)."""
 
     @model_validator(mode="after")
     def _basis(self) -> "SecuredInput":
@@ -149,8 +162,15 @@ class SecuredInput(_Input):
         if self.secured_by == "encryption" and self.key_compromised is None:
             raise FieldProblem("key_compromised",
                                "Record whether the key or password was compromised.")
+        if (self.secured_by == "encryption" and self.key_compromised is False
+                and self.encryption_in_force is None):
+            raise FieldProblem(
+                "encryption_in_force",
+                "Record whether the encryption protected the data at the moment of the incident "
+                "(device powered off or locked; not ransomware on a running, unlocked machine).")
         if self.secured_by != "encryption":
             self.key_compromised = None
+            self.encryption_in_force = None
         return self
 
 
@@ -217,7 +237,21 @@ class ScopeInput(_Input):
     insufficient_contact: Count = 0
     deceased_with_kin: Count = 0
     part2: bool = False
+    """Part 2 records were involved; with no `part2_affected`, read as every affected person
+    (how a form or a file from before the count said it)."""
+    part2_affected: OptionalCount = None
+    """How many of the affected had Part 2 records involved (42 CFR 2.16)."""
     urgent: bool = False
+
+    @model_validator(mode="after")
+    def _part2(self) -> "ScopeInput":
+        if self.part2_affected is None:
+            self.part2_affected = self.affected if self.part2 else 0
+        if self.part2_affected > self.affected:
+            raise FieldProblem("part2_affected",
+                               f"That is more than the {self.affected:,} affected.")
+        self.part2 = self.part2_affected > 0
+        return self
 
 
 class StatementInput(_Input):

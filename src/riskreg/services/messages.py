@@ -98,6 +98,9 @@ LABELS: dict[str, str] = {
     "secured_by": "how the PHI was protected",
     "secured_basis": "the basis",
     "key_compromised": "the answer to 'Key compromised'",
+    "encryption_in_force": "the answer to 'Protected at the time'",
+    "use_permitted": "the answer to 'Permitted use or disclosure'",
+    "permitted_basis": "which permission applies",
     "exceptions": "an answer for each exception",
     "exceptions.workforce_good_faith": "the answer for exception (i)",
     "exceptions.inadvertent_internal": "the answer for exception (ii)",
@@ -129,6 +132,7 @@ LABELS: dict[str, str] = {
     "insufficient_contact": "the number with no current address",
     "deceased_with_kin": "the number deceased with next of kin known",
     "part2": "the answer to 'Part 2 records'",
+    "part2_affected": "the number with Part 2 records",
     "urgent": "the answer to 'Urgent'",
     "StatementInput.kind": "the kind of statement",
     "statement_on": "the statement date",
@@ -153,6 +157,7 @@ LABELS: dict[str, str] = {
 # field is one line. (The last three are incident and hazard columns, named so by an import.)
 MULTI_LINE_FIELDS = frozenset({
     "description", "notes", "acceptance_rationale", "decision_note", "evidence", "phi_reason",
+    "permitted_basis",
     "secured_basis", "rationale", "notice_steps", "notice_actions", "contact_postal",
     "lessons_learned", "exceptions_notes", "determination_rationale", "review_now_reason",
 })

@@ -55,11 +55,20 @@ class Incident(Tracked, table=True):
     phi_involved: bool | None = None
     phi_reason: str = Field(default="")
     phi_types: list[str] = Field(default_factory=list, sa_type=JSON)
+    use_permitted: bool | None = None
+    """Was the use or disclosure one the Privacy Rule permits (164.502, 164.512) or an incidental
+    one (164.502(a)(1)(iii))? True ends HIPAA's analysis: not a breach. None: not answered (every
+    incident recorded before migration 0005)."""
+    permitted_basis: str = Field(default="")
+    """Which permission, and why: the record of a "permitted" answer."""
 
     # 3. Secured? (the safe harbor)
     secured_by: str | None = Field(default=None, max_length=20)
     secured_basis: str = Field(default="")
     key_compromised: bool | None = None
+    encryption_in_force: bool | None = None
+    """For encryption: did it protect the data at the moment of the incident (device off or
+    locked; not ransomware on a running, unlocked machine)? None: not answered (before 0005)."""
 
     # 4. Exceptions: {exception id: applies}
     exceptions: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
@@ -79,6 +88,11 @@ class Incident(Tracked, table=True):
     insufficient_contact: int = Field(default=0)
     deceased_with_kin: int = Field(default=0)
     part2: bool = Field(default=False)
+    """Part 2 records were involved: kept in step with `part2_affected` > 0."""
+    part2_affected: int = Field(default=0)
+    """How many of the affected had 42 CFR Part 2 (substance use disorder) records involved: the
+    separate Part 2 report counts them (42 CFR 2.16). Migration 0005 gives an incident recorded
+    with Part 2 records its total affected, the count the plan used until then."""
     urgent: bool = Field(default=False)
 
     # 10. Notice content for the drafts (164.404(c)(1)(C)-(E))

@@ -59,6 +59,11 @@ def require_phi(inc: Incident) -> None:
         raise ValidationError(
             "phi_involved", "this step applies only when PHI was involved (step 2)"
         )
+    if inc.determination == Choice.NOT_A_BREACH_PERMITTED.value:
+        raise ValidationError(
+            "use_permitted", "this step applies only to a use or disclosure the Privacy Rule "
+            "does not permit (step 2)"
+        )
 
 
 def require_notification(inc: Incident) -> None:
@@ -68,6 +73,30 @@ def require_notification(inc: Incident) -> None:
             "notices, scope and law-enforcement holds apply once you determine that "
             "notification is required",
         )
+
+
+def require_scope(inc: Incident) -> None:
+    """The scope is recorded once PHI was involved, whatever HIPAA's determination may be, except
+    where HIPAA's analysis ended before any breach (no PHI, a permitted use or disclosure)."""
+    if not inc.phi_involved:
+        raise ValidationError(
+            "phi_involved", "the scope applies only when PHI was involved (step 2)"
+        )
+    if inc.determination not in (None, Choice.NOTIFICATION_REQUIRED.value,
+                                 *steps.STATE_ANALYSIS_CHOICES):
+        raise ValidationError(
+            "determination",
+            f"the scope does not apply: {steps.CHOICE_LABELS[inc.determination]}",
+        )
+
+
+def require_plan_steps(inc: Incident, step_id: str) -> None:
+    """The plan and its tracking apply once notification is required, and for the state rows
+    after a safe harbor, an exception or a low-probability finding; holds and the HIPAA notices
+    only once notification is required."""
+    if step_id in steps.WITH_STATE_ANALYSIS and inc.determination in steps.STATE_ANALYSIS_CHOICES:
+        return
+    require_notification(inc)
 
 
 def update(

@@ -42,7 +42,8 @@ def breach_facts(
         determined=determined,
         insufficient_contact=inc.insufficient_contact,
         deceased_with_kin=inc.deceased_with_kin,
-        part2=inc.part2,
+        part2=part2_count(inc) > 0,
+        part2_affected=part2_count(inc),
         holds=tuple(Hold(s.kind, s.statement_on, s.days) for s in statements),
         ba_discovered=inc.ba_discovered_on if inc.ba_involved else None,
         ba_is_agent=inc.ba_is_agent,
@@ -51,11 +52,22 @@ def breach_facts(
     )
 
 
+def part2_count(inc: Incident) -> int:
+    """How many of the affected had Part 2 records involved. A row that says Part 2 records
+    without a count (an export from before migration 0005) counts every affected person, as the
+    plan did then."""
+    if inc.part2_affected:
+        return inc.part2_affected
+    return (inc.affected or 0) if inc.part2 else 0
+
+
 def determination_facts(inc: Incident) -> DeterminationFacts:
     return DeterminationFacts(
         phi_involved=inc.phi_involved,
+        use_permitted=inc.use_permitted,
         secured_by=inc.secured_by,
         key_compromised=inc.key_compromised,
+        encryption_in_force=inc.encryption_in_force,
         exceptions=dict(inc.exceptions or {}),
         factors={
             key: FactorAssessment(value.get("rating"), value.get("notes", ""))

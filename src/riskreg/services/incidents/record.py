@@ -25,6 +25,7 @@ from riskreg.domain.determination import (
 )
 from riskreg.domain.holds import inside_hold, merged_periods
 from riskreg.domain.obligation_names import obligation_name
+from riskreg.domain.state_analysis import state_only, state_rows
 from riskreg.domain.workdays import WEEKDAYS
 from riskreg.errors import ValidationError
 from riskreg.services.incidents.children import (
@@ -64,7 +65,8 @@ class NextDeadline(TypedDict):
     due: date
     days_left: int
     tentative: bool
-    """No plan yet (no decision, or no count of the affected): the 60-day outer limit."""
+    """No plan yet (no decision, or no count of the affected): the earliest clock already
+    running, HIPAA's 60-day outer limit or a state's residents' clock."""
     owed: NotRequired[int]
     """How many notices are still owed (only once there is a plan)."""
 
@@ -124,33 +126,89 @@ class ObligationStatus(TypedDict):
 
 
 def plan_of(session: Session, inc: Incident, today: date) -> Plan | None:
-    if inc.determination != Choice.NOTIFICATION_REQUIRED.value or inc.affected is None:
+    """The deadline plan: every obligation once notification is required; only the state rows
+    after a safe harbor, an exception or a low-probability finding (state duties do not depend on
+    HIPAA's determination); None before a determination, after "not PHI" or a permitted use or
+    disclosure, and while the number affected is not recorded."""
+    if inc.affected is None or inc.determination not in (
+        Choice.NOTIFICATION_REQUIRED.value, *steps.STATE_ANALYSIS_CHOICES
+    ):
         return None
+    plan = _computed(session, inc, today)
+    if inc.determination == Choice.NOTIFICATION_REQUIRED.value:
+        return plan
+    return state_only(plan, steps.CHOICE_LABELS[inc.determination])
+
+
+def _computed(session: Session, inc: Incident, today: date) -> Plan:
     residents, determined = residents_of(session, inc)
     facts = breach_facts(inc, residents, determined, statements_of(session, inc))
     return compute_plan(facts, today, settings_of(session).get("internal_target_days",
                                                                      DEFAULT_TARGET_DAYS))
 
 
+class TentativeRow(TypedDict):
+    """A clock already running before there is a plan (no determination yet, or a breach not yet
+    scoped): HIPAA's outer limit, or a state row for the residents recorded."""
+
+    obligation: str
+    name: str
+    who: str
+    due: date
+    citation: str
+    explanation: str
+
+
+def tentative_rows(session: Session, inc: Incident, today: date) -> list[TentativeRow]:
+    """The clocks running before a plan: the individual notice's 60-day outer limit
+    (164.404(b)), and for the residents recorded each dated state row, whose clock runs from
+    discovery whatever HIPAA's determination will be. Empty once there is a plan, or where no
+    notice can be owed."""
+    if inc.determination not in (None, Choice.NOTIFICATION_REQUIRED.value) or inc.status != "open":
+        return []
+    if inc.determination is not None and inc.affected is not None:
+        return []  # determined and scoped: the plan (`plan_of`) has the real dates
+    start = effective_discovered(inc)
+    due = individual_notice_due(start)
+    undecided = inc.determination is None
+    rows: list[TentativeRow] = [{
+        "obligation": "individuals", "name": obligation_name("individuals"),
+        "who": "affected individuals, if it is a breach" if undecided else "affected individuals",
+        "due": due, "citation": "45 CFR 164.404(b)",
+        "explanation": f"discovery {start} + 60 calendar days = {due}.",
+    }]
+    if inc.affected is not None and inc.phi_involved is not False:
+        try:
+            plan = _computed(session, inc, today)
+        except ValidationError:
+            return rows
+        rows += [{"obligation": o.id, "name": o.name,
+                  "who": o.who + (", if the state's definition of breach is met"
+                                  if undecided else ""),
+                  "due": o.due, "citation": o.citation, "explanation": o.explanation}
+                 for o in state_rows(plan) if o.due is not None]
+    return rows
+
+
 def next_deadline(session: Session, inc: Incident, today: date) -> NextDeadline | None:
     """The next notice due. A closed incident keeps the notices it still owes: closing the
-    investigation does not end a legal duty to notify (45 CFR 164.404-164.408), so they stay
-    on the dashboard, in the list and in the calendar until recorded as sent."""
-    if inc.status != "open" and inc.determination != Choice.NOTIFICATION_REQUIRED.value:
+    investigation does not end a legal duty to notify (45 CFR 164.404-164.408, the state laws),
+    so they stay on the dashboard, in the list and in the calendar until recorded as sent.
+
+    Before a plan, the earliest clock already running (tentative): HIPAA's day 60, or a state's
+    residents' clock if it ends sooner (a 30-day one, say)."""
+    owing = (Choice.NOTIFICATION_REQUIRED.value, *steps.STATE_ANALYSIS_CHOICES)
+    if inc.status != "open" and inc.determination not in owing:
         return None
-    if inc.determination is None:
-        # Until the practitioner decides, the 60-day outer limit is already running.
-        due = individual_notice_due(effective_discovered(inc))
-        return {"obligation": "individuals", "name": obligation_name("individuals"),
-                "who": "affected individuals, if it is a breach",
-                "due": due, "days_left": (due - today).days, "tentative": True}
+    tentative = tentative_rows(session, inc, today)
+    if tentative:
+        first = min(tentative, key=lambda r: (r["due"], r["obligation"] != "individuals",
+                                              r["obligation"]))
+        return {"obligation": first["obligation"], "name": first["name"], "who": first["who"],
+                "due": first["due"], "days_left": (first["due"] - today).days,
+                "tentative": True}
     plan = plan_of(session, inc, today)
     if plan is None:
-        if inc.determination == Choice.NOTIFICATION_REQUIRED.value and inc.status == "open":
-            due = individual_notice_due(effective_discovered(inc))
-            return {"obligation": "individuals", "name": obligation_name("individuals"),
-                    "who": "affected individuals",
-                    "due": due, "days_left": (due - today).days, "tentative": True}
         return None
     pending = [
         (day, s) for s in obligation_statuses(plan, notices_of(session, inc), today)
@@ -231,6 +289,8 @@ def full_record(session: Session, inc: Incident, today: date) -> dict[str, Any]:
             facts,
         )
     record["next_deadline"] = next_deadline(session, inc, today)
+    record["tentative_obligations"] = tentative_rows(session, inc, today)
+    record["state_analysis_only"] = inc.determination in steps.STATE_ANALYSIS_CHOICES
     statuses = []
     try:
         plan = plan_of(session, inc, today)

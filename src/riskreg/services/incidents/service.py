@@ -60,6 +60,8 @@ from riskreg.services.incidents.editing import (
     parse_day,
     require_notification,
     require_phi,
+    require_plan_steps,
+    require_scope,
     state_of,
     touch,
     trial_copy,
@@ -231,18 +233,28 @@ class IncidentService:
 
     def save_phi(self, ref: str, data: dict[str, Any], expected_revision: int) -> dict[str, Any]:
         """Step 2. "No PHI" ends the decision path: the practitioner's answer and reason are the
-        determination (the Breach Notification Rule does not apply, 164.402)."""
+        determination (the Breach Notification Rule does not apply, 164.402). So does a use or
+        disclosure the Privacy Rule permits, or an incidental one: not a breach (164.402;
+        164.502(a)(1)(iii), 164.512), with the permission recorded as the reason."""
         values = inputs.check(inputs.PhiInput, data)
         with editing(self.db, ref, "phi", expected_revision) as (session, inc):
+            ends = None
             if not values["phi_involved"]:
+                ends = (Choice.NOT_PHI.value, values["phi_reason"])
+            elif values["use_permitted"]:
+                ends = (Choice.NOT_A_BREACH_PERMITTED.value, values["permitted_basis"])
+            if ends is not None:
+                choice, reason = ends
                 values.update(
-                    determination=Choice.NOT_PHI.value,
+                    determination=choice,
                     determination_exception=None,
-                    determination_rationale=values["phi_reason"],
-                    decided_on=inc.decided_on if inc.determination == Choice.NOT_PHI.value
-                    and inc.determination_rationale == values["phi_reason"] else self.today(),
+                    determination_rationale=reason,
+                    decided_on=inc.decided_on if inc.determination == choice
+                    and inc.determination_rationale == reason else self.today(),
                 )
-            elif inc.determination == Choice.NOT_PHI.value:
+            elif inc.determination == Choice.NOT_PHI.value or (
+                inc.determination == Choice.NOT_A_BREACH_PERMITTED.value and inc.use_permitted
+            ):
                 # That determination rested only on the answer now withdrawn.
                 values.update(
                     determination=None, determination_rationale="", decided_on=None,
@@ -310,19 +322,28 @@ class IncidentService:
 
     def save_scope(self, ref: str, data: dict[str, Any], expected_revision: int) -> dict[str, Any]:
         """Step 7: affected in total and per state, insufficient contact, deceased with next of
-        kin, Part 2 records, urgent risk of misuse. Checked by the deadline engine's own rules."""
+        kin, Part 2 records (how many people), urgent risk of misuse. Checked by the deadline
+        engine's own rules.
+
+        State duties do not depend on HIPAA's determination, so the scope can be recorded once
+        PHI was involved: before the determination (state clocks running from discovery then
+        show as the tentative next deadline) and after a safe harbor, an exception or a
+        low-probability finding (the plan then shows the state rows only)."""
         values = inputs.check(inputs.ScopeInput, data)
         residents = {k.strip().upper(): v for k, v in values.pop("residents").items()}
         determined = {k.strip().upper(): v for k, v in values.pop("determined").items()}
         for code in determined:
             if code not in residents:
                 raise ValidationError("determined", f"{code} has no residents listed")
-        with editing(self.db, ref, "scope", expected_revision) as (session, inc):
-            require_notification(inc)
+        # Reached once PHI was answered (the step after it), not only after the determination.
+        with editing(self.db, ref, "secured", expected_revision) as (session, inc):
+            require_scope(inc)
             statements = statements_of(session, inc)
             trial = trial_copy(inc, values)
             breach_facts(trial, residents, determined, statements)  # raises ValidationError
-            update(session, inc, values, "scope")
+            # Recorded early (before the determination), the scope does not move the step on.
+            early = steps.index(inc.step) < steps.index("scope")
+            update(session, inc, values, None if early else "scope")
             replace_residents(session, inc, residents, determined, self.new_id)
             return full_record(session, inc, self.today())
 
@@ -362,7 +383,7 @@ class IncidentService:
         if step_id not in steps.PASS_THROUGH:
             raise ValidationError("step", f"{step_id!r} is completed by saving its answers")
         with editing(self.db, ref, step_id, expected_revision) as (session, inc):
-            require_notification(inc)
+            require_plan_steps(inc, step_id)
             if step_id == "law_enforcement":
                 plan_of(session, inc, self.today())  # the plan must compute before moving on
             update(session, inc, {}, step_id)
@@ -440,7 +461,7 @@ class IncidentService:
         values = inputs.check(inputs.NoticeSentInput, data)
         # From the plan on: a notice may go out before the drafts step is finished.
         with editing(self.db, ref, "plan", expected_revision) as (session, inc):
-            require_notification(inc)
+            require_plan_steps(inc, "tracking")
             plan = plan_of(session, inc, self.today())
             ids = [o.id for o in plan.obligations] if plan else []
             if values["obligation_id"] not in ids:

@@ -130,15 +130,21 @@ def _facts(r: dict[str, Any]) -> Section:
         ("PHI involved", _yes(r["phi_involved"])
          + (f" — {r['phi_reason']}" if r["phi_reason"] else "")),
         ("Kinds of PHI", ", ".join(steps.PHI_TYPES.get(t, t) for t in r["phi_types"]) or "—"),
+        ("Use or disclosure permitted by the Privacy Rule",
+         _yes(r.get("use_permitted"))
+         + (f" — {r['permitted_basis']}" if r.get("permitted_basis") else "")),
         ("Secured", steps.SECURED_BY.get(r["secured_by"] or "", "not answered")
-         + (f"; key compromised: {_yes(r['key_compromised'])}"
+         + (f"; key compromised: {_yes(r['key_compromised'])}; the encryption protected the "
+            f"data at the time: {_yes(r.get('encryption_in_force'))}"
             if r["secured_by"] == "encryption" else "")
          + (f" — {r['secured_basis']}" if r["secured_basis"] else "")),
         ("Affected", "—" if r["affected"] is None else f"{r['affected']:,}"),
         ("By state", ", ".join(f"{k} {v:,}" for k, v in r["residents"].items()) or "—"),
         ("Insufficient contact information", str(r["insufficient_contact"])),
         ("Deceased, next of kin known", str(r["deceased_with_kin"])),
-        ("Part 2 (substance use disorder) records", _yes(r["part2"])),
+        ("Part 2 (substance use disorder) records",
+         f"{r['part2_affected']:,} of the affected" if r.get("part2_affected")
+         else _yes(r["part2"])),
         ("Possible imminent misuse (urgent)", _yes(r["urgent"])),
         ("Related hazards", "; ".join(h["title"] for h in r["hazards"]) or "—"),
     ]
@@ -234,6 +240,12 @@ def _obligations(dossier: IncidentDossier) -> Section:
 def _no_plan(r: dict[str, Any]) -> str:
     if r.get("plan_problem"):
         return f"The deadline plan cannot be computed: {r['plan_problem']}"
+    if r.get("state_analysis_only"):
+        return ("No HIPAA notice: the determination is that HIPAA requires no notification. State "
+                "duties do not depend on it (state definitions of breach and encryption differ): "
+                + ("no state row applies to the residents recorded; verify with counsel."
+                   if r["affected"] is not None else
+                   "record the scope to see the state rows, and verify with counsel."))
     if r["determination"] and r["determination"] != "notification_required":
         return ("No notification obligations: the determination is that notification is not "
                 "required.")

@@ -13,8 +13,10 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from riskreg.domain.determination import (
+    ENCRYPTION_IN_FORCE,
     EXCEPTIONS,
     FACTORS,
+    PERMITTED_STEP,
     PHI_STEP,
     SECURED_STEP,
     factor_options,
@@ -40,6 +42,7 @@ NO_NAMES = ("Write what happened without client names or anything that identifie
 OUTCOMES = {
     "incomplete": "Not enough is recorded yet to say",
     "not_phi": "No PHI: the Breach Notification Rule does not apply",
+    "permitted": "A permitted or incidental use or disclosure: not a breach",
     "safe_harbor": "Secured PHI (safe harbor): no duty to notify",
     "exception": "An exception applies: not a breach, if the facts hold",
     "low_probability_supported": "The assessment may support a low probability of compromise",
@@ -103,7 +106,7 @@ class IntakePanel(StepPanel):
 
 class PhiPanel(StepPanel):
     step_id = "phi"
-    fields = ("phi_involved", "phi_reason", "phi_types")
+    fields = ("phi_involved", "phi_reason", "phi_types", "use_permitted", "permitted_basis")
 
     def body(self) -> ComposeResult:
         yield Static(f"{PHI_STEP.title} ({PHI_STEP.citation})", classes="subhead", markup=False)
@@ -113,6 +116,16 @@ class PhiPanel(StepPanel):
                   "required if no PHI was involved: the incident then ends here, documented")
         yield row("Kinds of information", selection("phi_types", [(v, k) for k, v in PHI_TYPES.items()]),
                   "phi_types", "what the notice must list (164.404(c)(1)(B))")
+        yield Static(f"{PERMITTED_STEP.title} ({PERMITTED_STEP.citation})", classes="subhead",
+                     markup=False)
+        yield Static(PERMITTED_STEP.guidance, classes="guidance", markup=False)
+        yield row("Permitted use or disclosure", yes_no("use_permitted"), "use_permitted",
+                  "yes only if the Privacy Rule permits it or it was incidental: HIPAA's "
+                  "analysis then ends, not a breach. No if it was not permitted (the usual "
+                  "case: a loss, a theft, a wrong recipient)")
+        yield row("Which permission", long_input("permitted_basis"), "permitted_basis",
+                  "required if permitted: the section (164.506, 164.512...) or why it was "
+                  "incidental despite reasonable safeguards")
 
     def save(self, service: Any) -> dict[str, Any]:
         return service.save_phi(self.ref, self.values(), self.revision)
@@ -120,7 +133,7 @@ class PhiPanel(StepPanel):
 
 class SecuredPanel(StepPanel):
     step_id = "secured"
-    fields = ("secured_by", "secured_basis", "key_compromised")
+    fields = ("secured_by", "secured_basis", "key_compromised", "encryption_in_force")
 
     def body(self) -> ComposeResult:
         yield Static(f"{SECURED_STEP.title}", classes="subhead", markup=False)
@@ -132,6 +145,8 @@ class SecuredPanel(StepPanel):
                   "which encryption or destruction method, and how you know it was in place")
         yield row("Key compromised", yes_no("key_compromised"), "key_compromised",
                   "for encryption: was the key or password also exposed?")
+        yield row("Protected at the time", yes_no("encryption_in_force"), "encryption_in_force",
+                  f"for encryption with the key safe: {ENCRYPTION_IN_FORCE}")
 
     def save(self, service: Any) -> dict[str, Any]:
         return service.save_secured(self.ref, self.values(), self.revision)

@@ -178,6 +178,20 @@ class TrackingPanel(StepPanel):
                                                                         self.revision), stay=True)
 
 
+def state_analysis_words(record: dict[str, Any]) -> str:
+    """After a safe harbor, an exception or a low-probability finding: HIPAA requires no notice,
+    but state duties do not depend on that (state definitions of breach and encryption differ);
+    the scope (step 7) gives the state rows. "" otherwise."""
+    if not record.get("state_analysis_only"):
+        return ""
+    if record.get("affected") is None:
+        return ("\nHIPAA requires no notice on this determination, but a state law still may: "
+                "state definitions of breach and encryption differ. Record the scope (step 7, "
+                "where the affected people live) to see the state rows, and verify with counsel.")
+    return ("\nHIPAA requires no notice on this determination; the plan (step 9) lists the "
+            "state rows for the residents recorded, a separate analysis: verify with counsel.")
+
+
 class CloseoutPanel(StepPanel):
     step_id = "closeout"
     fields = ("lessons_learned",)
@@ -216,6 +230,7 @@ class CloseoutPanel(StepPanel):
         outstanding = record.get("outstanding_names") or []
         if outstanding:
             text.append(f"\nStill owed: {'; '.join(outstanding)}.", palette["warning"])
+        text.append(state_analysis_words(record), palette["warning"])
         if record.get("status") == "closed":
             text.append(f"\nClosed on {record['closed_on']}; kept at least until "
                         f"{record['retain_until']} (45 CFR 164.530(j)).", palette["success"])

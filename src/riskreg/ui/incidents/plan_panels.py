@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -42,11 +43,14 @@ def pairs(text: str, field: str) -> dict[str, str]:
 class ScopePanel(StepPanel):
     step_id = "scope"
     fields = ("affected", "residents", "determined", "insufficient_contact", "deceased_with_kin",
-              "part2", "urgent")
+              "part2_affected", "urgent")
 
     def body(self) -> ComposeResult:
         yield Static("Who must be told depends on how many people were affected and where they "
-                     "live. Count people, never name them.", classes="guidance", markup=False)
+                     "live. Count people, never name them. State laws apply whatever HIPAA's "
+                     "determination: record the scope after a safe harbor, an exception or a "
+                     "low-probability finding too, or before you decide (a state clock of 30 days "
+                     "may already be running).", classes="guidance", markup=False)
         yield row("Affected in total", text_input("affected", "number of people", 9), "affected",
                   required=True)
         yield row("By state", text_input("residents", "e.g. FL=560, GA=80"), "residents",
@@ -60,8 +64,9 @@ class ScopePanel(StepPanel):
                   "(164.404(d)(2))")
         yield row("Deceased, next of kin known", text_input("deceased_with_kin", "0", 9),
                   "deceased_with_kin", "their next of kin or representative is told (164.404(d)(1)(ii))")
-        yield row("Part 2 records", checkbox("part2", "substance use disorder records (42 CFR Part 2)"),
-                  "part2")
+        yield row("With Part 2 records", text_input("part2_affected", "0", 9), "part2_affected",
+                  "how many of them had substance use disorder treatment records (42 CFR Part 2) "
+                  "involved: the separate Part 2 report counts them (42 CFR 2.16)")
         yield row("Urgent", checkbox("urgent", "possible imminent misuse: also telephone people"),
                   "urgent")
 
@@ -70,7 +75,8 @@ class ScopePanel(StepPanel):
             return ", ".join(f"{k}={v}" for k, v in (record.get("residents") or {}).items())
         if name == "determined":
             return ", ".join(f"{k}={v}" for k, v in (record.get("determined") or {}).items())
-        if name in ("insufficient_contact", "deceased_with_kin") and record.get("affected") is None:
+        if name in ("insufficient_contact", "deceased_with_kin", "part2_affected") and record.get(
+                "affected") is None:
             return ""
         return super().value_of(record, name)
 
@@ -78,7 +84,7 @@ class ScopePanel(StepPanel):
         data = self.values()
         data["residents"] = pairs(data["residents"], "residents")
         data["determined"] = pairs(data["determined"], "determined")
-        for name in ("insufficient_contact", "deceased_with_kin"):
+        for name in ("insufficient_contact", "deceased_with_kin", "part2_affected"):
             data[name] = data[name] or "0"
         return service.save_scope(self.ref, data, self.revision)
 
@@ -155,12 +161,21 @@ class PlanPanel(StepPanel):
     def after_fill(self, record: dict[str, Any] | None) -> None:
         plan_widget = self.query_one("#plan", Static)
         plan = self.wizard.plan
+        palette = self.wizard.riskreg.palette
+        state_only = bool((record or {}).get("state_analysis_only"))
         if plan is None:
             problem = (record or {}).get("plan_problem") or "Record the scope first."
+            if state_only and not (record or {}).get("plan_problem"):
+                problem = ("HIPAA requires no notice on your determination, but state laws may "
+                           "still: record the scope (step 7, where the affected people live) to "
+                           "see the state rows. Verify with counsel.")
             plan_widget.update(Text(f"No plan yet: {problem}"))
             return
-        plan_widget.update(plan_renderable(plan, record["obligations"], self.wizard.today(),
-                                           self.wizard.riskreg.palette))
+        body = plan_renderable(plan, record["obligations"], self.wizard.today(), palette)
+        if state_only and plan.warnings:
+            # The plan's first warning says why only state rows are listed: shown first too.
+            body = Group(Text(plan.warnings[0], style=palette["warning"]), Text(""), body)
+        plan_widget.update(body)
 
     def save(self, service: Any) -> dict[str, Any]:
         return service.complete_step(self.ref, self.step_id, self.revision)

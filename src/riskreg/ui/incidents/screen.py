@@ -58,6 +58,21 @@ def applies(step_id: str, record: dict[str, Any] | None) -> bool:
                          determination=record.get("determination"))
 
 
+def early_scope(step_id: str, record: dict[str, Any] | None) -> bool:
+    """The scope can be recorded once PHI was involved, before the determination: a state clock
+    may already be running (issue 19; the service takes it then)."""
+    return (step_id == "scope" and record is not None and bool(record.get("phi_involved"))
+            and record.get("determination") is None)
+
+
+def state_steps_open(step_id: str, record: dict[str, Any] | None) -> bool:
+    """After a safe harbor, an exception or a low-probability finding, the scope and what follows
+    from it are not done until the scope is recorded (state duties do not depend on HIPAA's
+    determination)."""
+    return (record is not None and step_id in steps.WITH_STATE_ANALYSIS
+            and bool(record.get("state_analysis_only")) and record.get("affected") is None)
+
+
 def skipped(step_id: str, record: dict[str, Any]) -> bool:
     """A step the path went past without needing it (still open to fill in)."""
     return steps.skipped(step_id,
@@ -238,11 +253,14 @@ class IncidentScreen(Editor, Screen[None]):
         current = steps.index(self.resume_step if record else "intake")
         options = []
         for n, step in enumerate(steps.STEPS):
-            reachable = n <= current and applies(step.id, record)
+            reachable = (n <= current or early_scope(step.id, record)) and applies(step.id,
+                                                                                  record)
             if record is not None and record.get("status") == "closed":
                 reachable = applies(step.id, record)
             if record is not None and (not applies(step.id, record) or skipped(step.id, record)):
                 mark, tone = "–", "muted"
+            elif state_steps_open(step.id, record):
+                mark, tone = " ", "warning"  # the state analysis: not recorded yet
             elif n < current or (record and record.get("status") == "closed"):
                 mark, tone = "✓", "success"
             elif n == current:
@@ -362,6 +380,8 @@ class IncidentScreen(Editor, Screen[None]):
             self._apply(*read)
             self.app.post_message(RegisterChanged("incident"))
             target = panel.step_id if stay else self.resume_step
+            if not stay and panel.step_id == "scope" and saved.get("state_analysis_only"):
+                target = "plan"  # HIPAA requires no notice: the state rows are in the plan
             # A button that keeps to its step (Write drafts, Record notice sent) keeps the
             # focus: sent back to the first field, a second enter typed into it instead.
             self.show_step(target, force=True, refocus=not stay)
