@@ -62,9 +62,6 @@ class BreachFacts:
     insufficient_contact: int = 0
     deceased_with_kin: int = 0
     part2: bool = False
-    part2_affected: int = 0
-    """How many of the affected had Part 2 records involved (0: none). Added minimally by the
-    workflow branch so the incident can pass it; the Part 2 report's use of it is h-federal's."""
     holds: tuple[Hold, ...] = ()
     ba_discovered: date | None = None
     ba_is_agent: bool = True
@@ -95,7 +92,7 @@ class BreachFacts:
                 f"residents per state add up to {total:,}, more than the {self.affected:,} affected",
             )
         object.__setattr__(self, "residents", dict(sorted(residents.items())))
-        for name in ("insufficient_contact", "deceased_with_kin", "part2_affected"):
+        for name in ("insufficient_contact", "deceased_with_kin"):
             value = checked_count(name, getattr(self, name))
             if value > self.affected:
                 raise ValidationError(
