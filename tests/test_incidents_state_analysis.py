@@ -27,7 +27,10 @@ def new(svc, discovered="2026-11-02"):
 
 
 def phi(svc, r, **more):
-    return svc.save_phi(r["reference"], {"phi_involved": True, "phi_types": ["name"],
+    # A name with a diagnosis: Colorado's personal information includes medical information
+    # (C.R.S. 6-1-716(1)(g)); a name alone would not bring its law into play.
+    return svc.save_phi(r["reference"], {"phi_involved": True,
+                                         "phi_types": ["name", "diagnosis"],
                                          "use_permitted": False, **more}, r["revision"])
 
 
@@ -297,7 +300,8 @@ def test_a_permitted_determination_chosen_at_the_determination_step_stays_when_p
                                      "rationale": "A 164.512(f) disclosure to the police."},
                                r["revision"])
     assert any("permitted" in n.lower() for n in r["review_notes"])  # the record says otherwise
-    r = svc.save_phi(ref, {"phi_involved": True, "phi_types": ["name"], "use_permitted": False},
+    r = svc.save_phi(ref, {"phi_involved": True, "phi_types": ["name", "diagnosis"],
+                           "use_permitted": False},
                      r["revision"])
     assert r["determination"] == "not_a_breach_permitted"  # not the PHI step's to withdraw
 

@@ -71,7 +71,8 @@ async def test_after_a_low_probability_finding_the_plan_shows_the_state_rows_onl
     svc = incidents_service(db)
     r = svc.create({"title": "Letter to the wrong address", "discovered_on": "2026-11-02"})
     ref = r["reference"]
-    r = svc.save_phi(ref, {"phi_involved": True, "phi_types": ["name"], "use_permitted": False},
+    r = svc.save_phi(ref, {"phi_involved": True, "phi_types": ["name", "diagnosis"],
+                           "use_permitted": False},
                      r["revision"])
     r = svc.save_secured(ref, {"secured_by": "none"}, r["revision"])
     r = svc.save_exceptions(ref, {"exceptions": NO_EXCEPTION}, r["revision"])
@@ -109,7 +110,7 @@ async def test_the_scope_recorded_before_the_determination_shows_the_earliest_cl
         fill(app, title="Laptop stolen", discovered_on="2026-11-02")
         await save(pilot)
         await at_step(pilot, "phi")
-        fill(app, phi_involved=True, phi_types=["name"], use_permitted=False)
+        fill(app, phi_involved=True, phi_types=["name", "diagnosis"], use_permitted=False)
         await save(pilot)
         await at_step(pilot, "secured")
         steps_list = app.screen.query_one("#steps")

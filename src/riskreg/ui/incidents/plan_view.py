@@ -107,7 +107,11 @@ def plan_renderable(plan: Any, statuses: list[dict[str, Any]], today: date, pale
         parts += [Text(""), Text("Warnings", style=palette["warning"])]
         parts += [Text(f"• {warning}") for warning in warnings]
     if any(row["verify_with_counsel"] for row in statuses):
-        parts += [Text(""), Text("* Verify with counsel: state rules are informational, and how a "
+        state_rows = any(row["id"].partition(":")[0] in ("state", "regulator", "cra")
+                         for row in statuses)
+        as_of = getattr(plan, "state_rules_as_of", None)
+        rules = f"state rules (as of {as_of})" if state_rows and as_of else "state rules"
+        parts += [Text(""), Text(f"* Verify with counsel: {rules} are informational, and how a "
                                  "law-enforcement hold moves a deadline is an interpretation.",
                                  style=palette["warning"])]
     parts.append(Text("Deadlines are never moved for weekends or holidays; the 60 days are an "
