@@ -170,11 +170,32 @@ class TrackingPanel(StepPanel):
 
     @on(Button.Pressed, "#withdraw-notice")
     def _withdraw(self) -> None:
+        """Withdrawing is asked first, naming the notice in words; Keep is the default."""
+        from riskreg.ui.dialogs.confirm import ConfirmDialog
+
         notices = (self.record or {}).get("notices") or []
-        if notices:
-            last = notices[-1]["public_id"]
-            self.wizard.run_save_step(lambda service: service.withdraw_notice(self.ref, last,
-                                                                        self.revision), stay=True)
+        if not notices:
+            return
+        notice = notices[-1]
+        last = notice["public_id"]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.wizard.run_save_step(lambda service: service.withdraw_notice(
+                    self.ref, last, self.revision), stay=True)
+
+        self.app.push_screen(ConfirmDialog("Withdraw a notice", withdraw_notice_question(notice),
+                                           yes="Withdraw", no="Keep", danger=True,
+                                           default_yes=False), answered)
+
+
+def withdraw_notice_question(notice: dict[str, Any]) -> str:
+    """The question asked before a recorded notice is withdrawn, in words."""
+    name = plain(notice.get("obligation_name") or "this obligation")
+    method = NOTICE_METHODS.get(notice.get("method") or "", notice.get("method") or "")
+    how = f" ({method})" if method else ""
+    return (f"Withdraw the notice \"{name}\" recorded as sent on {notice.get('sent_on')}{how}? "
+            "It stays in the history, marked withdrawn.")
 
 
 class CloseoutPanel(StepPanel):
