@@ -11,6 +11,7 @@ from incident_pilot import (
     panel_text,
     screen,
     seed_to_plan,
+    type_text,
 )
 from pilot_helpers import settle
 
@@ -91,3 +92,22 @@ async def test_withdrawing_the_last_statement_asks_first_and_enter_keeps_it(make
         await pilot.press("y")
         await settle(pilot)
     assert svc.get("INC-2026-001")["statements"] == []
+
+
+async def test_choosing_the_step_shown_in_the_step_list_keeps_the_typing(make_app):
+    from textual.widgets import OptionList
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_wizard(pilot)
+        await type_text(pilot, "Laptop")  # the title field has the focus
+        title = app.focused
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.focused, OptionList)
+        await pilot.press("enter")  # the step shown is the one highlighted
+        await settle(pilot)
+        assert screen(app).shown == "intake"
+        assert app.screen is screen(app)  # no question: nothing is lost
+        assert screen(app).panel.values()["title"] == "Laptop"
+        assert app.focused is title  # back in the step, where the typing was
