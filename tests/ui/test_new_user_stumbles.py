@@ -13,7 +13,7 @@ from incident_pilot import (
     seed_to_plan,
     type_text,
 )
-from pilot_helpers import settle
+from pilot_helpers import ready, settle
 
 from riskreg.ui.dialogs.confirm import ConfirmDialog
 
@@ -111,3 +111,94 @@ async def test_choosing_the_step_shown_in_the_step_list_keeps_the_typing(make_ap
         assert app.screen is screen(app)  # no question: nothing is lost
         assert screen(app).panel.values()["title"] == "Laptop"
         assert app.focused is title  # back in the step, where the typing was
+
+
+# -- checks shown as you type (item 3) ---------------------------------------------------------
+
+
+async def _choose(pilot, widget, value) -> None:
+    """Step a choice with → until it shows `value`, as a user would."""
+    widget.focus()
+    await pilot.pause()
+    for _ in range(12):
+        if widget.value == value:
+            return
+        await pilot.press("right")
+    assert widget.value == value, widget.value
+
+
+async def _typing_stopped(pilot) -> None:
+    from riskreg.ui.dialogs.base import CHECK_AFTER
+
+    await pilot.pause(CHECK_AFTER + 0.2)
+
+
+async def test_a_current_assessment_dated_in_the_future_is_shown_as_it_is_typed(
+        make_app, small_register):
+    from textual.widgets import Input
+
+    from riskreg.ui.dialogs.form import RecordForm
+
+    app = make_app(area="hazards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await settle(pilot, 1)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        await _choose(pilot, form.query_one("#f-current_assessed_likelihood"), 2)
+        await _choose(pilot, form.query_one("#f-current_assessed_impact"), 2)
+        date_field = form.query_one("#f-current_assessed_on", Input)
+        date_field.focus()
+        await pilot.pause()
+        await pilot.press(*"2026-12-01")  # the fixed today is 2026-11-26
+        await _typing_stopped(pilot)
+        assert form.problem_text("current_assessed_on") == \
+            "A current assessment cannot be dated in the future."
+        await pilot.press(*["backspace"] * 5, *"11-20")  # 2026-11-20
+        await pilot.pause()
+        assert form.problem_text("current_assessed_on") == ""  # gone at once
+
+
+async def test_an_addressable_safeguard_put_in_place_shows_its_problem_as_it_is_chosen(
+        make_app, small_register):
+    from riskreg.ui.dialogs.form import RecordForm
+
+    app = make_app(area="safeguards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("n")
+        await settle(pilot, 1)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        await pilot.press(*"Backups")
+        await _choose(pilot, form.query_one("#f-requirement"), "addressable")
+        await _choose(pilot, form.query_one("#f-status"), "in_place")
+        await _typing_stopped(pilot)
+        assert form.problem_text("decision_note") == \
+            "An addressable safeguard needs its documented decision."
+        await _choose(pilot, form.query_one("#f-requirement"), "required")
+        await pilot.pause()
+        assert form.problem_text("decision_note") == ""  # its cause is gone: so is the problem
+
+
+async def test_a_secured_step_problem_goes_when_protected_by_no_longer_asks_for_it(make_app, db):
+    svc = incidents_service(db)
+    r = svc.create({"title": "Laptop stolen from the car", "discovered_on": "2026-11-02"})
+    svc.save_phi(r["reference"], {"phi_involved": True, "phi_types": ["name"]}, r["revision"])
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_wizard(pilot, r["reference"])
+        await at_step(pilot, "secured")
+        panel = screen(app).panel
+        await _choose(pilot, panel.widget("secured_by"), "encryption")
+        panel.widget("secured_basis").focus()
+        await pilot.pause()
+        await type_text(pilot, "BitLocker, checked in the console")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert panel.problem_text("key_compromised") == \
+            "Record whether the key or password was compromised."
+        await _choose(pilot, panel.widget("secured_by"), "none")
+        await pilot.pause()
+        assert panel.problem_text("key_compromised") == ""

@@ -30,7 +30,7 @@ from riskreg.services.register_query import (
     overdue_clause,
 )
 from riskreg.services.review_now import add_review_now, lapse
-from riskreg.services.validation import validate
+from riskreg.services.validation import dated_problem, validate
 from riskreg.storage import audit
 from riskreg.storage.database import Database
 from riskreg.storage.models import (
@@ -243,10 +243,9 @@ class RegisterService:
         if kind == "hazard":
             values["score"] = score(values["likelihood"], values["impact"])
             values["target_score"] = score(values["target_likelihood"], values["target_impact"])
-            assessed_on = values.get("current_assessed_on")
-            if assessed_on is not None and assessed_on > self.today():
-                raise ValidationError("current_assessed_on",
-                                      "a current assessment cannot be dated in the future")
+            dated = dated_problem(kind, values, self.today())
+            if dated is not None:
+                raise dated
             anchor_moved = existing is not None and (
                 existing.review_cadence_months != values["review_cadence_months"]
                 or existing.last_reviewed_on != values["last_reviewed_on"]
