@@ -202,3 +202,76 @@ async def test_a_secured_step_problem_goes_when_protected_by_no_longer_asks_for_
         await _choose(pilot, panel.widget("secured_by"), "none")
         await pilot.pause()
         assert panel.problem_text("key_compromised") == ""
+
+
+# -- focus keeps what is typed (item 4) --------------------------------------------------------
+
+
+async def test_e_opens_the_form_with_the_cursor_after_the_name_and_nothing_selected(
+        make_app, small_register):
+    from riskreg.ui.dialogs.form import RecordForm
+
+    app = make_app(area="hazards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await settle(pilot, 1)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        title = form.query_one("#f-title")
+        assert app.focused is title
+        before = title.value
+        assert before
+        await pilot.press(*" (car)")
+        assert title.value == before + " (car)"
+
+
+async def test_after_a_refused_save_one_backspace_takes_one_character_of_the_date(
+        make_app, small_register):
+    from textual.widgets import Input
+
+    app = make_app(area="hazards")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await settle(pilot, 1)
+        form = app.screen
+        field = form.query_one("#f-next_review_on", Input)
+        field.focus()
+        await pilot.pause()
+        field.value = ""
+        await pilot.press(*"2026-02-30")
+        form.query_one("#f-title").focus()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot, 1)
+        assert app.focused is field  # the save sent the focus back to the date
+        await pilot.press("backspace")
+        assert field.value == "2026-02-3"
+        await pilot.press("8")
+        assert field.value == "2026-02-38"
+
+
+async def test_wizard_fields_keep_their_answer_when_typed_into(make_app, db):
+    from textual.widgets import TextArea
+
+    svc = incidents_service(db)
+    r = svc.create({"title": "Laptop stolen", "discovered_on": "2026-11-02",
+                    "description": "The practice laptop was taken from the car."})
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_wizard(pilot, r["reference"])
+        screen(app).show_step("intake", force=True)
+        await at_step(pilot, "intake")
+        panel = screen(app).panel
+        assert app.focused is panel.widget("title")
+        await type_text(pilot, " from the car")
+        assert panel.values()["title"] == "Laptop stolen from the car"
+        description = panel.widget("description")
+        assert isinstance(description, TextArea)
+        while app.focused is not description:
+            await pilot.press("tab")
+        await type_text(pilot, " Found at 9")
+        assert panel.values()["description"] == \
+            "The practice laptop was taken from the car. Found at 9"
+

@@ -23,6 +23,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from riskreg.domain.calendar_event import GROUP_LABELS, GROUPS, parse_alarm_days
 from riskreg.ui.dialogs.base import open_after_read
+from riskreg.ui.widgets.field_input import FieldInput
 
 DEFAULT_PATH = "~/riskreg-deadlines.ics"
 
@@ -97,7 +98,7 @@ class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
                     yield Checkbox(GROUP_LABELS[group], True, id=f"group-{group}", compact=True)
             with Horizontal(classes="row"):
                 yield Static("Alarms", classes="label")
-                yield Input(self.alarms, id="alarms", compact=True, max_length=40,
+                yield FieldInput(self.alarms, id="alarms", compact=True, max_length=40,
                             placeholder="none")
                 yield Static("days before; the first is the most important",
                              classes="hint")
@@ -105,7 +106,7 @@ class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
                            id="reminders", compact=True)
             with Horizontal(classes="row"):
                 yield Static("File", classes="label")
-                yield Input(self.path, id="path", compact=True)
+                yield FieldInput(self.path, id="path", compact=True)
             yield Static("", id="export-problem", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Cancel (esc)", id="cancel", compact=True)

@@ -20,6 +20,7 @@ from riskreg.ui.incidents.panel import StepPanel
 from riskreg.ui.incidents.plan_view import plan_renderable
 from riskreg.ui.messages import RegisterChanged
 from riskreg.ui.render import plain
+from riskreg.ui.widgets.field_input import FieldInput
 
 
 def drafts_folder(app: Any) -> Path:
@@ -51,7 +52,7 @@ class NoticesPanel(StepPanel):
             NoticeContentInput, "contact_website")), "contact_website")
         yield row("Postal address", long_input("contact_postal"), "contact_postal")
         yield Static("Drafts", classes="subhead", markup=False)
-        yield row("Write them into", Input(id="f-folder", compact=True), "folder",
+        yield row("Write them into", FieldInput(id="f-folder", compact=True), "folder",
                   "Markdown files named by the reference only, readable by you alone")
         with Horizontal(classes="buttons"):
             yield Button("Write drafts", id="write-drafts", compact=True, variant="primary")
