@@ -275,3 +275,57 @@ async def test_wizard_fields_keep_their_answer_when_typed_into(make_app, db):
         assert panel.values()["description"] == \
             "The practice laptop was taken from the car. Found at 9"
 
+
+# -- the calendar export dialog asks before losing an edit (item 5) ------------------------------
+
+
+async def test_escape_in_the_calendar_export_with_the_alarms_edited_asks_first(
+        make_app, small_register, tmp_path):
+    from textual.widgets import Input
+
+    from riskreg.ui.dialogs.base import UnsavedQuestion
+    from riskreg.ui.dialogs.export_calendar import ExportCalendarDialog, open_export_dialog
+
+    out = tmp_path / "cal.ics"
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        open_export_dialog(app)
+        await settle(pilot, 1)
+        dialog = app.screen
+        assert isinstance(dialog, ExportCalendarDialog)
+        await pilot.press("escape")  # nothing changed: closes at once
+        await settle(pilot, 1)
+        assert not isinstance(app.screen, (ExportCalendarDialog, UnsavedQuestion))
+
+        open_export_dialog(app)
+        await settle(pilot, 1)
+        dialog = app.screen
+        alarms = dialog.query_one("#alarms", Input)
+        while app.focused is not alarms:
+            await pilot.press("shift+tab")
+        await pilot.press(*["backspace"] * 8, "3", "0")
+        assert alarms.value == "30"
+        await pilot.press("escape")
+        await settle(pilot, 1)
+        assert isinstance(app.screen, UnsavedQuestion)
+        await pilot.press("escape")  # keep editing
+        await settle(pilot, 1)
+        assert app.screen is dialog and alarms.value == "30"
+
+        dialog.query_one("#path", Input).value = str(out)
+        await pilot.press("escape")
+        await settle(pilot, 1)
+        await pilot.press("s")  # save: export with what was typed
+        await settle(pilot)
+        assert not isinstance(app.screen, (ExportCalendarDialog, UnsavedQuestion))
+    from datetime import timedelta
+
+    from icalendar import Calendar
+
+    events = list(Calendar.from_ical(out.read_bytes()).walk("VEVENT"))
+    assert events
+    for event in events:  # the alarms typed, not the settings' 14,7,1
+        triggers = [a["TRIGGER"].dt for a in event.walk("VALARM")]
+        assert triggers in ([], [timedelta(days=-30, hours=9)])
+    assert any(event.walk("VALARM") for event in events)
