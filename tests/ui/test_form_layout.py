@@ -76,8 +76,10 @@ async def test_long_texts_are_shown_from_their_start_when_the_form_opens(make_ap
             assert shown(form.query_one("#f-vulnerability"))[0].startswith(f"{first} extensions")
             await pilot.press("escape", "down")
             await pilot.pause()
-        # The whole title is still selected: typing replaces it, as it did.
+        # Nothing is selected: typing goes after the title, never replaces it (issue 17).
         await pilot.press("e")
         await pilot.pause()
-        await pilot.press(*"Extension")
-        assert app.screen.query_one("#f-title", FieldInput).value == "Extension"
+        title = app.screen.query_one("#f-title", FieldInput)
+        before = title.value
+        await pilot.press(*" too")
+        assert title.value == before + " too"

@@ -63,10 +63,6 @@ def _prepare_hazard(values: dict[str, Any], existing: Any, today: date) -> dict[
     cadence or the last review moved and the next date was left as it was."""
     values["score"] = score(values["likelihood"], values["impact"])
     values["target_score"] = score(values["target_likelihood"], values["target_impact"])
-    assessed_on = values.get("current_assessed_on")
-    if assessed_on is not None and assessed_on > today:
-        raise ValidationError("current_assessed_on",
-                              "a current assessment cannot be dated in the future")
     anchor_moved = existing is not None and (
         existing.review_cadence_months != values["review_cadence_months"]
         or existing.last_reviewed_on != values["last_reviewed_on"]

@@ -38,7 +38,7 @@ from riskreg.services.register_query import (
     order_by,
     overdue_clause,
 )
-from riskreg.services.validation import validate
+from riskreg.services.validation import dated_problem, validate
 from riskreg.storage import audit
 from riskreg.storage.database import Database
 from riskreg.storage.models import (
@@ -244,7 +244,11 @@ class RegisterService:
         return record
 
     def _prepare(self, kind: str, values: dict[str, Any], existing: Tracked | None = None) -> dict[str, Any]:
-        """Derived fields: scores, the next review and verification dates (the kind's)."""
+        """Derived fields: scores, the next review and verification dates (the kind's), once
+        its dates pass the checks against today (which the form shows as they are typed)."""
+        dated = dated_problem(kind, values, self.today())
+        if dated is not None:
+            raise dated
         return KIND[kind].prepared(values, existing, self.today())
 
     # -- links ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from riskreg.domain import vocabulary as vocab
 from riskreg.domain.dates import parse_date
 from riskreg.domain.limits import LONG_TEXT
 from riskreg.domain.register import CONSENT_DECISIONS, HAZARD_STATUSES, SAFEGUARD_STATUSES
+from riskreg.errors import ValidationError
 from riskreg.services.messages import FieldProblem, label, one_of, plain_text, refused, shown
 
 
@@ -245,6 +246,23 @@ def validate(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     """Check a whole record; return the cleaned values or raise ValidationError for the first
     problem found, naming the field."""
     return validate_with(INPUTS[kind], data)
+
+
+NOT_IN_FUTURE: dict[str, dict[str, str]] = {
+    "hazard": {"current_assessed_on": "a current assessment cannot be dated in the future"},
+}
+"""By kind, the date fields that may not be after today, with the problem said if one is."""
+
+
+def dated_problem(kind: str, values: dict[str, Any], today: date) -> ValidationError | None:
+    """The problem of a checked record's dates against today, or None: a current assessment
+    cannot be dated in the future. The save refuses it (`RegisterService`); a form shows it as
+    the date is typed (`field_problems`)."""
+    for field, problem in NOT_IN_FUTURE.get(kind, {}).items():
+        value = values.get(field)
+        if value is not None and value > today:
+            return ValidationError(field, problem)
+    return None
 
 
 def validate_settings(data: dict[str, Any]) -> dict[str, Any]:

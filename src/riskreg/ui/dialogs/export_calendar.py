@@ -23,6 +23,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from riskreg.domain.calendar_event import GROUP_LABELS, GROUPS, parse_alarm_days
 from riskreg.ui.dialogs.base import open_after_read
+from riskreg.ui.widgets.field_input import FieldInput
 
 DEFAULT_PATH = "~/riskreg-deadlines.ics"
 
@@ -97,7 +98,7 @@ class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
                     yield Checkbox(GROUP_LABELS[group], True, id=f"group-{group}", compact=True)
             with Horizontal(classes="row"):
                 yield Static("Alarms", classes="label")
-                yield Input(self.alarms, id="alarms", compact=True, max_length=40,
+                yield FieldInput(self.alarms, id="alarms", compact=True, max_length=40,
                             placeholder="none")
                 yield Static("days before; the first is the most important",
                              classes="hint")
@@ -105,7 +106,7 @@ class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
                            id="reminders", compact=True)
             with Horizontal(classes="row"):
                 yield Static("File", classes="label")
-                yield Input(self.path, id="path", compact=True)
+                yield FieldInput(self.path, id="path", compact=True)
             yield Static("", id="export-problem", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
@@ -113,6 +114,20 @@ class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()
+        self.initial = self.choices()
+
+    initial: tuple[Any, ...] | None = None
+    """What the dialog held when it opened (what escape compares with before asking)."""
+
+    def choices(self) -> tuple[Any, ...]:
+        """Everything the dialog lets one change, as it is now."""
+        return (self.query_one("#alarms", Input).value, self.query_one("#path", Input).value,
+                self.query_one("#reminders", Checkbox).value,
+                tuple(box.value for box in self.query(Checkbox) if box.id != "reminders"))
+
+    @property
+    def dirty(self) -> bool:
+        return self.initial is not None and self.choices() != self.initial
 
     def problem(self, text: str) -> None:
         shown = self.query_one("#export-problem", Static)
@@ -175,6 +190,7 @@ class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
 
     def _failed(self, text: str) -> None:
         self.busy = False
+        self.initial = self.choices()  # tried: escape now closes without asking again
         button = self.query_one("#export", Button)
         button.disabled = False
         button.label = "Export (ctrl+s)"
@@ -187,8 +203,27 @@ class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
         self.dismiss((path, count))
 
     def action_cancel(self) -> None:
-        if not self.busy:
+        """Close; with something changed (the alarms, the file...), ask first as every dialog
+        does (issue 17: an edited Alarms field was thrown away without a word). Save exports
+        with what was typed; Discard closes without exporting."""
+        from riskreg.ui.dialogs.base import DISCARD, SAVE, UnsavedQuestion
+
+        if self.busy:
+            return
+        if not self.dirty:
             self.dismiss(None)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == SAVE:
+                self.action_export()
+            elif answer == DISCARD:
+                self.dismiss(None)
+
+        self.app.push_screen(UnsavedQuestion(
+            "You changed this export and it has not been written yet. Save writes the file "
+            "with your choices now; Discard closes without exporting.",
+            title="Export not written"), answered)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -129,6 +129,9 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
         self.initial: dict[str, Any] = {}
         self.saving = False
         self._touched = set()
+        self._found_before: dict[str, str] | None = None
+        """The problems the last check that showed new ones found (None: not checked yet): a
+        problem not among them, on a field not typed in, comes from a rule across fields."""
 
     @property
     def reusable(self) -> bool:
@@ -374,16 +377,33 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
             return
         from riskreg.services.field_problems import problems
 
-        found = problems(self.kind, self.values())
+        today = self._today()
+        found = problems(self.kind, self.values(), today)
+        caused: set[str] = set()
+        if show:
+            # A rule across fields (an addressable safeguard put in place: its decision note)
+            # names a field not typed in: it is shown as soon as the change that broke it.
+            before = self._found_before
+            if before is None:
+                before = problems(self.kind, self.initial, today)
+            self._found_before = found
+            caused = {name for name, problem in found.items()
+                      if name not in show and before.get(name) != problem}
+            self._touched |= caused
         for field in all_fields(self.kind):
             name = field.name
             shown = self.problem_text(name)
             problem = found.get(name)
-            if problem and name in self._touched and (shown or name in show):
+            if problem and name in self._touched and (shown or name in show or name in caused):
                 if problem != shown:
                     self._mark(name, problem)
             elif shown:
                 self._mark(name, None)
+
+    def _today(self) -> Any:
+        """Today by the app's clock (the rules on dates a save checks), None outside the app."""
+        today = getattr(self.app, "today", None)
+        return today() if callable(today) else None
 
     # -- saving and leaving --------------------------------------------------------------------
 
@@ -432,6 +452,7 @@ class RecordForm(Dialog["dict[str, Any] | None"]):
         self.query_one("#heading", Static).update(self._heading())
         self.initial = self.values()
         self._touched = set()
+        self._found_before = None
         self.notify("Reloaded the saved version.", timeout=3)
 
 

@@ -20,6 +20,7 @@ from riskreg.ui.dialogs.base import Dialog
 from riskreg.ui.dialogs.fields import IMPACT, LIKELIHOOD
 from riskreg.ui.render import plain
 from riskreg.ui.widgets.choice import Choice
+from riskreg.ui.widgets.field_input import FieldInput
 
 Record = Callable[[date, str, int, dict[str, int]], dict[str, Any]]
 """record(reviewed_on, notes, revision read, scores) -> the hazard after the review; raises
@@ -70,7 +71,7 @@ class ReviewDialog(Dialog["dict[str, Any] | None"]):
             yield Static(self._about(), id="about", markup=False)
             with Horizontal(classes="row", id="review-fields"):
                 yield Static("Reviewed on", classes="label")
-                yield Input(self.today.isoformat(), id="reviewed-on", compact=True, max_length=10,
+                yield FieldInput(self.today.isoformat(), id="reviewed-on", compact=True, max_length=10,
                             placeholder="YYYY-MM-DD")
             with Vertical(id="review-scores"):
                 for name, prefix in LEVELS:

@@ -24,6 +24,7 @@ from riskreg.ui.dialogs.base import CHECK_AFTER, Dialog, open_after_read
 from riskreg.ui.dialogs.confirm import changed_elsewhere, reload_if_yes
 from riskreg.ui.messages import RegisterChanged
 from riskreg.ui.render import plain
+from riskreg.ui.widgets.field_input import FieldInput
 
 # field, label, input width (0: the rest of the row), the most characters, hint
 ROWS: tuple[tuple[str, str, int, int, str], ...] = (
@@ -94,7 +95,7 @@ class SettingsDialog(Dialog["dict[str, Any] | None"]):
                 for field, label, width, most, hint in ROWS:
                     with Horizontal(classes="row"):
                         yield Static(label, id=f"label-{field}", classes="label", markup=False)
-                        box = Input(self.initial[field], id=f"s-{field}", compact=True,
+                        box = FieldInput(self.initial[field], id=f"s-{field}", compact=True,
                                     max_length=most)
                         if width:
                             box.styles.width = width

@@ -24,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from riskreg.ui.render import plain
+from riskreg.ui.widgets.field_input import FieldInput
 
 # The extensions the reports service accepts (services/reports FORMATS), kept here so the
 # dialog does not import the services (and SQLModel) before it is needed.
@@ -108,7 +109,7 @@ class WriteReportDialog(ModalScreen["Path | None"]):
                     yield RadioButton("Markdown", kind == "md", id="format-md", compact=True)
             with Horizontal(classes="row"):
                 yield Static("File", classes="label")
-                yield Input(self.path, id="report-path", compact=True)
+                yield FieldInput(self.path, id="report-path", compact=True)
             yield Static("", id="report-problem", markup=False)
             with Horizontal(id="report-buttons"):
                 yield Button("Cancel (esc)", id="report-cancel", compact=True)

@@ -22,7 +22,7 @@ from riskreg.domain.determination import (
     factor_options,
 )
 from riskreg.domain.incident_steps import BREACH_TYPES, CHOICE_LABELS, PHI_TYPES, SECURED_BY
-from riskreg.services.incident_inputs import IntakeInput, max_length
+from riskreg.services.incident_inputs import IntakeInput, SecuredInput, max_length
 from riskreg.ui.incidents.form import (
     checkbox,
     choice,
@@ -134,6 +134,7 @@ class PhiPanel(StepPanel):
 class SecuredPanel(StepPanel):
     step_id = "secured"
     fields = ("secured_by", "secured_basis", "key_compromised", "encryption_in_force")
+    check_input = SecuredInput
 
     def body(self) -> ComposeResult:
         yield Static(f"{SECURED_STEP.title}", classes="subhead", markup=False)

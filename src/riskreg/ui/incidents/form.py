@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, SelectionList, Static, TextArea
 
 from riskreg.ui.render import plain
 from riskreg.ui.widgets.choice import BLANK, Choice
+from riskreg.ui.widgets.field_input import FieldInput
 from riskreg.ui.widgets.field_text import FieldText
 
 YES_NO = (("Yes", True), ("No", False))
@@ -62,7 +63,7 @@ def row(label: str, widget: Widget, name: str, help: str = "", required: bool = 
 
 
 def text_input(name: str, placeholder: str = "", max_length: int = 0) -> Input:
-    return Input(id=f"f-{key(name)}", placeholder=placeholder, compact=True, max_length=max_length)
+    return FieldInput(id=f"f-{key(name)}", placeholder=placeholder, compact=True, max_length=max_length)
 
 
 DATE_PLACEHOLDER = "YYYY-MM-DD"
@@ -70,7 +71,7 @@ DATE_PLACEHOLDER = "YYYY-MM-DD"
 
 
 def date_input(name: str) -> Input:
-    return Input(id=f"f-{key(name)}", placeholder=DATE_PLACEHOLDER, compact=True, max_length=10)
+    return FieldInput(id=f"f-{key(name)}", placeholder=DATE_PLACEHOLDER, compact=True, max_length=10)
 
 
 def long_input(name: str) -> TextArea:

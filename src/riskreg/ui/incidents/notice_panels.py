@@ -21,6 +21,7 @@ from riskreg.ui.incidents.panel import StepPanel
 from riskreg.ui.incidents.plan_view import plan_renderable
 from riskreg.ui.messages import RegisterChanged
 from riskreg.ui.render import plain
+from riskreg.ui.widgets.field_input import FieldInput
 
 
 def drafts_folder(app: Any) -> Path:
@@ -52,7 +53,7 @@ class NoticesPanel(StepPanel):
             NoticeContentInput, "contact_website")), "contact_website")
         yield row("Postal address", long_input("contact_postal"), "contact_postal")
         yield Static("Drafts", classes="subhead", markup=False)
-        yield row("Write them into", Input(id="f-folder", compact=True), "folder",
+        yield row("Write them into", FieldInput(id="f-folder", compact=True), "folder",
                   "Markdown files named by the reference only, readable by you alone")
         with Horizontal(classes="buttons"):
             yield Button("Write drafts", id="write-drafts", compact=True, variant="primary")
@@ -171,11 +172,32 @@ class TrackingPanel(StepPanel):
 
     @on(Button.Pressed, "#withdraw-notice")
     def _withdraw(self) -> None:
+        """Withdrawing is asked first, naming the notice in words; Keep is the default."""
+        from riskreg.ui.dialogs.confirm import ConfirmDialog
+
         notices = (self.record or {}).get("notices") or []
-        if notices:
-            last = notices[-1]["public_id"]
-            self.wizard.run_save_step(lambda service: service.withdraw_notice(self.ref, last,
-                                                                        self.revision), stay=True)
+        if not notices:
+            return
+        notice = notices[-1]
+        last = notice["public_id"]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.wizard.run_save_step(lambda service: service.withdraw_notice(
+                    self.ref, last, self.revision), stay=True)
+
+        self.app.push_screen(ConfirmDialog("Withdraw a notice", withdraw_notice_question(notice),
+                                           yes="Withdraw", no="Keep", danger=True,
+                                           default_yes=False), answered)
+
+
+def withdraw_notice_question(notice: dict[str, Any]) -> str:
+    """The question asked before a recorded notice is withdrawn, in words."""
+    name = plain(notice.get("obligation_name") or "this obligation")
+    method = NOTICE_METHODS.get(notice.get("method") or "", notice.get("method") or "")
+    how = f" ({method})" if method else ""
+    return (f"Withdraw the notice \"{name}\" recorded as sent on {notice.get('sent_on')}{how}? "
+            "It stays in the history, marked withdrawn.")
 
 
 def state_analysis_words(record: dict[str, Any]) -> str:

@@ -58,6 +58,10 @@ class StepPanel(VerticalScroll):
     fields: ClassVar[tuple[str, ...]] = ()
     save_label: ClassVar[str] = "Save and continue"
     """What ctrl+s does here, for the footer hint."""
+    check_input: ClassVar[Any] = None
+    """The step's input model (`services.incident_inputs`) when the panel's values are its
+    fields as they are: a problem shown beside a field then goes as soon as a change to another
+    field takes its cause away (see `_clear_gone`)."""
 
     def __init__(self, wizard: Wizard) -> None:
         super().__init__(id=f"panel-{self.step_id}", classes="step-panel")
@@ -159,6 +163,7 @@ class StepPanel(VerticalScroll):
         error = self.query(f"#err-{fragment}")
         if error and error.first().has_class("-on"):
             self._mark(fragment, None)
+        self._clear_gone()
         if isinstance(widget, Input) and widget.placeholder == DATE_PLACEHOLDER:
             if self._check_timer is not None:
                 self._check_timer.stop()
@@ -168,6 +173,23 @@ class StepPanel(VerticalScroll):
     def _left(self, event: Input.Blurred) -> None:
         if event.input.placeholder == DATE_PLACEHOLDER and self._frozen is None:
             self._check_date(event.input)
+
+    def _clear_gone(self) -> None:
+        """Take away each problem a save showed whose cause the values no longer have (issue
+        17: "Record whether the key or password was compromised" stayed after "Protected by"
+        was changed to "Neither encrypted nor destroyed"). In memory, no database."""
+        if self.check_input is None:
+            return
+        shown = [name for name in self.fields if key(name) not in self._unreadable
+                 and (found := self.query(f"#err-{key(name)}")) and found.first().has_class("-on")]
+        if not shown:
+            return
+        from riskreg.services.field_problems import step_problems
+
+        problems, complete = step_problems(self.check_input, self.values())
+        for name in shown:
+            if name not in problems and complete:
+                self._mark(key(name), None)
 
     def _check_date(self, widget: Input) -> None:
         from riskreg.domain.dates import parse_date

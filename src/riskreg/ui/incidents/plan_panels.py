@@ -142,11 +142,32 @@ class LawEnforcementPanel(StepPanel):
 
     @on(Button.Pressed, "#withdraw-statement")
     def _withdraw(self) -> None:
+        """Withdrawing is asked first, naming the statement in words; Keep is the default."""
+        from riskreg.ui.dialogs.confirm import ConfirmDialog
+
         statements = (self.record or {}).get("statements") or []
-        if statements:
-            last = statements[-1]["public_id"]
-            self.wizard.run_save_step(lambda service: service.withdraw_statement(self.ref, last,
-                                                                           self.revision), stay=True)
+        if not statements:
+            return
+        statement = statements[-1]
+        last = statement["public_id"]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.wizard.run_save_step(lambda service: service.withdraw_statement(
+                    self.ref, last, self.revision), stay=True)
+
+        self.app.push_screen(ConfirmDialog("Withdraw a statement",
+                                           withdraw_statement_question(statement),
+                                           yes="Withdraw", no="Keep", danger=True,
+                                           default_yes=False), answered)
+
+
+def withdraw_statement_question(statement: dict[str, Any]) -> str:
+    """The question asked before a recorded law-enforcement statement is withdrawn, in words."""
+    who = ", ".join(plain(p) for p in (statement.get("official"), statement.get("agency")) if p)
+    by = f" from {who}" if who else ""
+    return (f"Withdraw the {statement.get('kind')} statement of {statement.get('statement_on')}"
+            f"{by}? It stays in the history, marked withdrawn.")
 
 
 class PlanPanel(StepPanel):

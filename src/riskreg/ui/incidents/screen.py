@@ -325,11 +325,33 @@ class IncidentScreen(Editor, Screen[None]):
     @on(OptionList.OptionSelected, "#steps")
     def _step_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id:
-            self.show_step(event.option.id)
+        if not event.option.id:
+            return
+        panel = self.panel
+        if event.option.id == self.shown and panel is not None and not self.saving:
+            # The step already shown: back to it as it is, typing kept (issue 17: filling it
+            # again from the record threw away what was not saved yet, without asking).
+            self._back_to_panel(panel)
+            return
+        self.show_step(event.option.id)
+
+    _focus_before_steps: Any = None
+    """The step's widget that had the focus when ctrl+o moved it to the list of steps."""
 
     def action_steps(self) -> None:
+        focused = self.focused
+        panel = self.panel
+        if focused is not None and panel is not None and panel in focused.ancestors:
+            self._focus_before_steps = focused
         self.query_one("#steps", OptionList).focus()
+
+    def _back_to_panel(self, panel: StepPanel) -> None:
+        """The focus back where it was in the step before ctrl+o (else its first field)."""
+        before, self._focus_before_steps = self._focus_before_steps, None
+        if before is not None and panel in before.ancestors and before in self.focus_chain:
+            before.focus()
+        else:
+            panel.focus_first()
 
     def action_dossier(self) -> None:
         from riskreg.ui.dialogs.write_report import open_dossier_dialog

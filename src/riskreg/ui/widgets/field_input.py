@@ -1,9 +1,11 @@
-"""A form's one-line text field: shows the start of what it holds.
+"""A one-line text field (the forms, the wizard, the dialogs): what it holds is kept when it
+gains focus.
 
-Textual's Input, on gaining focus, selects its whole text with the cursor at the end, and so
-scrolls a value longer than the field to its end: "I browser extension reads client records on
-screen" for a title that starts "AI browser…" (finding 29). Here the whole text is still
-selected (typing replaces it, as before), but the cursor is at the start, so the start is shown.
+Textual's Input, on gaining focus, selects its whole text: one key typed then replaced a record's
+name, and one BackSpace wiped a date the save had just sent the focus back to (issue 17). Here
+the cursor goes to the end of the value and nothing is selected. When the focus leaves, the field
+shows the start of its text again: a title longer than the field read "I browser extension reads
+client records on screen" for one starting "AI browser…" (finding 29).
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ class FieldInput(Input):
 
     def on_focus(self, event: events.Focus) -> None:
         if not event.from_app_focus:
-            self.selection = Selection(len(self.value), 0)
+            self.selection = Selection.cursor(len(self.value))
+
+    def on_blur(self) -> None:
+        self.show_start()
 
     def show_start(self) -> None:
         """Scroll back to the start of the text (a value put in after the field was built)."""
