@@ -7,20 +7,45 @@ from datetime import date
 
 from riskreg.domain.calendar_event import (
     NOT_LEGAL_ADVICE,
+    SUMMARY_OCTETS,
     CalendarEvent,
     IncidentInput,
     Stamp,
     as_aware,
-    cut_at_word,
+    cut_summary,
     make_event,
+    summary_octets,
 )
 from riskreg.domain.obligation_names import obligation_name
 
 # -- incidents ----------------------------------------------------------------------------------
 
 
-def _with_title(summary: str, incident: IncidentInput, details: bool) -> str:
-    return f"{summary} - {cut_at_word(incident.title)}" if details and incident.title else summary
+def _with_title(summary: str, incident: IncidentInput, details: bool, *, mark: str = "",
+                short: str = "") -> str:
+    """The event's title; with `details`, `short` (the title without its citation) and the
+    incident's title after " - ", cut at a word so that the SUMMARY with its `mark` fits one
+    line (`cut_summary`). Where not even its first word fits, the title is left to the
+    description (`_details`), which also holds the citation."""
+    if not (details and incident.title):
+        return summary
+    head = f"{short or summary} - "
+    room = SUMMARY_OCTETS - summary_octets(f"[{mark}] {head}" if mark else head)
+    first_word = incident.title.split(" ", 1)[0]
+    if summary_octets(first_word + "…") > room:
+        return short or summary
+    return head + cut_summary(incident.title, room)
+
+
+def _details(description: str, incident: IncidentInput, details: bool) -> str:
+    """With `details`, the description ends with the incident's whole title."""
+    return f"{description} Incident: {incident.title}" if details and incident.title else \
+        description
+
+
+def _mark(ended: str | None, day: date, today: date, past: str) -> str:
+    """The mark `make_event` gives an event: its end, else `past` once its day has passed."""
+    return ended or (past if day < today else "")
 
 
 def incident_events(
@@ -59,8 +84,11 @@ def incident_events(
         ).replace("  ", " ")
         out.append(make_event(
             public_id=incident.public_id, kind=ob.id, day=ob.due,
-            summary=_with_title(f"{ref}: {label} ({citation})", incident, details),
-            description=description, stamp=stamp, group="incidents", today=today,
+            summary=_with_title(f"{ref}: {label} ({citation})", incident, details,
+                                mark=_mark(done, ob.due, today, "OVERDUE"),
+                                short=f"{ref}: {label}"),
+            description=_details(description, incident, details), stamp=stamp,
+            group="incidents", today=today,
             ended=done, past_label="OVERDUE",
             what=label, record_kind="incident", record_name=ref,
         ))
@@ -74,8 +102,10 @@ def incident_events(
             )
             out.append(make_event(
                 public_id=incident.public_id, kind=f"{ob.id}-target", day=ob.internal_target,
-                summary=_with_title(f"{ref}: internal target: {label}", incident, details),
-                description=description, stamp=target_stamp, group="incidents", today=today,
+                summary=_with_title(f"{ref}: internal target: {label}", incident, details,
+                                    mark=_mark(done, ob.internal_target, today, "PASSED")),
+                description=_details(description, incident, details), stamp=target_stamp,
+                group="incidents", today=today,
                 ended=done, past_label="PASSED",
                 what=f"Internal target: {label}", record_kind="incident", record_name=ref,
             ))
@@ -89,8 +119,10 @@ def incident_events(
         out.append(make_event(
             public_id=incident.public_id, kind=f"hold-{hold.key}-end", day=hold.ends_on,
             summary=_with_title(f"{ref}: law-enforcement hold ends (45 CFR 164.412)", incident,
-                                details),
-            description=description, stamp=stamp, group="incidents", today=today,
+                                details, mark=_mark(closed, hold.ends_on, today, "ENDED"),
+                                short=f"{ref}: law-enforcement hold ends"),
+            description=_details(description, incident, details), stamp=stamp,
+            group="incidents", today=today,
             ended=closed, past_label="ENDED",
             what="Law-enforcement hold ends", record_kind="incident", record_name=ref,
         ))
