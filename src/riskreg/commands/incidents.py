@@ -64,6 +64,8 @@ def _next_text(row: IncidentRow) -> tuple[str, str]:
     left = nxt["days_left"]
     words = f"{left} days left" if left >= 0 else f"{-left} days late"
     mark = " (if a breach)" if nxt["tentative"] and row["determination"] is None else ""
+    if nxt.get("no_fixed_day"):  # the law sets no day: by the latest day that makes sense
+        return f"{nxt['name']} as soon as possible, by {nxt['due'].isoformat()}", words
     return f"{nxt['name']} {nxt['due'].isoformat()}{mark}", words
 
 

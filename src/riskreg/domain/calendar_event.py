@@ -179,6 +179,9 @@ class ObligationInput:
     """The outer limit that runs before the determination ("if it is a breach")."""
     not_required: bool = False
     """The practitioner determined that no notification is required: kept, cancelled."""
+    no_fixed_day: bool = False
+    """The law sets no day ("as soon as possible"): `due` is the latest day that still makes
+    sense, the individual notice's (`riskreg.domain.obligations.latest_day`)."""
 
 
 @dataclass(frozen=True)

@@ -67,11 +67,22 @@ def incident_events(
     ref = incident.reference
     closed = "CLOSED" if incident.closed else None
     for ob in incident.obligations:
-        if ob.due is None:
+        if ob.due is None:  # no fixed day and no day to put it on (`latest_day`)
             continue
         label = obligation_name(ob.id, ob.track)
         if ob.tentative:
             label += ", if it is a breach"
+        when = f"due {ob.due.isoformat()} ({ob.citation})"
+        summary = f"{ref}: {label} ({ob.citation})"
+        if ob.no_fixed_day:
+            # No day in the law, but still owed: the event falls on the latest day that makes
+            # sense (the individual notice's, `latest_day` says why) and says so in words.
+            summary = f"{ref}: {label}: as soon as possible"  # fits one line of the file
+            label += ": no fixed day, notify as soon as possible"
+            when = (f"no fixed day in the law ({ob.citation}): notify as soon as possible. "
+                    f"This reminder is on {ob.due.isoformat()}, the individual notice's due "
+                    f"date under HIPAA (45 CFR 164.404(b)): the latest day that still makes "
+                    f"sense")
         done = "DONE" if ob.done_on is not None else ("NOT REQUIRED" if ob.not_required else None)
         done_text = f" Recorded as sent on {ob.done_on.isoformat()}." if ob.done_on else ""
         if closed and not done:
@@ -79,12 +90,12 @@ def incident_events(
             done_text = " The incident is closed, but this notice is still owed."
         citation = ob.citation
         description = (
-            f"{ref}: {label}, due {ob.due.isoformat()} ({citation}). How the date was computed: "
+            f"{ref}: {label}, {when}. How the date was computed: "
             f"{ob.explanation}{done_text} {NOT_LEGAL_ADVICE} Open {ref} in riskreg for the plan."
         ).replace("  ", " ")
         out.append(make_event(
             public_id=incident.public_id, kind=ob.id, day=ob.due,
-            summary=_with_title(f"{ref}: {label} ({citation})", incident, details,
+            summary=_with_title(summary, incident, details,
                                 mark=_mark(done, ob.due, today, "OVERDUE"),
                                 short=f"{ref}: {label}"),
             description=_details(description, incident, details), stamp=stamp,

@@ -139,6 +139,9 @@ class TrackingPanel(StepPanel):
             target.update(plan_renderable(plan, statuses, self.wizard.today(),
                                           self.wizard.riskreg.palette, tracking=True))
         self.query_one("#withdraw-notice").display = bool((record or {}).get("notices"))
+        # Closed: the step says so at its top (`_show_closed`); nothing to fill in first.
+        self.query_one("#record-notice", Button).disabled = (record or {}).get(
+            "status") == "closed"
 
     def save(self, service: Any) -> dict[str, Any]:
         if self.dirty:
