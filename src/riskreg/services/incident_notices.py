@@ -314,10 +314,10 @@ def _notices_lines(record: dict[str, Any]) -> str:
         if row["id"] in ("hhs", "hhs_part2"):
             continue
         sent = ", ".join(s["sent_on"].isoformat() for s in row["sent"])
-        lines.append(
-            f"- {_box(bool(row['sent']))} {row['id']} ({row['who']}): due {row['due'] or 'no fixed day'}"
-            + (f"; sent {sent}" if sent else "")
-        )
+        # Named in words (obligation_name), never by the engine's id ("state:CA").
+        due = row["due"] or "no fixed day, as soon as possible"
+        lines.append(f"- {_box(bool(row['sent']))} {row['name']}: due {due}"
+                     + (f"; sent {sent}" if sent else ""))
     return "\n".join(lines) or "- [ ] Individual notice: [TO DO]"
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from riskreg.domain import incident_steps as steps
 from riskreg.domain.determination import EXCEPTIONS, FACTORS, factor_reading
-from riskreg.domain.obligation_names import obligation_name
 from riskreg.services.change_words import action_words, change_lines, entity_words
 from riskreg.services.reports.doc import Bullets, Cell, Document, Facts, Para, Section, Table
 from riskreg.services.reports.facts import NOT_LEGAL_ADVICE
@@ -40,13 +39,9 @@ def _d(day: date | None) -> str:
     return day.isoformat() if day else "—"
 
 
-DRAFT_KINDS = {"individual": "Letter to affected individuals", "substitute": "Substitute notice",
-               "hhs": "HHS portal checklist"}
-
-
 def _draft(kind: str) -> str:
     """A draft's kind in words ("media:CA" is the media notice for California)."""
-    return DRAFT_KINDS.get(kind) or obligation_name(kind)
+    return steps.draft_kind_words(kind)
 
 
 def _yes(value: bool | None) -> str:
@@ -100,8 +95,8 @@ def _timeline(dossier: IncidentDossier) -> Section:
     if r["decided_on"]:
         events.append((r["decided_on"], f"Determination: {r['determination_label']}"))
     for n in r["notices"]:
-        method = steps.NOTICE_METHODS.get(n["method"], n["method"])
-        events.append((n["sent_on"], f"Notice sent: {n['obligation_name']} by {method.lower()}"
+        method = steps.method_words(n["method"])
+        events.append((n["sent_on"], f"Notice sent: {n['obligation_name']} by {method}"
                        + (f", {n['count']} recipients" if n["count"] is not None else "")))
     for d in r["drafts"]:
         events.append((d["written_on"], f"Draft written: {_draft(d['kind'])}"))
@@ -189,7 +184,7 @@ def _determination(r: dict[str, Any]) -> Section:
 def _sent(o: dict[str, Any]) -> str:
     lines = []
     for s in o["sent"]:
-        line = f"{_d(s['sent_on'])} {steps.NOTICE_METHODS.get(s['method'], s['method']).lower()}"
+        line = f"{_d(s['sent_on'])} {steps.method_words(s['method'])}"
         if s["count"] is not None:
             line += f", {s['count']:,}"
         if s["reference"]:
