@@ -38,7 +38,7 @@ class FilterInput(Input):
     async def action_keep_filter(self) -> None:
         await self.action_submit()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    def on_input_changed(self, _event: Input.Changed) -> None:
         """The footer shows enter's key once there is a filter to keep (the message goes on
         to the area, which filters)."""
         self.refresh_bindings()
