@@ -4,6 +4,7 @@ from argparse import Namespace
 from datetime import date, datetime
 
 from riskreg.domain.kinds import BY_CLI_NAME as KINDS
+from riskreg.domain.text import plural
 from riskreg.errors import one_line
 
 # Columns of the readable table, per kind.
@@ -100,5 +101,6 @@ def run(args: Namespace) -> int:
     for r in table:
         r[0] = r[0][:8]
         print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
-    print(f"{page.total} {args.what}" + (" (archived)" if args.archived else ""))
+    print(plural(page.total, args.what.removesuffix("s"), args.what)
+          + (" (archived)" if args.archived else ""))
     return 0

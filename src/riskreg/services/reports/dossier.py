@@ -15,6 +15,7 @@ from typing import Any
 
 from riskreg.domain import incident_steps as steps
 from riskreg.domain.determination import EXCEPTIONS, FACTORS, factor_reading
+from riskreg.domain.text import plural
 from riskreg.services.change_words import action_words, change_lines, entity_words
 from riskreg.services.reports.doc import Bullets, Cell, Document, Facts, Para, Section, Table
 from riskreg.services.reports.facts import NOT_LEGAL_ADVICE
@@ -97,7 +98,7 @@ def _timeline(dossier: IncidentDossier) -> Section:
     for n in r["notices"]:
         method = steps.method_words(n["method"])
         events.append((n["sent_on"], f"Notice sent: {n['obligation_name']} by {method}"
-                       + (f", {n['count']} recipients" if n["count"] is not None else "")))
+                       + (f", {plural(n['count'], 'recipient')}" if n["count"] is not None else "")))
     for d in r["drafts"]:
         events.append((d["written_on"], f"Draft written: {_draft(d['kind'])}"))
     if r["closed_on"]:
@@ -239,7 +240,7 @@ def _no_plan(r: dict[str, Any]) -> str:
 def _holds(dossier: IncidentDossier) -> Section:
     r = dossier.record
     statements = [[
-        s["kind"], _d(s["statement_on"]), "—" if s["days"] is None else f"{s['days']} days",
+        s["kind"], _d(s["statement_on"]), "—" if s["days"] is None else plural(s["days"], "day"),
         " ".join(x for x in (s["official"], s["agency"]) if x) or "—", s["notes"] or "—",
     ] for s in r["statements"]]
     windows = [[h.kind, _d(h.statement_on), _d(h.ends_on), h.note or "—"]
@@ -301,10 +302,10 @@ def _trail(dossier: IncidentDossier) -> Section:
 def _chain(dossier: IncidentDossier) -> Section:
     c = dossier.chain
     if c.ok:
-        verdict = Para(f"Intact: all {c.checked} events of the audit log verified; last hash "
+        verdict = Para(f"Intact: all {plural(c.checked, 'event')} of the audit log verified; last hash "
                        f"{c.last_hash}.", "ok")
     else:
-        verdict = Para(f"BROKEN: {c.problem}. {c.checked} events before it verified.", "warn")
+        verdict = Para(f"BROKEN: {c.problem}. {plural(c.checked, 'event')} before it verified.", "warn")
     return Section("audit-chain", "9. Audit chain verification", [
         verdict,
         Para("Each event's hash covers the previous event's hash and the event itself, so an "

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from riskreg.domain.incident_steps import NOTICE_METHODS
+from riskreg.domain.text import plural
 from riskreg.services.incident_inputs import NoticeContentInput, NoticeSentInput, max_length
 from riskreg.ui.incidents.form import choice, date_input, long_input, row, text_input
 from riskreg.ui.incidents.panel import StepPanel
@@ -90,7 +91,7 @@ class NoticesPanel(StepPanel):
             if self.dirty:
                 record = service.save_notice_content(self.ref, self.values(), self.revision)
             paths = service.write_drafts(self.ref, folder)
-            self.notify(f"{len(paths)} drafts written to {folder}. Finish them before sending.",
+            self.notify(f"{plural(len(paths), 'draft')} written to {folder}. Finish them before sending.",
                         timeout=6, markup=False)
             return service.get(record["reference"])
 
