@@ -325,7 +325,9 @@ def test_long_titles_are_folded_at_75_octets_with_crlf(register, calendar, tmp_p
     check_lines(raw)
     (event,) = events(raw).values()
     title = ("Überprüfung " + "très long titre, ; é " * 8).strip()
-    assert str(event["SUMMARY"]) == "Review hazard: Überprüfung très long titre, ; é très long titre…"
+    # The SUMMARY is cut at a word to fit one line of the file (66 octets, escapes counted).
+    assert str(event["SUMMARY"]) == "Review hazard: Überprüfung très long titre, ; é très…"
+    assert b"SUMMARY:Review hazard: \xc3\x9cberpr\xc3\xbcfung tr\xc3\xa8s long titre\\, \\; " in raw
     assert str(event["DESCRIPTION"]).startswith(title)  # whole, folded like every long line
 
 
@@ -471,8 +473,11 @@ def test_every_obligation_with_its_internal_target(incidents, calendar, tmp_path
     assert check_all_day(found[f"{pid}-individuals-target@riskreg"]) < date(2027, 1, 1)
     hhs = found[f"{pid}-hhs@riskreg"]
     assert check_all_day(hhs) == date(2027, 3, 1)  # annual log: Dec 31 + 60 days
-    assert str(hhs["SUMMARY"]) == (
-        f"{ref}: Notify HHS (in the yearly log of breaches under 500) (45 CFR 164.408(c))")
+    # Cut at a word to fit one line of the file; the description says it all.
+    assert str(hhs["SUMMARY"]) == f"{ref}: Notify HHS (in the yearly log of breaches under…"
+    assert str(hhs["DESCRIPTION"]).startswith(
+        f"{ref}: Notify HHS (in the yearly log of breaches under 500), due 2027-03-01 "
+        f"(45 CFR 164.408(c))")
     assert check_all_day(found[f"{pid}-state-CO@riskreg"]) == date(2026, 12, 2)
     for event in found.values():
         expected = ALARMS_14_7_1 if check_all_day(event) >= FIXED_TODAY else []
@@ -490,7 +495,15 @@ def test_no_incident_description_or_title_unless_details(incidents, calendar, tm
     assert "Zephyrine" not in text.replace("\r\n ", "")
     detailed = export(calendar, tmp_path, "details.ics", details=True)[0].read_bytes()
     summaries = [str(e["SUMMARY"]) for e in events(detailed).values()]
-    assert all(s.endswith(f" - {SECRET_TITLE}") for s in summaries)
+    # The title follows the notice (its citation left to the description), cut at a word to
+    # fit one line of the file, and left out where not even its first word fits; the
+    # description ends with it whole.
+    found = events(detailed).values()
+    assert all(str(e["DESCRIPTION"]).endswith(f" Incident: {SECRET_TITLE}") for e in found)
+    titled = [s for s in summaries if " - Zephyrine" in s]
+    assert all(s.endswith(("Zephyrine…", "misdirected…", f" - {SECRET_TITLE}"))
+               for s in titled), summaries
+    assert any(s.endswith(f"residents - {SECRET_TITLE}") for s in summaries), summaries
     assert b"Quorvath" not in detailed and b"faxed" not in detailed
 
 

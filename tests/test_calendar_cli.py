@@ -84,7 +84,9 @@ def test_one_incident_and_details_with_a_warning(demo_db, tmp_path):
                      "--incident", "INC-2026-002", "--details")
     assert result.returncode == 0
     assert "warning" in result.stderr and "title" in result.stderr
-    assert all(" - " in str(e["SUMMARY"]) for e in events(detailed).values())
+    found = events(detailed).values()
+    assert any(" - " in str(e["SUMMARY"]) for e in found)  # where the title's first word fits
+    assert all(" Incident: " in str(e["DESCRIPTION"]) for e in found)
 
 
 @pytest.mark.parametrize(("args", "words"), [

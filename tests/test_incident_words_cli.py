@@ -18,8 +18,11 @@ REFS = ("INC-2026-001", "INC-2026-002", "INC-2026-003")
 ENGINE_WORDS = [
     r"\b[a-z0-9]+_[a-z0-9_]+\b",          # snake_case: field names, ids, tracks
     r"\b(state|media|regulator):[A-Z]{2}\b",
-    r"\bhhs\b",                             # the id, lowercase ("HHS" is the word)
+    r"(?<![./])\bhhs\b(?![./])",              # the id, lowercase ("HHS" is the word), not
+                                            # the portal's address (ocrportal.hhs.gov)
     r"^\s*individuals\s",                    # the id at the start of a table row
+    r"\] (individuals|substitute_notice)\b",  # the id after a checklist's box
+    r"\b(True|False|None)\b",                 # a raw flag
     r"\{\"|\[\"|\": ",                      # raw JSON
     r"state overlay",
 ]
@@ -127,3 +130,75 @@ def test_the_hhs_portal_checklist_gives_the_location_the_register_knows(demo_db,
     text = (tmp_path / "INC-2026-003-hhs-portal-checklist.md").read_text()
     location = next(line for line in text.splitlines() if "Location of the information" in line)
     assert location.endswith(": Email (from the tools linked to this incident: check)")
+
+
+def raw_cells(text: str, raw: set[str]) -> list[str]:
+    """Cells of a text table (columns two spaces apart) that are a stored value, not its label."""
+    return [cell for line in text.splitlines() for cell in re.split(r"\s{2,}", line.strip())
+            if cell in raw]
+
+
+STORED_VALUES = {
+    # The register's choices whose label differs from the stored value (kinds.py, vocabulary).
+    "signed", "missing", "requested", "expired", "not_needed", "ai_scribe", "planned",
+    "in_progress", "in_place", "verified", "not_applicable", "open", "mitigating", "accepted",
+    "closed", "consented", "declined", "pending", "administrative", "technical", "physical",
+    # An incident's determination as stored and as the short label once was.
+    "notify", "notification_required", "low_probability",
+}
+
+
+@pytest.mark.parametrize("what", ["hazards", "tools", "safeguards", "owners", "consents"])
+def test_list_says_every_value_in_words(demo_db, what):
+    """`riskreg list KIND` (text, not --json): labels and yes/no, never ai_scribe, signed, True
+    (new-user run, item 3); the stored values stay in --json."""
+    result = riskreg("list", what, db=demo_db)
+    assert result.returncode == 0, result.stderr
+    body = "\n".join(line[10:] for line in result.stdout.splitlines())  # after the id column
+    assert engine_words(body) == []
+    assert raw_cells(body, STORED_VALUES) == []
+    assert "public_id" not in result.stdout
+    rows = json.loads(riskreg("list", what, "--json", db=demo_db).stdout)
+    if what == "tools":
+        assert {r["category"] for r in rows} >= {"ai_scribe"}
+        assert {r["handles_phi"] for r in rows} >= {True}
+
+
+def test_incidents_list_says_the_determination_in_words(demo_db):
+    result = riskreg("incidents", "list", db=demo_db)
+    assert result.returncode == 0, result.stderr
+    assert engine_words(result.stdout) == []
+    assert raw_cells(result.stdout, STORED_VALUES - {"open", "closed"}) == []
+    assert "notification required" in result.stdout
+
+
+def test_the_hhs_portal_checklist_names_each_notice_in_words(demo_db, tmp_path):
+    from riskreg.services.incidents import IncidentService
+    from riskreg.storage.database import open_database
+
+    copy = tmp_path / "drafts.db"
+    copy.write_bytes(demo_db.read_bytes())
+    db = open_database(copy)
+    try:
+        svc = IncidentService(db, today=lambda: date.fromisoformat(TODAY))
+        svc.write_drafts("INC-2026-002", tmp_path)  # individuals, HHS, Florida and its media
+    finally:
+        db.close()
+    text = (tmp_path / "INC-2026-002-hhs-portal-checklist.md").read_text()
+    assert engine_words(text) == []
+    assert "- [x] Notify affected individuals: due 2026-12-14; sent 2026-11-12" in text
+    assert "- [x] Florida residents (Fla. Stat. 501.171): due 2026-11-14" in text
+
+
+def test_a_notice_by_portal_and_a_draft_kind_are_said_in_words():
+    """The dossier said "by hhs breach portal" and its audit rows "Kind: hhs" (item 3)."""
+    from riskreg.domain.incident_steps import draft_kind_words, method_words
+    from riskreg.services.change_words import change_lines
+
+    assert method_words("portal") == "HHS breach portal"
+    assert method_words("mail") == "first-class mail"
+    assert change_lines(json.dumps({"kind": [None, "hhs"]})) == ["Kind: HHS portal checklist"]
+    assert change_lines(json.dumps({"kind": [None, "media:FL"]})) == \
+        ["Kind: Notice to Florida media"]
+    assert change_lines(json.dumps({"kind": [None, "oral"]})) == ["Kind: oral"]
+    assert draft_kind_words("state:CA") == "California residents"

@@ -91,6 +91,9 @@ async def test_w_on_the_dashboard_writes_the_risk_analysis(make_app, small_regis
         await pilot.press("w")
         dialog = await dialog_of(pilot, WriteReportDialog)
         assert dialog.path_input.value == "~/riskreg-risk-analysis-2026-11-26.html"
+        # Three levels now (new-user run, item 4), not "before and after its safeguards".
+        assert "at three levels (inherent, current" in dialog.about
+        assert "before and after" not in dialog.about
         await type_path(pilot, out)
         await pilot.press("enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, WriteReportDialog), "the report")

@@ -4,6 +4,7 @@ does the log explain every record?"""
 import json
 from argparse import Namespace
 
+from riskreg.domain.text import plural
 from riskreg.errors import one_line
 
 DESCRIPTION = """\
@@ -51,11 +52,11 @@ def _lines(report) -> list[str]:
                 "good backup (riskreg restore)."]
     chain = report.chain
     if chain.ok:
-        lines = [f"Audit log intact: {chain.checked} events checked; "
+        lines = [f"Audit log intact: {plural(chain.checked, 'event')} checked; "
                  f"last hash {chain.last_hash[:16]}."]
     else:
         lines = [f"Audit log BROKEN: {one_line(chain.problem)}. "
-                 f"{chain.checked} events before it verified."]
+                 f"{plural(chain.checked, 'event')} before it verified."]
     if report.unexplained:
         lines.append(f"Records NOT explained by the audit log: {len(report.unexplained)} of "
                      f"{report.records}:")

@@ -13,6 +13,7 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+from riskreg.domain.text import plural
 from riskreg.errors import BadInput, one_line
 
 ICS_DESCRIPTION = """\
@@ -193,7 +194,7 @@ def _run_json(args: Namespace) -> int:
         summary = export_json(db, args.out)
     finally:
         db.close()
-    print(f"{summary.records} records and {summary.events} audit events written to {one_line(str(summary.path))}")
+    print(f"{plural(summary.records, 'record')} and {plural(summary.events, 'audit event')} written to {one_line(str(summary.path))}")
     return 0
 
 

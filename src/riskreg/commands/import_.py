@@ -9,6 +9,7 @@ import argparse
 import sys
 from argparse import Namespace
 
+from riskreg.domain.text import plural
 from riskreg.errors import UserError, one_line
 
 DESCRIPTION = """\
@@ -102,12 +103,13 @@ def _check(args: Namespace) -> int:
     except FileProblems as problems:
         for line in problems.problems:
             print(one_line(line))  # a problem may quote the file's own text
-        print(f"riskreg: {one_line(args.file)} cannot be imported: {len(problems.problems)} "
-              f"problem{'s' if len(problems.problems) != 1 else ''} listed above", file=sys.stderr)
+        print(f"riskreg: {one_line(args.file)} cannot be imported: "
+              f"{plural(len(problems.problems), 'problem')} listed above", file=sys.stderr)
         return 2
     records = sum(len(rows) for rows in checked.tables.values())
-    print(f"{one_line(args.file)} is a valid riskreg export: {records} records, {len(checked.audit_log)} "
-          f"audit events (exported {checked.exported_at}). Its audit log verifies.")
+    print(f"{one_line(args.file)} is a valid riskreg export: {plural(records, 'record')}, "
+          f"{plural(len(checked.audit_log), 'audit event')} (exported {checked.exported_at}). "
+          f"Its audit log verifies.")
     return 0
 
 
@@ -118,7 +120,7 @@ def _plural(n: int, word: str) -> str:
 def describe(result, source: str, target: str) -> str:
     """What an import did, in one paragraph."""
     check = result.audit
-    chain = (f"Audit log intact: {check.checked} events, last hash {check.last_hash[:16]}."
+    chain = (f"Audit log intact: {plural(check.checked, 'event')}, last hash {check.last_hash[:16]}."
              if check.ok else f"Audit log BROKEN: {check.problem}.")
     if not result.merged:
         return (f"Imported {_plural(result.records_added, 'record')} and "

@@ -7,6 +7,7 @@ from argparse import Namespace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from riskreg.domain.text import plural
 from riskreg.errors import one_line
 
 if TYPE_CHECKING:
@@ -62,8 +63,10 @@ def _next_text(row: IncidentRow) -> tuple[str, str]:
     if not nxt:
         return "", ""
     left = nxt["days_left"]
-    words = f"{left} days left" if left >= 0 else f"{-left} days late"
+    words = f"{plural(left, 'day')} left" if left >= 0 else f"{plural(-left, 'day')} late"
     mark = " (if a breach)" if nxt["tentative"] and row["determination"] is None else ""
+    if nxt.get("no_fixed_day"):  # the law sets no day: by the latest day that makes sense
+        return f"{nxt['name']} as soon as possible, by {nxt['due'].isoformat()}", words
     return f"{nxt['name']} {nxt['due'].isoformat()}{mark}", words
 
 
@@ -88,7 +91,7 @@ def run_list(args: Namespace) -> int:
     widths = [max([len(h)] + [len(r[i]) for r in table]) for i, h in enumerate(headers)]
     for line in [headers, *table]:
         print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
-    print(f"{len(rows)} incidents, {sum(r['status'] == 'open' for r in rows)} open")
+    print(f"{plural(len(rows), 'incident')}, {sum(r['status'] == 'open' for r in rows)} open")
     return 0
 
 
@@ -97,7 +100,7 @@ def _status(row: IncidentRow) -> str:
     owed = row["still_owed"]
     if not owed:
         return row["status"]
-    return f"closed, {owed} notice{'s' if owed > 1 else ''} still owed"
+    return f"closed, {plural(owed, 'notice')} still owed"
 
 
 def run_show(args: Namespace) -> int:
@@ -198,7 +201,7 @@ def _statements(r: dict[str, Any]) -> list[str]:
         return []
     out = ["", "Law-enforcement statements (45 CFR 164.412)"]
     for s in r["statements"]:
-        period = f", {s['days']} days" if s["days"] else ""
+        period = f", {plural(s['days'], 'day')}" if s["days"] else ""
         kind = "Written" if s["kind"] == "written" else "Oral"
         out.append(f"  {kind} statement {s['statement_on']}{period}: {s['official']} {s['agency']}".rstrip())
     return out

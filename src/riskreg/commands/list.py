@@ -4,6 +4,7 @@ from argparse import Namespace
 from datetime import date, datetime
 
 from riskreg.domain.kinds import BY_CLI_NAME as KINDS
+from riskreg.domain.text import plural
 from riskreg.errors import one_line
 
 # Columns of the readable table, per kind.
@@ -37,6 +38,43 @@ def _plain(value):
     return value
 
 
+HEADERS = {"public_id": "Id", "level": "Inherent", "current_level": "Current",
+           "target_level": "Target", "baa_gap": "BAA problem", "disclosed_on": "Disclosed",
+           "written": "In writing", "due_on": "Due"}
+"""Column headings where the audit's field label (services/change_words.LABELS) would be long
+or not say it; every other column is headed by that label."""
+
+
+def _header(column: str) -> str:
+    from riskreg.services.change_words import field_label
+
+    return HEADERS.get(column) or field_label(column)
+
+
+def _labels(kind: str) -> dict[str, dict[str, str]]:
+    """The labels of the values chosen from a list, by column, for `kind`: what the app shows."""
+    from riskreg.domain import register as reg
+    from riskreg.domain import vocabulary as words
+
+    status = {"hazard": reg.HAZARD_STATUSES, "safeguard": reg.SAFEGUARD_STATUSES}.get(kind, {})
+    category = {"tool": words.TOOL_CATEGORIES,
+                "safeguard": words.SAFEGUARD_CATEGORIES}.get(kind, {})
+    return {"status": status, "category": category, "baa_status": words.BAA_STATUSES,
+            "decision": reg.CONSENT_DECISIONS}
+
+
+def _cell(column: str, value, labels: dict[str, dict[str, str]]) -> str:
+    """One value as the app shows it: a label for a value chosen from a list, yes or no for a
+    flag, a date as YYYY-MM-DD; the stored values stay in --json."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value in labels.get(column, {}):
+        return labels[column][value]
+    return one_line(str(_plain(value)))
+
+
 def run(args: Namespace) -> int:
     from riskreg.commands._db import open_services
     from riskreg.commands._output import print_json
@@ -54,13 +92,15 @@ def run(args: Namespace) -> int:
         print_json([{k: _plain(v) for k, v in row.items()} for row in page.rows])
         return 0
     columns = ("public_id",) + COLUMNS[kind]
-    table = [[one_line(str(_plain(row.get(c)))) if row.get(c) is not None else "" for c in columns]
-             for row in page.rows]
-    widths = [max([len(c)] + [len(r[i]) for r in table]) for i, c in enumerate(columns)]
+    labels = _labels(kind)
+    table = [[_cell(c, row.get(c), labels) for c in columns] for row in page.rows]
+    headers = [_header(c) for c in columns]
+    widths = [max([len(h)] + [len(r[i]) for r in table]) for i, h in enumerate(headers)]
     widths[0] = 8  # the first 8 characters of a UUID are enough to tell records apart
-    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
     for r in table:
         r[0] = r[0][:8]
         print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
-    print(f"{page.total} {args.what}" + (" (archived)" if args.archived else ""))
+    print(plural(page.total, args.what.removesuffix("s"), args.what)
+          + (" (archived)" if args.archived else ""))
     return 0

@@ -10,6 +10,7 @@ from datetime import date
 from riskreg.domain import state_rules as overlays
 from riskreg.domain.holds import Hold
 from riskreg.domain.incident_steps import PHI_TYPES
+from riskreg.domain.text import plural
 from riskreg.errors import ValidationError
 
 PART2_COMPLIANCE_DATE = date(2026, 2, 16)
@@ -124,7 +125,7 @@ class BreachFacts:
         if count > self.affected:
             raise ValidationError(
                 "part2_affected",
-                f"Part 2 records of {count:,} people, more than the {self.affected:,} affected",
+                f"Part 2 records of {plural(count, 'person', 'people')}, more than the {self.affected:,} affected",
             )
         if count:
             object.__setattr__(self, "part2", True)

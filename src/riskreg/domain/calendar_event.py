@@ -56,6 +56,51 @@ def cut_at_word(text: str, limit: int = NAME_LIMIT) -> str:
     return stem + "…"
 
 
+SUMMARY_OCTETS = 74 - len("SUMMARY:")
+"""Octets an event's SUMMARY may take, its [MARK] included: the .ics line then fits in one
+line of 74 octets and is never folded (RFC 5545 3.1). Whoever reads the file itself (or a
+client that shows only the first line) sees the title end at a word, with "…", not broken
+mid-word at the fold. The whole title is in the description (`described`)."""
+
+_ICS_ESCAPED = re.compile(r"[\\;,\n]")
+
+
+def summary_octets(text: str) -> int:
+    """Octets of `text` in a SUMMARY line: UTF-8, each character TEXT escaping doubles
+    (backslash, semicolon, comma, new line) counted twice."""
+    return len(text.encode("utf-8")) + len(_ICS_ESCAPED.findall(text))
+
+
+def cut_summary(text: str, octets: int = SUMMARY_OCTETS) -> str:
+    """`text` if it fits in a SUMMARY line (`SUMMARY_OCTETS`); otherwise cut after its last
+    whole word that leaves room for "…", as `cut_at_word` cuts, and ended with "…"."""
+    if len(text) <= octets // 2 or summary_octets(text) <= octets:
+        return text
+    ends = [m.start() for m in re.finditer(r"\s", text[: octets + 1])]
+    for end in reversed(ends):
+        stem = text[:end].rstrip(_TRAILING) or text[:end]
+        if stem.strip() and summary_octets(stem + "…") <= octets:
+            opened = stem.rfind(" (")
+            if opened > stem.rfind(")") and stem[opened:].count(" ") <= 2 and \
+                    stem[:opened].strip(_TRAILING):
+                # "individuals (45 CFR…" reads better as "individuals…"
+                stem = stem[:opened].rstrip(_TRAILING)
+            return stem + "…"
+    stem = text[:octets]  # one long first word: no word end to cut at
+    while stem and summary_octets(stem + "…") > octets:
+        stem = stem[:-1]
+    return stem + "…"
+
+
+def described(title: str, description: str, record_name: str, mark: str = "") -> str:
+    """`description`, led by the record's whole name when the event's summary (`title` after
+    its mark) is cut and the description does not already begin with the name."""
+    whole = f"[{mark}] {title}" if mark else title
+    if not record_name or description.startswith(record_name) or cut_summary(whole) == whole:
+        return description
+    return f"{record_name}. {description}"
+
+
 def named_summary(what: str, name: str, description: str) -> tuple[str, str]:
     """(title, description) of an event about a named record: "Review hazard: <name>", the name
     cut at a word when long, and then given whole at the start of the description."""
@@ -96,7 +141,8 @@ class CalendarEvent:
 
     @property
     def summary(self) -> str:
-        return f"[{self.mark}] {self.title}" if self.mark else self.title
+        """The SUMMARY: "[MARK] title", cut at a word with "…" to fit one .ics line."""
+        return cut_summary(f"[{self.mark}] {self.title}" if self.mark else self.title)
 
     @property
     def cancelled(self) -> bool:
@@ -133,6 +179,9 @@ class ObligationInput:
     """The outer limit that runs before the determination ("if it is a breach")."""
     not_required: bool = False
     """The practitioner determined that no notification is required: kept, cancelled."""
+    no_fixed_day: bool = False
+    """The law sets no day ("as soon as possible"): `due` is the latest day that still makes
+    sense, the individual notice's (`riskreg.domain.obligations.latest_day`)."""
 
 
 @dataclass(frozen=True)
@@ -271,7 +320,7 @@ def make_event(
         uid=uid(public_id, kind),
         day=day,
         title=summary,
-        description=description,
+        description=described(summary, description, record_name, mark),
         sequence=stamp.revision,
         last_modified=modified,
         group=group,

@@ -55,9 +55,12 @@ from typing import Any
 from riskreg.domain.calendar_event import (
     DEFAULT_ALARM_DAYS,
     GROUPS,
+    SUMMARY_OCTETS,
     UID_DOMAIN,
     CalendarEvent,
     IncidentInput,
+    cut_summary,
+    summary_octets,
     with_changes,
 )
 from riskreg.domain.calendar_incidents import incident_events
@@ -100,13 +103,22 @@ def reminder_events(
                 continue
             base = e.uid.rsplit("@", 1)[0]
             word = "day" if n == 1 else "days"
+            mark = e.mark if e.cancelled else ""
+            # The title is cut inside, so "in N days" stays at the end of the summary.
+            head, tail = "Reminder: ", f" in {n} {word}"
+            around = f"[{mark}] {head}{tail}" if mark else head + tail
+            inner = cut_summary(e.title, SUMMARY_OCTETS - summary_octets(around))
+            description = f"Reminder, {n} {word} before {e.day.isoformat()}. {e.description}"
+            if inner != e.title and e.record_name and not e.description.startswith(
+                    e.record_name):
+                description = f"{e.record_name}. {description}"
             out.append(with_changes(
                 e,
                 uid=f"{base}-reminder-{n}d@{UID_DOMAIN}",
                 day=e.day - timedelta(days=n),
-                title=f"Reminder: {e.title} in {n} {word}",
-                mark=e.mark if e.cancelled else "",
-                description=f"Reminder, {n} {word} before {e.day.isoformat()}. {e.description}",
+                title=head + inner + tail,
+                mark=mark,
+                description=description,
                 alarm_days=(),
                 reminder_days=n,
                 kind=f"{e.kind}-reminder-{n}d",

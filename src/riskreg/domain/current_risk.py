@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from riskreg.domain.scoring import level, score
+from riskreg.domain.text import plural
 
 LEVELS = ("inherent", "current", "target")
 """A hazard's three risk levels, in the order the dashboard's heat map steps through them."""
@@ -181,7 +182,7 @@ def current_summary(hazards: Sequence[Mapping[str, Any]]) -> str:
         text += "." if in_place == 0 else (", though some safeguards are in place.")
     else:
         text = (f"Current risk is the practitioner's dated assessment for {assessed} of "
-                f"{len(hazards)} hazards; for the others it equals inherent risk.")
+                f"{plural(len(hazards), 'hazard')}; for the others it equals inherent risk.")
     if to_assess:
         text += (f" {to_assess} {'hazard needs' if to_assess == 1 else 'hazards need'} their "
                  "current risk assessed (safeguards in place, or one lapsed since the last "

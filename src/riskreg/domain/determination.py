@@ -442,7 +442,7 @@ SHORT_CHOICE_LABELS = {
     Choice.NOT_A_BREACH_SAFE_HARBOR.value: "safe harbor",
     Choice.NOT_A_BREACH_EXCEPTION.value: "exception",
     Choice.LOW_PROBABILITY.value: "low probability",
-    Choice.NOTIFICATION_REQUIRED.value: "notify",
+    Choice.NOTIFICATION_REQUIRED.value: "notification required",
 }
 
 # The choice each presumption points to; the practitioner may still choose otherwise, with reasons.

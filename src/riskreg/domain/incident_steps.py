@@ -198,4 +198,24 @@ NOTICE_METHODS = {
     "other": "Other",
 }
 
+DRAFT_KINDS = {"individual": "Letter to affected individuals", "substitute": "Substitute notice",
+               "hhs": "HHS portal checklist"}
+"""A notice draft's kind in words; a media or state draft ("media:CA") is named by its
+obligation (`draft_kind_words`)."""
+
+
+def draft_kind_words(kind: str) -> str:
+    """"hhs" -> "HHS portal checklist", "media:CA" -> "Notice to California media"."""
+    from riskreg.domain.obligation_names import obligation_name
+
+    return DRAFT_KINDS.get(kind) or obligation_name(kind)
+
+
+def method_words(method: str) -> str:
+    """A notice's method within a sentence: "by first-class mail", "by HHS breach portal" (the
+    label's first letter lowered unless it starts an abbreviation)."""
+    label = NOTICE_METHODS.get(method, method)
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
 INCIDENT_STATUSES = {"open": "Open", "closed": "Closed"}

@@ -1,5 +1,6 @@
 """One notification obligation of a breach: who is told, by when, under which rule, and why."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -106,3 +107,18 @@ def hhs_sent_early(hhs_sent: list[date], individuals_sent: list[date], hhs_name:
     return (f"{hhs_name}: {HHS_EARLY} (HHS on {first.isoformat()}; {after}). 45 CFR 164.408(b) "
             "has the HHS notice for 500 or more people given at the same time as the notices to "
             "the individuals: send those now and record them, or check the dates recorded.")
+
+
+def latest_day(obligations: Sequence[Obligation]) -> date | None:
+    """The day by which an obligation with no fixed day ("most expedient time", "as soon as
+    possible") is owed at the latest, for the reminders and the calendar: the HIPAA individual
+    notice's due date (60 days from discovery, after any hold: 45 CFR 164.404(b)). A state's
+    notice with no fixed day goes to residents who are also affected individuals, and HIPAA
+    owes them notice by then in any case: no reading of "as soon as possible" runs later, and
+    an earlier day would be one the law does not set. Without an individual notice (a business
+    associate's duty to its covered entity), the plan's earliest fixed day; None without any."""
+    individuals = [o.due for o in obligations if o.id == "individuals" and o.due is not None]
+    if individuals:
+        return min(individuals)
+    dated = [o.due for o in obligations if o.due is not None]
+    return min(dated) if dated else None

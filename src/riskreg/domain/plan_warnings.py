@@ -16,6 +16,7 @@ from riskreg.domain.holds import (
 )
 from riskreg.domain.obligation_names import state_name
 from riskreg.domain.obligations import Obligation
+from riskreg.domain.text import plural
 from riskreg.domain.workdays import WEEKDAY_NAMES, federal_holiday, is_weekend
 
 BA_NOTICE_DAYS = 60  # 164.410(b)
@@ -141,7 +142,7 @@ def _oral_chain(windows: list[HoldWindow], obligations: list[Obligation]) -> lis
         str(w.statement_on) for w in windows if w.kind == "oral" and w.statement_on <= due
     )
     return [
-        f"Law-enforcement hold: oral statements ({dates}) hold notice back {held} days in total "
+        f"Law-enforcement hold: oral statements ({dates}) hold notice back {plural(held, 'day')} in total "
         "without a written statement covering them. 45 CFR 164.412(b) limits an oral "
         "statement's delay to 30 days unless a written statement is submitted within them, so a "
         "delay beyond 30 days is expected to rest on a written statement: ask the official for "
@@ -174,7 +175,7 @@ def _scope(facts: BreachFacts, start: date) -> list[str]:
     for code, count in facts.residents.items():
         if count and code not in overlays.state_rules():
             out.append(
-                f"riskreg has no rules on file for {state_name(code)} ({count:,} residents): "
+                f"riskreg has no rules on file for {state_name(code)} ({plural(count, 'resident')}): "
                 f"check {state_name(code)}'s breach-notification law with counsel."
             )
         elif count and (uncovered := overlays.uncovered_warning(code, start)):

@@ -57,3 +57,9 @@ def json_escaped(document: str) -> str:
     C1, U+2028, U+202E) written as a \\uXXXX escape. Only strings can hold them, so the
     document reads back the same."""
     return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """"1 incident", "3 incidents", "1,200 people" (with `words` for an irregular plural): every
+    count said to a person agrees with its noun."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from riskreg.domain.calendar_events import EventInputs, build_events
+from riskreg.domain.text import plural
 from riskreg.errors import BadInput
 from riskreg.storage.database import Database
 
@@ -106,12 +107,12 @@ def build_agenda(db: Database, today: date, days: int = DEFAULT_DAYS) -> Agenda:
 def days_words(days_left: int) -> str:
     """"3 days late", "today", "tomorrow", "in 5 days"."""
     if days_left < 0:
-        return f"{-days_left} day late" if days_left == -1 else f"{-days_left} days late"
+        return f"{plural(-days_left, 'day')} late"
     if days_left == 0:
         return "today"
     if days_left == 1:
         return "tomorrow"
-    return f"in {days_left} days"
+    return f"in {plural(days_left, 'day')}"
 
 
 RECORD_WORDS = {"hazard": "Hazard: {name}", "safeguard": "Safeguard: {name}",

@@ -27,6 +27,7 @@ import sqlalchemy.exc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from riskreg.domain.text import plural
 from riskreg.errors import one_line
 from riskreg.services.transfer_schema import FieldSpec, TableSpec, encode, export_rows, spec_by_name
 from riskreg.storage import audit
@@ -153,7 +154,7 @@ def unexplained(
     explain; `where` is "the database" or "the file"."""
     stored = {(name, row["public_id"]): row for name, rows in tables.items() for row in rows}
     if empty_log and stored:
-        return [f"the audit log is empty, yet {where} holds {len(stored)} records: "
+        return [f"the audit log is empty, yet {where} holds {plural(len(stored), 'record')}: "
                 "their history is gone"]
     references = {row["reference"]: row["public_id"] for row in tables.get("incident", [])}
     replay = _Replay()

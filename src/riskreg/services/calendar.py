@@ -440,7 +440,8 @@ def _incident_input(service: Any, ref: str, settings: dict[str, Any]) -> Inciden
     for status in record.get("obligations") or ():
         sent = [n["sent_on"] for n in status.get("sent") or ()]
         obligations.append(ObligationInput(
-            id=status["id"], due=status["due"], citation=status["citation"],
+            id=status["id"], due=status["due"] or status.get("latest_on"),
+            no_fixed_day=status["due"] is None, citation=status["citation"],
             explanation=status.get("explanation") or "",
             internal_target=status.get("internal_target"), track=status.get("track"),
             done_on=max(sent) if status.get("state") == "done" and sent else None,

@@ -115,6 +115,8 @@ SHAPED: dict[str, Callable[[Any], str]] = {
     "factors": _factors,
     "obligation_id": obligation_name,
     "state": state_name,
+    # A statement's kind is a word ("oral", "written"); a draft's is an id ("hhs", "media:CA").
+    "kind": lambda kind: kind if kind in steps.STATEMENT_KINDS else steps.draft_kind_words(kind),
 }
 
 

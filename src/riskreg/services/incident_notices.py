@@ -17,6 +17,7 @@ from riskreg.domain.deadlines import Plan
 from riskreg.domain.incident_steps import BREACH_TYPES, PHI_TYPES
 from riskreg.domain.obligations import Obligation
 from riskreg.domain.state_rules import state_rules
+from riskreg.domain.text import plural
 from riskreg.domain.workdays import WEEKDAY_NAMES
 
 SUBSTITUTE_POSTING_THRESHOLD = 10
@@ -166,7 +167,7 @@ def _common(record: dict[str, Any], settings: dict[str, Any], today: date) -> di
         ),
         "contact": _contact(record),
         "toll_free": _todo(record["contact_toll_free"], "TOLL-FREE NUMBER"),
-        "affected_words": f"{record['affected']:,} people" if record["affected"] else "[TO DO]",
+        "affected_words": plural(record["affected"], "person", "people") if record["affected"] else "[TO DO]",
         "occurred_line": when.removeprefix("on ").removeprefix("between "),
         "discovered_line": plain_date(record["discovered_on"]),
         "ba_line": _ba_line(record),
@@ -244,7 +245,7 @@ def _substitute_rule(record: dict[str, Any], keep_until: date | None = None) -> 
         if keep_until else ""
     )
     return (
-        f"{record['insufficient_contact']:,} people have insufficient or out-of-date contact "
+        f"{plural(record['insufficient_contact'], 'person', 'people')} have insufficient or out-of-date contact "
         "information, 10 or more: a conspicuous posting on the website home page for 90 days, or "
         "conspicuous notice in major print or broadcast media where they likely live, AND a "
         "toll-free number active for at least 90 days (45 CFR 164.404(d)(2)(ii))." + ends
@@ -262,7 +263,7 @@ def _extra_instructions(record: dict[str, Any]) -> str:
     count = record["insufficient_contact"]
     if 0 < count < SUBSTITUTE_POSTING_THRESHOLD:
         lines.append(
-            f"{count} people cannot be reached by mail: give them this notice another way "
+            f"{plural(count, 'person', 'people')} cannot be reached by mail: give them this notice another way "
             "(another written form, telephone or other means; 164.404(d)(2)(i))."
         )
     if record["urgent"]:
@@ -276,7 +277,7 @@ def _due_line(obligation: Obligation | None, today: date) -> str:
     if obligation is None or obligation.due is None:
         return "as soon as possible (no fixed day)"
     due = obligation.due
-    line = f"{due.isoformat()} ({WEEKDAY_NAMES[due.weekday()]}), {(due - today).days} days from {today}"
+    line = f"{due.isoformat()} ({WEEKDAY_NAMES[due.weekday()]}), {plural((due - today).days, 'day')} from {today}"
     if obligation.internal_target and obligation.internal_target != due:
         line += f"; suggested target {obligation.internal_target.isoformat()}"
     line += f"; {obligation.citation}"
@@ -314,10 +315,10 @@ def _notices_lines(record: dict[str, Any]) -> str:
         if row["id"] in ("hhs", "hhs_part2"):
             continue
         sent = ", ".join(s["sent_on"].isoformat() for s in row["sent"])
-        lines.append(
-            f"- {_box(bool(row['sent']))} {row['id']} ({row['who']}): due {row['due'] or 'no fixed day'}"
-            + (f"; sent {sent}" if sent else "")
-        )
+        # Named in words (obligation_name), never by the engine's id ("state:CA").
+        due = row["due"] or "no fixed day, as soon as possible"
+        lines.append(f"- {_box(bool(row['sent']))} {row['name']}: due {due}"
+                     + (f"; sent {sent}" if sent else ""))
     return "\n".join(lines) or "- [ ] Individual notice: [TO DO]"
 
 

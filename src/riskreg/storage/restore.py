@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from riskreg.domain.text import plural
 from riskreg.errors import DatabaseError
 from riskreg.storage.backup import _driver_errors, backup_file, rolling_backup
 from riskreg.storage.files import SQLITE_HEADER, check_source_path
@@ -39,7 +40,7 @@ class BackupInfo:
         parts = [f"{n} {name}{'s' if n != 1 else ''}" for name, n in self.counts.items()]
         when = f"; last change {self.last_change:%Y-%m-%d %H:%M} UTC" if self.last_change else ""
         return (f"schema {self.schema}, {', '.join(parts)}; audit log intact "
-                f"({self.events} events){when}")
+                f"({plural(self.events, 'event')}){when}")
 
 
 def _open_read_only(path: Path, passphrase: str | None) -> Any:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 import riskreg.storage.tables  # noqa: F401  (compare_databases walks every table)
+from riskreg.domain.text import plural
 from riskreg.errors import DatabaseError
 from riskreg.storage import audit
 from riskreg.storage.database import open_database
@@ -34,7 +35,7 @@ def compare_databases(original: Path, copy: Path, copy_passphrase: str | None = 
                 count_b = b.execute(select(func.count()).select_from(table)).scalar()
                 if count_a != count_b:
                     raise DatabaseError(
-                        f"the copy differs in {table.name}: {count_b} rows, not {count_a}"
+                        f"the copy differs in {table.name}: {plural(count_b, 'row')}, not {count_a}"
                     )
             chain_a, chain_b = audit.verify(a), audit.verify(b)
             if not chain_b.ok or chain_a.last_hash != chain_b.last_hash:

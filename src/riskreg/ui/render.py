@@ -18,7 +18,7 @@ from rich.text import Text
 
 from riskreg.domain import vocabulary as vocab
 from riskreg.domain.register import CONSENT_DECISIONS, HAZARD_STATUSES, SAFEGUARD_STATUSES
-from riskreg.domain.text import escaped
+from riskreg.domain.text import escaped, plural  # noqa: F401  (plural: the UI imports it here)
 
 LABELS: dict[str, dict[str, str]] = {
     "category": {**vocab.TOOL_CATEGORIES, **vocab.SAFEGUARD_CATEGORIES},
@@ -112,5 +112,3 @@ def truncate(text: Text, width: int) -> Text:
     return text
 
 
-def plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (words or word + 's')}"

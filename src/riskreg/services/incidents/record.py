@@ -25,6 +25,7 @@ from riskreg.domain.determination import (
 )
 from riskreg.domain.holds import inside_hold, merged_periods
 from riskreg.domain.obligation_names import obligation_name
+from riskreg.domain.obligations import latest_day
 from riskreg.domain.state_analysis import state_only, state_rows
 from riskreg.domain.workdays import WEEKDAYS
 from riskreg.errors import ValidationError
@@ -68,7 +69,11 @@ class NextDeadline(TypedDict):
     """No plan yet (no decision, or no count of the affected): the earliest clock already
     running, HIPAA's 60-day outer limit or a state's residents' clock."""
     owed: NotRequired[int]
-    """How many notices are still owed (only once there is a plan)."""
+    """How many notices are still owed (only once there is a plan), those with no fixed day
+    included."""
+    no_fixed_day: NotRequired[bool]
+    """The law sets no day for it ("as soon as possible"): `due` is the latest day that still
+    makes sense (`domain.obligations.latest_day`)."""
 
 
 class IncidentRow(TypedDict):
@@ -117,6 +122,8 @@ class ObligationStatus(TypedDict):
     verify_with_counsel: bool
     weekday: str
     days_left: int | None
+    latest_on: date | None
+    """With no fixed day (`due` None): the latest day it is owed by (`latest_day`)."""
     sent: list[SentNotice]
     late_by: int
     state: str
@@ -210,16 +217,21 @@ def next_deadline(session: Session, inc: Incident, today: date) -> NextDeadline 
     plan = plan_of(session, inc, today)
     if plan is None:
         return None
+    # Every notice still owed counts, one with no fixed day too, by the latest day it is owed.
     pending = [
         (day, s) for s in obligation_statuses(plan, notices_of(session, inc), today)
-        if s["state"] in ("due", "late") and (day := s["due"]) is not None
+        if s["state"] in ("due", "late", "open")
+        and (day := s["due"] or s["latest_on"]) is not None
     ]
     if not pending:
         return None
-    day, first = min(pending, key=lambda p: (p[0], p[1]["id"]))
-    return {"obligation": first["id"], "name": first["name"], "who": first["who"],
-            "due": day, "days_left": (day - today).days,
-            "tentative": False, "owed": len(pending)}
+    day, first = min(pending, key=lambda p: (p[0], p[1]["due"] is None, p[1]["id"]))
+    found: NextDeadline = {"obligation": first["id"], "name": first["name"],
+                           "who": first["who"], "due": day, "days_left": (day - today).days,
+                           "tentative": False, "owed": len(pending)}
+    if first["due"] is None:
+        found["no_fixed_day"] = True
+    return found
 
 
 def list_row(session: Session, inc: Incident, today: date) -> IncidentRow:
@@ -344,6 +356,7 @@ def obligation_statuses(plan: Plan, notices: list[NoticeSent],
                         today: date) -> list[ObligationStatus]:
     """Each obligation's due date and whether it is done, due or late (and by how many days)."""
     periods = merged_periods(list(plan.holds))
+    latest = latest_day(plan.obligations)
     out: list[ObligationStatus] = []
     for o in plan.obligations:
         sent = [n for n in notices if n.obligation_id == o.id]
@@ -371,6 +384,7 @@ def obligation_statuses(plan: Plan, notices: list[NoticeSent],
             "citation": o.citation, "explanation": o.explanation, "track": o.track,
             "weekend": o.weekend, "verify_with_counsel": o.verify_with_counsel,
             "weekday": _weekday(o.due), "days_left": (o.due - today).days if o.due else None,
+            "latest_on": None if o.due else latest,
             "sent": [
                 {"public_id": n.public_id, "sent_on": n.sent_on, "method": n.method,
                  "count": n.count, "reference": n.reference,

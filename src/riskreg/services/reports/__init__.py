@@ -3,8 +3,8 @@ dossier, as self-contained HTML or as Markdown.
 
 The risk analysis is the documented analysis 45 CFR 164.308(a)(1)(ii)(A) requires, kept six
 years (164.316(b)(2)(i), 164.530(j)): scope, method, the inventory of tools with their BAAs and
-vendor checklists, every current hazard scored before and after its safeguards, every safeguard
-with its citation and evidence, the review history, what is open or overdue, and the heat maps.
+vendor checklists, every current hazard scored at three levels (inherent, current, target),
+every safeguard with its citation and evidence, the review history, what is open or overdue, and the heat maps.
 `facts.py` gathers the facts (one read of the register); `risk_analysis.py` and `dossier.py`
 build each document (`doc.py`'s shape), and `html.py` and `md.py` render it. The output format is chosen by the file's extension.
 """

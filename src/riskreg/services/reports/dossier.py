@@ -15,7 +15,7 @@ from typing import Any
 
 from riskreg.domain import incident_steps as steps
 from riskreg.domain.determination import EXCEPTIONS, FACTORS, factor_reading
-from riskreg.domain.obligation_names import obligation_name
+from riskreg.domain.text import plural
 from riskreg.services.change_words import action_words, change_lines, entity_words
 from riskreg.services.reports.doc import Bullets, Cell, Document, Facts, Para, Section, Table
 from riskreg.services.reports.facts import NOT_LEGAL_ADVICE
@@ -40,13 +40,9 @@ def _d(day: date | None) -> str:
     return day.isoformat() if day else "—"
 
 
-DRAFT_KINDS = {"individual": "Letter to affected individuals", "substitute": "Substitute notice",
-               "hhs": "HHS portal checklist"}
-
-
 def _draft(kind: str) -> str:
     """A draft's kind in words ("media:CA" is the media notice for California)."""
-    return DRAFT_KINDS.get(kind) or obligation_name(kind)
+    return steps.draft_kind_words(kind)
 
 
 def _yes(value: bool | None) -> str:
@@ -100,9 +96,9 @@ def _timeline(dossier: IncidentDossier) -> Section:
     if r["decided_on"]:
         events.append((r["decided_on"], f"Determination: {r['determination_label']}"))
     for n in r["notices"]:
-        method = steps.NOTICE_METHODS.get(n["method"], n["method"])
-        events.append((n["sent_on"], f"Notice sent: {n['obligation_name']} by {method.lower()}"
-                       + (f", {n['count']} recipients" if n["count"] is not None else "")))
+        method = steps.method_words(n["method"])
+        events.append((n["sent_on"], f"Notice sent: {n['obligation_name']} by {method}"
+                       + (f", {plural(n['count'], 'recipient')}" if n["count"] is not None else "")))
     for d in r["drafts"]:
         events.append((d["written_on"], f"Draft written: {_draft(d['kind'])}"))
     if r["closed_on"]:
@@ -195,7 +191,7 @@ def _determination(r: dict[str, Any]) -> Section:
 def _sent(o: dict[str, Any]) -> str:
     lines = []
     for s in o["sent"]:
-        line = f"{_d(s['sent_on'])} {steps.NOTICE_METHODS.get(s['method'], s['method']).lower()}"
+        line = f"{_d(s['sent_on'])} {steps.method_words(s['method'])}"
         if s["count"] is not None:
             line += f", {s['count']:,}"
         if s["reference"]:
@@ -256,7 +252,7 @@ def _no_plan(r: dict[str, Any]) -> str:
 def _holds(dossier: IncidentDossier) -> Section:
     r = dossier.record
     statements = [[
-        s["kind"], _d(s["statement_on"]), "—" if s["days"] is None else f"{s['days']} days",
+        s["kind"], _d(s["statement_on"]), "—" if s["days"] is None else plural(s["days"], "day"),
         " ".join(x for x in (s["official"], s["agency"]) if x) or "—", s["notes"] or "—",
     ] for s in r["statements"]]
     windows = [[h.kind, _d(h.statement_on), _d(h.ends_on), h.note or "—"]
@@ -318,10 +314,10 @@ def _trail(dossier: IncidentDossier) -> Section:
 def _chain(dossier: IncidentDossier) -> Section:
     c = dossier.chain
     if c.ok:
-        verdict = Para(f"Intact: all {c.checked} events of the audit log verified; last hash "
+        verdict = Para(f"Intact: all {plural(c.checked, 'event')} of the audit log verified; last hash "
                        f"{c.last_hash}.", "ok")
     else:
-        verdict = Para(f"BROKEN: {c.problem}. {c.checked} events before it verified.", "warn")
+        verdict = Para(f"BROKEN: {c.problem}. {plural(c.checked, 'event')} before it verified.", "warn")
     return Section("audit-chain", "9. Audit chain verification", [
         verdict,
         Para("Each event's hash covers the previous event's hash and the event itself, so an "

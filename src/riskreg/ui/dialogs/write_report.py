@@ -245,7 +245,8 @@ def open_risk_analysis_dialog(app: App) -> None:
         write,
         heading="Write the risk analysis",
         about=_about(app, "The documented risk analysis as of today: scope, method, the tools "
-                     "with their BAAs, every hazard scored before and after its safeguards, the "
+                     "with their BAAs, every hazard scored at three levels (inherent, current with the "
+                     "safeguards in place, target once the planned ones are), the "
                      "safeguards with their evidence, reviews, open items and the heat maps. "
                      "Readable by you only (mode 600); keep it six years."),
         path=f"~/riskreg-risk-analysis-{today.isoformat()}.html",

@@ -118,6 +118,8 @@ class IncidentsArea(AreaWidget):
             which = Text(nxt["name"])
             if nxt["tentative"] and not r["determination"]:
                 which.append(" if a breach", palette["muted"])
+            if nxt.get("no_fixed_day"):
+                which.append(" as soon as possible", palette["muted"])
         else:
             left, due, which = Text(""), Text(""), Text("")
         closed = r["status"] == "closed"

@@ -13,7 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from riskreg.ui.incidents.plan_view import days_tone, days_words
-from riskreg.ui.render import plain
+from riskreg.ui.render import plain, plural
 
 
 class OpenIncidentsPanel(Vertical):
@@ -56,7 +56,12 @@ class OpenIncidentsPanel(Vertical):
                 (f"{days_words(days):>13}  ", palette[days_tone(days)]),
                 (plain(row["reference"]), palette["bold"]),
                 # The date before the name: at 80 columns the end of the line is cut.
-                f"  due {nxt['due']}  {plain(nxt['name'])}",
+                f"  {'by' if nxt.get('no_fixed_day') else 'due'} {nxt['due']}  "
+                f"{plain(nxt['name'])}"
+                + (" as soon as possible" if nxt.get("no_fixed_day") else ""),
+                # Every notice still owed counts, not only the next one.
+                (f" and {plural(nxt['owed'] - 1, 'more notice')} owed"
+                 if nxt.get("owed", 0) > 1 else "", palette["warning"]),
                 (" (incident closed)" if row["status"] == "closed" else "", palette["warning"]),
                 (" (if a breach)" if nxt["tentative"] and not row["determination"] else "",
                  palette["muted"]),

@@ -38,6 +38,7 @@ FORM_CSS = """
 .subhead { text-style: bold; height: auto; margin-top: 1; }
 .panel-problem { color: $text-error; display: none; height: auto; }
 .panel-problem.-on { display: block; }
+.closed-note { color: $text-warning; height: auto; margin-bottom: 1; display: none; }
 .buttons { height: auto; margin-top: 1; }
 .buttons Button { margin-right: 2; }
 """

@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from riskreg.domain.incident_steps import NOTICE_METHODS
+from riskreg.domain.text import plural
 from riskreg.services.incident_inputs import NoticeContentInput, NoticeSentInput, max_length
 from riskreg.ui.incidents.form import choice, date_input, long_input, row, text_input
 from riskreg.ui.incidents.panel import StepPanel
@@ -92,7 +93,7 @@ class NoticesPanel(StepPanel):
             if self.dirty:
                 record = service.save_notice_content(self.ref, self.values(), self.revision)
             paths = service.write_drafts(self.ref, folder)
-            self.notify(f"{len(paths)} drafts written to {folder}. Finish them before sending.",
+            self.notify(f"{plural(len(paths), 'draft')} written to {folder}. Finish them before sending.",
                         timeout=6, markup=False)
             return service.get(record["reference"])
 
@@ -141,6 +142,9 @@ class TrackingPanel(StepPanel):
             target.update(plan_renderable(plan, statuses, self.wizard.today(),
                                           self.wizard.riskreg.palette, tracking=True))
         self.query_one("#withdraw-notice").display = bool((record or {}).get("notices"))
+        # Closed: the step says so at its top (`_show_closed`); nothing to fill in first.
+        self.query_one("#record-notice", Button).disabled = (record or {}).get(
+            "status") == "closed"
 
     def save(self, service: Any) -> dict[str, Any]:
         if self.dirty:

@@ -93,6 +93,7 @@ class StepPanel(VerticalScroll):
         yield Static(f"Step {number} of {len(steps.STEPS)} · {step.title}", classes="step-title",
                      markup=False)
         yield Static("", classes="panel-problem", id=f"problem-{self.step_id}", markup=False)
+        yield Static("", classes="closed-note", id=f"closed-{self.step_id}", markup=False)
         yield from self.body()
 
     def body(self) -> ComposeResult:
@@ -107,8 +108,21 @@ class StepPanel(VerticalScroll):
         """Show the record's answers (or the defaults for a new incident)."""
         for name in self.fields:
             set_value(self.widget(name), self.value_of(record or {}, name))
+        self._show_closed(record)
         self.after_fill(record)
         self.call_after_refresh(self.remember)
+
+    def _show_closed(self, record: dict[str, Any] | None) -> None:
+        """A closed incident says so at the top of every step, before anything is typed: the
+        service refuses every change until it is reopened (new-user run, item 2)."""
+        note = self.query_one(f"#closed-{self.step_id}", Static)
+        closed = bool(record) and record.get("status") == "closed"
+        note.display = closed
+        if closed:
+            where = ("below" if self.step_id == "closeout" else
+                     f"on step {steps.index('closeout') + 1}, {steps.title('closeout')}")
+            note.update(f"{record['reference']} is closed: nothing on this step can be "
+                        f"changed or recorded. Reopen it {where} to change it.")
 
     def after_fill(self, record: dict[str, Any] | None) -> None:
         """Anything shown besides the fields (presumptions, tables)."""
@@ -246,9 +260,12 @@ class StepPanel(VerticalScroll):
                 target.first().focus()
             self.call_after_refresh(error.scroll_visible, animate=False)
             return
+        # Not a field of this step ("status", "step"): the problem in words, without the
+        # field's name, at the top of the step and, as the top may be out of view, in a toast.
         top = self.query_one(f"#problem-{self.step_id}", Static)
-        top.update(f"{field.replace('_', ' ')}: {problem}" if field else problem)
+        top.update(sentence(problem))
         top.add_class("-on")
+        self.notify(sentence(problem), severity="error", markup=False)
         self.call_after_refresh(self.scroll_home, animate=False)
 
     def problem_text(self, field: str) -> str:

@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from riskreg.domain.incident_steps import STATEMENT_KINDS
+from riskreg.domain.text import plural
 from riskreg.services.incident_inputs import StatementInput, max_length
 from riskreg.ui.incidents.form import checkbox, choice, date_input, long_input, row, text_input
 from riskreg.ui.incidents.panel import StepPanel
@@ -124,7 +125,7 @@ class LawEnforcementPanel(StepPanel):
         if not statements:
             text.append("No statement recorded.", self.wizard.riskreg.palette["muted"])
         for s in statements:
-            period = f", asks {s['days']} days" if s["days"] else ", at most 30 days"
+            period = f", asks {plural(s['days'], 'day')}" if s["days"] else ", at most 30 days"
             who = ", ".join(plain(p) for p in (s["official"], s["agency"]) if p)
             text.append(f"• {s['kind']} statement of {s['statement_on']}{period} ({who})\n")
         self.query_one("#statements", Static).update(text)

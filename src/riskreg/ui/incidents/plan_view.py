@@ -12,6 +12,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from riskreg.domain.text import plural
 from riskreg.domain.workdays import WEEKDAY_NAMES, WEEKDAYS
 
 NEAR_DAYS = 14
@@ -33,10 +34,10 @@ def days_words(days: int | None) -> str:
     if days is None:
         return "no fixed day"
     if days < 0:
-        return f"{-days} days late"
+        return f"{plural(-days, 'day')} late"
     if days == 0:
         return "today"
-    return f"{days} days left"
+    return f"{plural(days, 'day')} left"
 
 
 STATE_TONE = {"done": "success", "late": "error", "due": "", "open": "warning", "exempt": "muted"}

@@ -8,6 +8,7 @@ from typing import Any
 
 from textual import on
 
+from riskreg.domain.text import plural
 from riskreg.ui.messages import OpenRecord
 from riskreg.ui.widgets.attention import AttentionPanel, Sections
 
@@ -31,7 +32,7 @@ def agenda_sections(board: Any) -> Sections:
     coming = [i for i in agenda.items if not i.overdue]
     # The overdue count first: what is already late matters before what is coming.
     return [("Overdue", section(overdue), "nothing overdue", "error"),
-            ("Coming up", section(coming), f"nothing in the next {agenda.days} days", "warning")]
+            ("Coming up", section(coming), f"nothing in the next {plural(agenda.days, 'day')}", "warning")]
 
 
 class AgendaPanel(AttentionPanel):
@@ -43,7 +44,7 @@ class AgendaPanel(AttentionPanel):
     def update(self, board: Any, palette: Any) -> None:
         agenda = board.agenda
         if agenda is not None:
-            self.border_title = f"Due in the next {agenda.days} days"
+            self.border_title = f"Due in the next {plural(agenda.days, 'day')}"
             self._names = {(i.record_kind, i.record_id): i.record_name for i in agenda.items}
         super().update(board, palette)
         if agenda is not None:

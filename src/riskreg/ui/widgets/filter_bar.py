@@ -23,8 +23,25 @@ class FilterInput(Input):
     virtual_size: Reactive[Size] = Reactive(Size(0, 0))
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "submit", "To the table", id="filter-submit"),
+        # One clear pair in the footer (new-user run, item 4): with a filter typed,
+        # "⏎ Keep filter  esc Clear filter"; with none, enter and esc both go back to the table
+        # and only "esc Back to the table" is shown (enter still works, unshown).
+        Binding("enter", "keep_filter", "Keep filter", id="filter-submit"),
+        Binding("enter", "submit", "Back to the table", id="filter-leave", show=False),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "keep_filter":
+            return bool(self.value)
+        return super().check_action(action, parameters)
+
+    async def action_keep_filter(self) -> None:
+        await self.action_submit()
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        """The footer shows enter's key once there is a filter to keep (the message goes on
+        to the area, which filters)."""
+        self.refresh_bindings()
 
 
 class FilterBar(Horizontal):
