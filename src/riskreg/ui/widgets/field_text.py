@@ -8,27 +8,29 @@ scrollbar), and when the incident wizard's step rail opened or closed, an answer
 lines long kept its old wrapping, cut at the new edge.
 
 A TextArea filled with text puts its cursor at the start: what was typed next went in front of
-the answer (issue 17). Here the cursor is at the end of what it is filled with (the start is
-still what shows: `scroll_home`).
+the answer (issue 17). Here the first focus after filling puts the cursor at the end (until
+then the start shows).
 """
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import TextArea
 
 
 class FieldText(TextArea):
-    def on_mount(self) -> None:
-        self._cursor_to_end()
+    _fresh = True
+    """Filled and not focused since: the first focus puts the cursor at the end. (Moving it
+    there at once would scroll a long text to its end before anyone looks at it.)"""
 
     def load_text(self, text: str) -> None:
         super().load_text(text)
-        self._cursor_to_end()
+        self._fresh = True
 
-    def _cursor_to_end(self) -> None:
-        self.move_cursor(self.document.end)
-        if not self.has_focus:
-            self.scroll_home(animate=False, immediate=True)
+    def on_focus(self, event: events.Focus) -> None:
+        if self._fresh and not event.from_app_focus:
+            self._fresh = False
+            self.move_cursor(self.document.end)
 
     def _on_resize(self) -> None:
         super()._on_resize()
