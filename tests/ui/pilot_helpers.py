@@ -58,3 +58,13 @@ async def new_record_form(pilot):
     await settle(pilot, 1)
     assert isinstance(pilot.app.screen, RecordForm)
     return pilot.app.screen
+
+
+async def edit_record_form(pilot):
+    """e in the area shown: the form editing the record under the cursor, opened and settled."""
+    from riskreg.ui.dialogs.form import RecordForm
+
+    await pilot.press("e")
+    await settle(pilot, 1)
+    assert isinstance(pilot.app.screen, RecordForm)
+    return pilot.app.screen

@@ -13,7 +13,7 @@ from incident_pilot import (
     seed_to_plan,
     type_text,
 )
-from pilot_helpers import ready, settle
+from pilot_helpers import edit_record_form, new_record_form, ready, settle
 
 from riskreg.ui.dialogs.confirm import ConfirmDialog
 
@@ -137,15 +137,11 @@ async def test_a_current_assessment_dated_in_the_future_is_shown_as_it_is_typed(
         make_app, small_register):
     from textual.widgets import Input
 
-    from riskreg.ui.dialogs.form import RecordForm
 
     app = make_app(area="hazards")
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await pilot.press("e")
-        await settle(pilot, 1)
-        form = app.screen
-        assert isinstance(form, RecordForm)
+        form = await edit_record_form(pilot)
         await _choose(pilot, form.query_one("#f-current_assessed_likelihood"), 2)
         await _choose(pilot, form.query_one("#f-current_assessed_impact"), 2)
         date_field = form.query_one("#f-current_assessed_on", Input)
@@ -162,15 +158,11 @@ async def test_a_current_assessment_dated_in_the_future_is_shown_as_it_is_typed(
 
 async def test_an_addressable_safeguard_put_in_place_shows_its_problem_as_it_is_chosen(
         make_app, small_register):
-    from riskreg.ui.dialogs.form import RecordForm
 
     app = make_app(area="safeguards")
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await pilot.press("n")
-        await settle(pilot, 1)
-        form = app.screen
-        assert isinstance(form, RecordForm)
+        form = await new_record_form(pilot)
         await pilot.press(*"Backups")
         await _choose(pilot, form.query_one("#f-requirement"), "addressable")
         await _choose(pilot, form.query_one("#f-status"), "in_place")
@@ -209,15 +201,11 @@ async def test_a_secured_step_problem_goes_when_protected_by_no_longer_asks_for_
 
 async def test_e_opens_the_form_with_the_cursor_after_the_name_and_nothing_selected(
         make_app, small_register):
-    from riskreg.ui.dialogs.form import RecordForm
 
     app = make_app(area="hazards")
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await pilot.press("e")
-        await settle(pilot, 1)
-        form = app.screen
-        assert isinstance(form, RecordForm)
+        form = await edit_record_form(pilot)
         title = form.query_one("#f-title")
         assert app.focused is title
         before = title.value
@@ -233,9 +221,7 @@ async def test_after_a_refused_save_one_backspace_takes_one_character_of_the_dat
     app = make_app(area="hazards")
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await pilot.press("e")
-        await settle(pilot, 1)
-        form = app.screen
+        form = await edit_record_form(pilot)
         field = form.query_one("#f-next_review_on", Input)
         field.focus()
         await pilot.pause()
