@@ -187,7 +187,8 @@ def test_the_hhs_portal_checklist_names_each_notice_in_words(demo_db, tmp_path):
     text = (tmp_path / "INC-2026-002-hhs-portal-checklist.md").read_text()
     assert engine_words(text) == []
     assert "- [x] Notify affected individuals: due 2026-12-14; sent 2026-11-12" in text
-    assert "- [x] Florida residents (Fla. Stat. 501.171): due 2026-11-14" in text
+    # Deemed compliant by the HIPAA notice (Fla. Stat. 501.171(4)(g)): due with it.
+    assert "- [x] Florida residents (Fla. Stat. 501.171): due 2026-12-14" in text
 
 
 def test_a_notice_by_portal_and_a_draft_kind_are_said_in_words():
