@@ -54,7 +54,7 @@ async def test_another_record_shows_its_own_values_after_edits_were_discarded(
         await ready(pilot)
         first = await _open(pilot)
         a = first.record
-        await pilot.press(*"Something else")  # the title is selected on opening: replaced
+        await _type(pilot, "title", "Something else")
         await pilot.press("tab", *"typed into the description")
         assert first.dirty
         await _close(pilot, discard=True)
@@ -214,7 +214,8 @@ async def test_save_and_the_changed_elsewhere_path_work_on_a_form_shown_again(
         # and once more: a save on the third opening goes to the record opened, not before
         third = await _open(pilot)
         assert third is form and third.record["public_id"] == b["public_id"]
-        await pilot.press(*"Third", "ctrl+s")
+        await _type(pilot, "title", "Third")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert register.get("hazard", b["public_id"])["title"] == "Third"
 
@@ -282,7 +283,7 @@ async def test_a_form_already_open_is_never_taken_for_another_record(
         await ready(pilot)
         first = await _open(pilot)
         assert first.record["public_id"] != phishing["public_id"]
-        await pilot.press(*"Under the other one")
+        await _type(pilot, "title", "Under the other one")
         app.record_actions.edit("hazard", phishing["public_id"])
         await pilot.pause()
         second = app.screen
