@@ -8,6 +8,7 @@ table's first b-tree page overwritten in a real register file.
 """
 
 import hashlib
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -25,8 +26,13 @@ TODAY_UTC = datetime.now(UTC)
 
 
 def _riskreg(*args: str) -> subprocess.CompletedProcess:
+    # A bare environment (no HOME, no RISKREG_*), but the riskreg under test: a PYTHONPATH that
+    # points at a checkout's src/ is kept, so a second worktree tests its own code.
+    env = {"RISKREG_TODAY": "2026-11-26", "PATH": ""}
+    if "PYTHONPATH" in os.environ:
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     return subprocess.run([sys.executable, "-m", "riskreg", *args], capture_output=True,
-                          text=True, env={"RISKREG_TODAY": "2026-11-26", "PATH": ""}, timeout=60)
+                          text=True, env=env, timeout=60)
 
 
 def _copy_name(db_path: Path, when: datetime, reason: str = "daily") -> Path:
