@@ -158,10 +158,10 @@ def applicable(facts: NoticeFacts) -> list[str]:
 
 
 def write_all(db: Database, ref: str, folder: str | Path, today: date,
-              fmt: str = "html") -> list[Path]:
-    """The app's Notices step: every one of these notices the incident needs, into `folder`,
-    named by the reference only (REF-substitute-notice.html, REF-media-notice-FL.html,
-    REF-hhs-portal-checklist.html)."""
+              fmt: str = "html", kinds: tuple[str, ...] = KINDS) -> list[Path]:
+    """The app's Notices step: those of `kinds` the incident needs, into `folder`, named by the
+    reference only (REF-substitute-notice.html, REF-media-notice-FL.html,
+    REF-hhs-portal-checklist.html). Every path is checked before the folder is made."""
     from riskreg.services.other_notices import hhs, media, substitute
     from riskreg.storage.files import ensure_private_dir
 
@@ -169,7 +169,7 @@ def write_all(db: Database, ref: str, folder: str | Path, today: date,
     facts = gather(db, ref, today)
     ref = facts.reference
     docs: list[tuple[str, Document]] = []
-    for what in applicable(facts):
+    for what in [k for k in applicable(facts) if k in kinds]:
         if what == "substitute":
             docs.append((f"{ref}-substitute-notice.{fmt}", substitute.build(facts)))
         elif what == "hhs":

@@ -145,7 +145,17 @@ def _script(facts: c.NoticeFacts, title: str) -> Section:
     types = ", ".join(PHI_TYPES.get(t, t) for t in record.get("phi_types") or ()) or (
         "[TO DO: the kinds of information involved]")
     contact = "; ".join(c.contact_items(record)) or "[TO DO: other ways to reach the practice]"
-    posting = record["insufficient_contact"] >= 10
+    posting = substitute_form(record["insufficient_contact"]) == "posting"
+    you = c.todo(facts.settings.get("practitioner"), "YOUR NAME")
+    opening = (
+        f"Opening: \"Thank you for calling {name}. This line answers questions about a privacy "
+        "incident that may have involved some of your health information. I can tell you "
+        "whether your information was involved, what happened, and what you can do.\""
+        if posting else
+        f"Opening: \"Hello, this is {you} from {name}. I am calling about a privacy incident "
+        "that involved some of your health information. We could not reach you by mail. I can "
+        "tell you what happened, what information was involved and what you can do.\""
+    )
     rows = [
         ["Was my information involved?",
          "Confirm who is calling (the person, or their personal representative) without asking "
@@ -166,9 +176,7 @@ def _script(facts: c.NoticeFacts, title: str) -> Section:
         rows.append(["How long is this number available?",
                      f"At least {POSTING_DAYS} days: " + period_words(record, _due(facts)) + "."])
     return Section("script", title, [
-        Para(f"Opening: \"Thank you for calling {name}. We are calling (or answering) about a "
-             "privacy incident that may have involved some of your health information. I can "
-             "tell you what happened, what information was involved and what you can do.\""),
+        Para(opening),
         Para("What the caller is told: what happened and when, the kinds of information "
              "involved, the steps they can take, what the practice is doing, and how to reach "
              "it (45 CFR 164.404(c)). Note only the date and the number of calls, never a name."),
