@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import riskreg.services.other_notices.content as c
 from riskreg import __version__
 from riskreg.domain.incident_steps import BREACH_TYPES, PHI_TYPES
 from riskreg.domain.text import plural
 from riskreg.domain.vocabulary import SAFEGUARD_CATEGORIES
 from riskreg.services.incident_notices import PORTAL_LOCATIONS
-from riskreg.services.other_notices import content as c
 from riskreg.services.reports.doc import Bullets, Cell, Document, Facts, Para, Section, Table
 from riskreg.services.reports.facts import NOT_LEGAL_ADVICE
 

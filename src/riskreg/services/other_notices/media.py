@@ -5,11 +5,11 @@ notice (164.406(c), through 164.404(c))."""
 
 from __future__ import annotations
 
+import riskreg.services.other_notices.content as c
 from riskreg import __version__
 from riskreg.domain.obligation_names import JURISDICTIONS, state_name
 from riskreg.domain.text import plural
 from riskreg.errors import BadInput
-from riskreg.services.other_notices import content as c
 from riskreg.services.reports.doc import Bullets, Document, Facts, Para, Section
 from riskreg.services.reports.facts import NOT_LEGAL_ADVICE
 

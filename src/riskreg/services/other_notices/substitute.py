@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import riskreg.services.other_notices.content as c
 from riskreg import __version__
 from riskreg.domain.incident_steps import PHI_TYPES
 from riskreg.domain.substitute_notice import POSTING_DAYS, posting_ends, substitute_form
 from riskreg.domain.text import plural
 from riskreg.errors import BadInput
 from riskreg.services.incident_notices import plain_date
-from riskreg.services.other_notices import content as c
 from riskreg.services.reports.doc import Bullets, Document, Facts, Para, Section, Table
 from riskreg.services.reports.facts import NOT_LEGAL_ADVICE
 
