@@ -401,3 +401,13 @@ def test_notices_without_a_choice_says_which_there_are(cli_db):
     result = riskreg("notices", db=cli_db)
     assert result.returncode == 2
     assert "choose a notice: substitute, media, hhs" in result.stderr
+
+
+def test_the_notices_step_offers_only_the_notices_the_plan_asks_for(db):
+    svc = service(db)
+    many = walked(svc, {"affected": 640, "residents": {"FL": 560, "GA": 80},
+                        "insufficient_contact": 12})
+    few = walked(svc, {"affected": 500, "residents": {"CA": 500}})
+    assert notices.offered(svc.get(many["reference"])) == ["substitute", "media", "hhs"]
+    assert notices.offered(svc.get(few["reference"])) == ["hhs"]
+    assert notices.offered(svc.create({"title": "Not yet", "discovered_on": "2026-09-02"})) == []

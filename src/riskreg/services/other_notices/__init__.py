@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from riskreg.errors import BadInput
 from riskreg.services.other_notices.content import NoticeFacts
@@ -141,18 +142,18 @@ def write_media(db: Database, ref: str, out: str | Path, today: date,
     return paths, facts.reference
 
 
-def applicable(facts: NoticeFacts) -> list[str]:
-    """Which of these notices the incident needs: substitute where anyone lacks current
-    contact information, media where a state has more than 500 residents affected, hhs always
-    once there is a plan."""
-    from riskreg.services.other_notices.media import media_states
-
+def offered(record: dict[str, Any]) -> list[str]:
+    """Which of these notices an incident's plan asks for (its record's obligations): the
+    substitute notice where anyone lacks current contact information (164.404(d)(2)), media
+    notices where a state has more than 500 residents affected (164.406), the HHS checklist
+    whenever HHS is owed (164.408)."""
+    ids = [o["id"] for o in record.get("obligations") or ()]
     found = []
-    if facts.record["insufficient_contact"] > 0 and facts.plan.obligation("substitute_notice"):
+    if record.get("insufficient_contact") and "substitute_notice" in ids:
         found.append("substitute")
-    if media_states(facts):
+    if any(i.startswith("media:") for i in ids):
         found.append("media")
-    if facts.plan.obligation("hhs"):
+    if "hhs" in ids:
         found.append("hhs")
     return found
 
@@ -169,7 +170,7 @@ def write_all(db: Database, ref: str, folder: str | Path, today: date,
     facts = gather(db, ref, today)
     ref = facts.reference
     docs: list[tuple[str, Document]] = []
-    for what in [k for k in applicable(facts) if k in kinds]:
+    for what in [k for k in offered(facts.record) if k in kinds]:
         if what == "substitute":
             docs.append((f"{ref}-substitute-notice.{fmt}", substitute.build(facts)))
         elif what == "hhs":

@@ -140,7 +140,8 @@ def _entity(facts: c.NoticeFacts) -> Section:
         ["Type of covered entity", "Healthcare Provider"],
         ["Street address, city, state, ZIP", _a(r["contact_postal"], "the practice's address")],
         ["Contact name", _a(s.get("practitioner"), "your name (Settings)")],
-        ["Contact phone", _a(r["contact_toll_free"], "a phone number")],
+        ["Contact phone", _a(r["contact_toll_free"] and r["contact_toll_free"]
+                             + " (the notices' toll-free number: check)", "a phone number")],
         ["Contact email", _a(r["contact_email"], "an email address")],
     ])])
 

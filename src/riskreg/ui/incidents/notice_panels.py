@@ -68,6 +68,7 @@ class NoticesPanel(StepPanel):
 
     def after_fill(self, record: dict[str, Any] | None) -> None:
         from riskreg.services.incident_notices import checklist_items
+        from riskreg.services.other_notices import offered as other_notices_offered
 
         palette = self.wizard.riskreg.palette
         text = Text("Content checklist\n", style=palette["bold"])
@@ -134,21 +135,6 @@ class NoticesPanel(StepPanel):
 OTHER_NOTICES = {"substitute": "Substitute notice", "media": "Media notices",
                  "hhs": "HHS portal checklist"}
 """The notices beyond the letters (services/other_notices), by the button that writes them."""
-
-
-def other_notices_offered(record: dict[str, Any]) -> list[str]:
-    """Which the incident's plan asks for: the substitute notice where anyone lacks current
-    contact information (164.404(d)(2)), media notices where a state has more than 500 residents
-    affected (164.406), the HHS checklist whenever HHS is owed (164.408)."""
-    ids = [o["id"] for o in record.get("obligations") or []]
-    offered = []
-    if record.get("insufficient_contact") and "substitute_notice" in ids:
-        offered.append("substitute")
-    if any(i.startswith("media:") for i in ids):
-        offered.append("media")
-    if "hhs" in ids:
-        offered.append("hhs")
-    return offered
 
 
 class TrackingPanel(StepPanel):
