@@ -141,7 +141,10 @@ def test_the_posting_end_date_is_computed_once_the_posting_is_recorded(db, out):
         in text
     assert "posted on the due date, 2026-10-31, that is 2027-01-29" in text
     assert "call us free of charge at 1-800-555-0100" in text
-    assert "How long is this number available?" in text and "Was my information involved?" in text
+    assert "Was my information involved?" in text
+    assert "How long is this number available? At least 90 days from the posting: [TO DO: " \
+           "until the posting date + 90 days" in text
+    assert "This text is public: check that it names no one" in text
     for item in ("(A) What happened", "(B) The types of unsecured PHI", "(C) Steps people",
                  "(D) What the practice is doing", "(E) Contact procedures"):
         assert f"✓ {item}" in text, item
@@ -157,6 +160,8 @@ def test_the_posting_end_date_is_computed_once_the_posting_is_recorded(db, out):
     assert "posted on 2026-09-08: keep it up, and the toll-free number active, until at " \
            "least 2026-12-07 (2026-09-08 + 90 days)" in text
     assert "not recorded yet" not in text
+    assert "How long is this number available? At least 90 days from the posting: until at " \
+           "least December 7, 2026." in text
 
 
 def test_fewer_than_ten_get_the_written_notice_and_a_telephone_text(db, out):

@@ -73,6 +73,8 @@ def build(facts: c.NoticeFacts, state: str) -> Document:
     ])
     release = Section("release", f"2. Press release: {practice} notifies clients of a privacy "
                       "incident", [
+        Para("This text is public: check that it names no one and says no more than the people "
+             "affected need to know.", "warn"),
         Para("FOR IMMEDIATE RELEASE"),
         Para(f"[CITY, {state}], [DATE]. {practice} is notifying people whose health information "
              f"was involved in an incident, about {plural(affected, 'person', 'people')} in "

@@ -18,6 +18,9 @@ from riskreg.services.incident_notices import plain_date
 from riskreg.services.reports.doc import Bullets, Document, Facts, Para, Section, Table
 from riskreg.services.reports.facts import NOT_LEGAL_ADVICE
 
+PUBLIC = Para("This text is public: check that it names no one and says no more than the people "
+              "affected need to know.", "warn")
+
 
 def posted_on(record: dict[str, Any]) -> date | None:
     """The day the web posting went up, as recorded in Tracking (the substitute notice sent by
@@ -100,6 +103,7 @@ def _posting_sections(facts: c.NoticeFacts) -> list[Section]:
     ])
     posting = [
         Section("posting", "2. The web posting: Notice of a privacy incident", [
+            PUBLIC,
             Para(f"{name} is writing to tell people about an incident that involved some of "
                  "their health information. We could not reach everyone by mail, so we are "
                  "posting this notice."),
@@ -173,8 +177,12 @@ def _script(facts: c.NoticeFacts, title: str) -> Section:
         ["How else can I reach you?", contact],
     ]
     if posting:
+        start = posted_on(record)
+        until = (f"until at least {plain_date(posting_ends(start))}" if start else
+                 f"[TO DO: until the posting date + {POSTING_DAYS} days; riskreg shows the date "
+                 "once the posting is recorded in Tracking]")
         rows.append(["How long is this number available?",
-                     f"At least {POSTING_DAYS} days: " + period_words(record, _due(facts)) + "."])
+                     f"At least {POSTING_DAYS} days from the posting: {until}."])
     return Section("script", title, [
         Para(opening),
         Para("What the caller is told: what happened and when, the kinds of information "
