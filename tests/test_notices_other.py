@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from riskreg.domain.substitute_notice import posting_ends, substitute_form
 from riskreg.errors import BadInput, NotFound
 from riskreg.services import other_notices as notices
 from riskreg.services.incidents import IncidentService
+from riskreg.storage import audit
 
 TODAY = date(2026, 9, 10)
 NO_EXCEPTION = {"workforce_good_faith": False, "inadvertent_internal": False,
@@ -325,6 +327,15 @@ def test_every_notice_parses_in_both_formats_and_file_names_carry_the_reference_
             else:
                 assert headings(raw)[0].startswith("# ") and len(headings(raw)) > 4
             assert "Not legal advice" in raw
+    # Each file is kept with the incident as a draft written (its dossier lists them), once.
+    notices.write_all(db, r["reference"], out / "html", TODAY)
+    drafts = sorted((d["kind"], Path(d["path"]).name) for d in svc.get(r["reference"])["drafts"])
+    assert drafts == sorted((kind, f"INC-2026-001-{name}.{fmt}") for fmt in ("html", "md")
+                            for kind, name in (("hhs", "hhs-portal-checklist"),
+                                               ("media:FL", "media-notice-FL"),
+                                               ("substitute", "substitute-notice")))
+    with db.reading() as session:
+        assert audit.verify(session).ok
 
 
 def test_markup_in_the_facts_is_escaped_in_both_formats(db, out):
@@ -400,6 +411,8 @@ def test_the_commands_write_each_notice_and_refuse_bad_input_in_one_line(cli_db,
     assert headings((out / "h.txt").read_text())[0] == \
         "# HHS breach portal checklist — INC-2026-001"
     assert CLIENT not in result.stdout + result.stderr
+    verified = riskreg("audit", "verify", db=cli_db)  # each file written is explained by the log
+    assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
 def test_notices_without_a_choice_says_which_there_are(cli_db):

@@ -44,6 +44,7 @@ async def test_the_notices_step_offers_what_applies_and_writes_it_on_enter(make_
         assert stat.S_IMODE(written.stat().st_mode) == 0o600
         assert "HHS breach portal checklist" in written.read_text()
         assert [p.name for p in folder.iterdir()] == [written.name]  # only the one asked for
+        assert written.name in panel_text(app)  # listed with the drafts written
         await pilot.press("shift+tab")  # back to Media notices: one file for Florida
         assert app.focused is panel.query_one("#write-media")
         await pilot.press("enter")

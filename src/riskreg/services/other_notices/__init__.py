@@ -15,6 +15,7 @@ from typing import Any
 
 from riskreg.errors import BadInput
 from riskreg.services.other_notices.content import NoticeFacts
+from riskreg.services.other_notices.remember import remember
 from riskreg.services.reports import FORMATS
 from riskreg.services.reports.doc import Document
 from riskreg.storage.database import Database
@@ -102,6 +103,7 @@ def write_substitute(db: Database, ref: str, out: str | Path, today: date,
     target, kind = check_out(out, db.path, fmt)
     facts = gather(db, ref, today)
     write_text_atomic(target, _render(substitute.build(facts), kind))
+    remember(db, facts.reference, [("substitute", target)], today)
     return Path(out).expanduser(), facts.reference
 
 
@@ -113,6 +115,7 @@ def write_hhs(db: Database, ref: str, out: str | Path, today: date,
     target, kind = check_out(out, db.path, fmt)
     facts = gather(db, ref, today)
     write_text_atomic(target, _render(hhs.build(facts), kind))
+    remember(db, facts.reference, [("hhs", target)], today)
     return Path(out).expanduser(), facts.reference
 
 
@@ -139,6 +142,8 @@ def write_media(db: Database, ref: str, out: str | Path, today: date,
     checked = [(s, path, *check_out(path, db.path, fmt)) for s, path in paths]
     for s, _path, target, kind in checked:
         write_text_atomic(target, _render(media.build(facts, s), kind))
+    remember(db, facts.reference, [(f"media:{s}", target) for s, _p, target, _k in checked],
+             today)
     return paths, facts.reference
 
 
@@ -169,17 +174,19 @@ def write_all(db: Database, ref: str, folder: str | Path, today: date,
     folder = Path(folder).expanduser()
     facts = gather(db, ref, today)
     ref = facts.reference
-    docs: list[tuple[str, Document]] = []
+    docs: list[tuple[str, str, Document]] = []  # (draft kind, file name, document)
     for what in [k for k in offered(facts.record) if k in kinds]:
         if what == "substitute":
-            docs.append((f"{ref}-substitute-notice.{fmt}", substitute.build(facts)))
+            docs.append((what, f"{ref}-substitute-notice.{fmt}", substitute.build(facts)))
         elif what == "hhs":
-            docs.append((f"{ref}-hhs-portal-checklist.{fmt}", hhs.build(facts)))
+            docs.append((what, f"{ref}-hhs-portal-checklist.{fmt}", hhs.build(facts)))
         else:
-            docs += [(f"{ref}-media-notice-{s}.{fmt}", media.build(facts, s))
+            docs += [(f"media:{s}", f"{ref}-media-notice-{s}.{fmt}", media.build(facts, s))
                      for s in media.media_states(facts)]
-    targets = [check_output_path(folder / name, database=db.path, label=None) for name, _ in docs]
+    targets = [check_output_path(folder / name, database=db.path, label=None)
+               for _, name, _ in docs]
     ensure_private_dir(folder)
-    for target, (_name, doc) in zip(targets, docs, strict=True):
+    for target, (_kind, _name, doc) in zip(targets, docs, strict=True):
         write_text_atomic(target, _render(doc, fmt))
-    return [folder / name for name, _ in docs]
+    remember(db, ref, [(kind, folder / name) for kind, name, _ in docs], today)
+    return [folder / name for _, name, _ in docs]
