@@ -59,9 +59,16 @@ class NoticesPanel(StepPanel):
         with Horizontal(classes="buttons"):
             yield Button("Write drafts", id="write-drafts", compact=True, variant="primary")
         yield Static("", id="drafts")
+        yield Static("Other notices, as HTML into the same folder", classes="subhead",
+                     markup=False)
+        yield Static("", id="other-notices-help", markup=False)
+        with Horizontal(classes="buttons"):
+            for kind, label in OTHER_NOTICES.items():
+                yield Button(label, id=f"write-{kind}", compact=True)
 
     def after_fill(self, record: dict[str, Any] | None) -> None:
         from riskreg.services.incident_notices import checklist_items
+        from riskreg.services.other_notices import offered as other_notices_offered
 
         palette = self.wizard.riskreg.palette
         text = Text("Content checklist\n", style=palette["bold"])
@@ -77,6 +84,12 @@ class NoticesPanel(StepPanel):
         for draft in drafts:
             lines.append(f"• {plain(draft['path'])} (written {draft['written_on']})\n")
         self.query_one("#drafts", Static).update(lines)
+        offered = other_notices_offered(record or {})
+        for kind in OTHER_NOTICES:
+            self.query_one(f"#write-{kind}", Button).display = kind in offered
+        self.query_one("#other-notices-help", Static).update(
+            "Needed here: " + ", ".join(OTHER_NOTICES[k] for k in offered) + "."
+            if offered else "None needed: no plan yet, or none of them applies.")
 
     def save(self, service: Any) -> dict[str, Any]:
         record = self.record
@@ -98,6 +111,30 @@ class NoticesPanel(StepPanel):
             return service.get(record["reference"])
 
         self.wizard.run_save_step(write, stay=True)
+
+
+    @on(Button.Pressed, "#write-substitute, #write-media, #write-hhs")
+    def _write_other(self, event: Button.Pressed) -> None:
+        from riskreg.services.other_notices import write_all
+
+        kind = (event.button.id or "").removeprefix("write-")
+        folder = self.query_one("#f-folder", Input).value.strip() or str(drafts_folder(self.app))
+
+        def write(service: Any) -> dict[str, Any]:
+            record = self.record
+            if self.dirty:
+                record = service.save_notice_content(self.ref, self.values(), self.revision)
+            paths = write_all(service.db, self.ref, folder, service.today(), kinds=(kind,))
+            self.notify(f"{OTHER_NOTICES[kind]}: {plural(len(paths), 'file')} written to "
+                        f"{folder}. Finish them before sending.", timeout=6, markup=False)
+            return service.get(record["reference"])
+
+        self.wizard.run_save_step(write, stay=True)
+
+
+OTHER_NOTICES = {"substitute": "Substitute notice", "media": "Media notices",
+                 "hhs": "HHS portal checklist"}
+"""The notices beyond the letters (services/other_notices), by the button that writes them."""
 
 
 class TrackingPanel(StepPanel):
