@@ -162,6 +162,7 @@ def test_vdirsyncer_carries_a_moved_deadline_and_a_cancellation_to_a_caldav_serv
     local = vdir_events(vdir)
     assert set(held) == set(local) >= set(first)
     assert starts(held)[moved] == starts(first)[moved] + MOVED_BY
+    assert int(held[moved]["SEQUENCE"]) > int(first[moved]["SEQUENCE"])
     assert str(held[cleared]["STATUS"]) == "CANCELLED"
     assert str(held[cleared]["SUMMARY"]).startswith("[REMOVED]")
     assert int(held[cleared]["SEQUENCE"]) > int(first[cleared]["SEQUENCE"])
@@ -213,3 +214,25 @@ def test_the_radicale_fixture_answers_on_loopback_and_is_gone_afterwards(tmp_pat
     servers.close()
     with pytest.raises(OSError):
         http(server.port, "OPTIONS", "/")
+
+
+def test_the_readme_gives_the_vdirsyncer_configuration_these_tests_run():
+    import configparser
+    import re
+
+    from calendar_clients import VDIRSYNCER_CONFIG
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```ini\n(.*?)```", readme, re.S) if "[pair riskreg]" in b)
+    ours, theirs = configparser.ConfigParser(), configparser.ConfigParser()
+    ours.read_string(VDIRSYNCER_CONFIG.format(status="s", vdirs="v", url="u", user="n",
+                                              password="p"))
+    theirs.read_string(block)
+    assert theirs.sections() == ours.sections()
+    for section in ours.sections():
+        # The same settings; the README reads the password from a command instead.
+        assert {k.removesuffix(".fetch") for k in theirs[section]} == set(ours[section])
+    for key in ("collections", "conflict_resolution"):
+        assert theirs["pair riskreg"][key] == ours["pair riskreg"][key]
+    assert theirs["storage riskreg_local"]["type"] == '"filesystem"'
+    assert theirs["storage riskreg_server"]["type"] == '"caldav"'
