@@ -38,6 +38,8 @@ OptionalDate = Annotated[date | None, BeforeValidator(_date_or_none)]
 Text = Annotated[str, BeforeValidator(_text)]
 Score = Annotated[int, Field(ge=1, le=5)]
 Months = Annotated[int, Field(ge=1, le=120)]
+CatalogKey = Annotated[str, BeforeValidator(_text), Field(max_length=100)] | None
+"""The starter catalog entry a record came from: stored and imported, so checked as text is."""
 
 
 class _Input(BaseModel):
@@ -69,7 +71,7 @@ class ToolInput(_Input):
     check_signs_baa: bool | None = None
     owner: str | None = None
     notes: Text = ""
-    catalog_key: str | None = None
+    catalog_key: CatalogKey = None
 
     @model_validator(mode="after")
     def _baa_dates(self) -> "ToolInput":
@@ -101,7 +103,7 @@ class HazardInput(_Input):
     review_cadence_months: Months = 12
     last_reviewed_on: OptionalDate = None
     next_review_on: OptionalDate = None
-    catalog_key: str | None = None
+    catalog_key: CatalogKey = None
 
     @model_validator(mode="after")
     def _current(self) -> "HazardInput":
@@ -143,7 +145,7 @@ class SafeguardInput(_Input):
     evidence: Text = ""
     verification_cadence_months: Months = 12
     last_verified_on: OptionalDate = None
-    catalog_key: str | None = None
+    catalog_key: CatalogKey = None
 
     @model_validator(mode="after")
     def _addressable(self) -> "SafeguardInput":
