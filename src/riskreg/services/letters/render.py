@@ -41,7 +41,7 @@ body { margin: 0; font-size: 11pt; line-height: 1.32; }
 .letter { width: 7in; height: 9.85in; margin: 0 auto; overflow: hidden; position: relative;
           break-after: page; page-break-after: always; }
 .letter:last-child { break-after: auto; page-break-after: auto; }
-.sender { height: 1.35in; font-size: 10pt; white-space: pre-line; }
+.sender { height: 1.5in; font-size: 10pt; white-space: pre-line; }
 .sender strong { font-size: 11pt; }
 .window { height: 1.15in; width: 3.9in; margin-left: 0.125in; padding-top: 0.05in;
           font-family: Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 1.25; }
