@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 from cli_helpers import run_main
-from letters_helpers import HEADER, REF, csv_bytes, demo_copy, letters, make_template, people
+from letters_helpers import REF, csv_bytes, demo_copy, letters, make_template, people
 
 from riskreg.services.letters import render
 from riskreg.services.letters.recipients import Recipient

@@ -242,20 +242,25 @@ def read_recipients(path: Path | str, *, mapping: Mapping[str, str] | None = Non
             continue
         seen[key] = number
         result.letters.append(recipient)
-    if incomplete:
-        fate = "printed as they are (--keep-incomplete)" if keep_incomplete else \
-            "left out (--keep-incomplete prints them)"
-        result.warnings.append(f"{_rows_words(incomplete)}: no name or an incomplete address; "
-                               f"{fate}")
-    if duplicates:
-        result.warnings.append(f"duplicate rows left out (one letter each): "
-                               f"{_rows_words(duplicates)}")
-    if blank:
-        result.warnings.append(f"{blank:,} blank row{'s' if blank > 1 else ''} skipped")
+    result.warnings += _warnings(incomplete, duplicates, blank, keep_incomplete)
     result.left_out = (0 if keep_incomplete else len(incomplete)) + len(duplicates)
     if not result.letters:
         raise BadInput(f"{shown}: no row has a name and a complete address: no letters written")
     return result
+
+
+def _warnings(incomplete: list[int], duplicates: list[str], blank: int,
+              keep_incomplete: bool) -> list[str]:
+    warnings = []
+    if incomplete:
+        fate = "printed as they are (--keep-incomplete)" if keep_incomplete else \
+            "left out (--keep-incomplete prints them)"
+        warnings.append(f"{_rows_words(incomplete)}: no name or an incomplete address; {fate}")
+    if duplicates:
+        warnings.append(f"duplicate rows left out (one letter each): {_rows_words(duplicates)}")
+    if blank:
+        warnings.append(f"{blank:,} blank row{'s' if blank > 1 else ''} skipped")
+    return warnings
 
 
 def _recipient(number: int, cells: list[str], columns: Mapping[str, int], *,
