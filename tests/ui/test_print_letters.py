@@ -86,3 +86,31 @@ async def test_a_bad_recipients_file_is_said_in_the_dialog(make_app, db, tmp_pat
         await pilot.press("escape")
         await settle(pilot)
         assert screen(app).panel.step_id == "notices"
+
+
+async def test_tracking_offers_the_count_of_the_last_letters_printed(make_app, db, tmp_path):
+    from clock import FIXED_TODAY
+
+    from riskreg.services.letters.service import LettersService
+
+    ref = at_notices(db)
+    recipients = tmp_path / "clients.csv"
+    recipients.write_text(ROWS, encoding="utf-8")
+    letters = LettersService(db, today=lambda: FIXED_TODAY)
+    letters.write(letters.check(ref, recipients), tmp_path / "letters.html")
+    svc = incidents_service(db)
+    svc.complete_step(ref, "notices", svc.get(ref)["revision"])
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_wizard(pilot, ref)
+        await at_step(pilot, "tracking")
+        panel = screen(app).panel
+        chooser = panel.widget("obligation_id")
+        assert app.focused is chooser
+        for _ in range(8):
+            if chooser.value == "individuals":
+                break
+            await pilot.press("right")
+            await settle(pilot, 1)
+        assert chooser.value == "individuals"
+        assert panel.query_one("#f-count").value == "2"

@@ -41,10 +41,7 @@ NOT_REPLAYED = frozenset({"id", "public_id", "created_at", "updated_at", "revisi
 
 SUMMARY_ENTITY = "database"
 """A merge's summary event (services/transfer.py) is about the import, not about a record."""
-LETTERS_ENTITY = "notice_letters"
-"""A letters run (services/letters): that letters were printed for an incident (its public id),
-their count and file hash; no record of its own (the names are never stored)."""
-NOT_RECORDS = frozenset({SUMMARY_ENTITY, LETTERS_ENTITY})
+NOT_RECORDS = frozenset({SUMMARY_ENTITY, audit.LETTERS_ENTITY})
 
 
 class _Archived:

@@ -332,8 +332,7 @@ def full_record(session: Session, inc: Incident, today: date) -> dict[str, Any]:
 def letters_runs(session: Session, inc: Incident) -> list[dict[str, Any]]:
     """Each letters run of the incident (`riskreg notices letters`), oldest first, from the audit
     log: when, how many, per state, the file's name and SHA-256 (never a name)."""
-    from riskreg.services.audit_check import LETTERS_ENTITY
-    from riskreg.storage.audit import parse_changes
+    from riskreg.storage.audit import LETTERS_ENTITY, parse_changes
 
     events = session.exec(select(AuditEvent).where(
         AuditEvent.public_id == inc.public_id, AuditEvent.entity == LETTERS_ENTITY,

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from riskreg.errors import BadInput, one_line
-from riskreg.services.audit_check import LETTERS_ENTITY
 from riskreg.services.letters import render
 from riskreg.services.letters.recipients import Recipients, read_recipients
 from riskreg.storage import audit
@@ -113,7 +112,7 @@ class LettersService:
 
         with self.db.writing() as session:
             inc = find_incident(session, checked.reference)
-            audit.record(session, LETTERS_ENTITY, inc.public_id, "create", {
+            audit.record(session, audit.LETTERS_ENTITY, inc.public_id, "create", {
                 "incident": [None, inc.reference],
                 "count": [None, checked.count],
                 "per_state": [None, per_state],
@@ -135,7 +134,7 @@ def letter_runs(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The letters runs among an incident's audit events (`IncidentService.history`)."""
     runs = []
     for event in history:
-        if event["entity"] != LETTERS_ENTITY:
+        if event["entity"] != audit.LETTERS_ENTITY:
             continue
         fields = audit.parse_changes(event["changes"]) or {}
         runs.append({"at": event["at"], **{k: pair[1] for k, pair in fields.items()}})
