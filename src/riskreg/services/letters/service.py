@@ -162,8 +162,9 @@ def scope_warnings(per_state: dict[str, int], record: dict[str, Any]) -> list[st
     total = sum(per_state.values())
     affected = record.get("affected") or 0
     if total != affected:
-        warnings.append(f"{total:,} letters in all, the scope records {affected:,} people "
-                        "affected: check the file or the scope (step 7)")
+        warnings.append(f"{total:,} letter{'s' if total != 1 else ''} in all, the scope records "
+                        f"{affected:,} {'person' if affected == 1 else 'people'} affected: "
+                        "check the file or the scope (step 7)")
     return warnings
 
 
