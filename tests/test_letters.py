@@ -116,7 +116,6 @@ def _no_names_in(folder, skip):
 
 
 def test_the_names_are_absent_from_the_database_wal_backups_and_export(db, tmp_path):
-    from riskreg.services.letters.recipients import read_recipients  # noqa: F401  (imported once)
     from riskreg.services.letters.service import LettersService
     from riskreg.storage.database import open_database
 
@@ -139,6 +138,8 @@ def test_the_names_are_absent_from_the_database_wal_backups_and_export(db, tmp_p
     assert code == 0, err
     text = exported.read_text(encoding="utf-8")
     assert "notice_letters" in text and "Quokkaperson" not in text and "Palm Street" not in text
+    assert list((db.parent / "backups").iterdir())  # the day's backup, taken by the export
+    _no_names_in(db.parent, skip=set())
 
 
 # -- checks and hostile files ---------------------------------------------------------------------
@@ -342,3 +343,33 @@ def test_json_of_the_run_is_what_the_audit_says(db, tmp_path):
     assert letters(db, write(tmp_path, csv_bytes(people(1))), tmp_path / "l.html")[0] == 0
     event = audit_events(db)[-1]
     assert json.loads(event.changes)["format"] == [None, "html"]
+
+
+def test_recording_the_individuals_notice_sent_defaults_to_the_last_letters_count(db, tmp_path):
+    assert letters(db, write(tmp_path, csv_bytes(people(3))), tmp_path / "a.html")[0] == 0
+    assert letters(db, write(tmp_path, csv_bytes(people(5))), tmp_path / "b.html")[0] == 0
+    code, out, err = run_main(["notices", "sent", REF, "--db", str(db)])
+    assert code == 0, err
+    assert "individuals sent on" in out and "to 5 (the letters printed on" in out
+    code, out, _ = run_main(["incidents", "show", REF, "--db", str(db), "--json"])
+    shown = json.loads(out)
+    mailed = [n for n in shown["notices"] if n["obligation_id"] == "individuals"]
+    assert mailed[-1]["count"] == 5
+    assert [run["count"] for run in shown["letters"]] == [3, 5]
+    code, out, err = run_main(["notices", "sent", REF, "--db", str(db), "--count", "4"])
+    assert code == 0 and "to 4" in out and "letters printed" not in out
+
+
+def test_recording_a_bad_notice_changes_nothing(db, tmp_path):
+    before = len(audit_events(db))
+    code, _o, err = run_main(["notices", "sent", REF, "--db", str(db), "--method", "pigeon"])
+    assert code == 2 and "must be one of" in err and len(err.strip().splitlines()) == 1
+    assert len(audit_events(db)) == before
+
+
+def test_the_letters_never_replace_the_recipients_file(db, tmp_path):
+    src = write(tmp_path, csv_bytes(people(2)))
+    before = src.read_bytes()
+    code, _o, err = letters(db, src, src)
+    assert code == 2 and "is the recipients file itself" in err
+    assert src.read_bytes() == before

@@ -55,6 +55,25 @@ def add_command(sub, common) -> None:
     letters.add_argument("--keep-incomplete", action="store_true",
                          help="print rows without a complete address too (left out by default)")
     letters.set_defaults(run=run_letters)
+    sent = kinds.add_parser(
+        "sent", parents=[common], help="record a notice as sent (the proof, 164.414(b))",
+        description="Record one notice of the incident's plan as sent: which, when, how and to "
+        "how many. For the individuals' notice the count defaults to the last letters printed "
+        "(`notices letters`).",
+    )
+    sent.add_argument("ref", metavar="REF", help="the incident's reference")
+    sent.add_argument("--for", dest="obligation", default="individuals", metavar="OBLIGATION",
+                      help="the obligation's id, as `incidents show --json` gives it "
+                      "(default: individuals)")
+    sent.add_argument("--on", dest="sent_on", metavar="YYYY-MM-DD",
+                      help="the day it went out (default: today)")
+    sent.add_argument("--method", default="mail", help="mail, email, phone, website, media, "
+                      "portal or other (default: mail)")
+    sent.add_argument("--count", type=int, help="how many people or letters (default for the "
+                      "individuals' notice: the last letters run's count)")
+    sent.add_argument("--reference", default="", help="e.g. the HHS portal's number")
+    sent.add_argument("--notes", default="")
+    sent.set_defaults(run=run_sent)
 
 
 def run_letters(args: Namespace) -> int:
@@ -83,4 +102,29 @@ def run_letters(args: Namespace) -> int:
           f"(SHA-256 {written.sha256})")
     print("Delete the recipients file and the letters once mailed, or keep them in an "
           "encrypted folder.")
+    return 0
+
+
+def run_sent(args: Namespace) -> int:
+    from riskreg.commands._db import open_services
+
+    services = open_services(args)
+    try:
+        service = services.incidents
+        record = service.get(args.ref)
+        count, said = args.count, ""
+        runs = record.get("letters") or []
+        if count is None and args.obligation == "individuals" and runs:
+            count = runs[-1].get("count")
+            said = f" (the letters printed on {runs[-1]['at']:%Y-%m-%d})"
+        saved = service.record_notice_sent(record["reference"], {
+            "obligation_id": args.obligation, "sent_on": args.sent_on or service.today(),
+            "method": args.method, "count": count, "reference": args.reference,
+            "notes": args.notes,
+        }, record["revision"])
+    finally:
+        services.db.close()
+    counted = f" to {count:,}{said}" if count is not None else ""
+    print(f"Recorded for {saved['reference']}: {one_line(args.obligation)} sent on "
+          f"{args.sent_on or service.today()}{counted}")
     return 0

@@ -35,6 +35,8 @@ class Checked:
     recipients: Recipients
     facts: render.LetterFacts
     warnings: list[str] = field(default_factory=list)
+    source: Path | None = None
+    """The recipients file (the letters may never be written over it)."""
 
     @property
     def count(self) -> int:
@@ -81,7 +83,8 @@ class LettersService:
         record = IncidentService(self.db, today=self.today).get(ref)
         people = read_recipients(recipients, mapping=mapping, keep_incomplete=keep_incomplete)
         facts = render.letter_facts(record, settings, self.today())
-        checked = Checked(record["reference"], people, facts, list(people.warnings))
+        checked = Checked(record["reference"], people, facts, list(people.warnings),
+                          Path(recipients).expanduser())
         checked.warnings += scope_warnings(people.per_state(), record)
         if not any(record[k] for k in ("contact_toll_free", "contact_email", "contact_website",
                                        "contact_postal")):
@@ -93,6 +96,9 @@ class LettersService:
     def write(self, checked: Checked, out: str | Path, fmt: str = "html") -> Written:
         """Write the letters checked by `check` to `out` (atomic, 0600) and audit the run."""
         target = check_output_path(out, database=self.db.path)
+        if checked.source is not None and _same(target, checked.source):
+            raise BadInput(f"--out {one_line(str(out))} is the recipients file itself; choose "
+                           "another file name")
         digest = hashlib.sha256()
 
         def chunks() -> Iterator[bytes]:
@@ -128,6 +134,13 @@ class LettersService:
         from riskreg.services.incidents import IncidentService
 
         return letter_runs(IncidentService(self.db, today=self.today).history(ref))
+
+
+def _same(one: Path, other: Path) -> bool:
+    try:
+        return one.exists() and one.samefile(other)
+    except OSError:
+        return False
 
 
 def letter_runs(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
