@@ -373,3 +373,14 @@ def test_the_letters_never_replace_the_recipients_file(db, tmp_path):
     code, _o, err = letters(db, src, src)
     assert code == 2 and "is the recipients file itself" in err
     assert src.read_bytes() == before
+
+
+def test_terminal_escapes_in_a_cell_are_shown_escaped(db, tmp_path):
+    rows = [["Eve \x1b]0;PWNED\x07 \u202eevil", "1 Main \x1b[2J", "", "Tampa", "FL", "33601", ""]]
+    out = tmp_path / "l.html"
+    code, stdout, err = letters(db, write(tmp_path, csv_bytes(rows)), out)
+    assert code == 0, err
+    html = out.read_text(encoding="utf-8")
+    assert "\x1b" not in html and "\u202e" not in html and "\x07" not in html
+    assert "Eve \\x1b]0;PWNED\\x07 \\u202eevil" in html
+    assert "\x1b" not in stdout + err
