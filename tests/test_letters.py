@@ -305,23 +305,43 @@ def test_markdown_letters_are_separated_by_page_breaks_and_escaped(db, tmp_path)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
-def test_missing_contact_is_a_visible_todo_and_a_warning(db, tmp_path):
-    from riskreg.services.letters.service import LettersService
+def test_missing_contact_is_a_visible_todo_and_a_warning(tmp_path):
+    """A new register: no practice settings, an incident without its Notices step filled."""
+    from riskreg.services.incidents import IncidentService
     from riskreg.storage.database import open_database
 
+    db = tmp_path / "practice" / "riskreg.db"
+    assert run_main(["init", "--db", str(db)])[0] == 0
     database = open_database(db)
     try:
-        checked = LettersService(database, today=lambda: date(2026, 12, 7)).check(
-            "INC-2026-003", write(tmp_path, csv_bytes(people(1, "CO"))))
-        # INC-2026-003 has an email contact: no warning; blank it in the facts to see the TODO.
-        assert not any("no contact for questions" in w for w in checked.warnings)
-        values = {**checked.facts.values,
-                  "contact": "[TO DO: how people can ask questions]"}
-        facts = render.LetterFacts(values, (), "INC-2026-003", date(2026, 12, 7), ())
-        html = render.html_letter(checked.recipients.letters[0], facts)
-        assert '<span class="todo">[TO DO: how people can ask questions]</span>' in html
+        svc = IncidentService(database, today=lambda: date(2026, 12, 7))
+        r = svc.create({"title": "Laptop stolen", "discovered_on": "2026-11-02",
+                        "description": "The practice laptop was taken from the car."})
+        ref = r["reference"]
+        r = svc.save_phi(ref, {"phi_involved": True, "phi_types": ["name"]}, r["revision"])
+        r = svc.save_secured(ref, {"secured_by": "none"}, r["revision"])
+        r = svc.save_exceptions(ref, {"exceptions": {"workforce_good_faith": False,
+                                                     "inadvertent_internal": False,
+                                                     "could_not_retain": False}}, r["revision"])
+        r = svc.save_factors(ref, {"factors": {k: {"rating": "high", "notes": "noted"} for k in (
+            "nature_extent", "recipient", "acquired_viewed", "mitigation")}}, r["revision"])
+        r = svc.save_determination(ref, {"choice": "notification_required",
+                                         "rationale": "Unencrypted laptop.",
+                                         "decided_on": "2026-11-02"}, r["revision"])
+        svc.save_scope(ref, {"affected": 1, "residents": {"FL": 1}}, r["revision"])
     finally:
         database.close()
+    out = tmp_path / "l.html"
+    code, _o, err = run_main(["notices", "letters", ref, "--db", str(db), "--recipients",
+                              str(write(tmp_path, csv_bytes(people(1)))), "--out", str(out)])
+    assert code == 0, err
+    assert "no contact for questions" in err and "164.404(c)(1)(E)" in err
+    assert "the practice settings have no practice name: the letters say [TO DO]" in err
+    assert "not recorded yet: (C) Steps people should take" in err
+    html = out.read_text(encoding="utf-8")
+    assert '<span class="todo">[TO DO: how people can ask questions' in html
+    assert '<span class="todo">[TO DO: PRACTICE NAME]</span>' in html
+    assert "scope records" not in err  # 1 letter in Florida, as the scope says
 
 
 def test_the_dossier_lists_each_letters_run(db, tmp_path):

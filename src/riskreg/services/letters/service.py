@@ -86,11 +86,7 @@ class LettersService:
         checked = Checked(record["reference"], people, facts, list(people.warnings),
                           Path(recipients).expanduser())
         checked.warnings += scope_warnings(people.per_state(), record)
-        if not any(record[k] for k in ("contact_toll_free", "contact_email", "contact_website",
-                                       "contact_postal")):
-            checked.warnings.append(
-                "no contact for questions (toll-free number, email, website or postal address, "
-                "164.404(c)(1)(E)): the letters say [TO DO]; fill it in on the Notices step")
+        checked.warnings += missing_facts(record, settings, facts)
         return checked
 
     def write(self, checked: Checked, out: str | Path, fmt: str = "html") -> Written:
@@ -158,6 +154,29 @@ def last_count(history: list[dict[str, Any]]) -> int | None:
     """The count of the incident's last letters run, or None when none was made."""
     runs = letter_runs(history)
     return runs[-1].get("count") if runs else None
+
+
+def missing_facts(record: dict[str, Any], settings: dict[str, Any],
+                  facts: render.LetterFacts) -> list[str]:
+    """What the letters will say [TO DO] for: an element of 164.404(c)(1) the incident does not
+    supply yet, the practice's name or the practitioner's."""
+    warnings = []
+    for item in facts.todo:
+        if item.startswith("(E)"):
+            warnings.append("no contact for questions (toll-free number, email, website or "
+                            "postal address, 164.404(c)(1)(E)): the letters say [TO DO]; fill "
+                            "it in on the Notices step")
+        else:
+            warnings.append(f"not recorded yet: {item}: the letters say [TO DO] there")
+    for name, words in (("practice_name", "practice name"),
+                        ("practitioner", "practitioner's name")):
+        if not (settings.get(name) or "").strip():
+            warnings.append(f"the practice settings have no {words}: the letters say [TO DO] "
+                            "(riskreg settings)")
+    if not (record.get("contact_postal") or "").strip():
+        warnings.append("no postal address on the Notices step: the letters' return address "
+                        "says [TO DO]")
+    return warnings
 
 
 def scope_warnings(per_state: dict[str, int], record: dict[str, Any]) -> list[str]:
