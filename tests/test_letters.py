@@ -404,3 +404,36 @@ def test_terminal_escapes_in_a_cell_are_shown_escaped(db, tmp_path):
     assert "\x1b" not in html and "\u202e" not in html and "\x07" not in html
     assert "Eve \\x1b]0;PWNED\\x07 \\u202eevil" in html
     assert "\x1b" not in stdout + err
+
+
+def test_a_state_by_name_counts_and_an_unknown_one_is_named_by_row(db, tmp_path):
+    rows = [["Ann Quokkaperson", "1 Main", "", "Los Angeles", "California", "90001", ""],
+            ["Bo Quokkaperson", "2 Main", "", "Nowhere", "Atlantis", "00000", ""]]
+    out = tmp_path / "l.html"
+    code, stdout, err = letters(db, write(tmp_path, csv_bytes(rows)), out)
+    assert code == 0
+    assert "row 3: the state is not a US state or territory" in err and "Atlantis" not in err
+    assert "(CA 1, unknown 1)" in stdout
+    assert "Notice of Data Breach" in out.read_text(encoding="utf-8")
+
+
+def test_a_long_letter_is_warned_of(db, tmp_path):
+    from riskreg.services.letters.service import LONG_LETTER, LettersService
+    from riskreg.storage.database import open_database
+
+    database = open_database(db)
+    try:
+        service = LettersService(database, today=lambda: date(2026, 12, 7))
+        src = write(tmp_path, csv_bytes(people(1)))
+        assert not any("text is long" in w for w in service.check(REF, src).warnings)
+        from riskreg.services.incidents import IncidentService
+
+        incidents = IncidentService(database, today=lambda: date(2026, 12, 7))
+        record = incidents.get(REF)
+        incidents.save_notice_content(REF, {"notice_actions": "We did a thing. " * 120},
+                                      record["revision"])
+        warned = [w for w in service.check(REF, src).warnings if "text is long" in w]
+        assert warned and "may run onto a second page" in warned[0]
+        assert len("We did a thing. " * 120) > LONG_LETTER
+    finally:
+        database.close()

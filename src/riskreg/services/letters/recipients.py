@@ -226,6 +226,7 @@ def read_recipients(path: Path | str, *, mapping: Mapping[str, str] | None = Non
     duplicates: list[str] = []
     seen: dict[tuple[str, ...], int] = {}
     blank = 0
+    unknown_state: list[int] = []
     for number, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
             blank += 1
@@ -236,6 +237,8 @@ def read_recipients(path: Path | str, *, mapping: Mapping[str, str] | None = Non
             if not keep_incomplete:
                 continue
             recipient = _recipient(number, cells, columns, complete=False)
+        if not recipient.state and "state" in columns and _cell(cells, columns["state"]):
+            unknown_state.append(number)
         key = (recipient.name.casefold(), *(line.casefold() for line in recipient.lines))
         if key in seen:
             duplicates.append(f"{number} (same as row {seen[key]})")
@@ -243,6 +246,9 @@ def read_recipients(path: Path | str, *, mapping: Mapping[str, str] | None = Non
         seen[key] = number
         result.letters.append(recipient)
     result.warnings += _warnings(incomplete, duplicates, blank, keep_incomplete)
+    if unknown_state:
+        result.warnings.append(f"{_rows_words(unknown_state)}: the state is not a US state or "
+                               "territory (USPS code or name); counted as unknown")
     result.left_out = (0 if keep_incomplete else len(incomplete)) + len(duplicates)
     if not result.letters:
         raise BadInput(f"{shown}: no row has a name and a complete address: no letters written")
@@ -263,11 +269,15 @@ def _warnings(incomplete: list[int], duplicates: list[str], blank: int,
     return warnings
 
 
+def _cell(cells: list[str], index: int | None) -> str:
+    """A cell with its spaces and line breaks made single spaces ("" when the row is short)."""
+    return " ".join(cells[index].split()) if index is not None and index < len(cells) else ""
+
+
 def _recipient(number: int, cells: list[str], columns: Mapping[str, int], *,
                complete: bool = True) -> Recipient | None:
     def cell(name: str) -> str:
-        index = columns.get(name)
-        return " ".join(cells[index].split()) if index is not None and index < len(cells) else ""
+        return _cell(cells, columns.get(name))
 
     name = cell("name") or " ".join(p for p in (cell("first"), cell("last")) if p)
     city, state, zip_ = cell("city"), cell("state"), cell("zip")

@@ -30,30 +30,30 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-actio
 # A US Letter page; the recipient's block sits where a #10 window envelope shows it (the window
 # is about 7/8 in from the left and 2 in from the top of the letter folded in three).
 CSS = """
-@page { size: 8.5in 11in; margin: 0.5in 0.75in 0.6in 0.75in; }
+@page { size: 8.5in 11in; margin: 0.5in 0.75in 0.45in 0.75in; }
 * { box-sizing: border-box; }
 html { font-family: Georgia, "Times New Roman", serif; color: #000; background: #fff; }
-body { margin: 0; font-size: 11pt; line-height: 1.32; }
+body { margin: 0; font-size: 10.5pt; line-height: 1.25; }
 .cover { font-family: system-ui, sans-serif; max-width: 7in; margin: 1rem auto 2rem;
          padding: 0.8rem 1rem; border: 2px solid #b45309; background: #fff7ed; font-size: 10pt; }
 .cover h1 { font-size: 13pt; margin: 0 0 0.4rem; }
 .cover li { margin: 0.15rem 0; }
-.letter { width: 7in; height: 9.85in; margin: 0 auto; overflow: hidden; position: relative;
+.letter { width: 7in; margin: 0 auto; position: relative;
           break-after: page; page-break-after: always; }
 .letter:last-child { break-after: auto; page-break-after: auto; }
 .sender { height: 1.5in; font-size: 10pt; white-space: pre-line; }
 .sender strong { font-size: 11pt; }
-.window { height: 1.15in; width: 3.9in; margin-left: 0.125in; padding-top: 0.05in;
-          font-family: Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 1.25; }
+.window { height: 1.2in; width: 3.9in; margin-left: 0.125in; padding-top: 0.03in;
+          font-family: Arial, Helvetica, sans-serif; font-size: 10.5pt; line-height: 1.2; }
 .window .kin { font-size: 9pt; }
-.dateline { margin: 0.15in 0 0.1in; display: flex; justify-content: space-between; }
+.dateline { margin: 0.05in 0 0.05in; display: flex; justify-content: space-between; }
 .dateline .ref { font-size: 9pt; }
-h1.title { font-size: 13pt; margin: 0.1in 0 0.08in; }
-h2 { font-size: 11pt; margin: 0.1in 0 0.02in; }
+h1.title { font-size: 13pt; margin: 0.06in 0 0.05in; }
+h2 { font-size: 11pt; margin: 0.08in 0 0.01in; }
 p, ul { margin: 0.04in 0; }
 ul { padding-left: 0.25in; }
 .todo { background: #fde68a; }
-.signature { margin-top: 0.12in; white-space: pre-line; }
+.signature { margin-top: 0.08in; white-space: pre-line; }
 @media screen {
   body { background: #e5e7eb; padding: 1rem 0; }
   .letter { background: #fff; padding: 0.5in 0.75in; width: 8.5in; height: auto;

@@ -25,6 +25,8 @@ from riskreg.storage.database import Database
 from riskreg.storage.files import check_output_path, write_atomic_chunks
 
 FORMATS = ("html", "md")
+LONG_LETTER = 1_500
+"""Characters of the incident's own text above which a letter may not fit its page."""
 
 
 @dataclass
@@ -173,6 +175,11 @@ def missing_facts(record: dict[str, Any], settings: dict[str, Any],
         if not (settings.get(name) or "").strip():
             warnings.append(f"the practice settings have no {words}: the letters say [TO DO] "
                             "(riskreg settings)")
+    body = sum(len(facts.values[k]) for k in ("what_happened", "phi_types", "steps", "actions",
+                                              "contact"))
+    if body > LONG_LETTER:
+        warnings.append(f"the letter's text is long ({body:,} characters): a letter may run onto "
+                        "a second page; print one and check, or shorten what happened")
     if not (record.get("contact_postal") or "").strip():
         warnings.append("no postal address on the Notices step: the letters' return address "
                         "says [TO DO]")
