@@ -418,7 +418,7 @@ def test_the_commands_write_each_notice_and_refuse_bad_input_in_one_line(cli_db,
 def test_notices_without_a_choice_says_which_there_are(cli_db):
     result = riskreg("notices", db=cli_db)
     assert result.returncode == 2
-    assert "choose a notice: substitute, media, hhs" in result.stderr
+    assert "choose a notice: letters, sent, substitute, media, hhs" in result.stderr
 
 
 def test_the_notices_step_offers_only_the_notices_the_plan_asks_for(db):

@@ -41,6 +41,7 @@ NOT_REPLAYED = frozenset({"id", "public_id", "created_at", "updated_at", "revisi
 
 SUMMARY_ENTITY = "database"
 """A merge's summary event (services/transfer.py) is about the import, not about a record."""
+NOT_RECORDS = frozenset({SUMMARY_ENTITY, audit.LETTERS_ENTITY})
 
 
 class _Archived:
@@ -189,7 +190,7 @@ class _Replay:
               skip: set[tuple[str, str]], ids: dict[str, dict[int, str]],
               references: dict[str, str]) -> None:
         key = (event.entity, event.public_id)
-        if event.entity == SUMMARY_ENTITY or key in skip:
+        if event.entity in NOT_RECORDS or key in skip:
             return
         if event.entity not in self.specs:
             self.found.append(f"event {event.seq} is about an unknown kind of record "

@@ -184,7 +184,7 @@ def change_lines(changes: str, names: Mapping[str, str] | None = None) -> list[s
 ENTITIES = {
     "incident": "Incident", "incident_hazard": "Linked hazard",
     "incident_resident": "People affected in a state", "incident_statement":
-    "Law-enforcement statement", "notice_sent": "Notice sent", "notice_draft": "Draft",
+    "Law-enforcement statement", "notice_sent": "Notice sent", "notice_draft": "Draft", "notice_letters": "Letters printed",
     "hazard": "Hazard", "tool": "Tool", "safeguard": "Safeguard", "owner": "Owner",
     "consent": "Consent", "review": "Review", "hazard_tool": "Linked tool",
     "hazard_safeguard": "Linked safeguard", "settings": "Practice settings",

@@ -27,6 +27,10 @@ RENAMED_FIELDS = {"residual_likelihood": "target_likelihood", "residual_impact":
 """Names an older riskreg logged fields under, by today's name: migration 0003 renamed the
 columns, never the history (the chain's hashes cover it as written)."""
 _HEAD = "riskreg_audit_head"
+LETTERS_ENTITY = "notice_letters"
+"""A letters run (services/letters): that letters were printed for an incident (the event's
+public id is the incident's), their count, count per state, file name and SHA-256. It is no
+record of its own: the names and addresses are never stored (issue 21)."""
 
 
 def _plain(value: Any) -> Any:

@@ -43,6 +43,7 @@ from riskreg.storage.incident_models import (
     NoticeSent,
 )
 from riskreg.storage.models import (
+    AuditEvent,
     Hazard,
     PracticeSettings,
     Tool,
@@ -324,7 +325,20 @@ def full_record(session: Session, inc: Incident, today: date) -> dict[str, Any]:
     record["retain_until"] = (
         inc.closed_on + relativedelta(years=RETENTION_YEARS) if inc.closed_on else None
     )
+    record["letters"] = letters_runs(session, inc)
     return record
+
+
+def letters_runs(session: Session, inc: Incident) -> list[dict[str, Any]]:
+    """Each letters run of the incident (`riskreg notices letters`), oldest first, from the audit
+    log: when, how many, per state, the file's name and SHA-256 (never a name)."""
+    from riskreg.storage.audit import LETTERS_ENTITY, parse_changes
+
+    events = session.exec(select(AuditEvent).where(
+        AuditEvent.public_id == inc.public_id, AuditEvent.entity == LETTERS_ENTITY,
+    ).order_by(col(AuditEvent.id)))
+    return [{"at": e.at, **{k: pair[1] for k, pair in (parse_changes(e.changes) or {}).items()}}
+            for e in events]
 
 
 def current_warnings(plan: Plan | None, statuses: list[ObligationStatus]) -> list[str]:

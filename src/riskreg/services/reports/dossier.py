@@ -71,7 +71,7 @@ def build(dossier: IncidentDossier) -> Document:
         notice=NOT_LEGAL_ADVICE,
         sections=[
             _timeline(dossier), _facts(r), _determination(r), _obligations(dossier),
-            _holds(dossier), _notices(r), _closeout(r), _trail(dossier), _chain(dossier),
+            _holds(dossier), _notices(r, dossier.history), _closeout(r), _trail(dossier), _chain(dossier),
         ],
         footer="Kept for at least six years from its date or the date it was last in effect "
         "(45 CFR 164.530(j)); the practice bears the burden of proof that every notice was "
@@ -264,7 +264,19 @@ def _holds(dossier: IncidentDossier) -> Section:
     return Section("holds", "5. Law-enforcement holds", blocks)
 
 
-def _notices(r: dict[str, Any]) -> Section:
+def _letters(history: list[dict[str, Any]]) -> Table:
+    """Each letters run (`riskreg notices letters`), from the audit log: never a name."""
+    from riskreg.services.letters.service import letter_runs
+
+    rows = [[f"{run['at']:%Y-%m-%d %H:%M} UTC", f"{run.get('count') or 0:,}",
+             ", ".join(f"{s} {n:,}" for s, n in (run.get("per_state") or {}).items()) or "—",
+             str(run.get("file") or "—"), str(run.get("sha256") or "—")]
+            for run in letter_runs(history)]
+    return Table(["Letters made", "Count", "Per state", "File", "SHA-256"], rows,
+                 empty="No letters printed with riskreg.")
+
+
+def _notices(r: dict[str, Any], history: list[dict[str, Any]]) -> Section:
     rows = [[n["obligation_name"], _d(n["sent_on"]),
              steps.NOTICE_METHODS.get(n["method"], n["method"]),
              "—" if n["count"] is None else f"{n['count']:,}", n["reference"] or "—",
@@ -282,6 +294,7 @@ def _notices(r: dict[str, Any]) -> Section:
         Para("Notice content (164.404(c)(1)(C)-(E)):"),
         content,
         Table(["Draft", "File", "Written on"], drafts, empty="No drafts written."),
+        _letters(history),
     ])
 
 

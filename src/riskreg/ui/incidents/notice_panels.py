@@ -22,6 +22,7 @@ from riskreg.ui.incidents.panel import StepPanel
 from riskreg.ui.incidents.plan_view import plan_renderable
 from riskreg.ui.messages import RegisterChanged
 from riskreg.ui.render import plain
+from riskreg.ui.widgets.choice import Choice
 from riskreg.ui.widgets.field_input import FieldInput
 
 
@@ -58,6 +59,7 @@ class NoticesPanel(StepPanel):
                   "Markdown files named by the reference only, readable by you alone")
         with Horizontal(classes="buttons"):
             yield Button("Write drafts", id="write-drafts", compact=True, variant="primary")
+            yield Button("Print letters…", id="print-letters", compact=True)
         yield Static("", id="drafts")
         yield Static("Other notices, as HTML into the same folder", classes="subhead",
                      markup=False)
@@ -111,6 +113,17 @@ class NoticesPanel(StepPanel):
             return service.get(record["reference"])
 
         self.wizard.run_save_step(write, stay=True)
+
+    @on(Button.Pressed, "#print-letters")
+    def _print_letters(self) -> None:
+        """Letters merged from a recipients file (issue 21): from what is saved."""
+        from riskreg.ui.dialogs.print_letters import open_print_letters
+
+        if self.dirty:
+            self.notify("Save this step first (ctrl+s): the letters say what is saved.",
+                        severity="warning", markup=False)
+            return
+        open_print_letters(self.app, self.ref)
 
 
     @on(Button.Pressed, "#write-substitute, #write-media, #write-hhs")
@@ -166,8 +179,6 @@ class TrackingPanel(StepPanel):
         return self.wizard.today() if name == "sent_on" else None
 
     def after_fill(self, record: dict[str, Any] | None) -> None:
-        from riskreg.ui.widgets.choice import Choice
-
         statuses = (record or {}).get("obligations") or []
         self.query_one("#f-obligation_id", Choice).set_options(
             [(f"{s['name']} · {s['status']}", s["id"]) for s in statuses])
@@ -182,6 +193,18 @@ class TrackingPanel(StepPanel):
         # Closed: the step says so at its top (`_show_closed`); nothing to fill in first.
         self.query_one("#record-notice", Button).disabled = (record or {}).get(
             "status") == "closed"
+
+    @on(Choice.Changed, "#f-obligation_id")
+    def _offer_letters_count(self, event: Choice.Changed) -> None:
+        """The individuals' notice: the count of the last letters printed, offered while the
+        count is blank (issue 21: the letters run is the proof of how many went out)."""
+        runs = (self.record or {}).get("letters") or []
+        count = self.query_one("#f-count", Input)
+        if event.value == "individuals" and runs and not count.value.strip():
+            count.value = str(runs[-1].get("count") or "")
+            self.notify(f"How many: {count.value}, from the letters printed on "
+                        f"{runs[-1]['at']:%Y-%m-%d}; change it if fewer went out.",
+                        timeout=6, markup=False)
 
     def save(self, service: Any) -> dict[str, Any]:
         if self.dirty:
