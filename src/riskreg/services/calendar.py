@@ -10,8 +10,12 @@ The output depends only on the data and the given "today": no wall clock, events
 order, DTSTAMP and LAST-MODIFIED from each record's last change. Exporting unchanged data twice
 gives byte-identical files, so a re-import changes nothing.
 
-File shape (RFC 5545, as Google, Apple, Outlook and Thunderbird import it): METHOD:PUBLISH, PRODID,
-VERSION, NAME and X-WR-CALNAME; all-day VEVENTs (DTSTART;VALUE=DATE, DTEND the next day),
+Each export to a target (an .ics file, or a vdir folder: `calendar_targets`) goes through that
+target's ledger (`riskreg.domain.calendar_ledger`): a changed event gets a higher SEQUENCE and a
+newer DTSTAMP, a vanished one is written cancelled, an unchanged one keeps what it had.
+
+File shape (RFC 5545, as Google, Apple, Outlook and Thunderbird import it): PRODID, VERSION,
+NAME and X-WR-CALNAME, REFRESH-INTERVAL and X-PUBLISHED-TTL (no METHOD: `calendar_head`); all-day VEVENTs (DTSTART;VALUE=DATE, DTEND the next day),
 TRANSP:TRANSPARENT (a deadline does not make the practitioner busy), CLASS:PRIVATE; VALARMs ring
 at 09:00 N days before, most important first; CRLF line ends and lines folded at 75 octets
 (as icalendar does both; tests/test_calendar_render.py holds the bytes to icalendar's own).
@@ -85,6 +89,8 @@ class ExportOptions:
 class CalendarService:
     db: Database
     today: Callable[[], date] = field(default=date.today)
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    """The moment a changed event is stamped with (DTSTAMP); tests fix it."""
 
     # -- gathering -----------------------------------------------------------------------------
 
@@ -181,21 +187,24 @@ class CalendarService:
         """Write the .ics file atomically (mode 0600); return how many events it holds.
 
         An unwritable path raises UserError with one clear line and leaves nothing behind; so
-        do the register's own files and odd targets (`check_output_path`).
+        do the register's own files and odd targets (`check_output_path`). The file's ledger is
+        recorded once the file is written (`calendar_targets.export_file`).
         """
-        from riskreg.storage.files import check_output_path, write_atomic_chunks
+        from riskreg.services.calendar_targets import export_file
 
-        target = Path(path).expanduser()
-        if target.is_dir():
-            raise UserError(f"cannot write {target}: it is a folder; give a file name, e.g. "
-                            f"{target / DEFAULT_FILE_NAME}")
-        checked = check_output_path(target, database=self.db.path, label=None)
-        events = self.events(options)
-        count = len(events)
-        # Streamed into the file, each event let go once written: at 10,000 hazards with
-        # reminder events the file alone is some 60 MB, and it is never held whole in memory.
-        write_atomic_chunks(checked, calendar_chunks(_releasing(events)))
-        return count
+        return export_file(self, path, options).count
+
+    def export_vdir(self, folder: str | Path, options: ExportOptions = ExportOptions()) -> Any:
+        """Write the events into a vdir folder, one .ics file each (`calendar_targets`)."""
+        from riskreg.services.calendar_targets import export_vdir
+
+        return export_vdir(self, folder, options)
+
+    def feed_path(self) -> Path:
+        """The practice's feed: the one .ics file a calendar subscribes to."""
+        from riskreg.services.calendar_targets import feed_path
+
+        return feed_path(self.db.path)
 
 
 def _releasing(events: list[CalendarEvent]) -> Iterator[CalendarEvent]:
@@ -210,7 +219,8 @@ def render_calendar(events: Sequence[CalendarEvent]) -> bytes:
     return b"".join(calendar_chunks(events))
 
 
-def calendar_chunks(events: Iterable[CalendarEvent]) -> Iterator[bytes]:
+def calendar_chunks(events: Iterable[CalendarEvent], *, feed: bool = True,
+                    writer: _EventWriter | None = None) -> Iterator[bytes]:
     """The VCALENDAR as byte chunks: the calendar's head, one chunk per event, the end.
 
     The same bytes as building an icalendar `Calendar` of `Event`s and calling `to_ical()` (the
@@ -222,26 +232,55 @@ def calendar_chunks(events: Iterable[CalendarEvent]) -> Iterator[bytes]:
     every event value with its own value type (vText escaping, vDate, vDatetime, vInt); the
     event's lines are put in icalendar's order (`Event.canonical_order`, then the other names
     alphabetically) and folded as icalendar folds them (`_fold`).
+
+    `feed`: the head of a whole calendar file (its name, REFRESH-INTERVAL and X-PUBLISHED-TTL
+    for a client subscribed to it); else the bare head of one vdir item.
     """
+    yield calendar_head(feed)
+    writer = writer or _EventWriter()
+    for event in events:
+        yield writer.event(event)
+    yield CALENDAR_END
+
+
+CALENDAR_END = b"END:VCALENDAR\r\n"
+REFRESH = timedelta(hours=1)
+"""How often a subscribed client should fetch the feed again (RFC 7986 REFRESH-INTERVAL, and
+X-PUBLISHED-TTL, its older name that Outlook and Google read)."""
+
+_HEADS: dict[bool, bytes] = {}
+
+
+def calendar_head(feed: bool = True) -> bytes:
+    """The VCALENDAR's lines before the first event.
+
+    No METHOD: RFC 5546 (3.2.1) requires exactly one ORGANIZER in every VEVENT of a
+    METHOD:PUBLISH object, and libical's restriction check failed every event for the lack of
+    it (findings D5). An ORGANIZER would put the practitioner's address into every event, and
+    may make some clients treat a deadline as a meeting; no tested client needs METHOD (a
+    CalDAV resource, which a vdir item becomes, must not carry one, RFC 4791 4.1). Without
+    METHOD, DTSTAMP means the event's last revision (RFC 5545 3.8.7.2), which is what is written.
+    """
+    head = _HEADS.get(feed)
+    if head is not None:
+        return head
     from icalendar import Calendar
 
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("name", CALENDAR_NAME)
-    cal.add("x-wr-calname", CALENDAR_NAME)
-    cal.add("x-wr-caldesc", "Deadlines and review dates exported by riskreg. Not legal advice.")
+    if feed:
+        cal.add("name", CALENDAR_NAME)
+        cal.add("x-wr-calname", CALENDAR_NAME)
+        cal.add("x-wr-caldesc", "Deadlines and review dates exported by riskreg. Not legal advice.")
+        cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", "PT1H")
     whole = cal.to_ical()
-    end = b"END:VCALENDAR\r\n"
-    if not whole.endswith(end):  # pragma: no cover - every component ends with its END line
+    if not whole.endswith(CALENDAR_END):  # pragma: no cover - every component ends with it
         raise RuntimeError("unexpected VCALENDAR shape from icalendar")
-    yield whole[: -len(end)]
-    writer = _EventWriter()
-    for event in events:
-        yield writer.event(event)
-    yield end
+    head = _HEADS[feed] = whole[: -len(CALENDAR_END)]
+    return head
 
 
 class _EventWriter:
