@@ -223,3 +223,129 @@ def test_the_ledger_is_per_target(register, calendar, tmp_path):
     found = export(calendar, two)  # never given the due date: nothing to cancel there
     assert not any(removed(e) for e in found.values())
     assert any(removed(e) for e in export(calendar, one).values())
+
+
+# -- properties ------------------------------------------------------------------------------------
+# A random life of a register and its exports to one target, through the real event builder,
+# the real reconciliation and the real renderer, parsed back with icalendar. The ledger is
+# kept as the service keeps it (the entries of the last export); a database per example would
+# make a hundred examples take minutes, and the service's own path is tested above.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from riskreg.domain.calendar_events import EventInputs, build_events  # noqa: E402
+from riskreg.domain.calendar_ledger import reconcile  # noqa: E402
+from riskreg.services.calendar import render_calendar  # noqa: E402
+
+_STEP = st.one_of(
+    st.tuples(st.just("date"), st.integers(0, 3), st.integers(-20, 60)),
+    st.tuples(st.just("clear"), st.integers(0, 3), st.just(0)),
+    st.tuples(st.just("close"), st.integers(0, 3), st.just(0)),
+    st.tuples(st.just("touch"), st.integers(0, 3), st.just(0)),
+    st.tuples(st.just("reminders"), st.just(0), st.just(0)),
+    st.tuples(st.just("alarms"), st.integers(0, 2), st.just(0)),
+    st.tuples(st.just("day"), st.just(0), st.integers(1, 30)),
+    st.tuples(st.just("export"), st.just(0), st.just(0)),
+)
+_ALARMS = ((14, 7, 1), (7,), ())
+
+
+def _hazards(n: int) -> list[dict]:
+    at = datetime(2026, 11, 1, tzinfo=UTC)
+    return [{"public_id": f"h{i}", "title": f"Hazard {i}", "revision": 1, "updated_at": at,
+             "archived_at": None, "status": "open", "treatment": "mitigate",
+             "review_cadence_months": 12, "last_reviewed_on": None,
+             "next_review_on": FIXED_TODAY + timedelta(days=10 * i + 5),
+             "acceptance_expires_on": None} for i in range(n)]
+
+
+def _change(hazard: dict, now: datetime, **changes) -> None:
+    hazard.update(changes, revision=hazard["revision"] + 1, updated_at=now)
+
+
+def _export(hazards, ledger, today, now, alarms, reminders):
+    inputs = EventInputs(hazards=[h for h in hazards if h["next_review_on"]])
+    built = build_events(inputs, today, groups=("reviews",), alarm_days=alarms,
+                         reminders=reminders)
+    done = reconcile(built, ledger, now=now, today=today, keep_cancellations=True)
+    raw = render_calendar(done.events)
+    check_lines(raw)
+    return raw, {e.uid: e for e in done.entries}
+
+
+def _check_following(found: dict, last: dict[str, str], seen_seq: dict[str, int]) -> dict:
+    """One export after the one that gave `last` (UID -> STATUS): a UID gone only after a file
+    that held it cancelled; SEQUENCE never lower for one target; [REMOVED] cancelled, silent."""
+    for uid, status in last.items():
+        if uid not in found:
+            assert status == "CANCELLED", uid
+    for uid, event in found.items():
+        seq = int(event["SEQUENCE"])
+        assert seq >= seen_seq.get(uid, seq), uid
+        seen_seq[uid] = seq
+        if str(event["SUMMARY"]).startswith("[REMOVED]"):
+            assert str(event["STATUS"]) == "CANCELLED" and not event.walk("VALARM")
+    return {uid: str(e["STATUS"]) for uid, e in found.items()}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_STEP, min_size=1, max_size=25))
+def test_no_uid_ever_vanishes_without_its_cancellation_and_the_same_register_same_bytes(steps):
+    hazards = _hazards(4)
+    today, now = FIXED_TODAY, NOW
+    alarms, reminders = _ALARMS[0], False
+    ledger: dict = {}
+    last: dict[str, str] = {}
+    """UID -> the STATUS it had in the last file that held it."""
+    seen_seq: dict[str, int] = {}
+    for action, which, amount in [*steps, ("export", 0, 0)]:
+        now += timedelta(minutes=1)
+        hazard = hazards[which] if which < len(hazards) else hazards[0]
+        if action == "date":
+            _change(hazard, now, next_review_on=today + timedelta(days=amount))
+        elif action == "clear":
+            _change(hazard, now, next_review_on=None)
+        elif action == "close":
+            _change(hazard, now, status="closed")
+        elif action == "touch":
+            _change(hazard, now)  # a change that the calendar does not show
+        elif action == "reminders":
+            reminders = not reminders
+        elif action == "alarms":
+            alarms = _ALARMS[which]
+        elif action == "day":
+            today += timedelta(days=amount)
+        else:
+            raw, ledger = _export(hazards, ledger, today, now, alarms, reminders)
+            last = _check_following(events(raw), last, seen_seq)
+            # Exported again at once, a minute later: the same bytes.
+            again, ledger = _export(hazards, ledger, today, now + timedelta(seconds=30),
+                                    alarms, reminders)
+            assert again == raw
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(-20, 60)), max_size=6),
+       st.sampled_from(_ALARMS), st.booleans())
+def test_a_content_change_always_raises_sequence_and_dtstamp(moves, alarms, reminders):
+    hazards = _hazards(4)
+    now = NOW
+    raw, ledger = _export(hazards, {}, FIXED_TODAY, now, alarms, reminders)
+    before = events(raw)
+    for which, days in moves:
+        now += timedelta(minutes=1)
+        _change(hazards[which], NOW, next_review_on=FIXED_TODAY + timedelta(days=days))
+    raw, ledger = _export(hazards, ledger, FIXED_TODAY, now, alarms, reminders)
+    after = events(raw)
+    for uid in before.keys() & after.keys():
+        same = all(str(before[uid].get(k)) == str(after[uid].get(k))
+                   for k in ("SUMMARY", "DESCRIPTION", "STATUS"))
+        same = same and check_all_day(before[uid]) == check_all_day(after[uid]) and \
+            alarm_triggers(before[uid]) == alarm_triggers(after[uid])
+        if same:
+            assert after[uid]["SEQUENCE"] == before[uid]["SEQUENCE"]
+            assert after[uid]["DTSTAMP"].dt == before[uid]["DTSTAMP"].dt
+        else:
+            assert int(after[uid]["SEQUENCE"]) > int(before[uid]["SEQUENCE"])
+            assert after[uid]["DTSTAMP"].dt > before[uid]["DTSTAMP"].dt

@@ -21,7 +21,8 @@ written once the source is gone). `reconcile` compares the events of this export
 - Once written cancelled, an absent UID may go: a vdir removes its file on the next export
   (vdirsyncer then deletes it on the server); an .ics file keeps writing the same cancellation
   (same bytes) until its day has passed, for a client that imports the file only now and then,
-  and then forgets it.
+  and then forgets it (not on the day it was written: exporting twice in one day gives the
+  same bytes).
 
 Pure: no storage, no clock (the moment and "today" are arguments).
 """
@@ -54,6 +55,8 @@ class LedgerEntry:
     cancelled: bool
     day: date
     title: str
+    cancelled_on: date | None = None
+    """The day ("today") it was first written cancelled."""
 
 
 @dataclass
@@ -77,9 +80,26 @@ def content_hash(event: CalendarEvent) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def entry_of(event: CalendarEvent, digest: str | None = None) -> LedgerEntry:
+def entry_of(event: CalendarEvent, digest: str | None = None,
+             cancelled_on: date | None = None) -> LedgerEntry:
     return LedgerEntry(event.uid, digest or content_hash(event), event.sequence,
-                       event.last_modified, event.cancelled, event.day, event.title)
+                       event.last_modified, event.cancelled, event.day, event.title,
+                       cancelled_on if event.cancelled else None)
+
+
+def _cancelled_on(before: LedgerEntry | None, event: CalendarEvent, today: date) -> date | None:
+    if not event.cancelled:
+        return None
+    if before is not None and before.cancelled and before.cancelled_on is not None:
+        return before.cancelled_on
+    return today
+
+
+def _may_go(entry: LedgerEntry, today: date) -> bool:
+    """Whether an .ics file may stop carrying a cancellation: its day has passed, and it was
+    written on an earlier day than today (so exporting twice on one day gives the same bytes,
+    even for a cancellation of a day already past)."""
+    return entry.day < today and (entry.cancelled_on or date.min) < today
 
 
 def removed_event(entry: LedgerEntry, sequence: int, stamp: datetime) -> CalendarEvent:
@@ -120,23 +140,24 @@ def reconcile(
                 event, sequence=max(event.sequence, before.sequence + 1),
                 last_modified=newer_stamp(before, event.last_modified, now))
         out.events.append(event)
-        out.entries.append(entry_of(event, digest))
+        out.entries.append(entry_of(event, digest, _cancelled_on(before, event, today)))
     gone = [entry for uid, entry in ledger.items() if uid not in seen]
     for entry in sorted(gone, key=lambda e: (e.day, e.uid)):
         if not entry.cancelled:
             event = removed_event(entry, entry.sequence + 1,
                                   newer_stamp(entry, entry.dtstamp, now))
             out.removed += 1
+            cancelled_on = today
         else:
             again = removed_event(entry, entry.sequence, entry.dtstamp)
-            if not (keep_cancellations and entry.day >= today
+            if not (keep_cancellations and not _may_go(entry, today)
                     and content_hash(again) == entry.content_hash):
                 out.dropped.append(entry.uid)
                 continue
-            event = again
+            event, cancelled_on = again, entry.cancelled_on
             out.unchanged.add(entry.uid)
         out.events.append(event)
-        out.entries.append(entry_of(event))
+        out.entries.append(entry_of(event, cancelled_on=cancelled_on))
     if gone:
         out.events = _merged(out.events)
     return out

@@ -78,7 +78,7 @@ def load_ledger(db: Database, target: str) -> dict[str, LedgerEntry]:
     from riskreg.storage.models import CalendarLedgerEntry as Row
 
     columns = (Row.uid, Row.content_hash, Row.sequence, Row.dtstamp, Row.cancelled, Row.day,
-               Row.title)
+               Row.title, Row.cancelled_on)
     stmt = select(*columns).where(Row.target == target)
     with db.reading() as session:
         return {row[0]: LedgerEntry(*row) for row in session.connection().execute(stmt)}
@@ -92,7 +92,7 @@ def save_ledger(db: Database, target: str, kind: str, entries: list[LedgerEntry]
 
     rows = [{"target": target, "kind": kind, "uid": e.uid, "content_hash": e.content_hash,
              "sequence": e.sequence, "dtstamp": e.dtstamp, "cancelled": e.cancelled,
-             "day": e.day, "title": e.title} for e in entries]
+             "day": e.day, "title": e.title, "cancelled_on": e.cancelled_on} for e in entries]
     with db.writing() as session:
         connection = session.connection()
         connection.execute(delete(Row).where(Row.target == target))

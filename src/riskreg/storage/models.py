@@ -228,3 +228,4 @@ class CalendarLedgerEntry(SQLModel, table=True):
     cancelled: bool = Field(default=False)
     day: date
     title: str = Field(default="")
+    cancelled_on: Optional[date] = None

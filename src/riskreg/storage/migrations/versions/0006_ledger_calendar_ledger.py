@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column('cancelled', sa.Boolean(), nullable=False),
         sa.Column('day', sa.Date(), nullable=False),
         sa.Column('title', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column('cancelled_on', sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('target', 'uid'),
     )
