@@ -30,14 +30,17 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from riskreg.domain.calendar_ledger import LedgerEntry, Reconciled, reconcile
 from riskreg.errors import UserError, one_line
 
 if TYPE_CHECKING:
-    from riskreg.services.calendar import CalendarService, ExportOptions
     from riskreg.storage.database import Database
+
+CalendarService = Any
+"""`riskreg.services.calendar.CalendarService` (which imports this module, so not named here)."""
+ExportOptions = Any
 
 FEED_NAME = "riskreg-feed.ics"
 FILE_KIND = "ics"
@@ -114,7 +117,7 @@ def export_file(service: CalendarService, path: str | Path | None,
                 options: ExportOptions) -> ExportSummary:
     """Write the .ics file (the feed when `path` is None) atomically, mode 0600, then record
     its ledger."""
-    from riskreg.services.calendar import DEFAULT_FILE_NAME, _releasing, calendar_chunks
+    from riskreg.services.calendar_render import DEFAULT_FILE_NAME, _releasing, calendar_chunks
     from riskreg.storage.files import check_output_path, write_atomic_chunks
 
     target = Path(path).expanduser() if path is not None else feed_path(service.db.path)
@@ -196,7 +199,7 @@ def export_vdir(service: CalendarService, folder: str | Path,
     """Write the events into a vdir folder (created 0700 if absent): each changed or new item
     atomically (mode 0600), an unchanged one left as it is (so a sync uploads only what
     changed); the item of a cancellation written before removed; then the ledger recorded."""
-    from riskreg.services.calendar import CALENDAR_END, _EventWriter, calendar_head
+    from riskreg.services.calendar_render import CALENDAR_END, _EventWriter, calendar_head
     from riskreg.storage.files import ensure_private_dir, write_atomic
 
     real = check_vdir(folder, service.db.path)
