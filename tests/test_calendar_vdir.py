@@ -147,3 +147,24 @@ def test_the_cli_writes_the_vdir_and_refuses_bad_folders(demo_db, tmp_path):
         assert bad.returncode == 2
         lines = bad.stderr.strip().splitlines()
         assert len(lines) == 1 and words in lines[0], bad.stderr
+
+
+def test_many_items_are_written_all_or_none_when_making_them_fails(tmp_path):
+    from riskreg.errors import UserError
+    from riskreg.storage.files import write_atomic_many
+
+    (tmp_path / "old.ics").write_bytes(b"old")
+
+    def items():
+        yield "a.ics", b"new a"
+        yield "old.ics", b"new old"
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(UserError, match="nothing was written"):
+        write_atomic_many(tmp_path, items())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.ics"]
+    assert (tmp_path / "old.ics").read_bytes() == b"old"
+    assert write_atomic_many(tmp_path, iter([("a.ics", b"A"), ("old.ics", b"B")])) == 2
+    assert (tmp_path / "a.ics").read_bytes() == b"A" and (tmp_path / "old.ics").read_bytes() == b"B"
+    assert stat.S_IMODE((tmp_path / "a.ics").stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ics", "old.ics"]
