@@ -95,6 +95,7 @@ def test_one_incident_and_details_with_a_warning(demo_db, tmp_path):
     (["export"], "choose what to export: ics"),
     (["export", "ics", "--out", " "], "--out PATH is empty"),
     (["export", "vdir"], "--out DIR is required"),
+    (["export", "ics", "--incident", "INC-2026-001"], "the feed holds the whole practice"),
     (["export", "ics", "--out", "x.ics", "--only", "reviews,tasks"], "'tasks' is not one of"),
     (["export", "ics", "--out", "x.ics", "--alarms", "7,soon"], "not a whole number"),
     (["export", "ics", "--out", "x.ics", "--alarms", "7,7"], "twice"),

@@ -134,6 +134,11 @@ def _ics_options(args: Namespace, what: str = "ics"):
     if incident is not None:
         if not incident:
             raise BadInput("--incident: give a reference such as INC-2026-003")
+        if what == "ics" and args.out is None:
+            # The feed holds the whole practice: one incident's export to it would send every
+            # other event cancelled to the calendars subscribed to it.
+            raise BadInput(f"--incident: give --out FILE for one incident's deadlines (e.g. "
+                           f"--out {incident}.ics); the feed holds the whole practice")
         if groups is None:
             groups = ("incidents",)
         elif "incidents" not in groups:
