@@ -118,7 +118,11 @@ def test_the_file_is_a_published_calendar_of_all_day_events(register, calendar, 
     path, count = export(calendar, tmp_path)
     raw = path.read_bytes()
     cal = parse(raw)
-    assert str(cal["METHOD"]) == "PUBLISH"
+    # No METHOD: RFC 5546 wants an ORGANIZER with PUBLISH (findings D5); a feed's refresh hints.
+    assert "METHOD" not in cal
+    assert cal["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
+    assert cal["REFRESH-INTERVAL"].to_ical() == b"PT1H"
+    assert b"\r\nX-PUBLISHED-TTL:PT1H\r\n" in raw
     assert str(cal["VERSION"]) == "2.0"
     assert "riskreg" in str(cal["PRODID"])
     assert str(cal["NAME"]) == str(cal["X-WR-CALNAME"]) == "riskreg deadlines"
@@ -480,8 +484,12 @@ def test_every_obligation_with_its_internal_target(incidents, calendar, tmp_path
         f"(45 CFR 164.408(c))")
     assert check_all_day(found[f"{pid}-state-CO@riskreg"]) == date(2026, 12, 2)
     for event in found.values():
-        expected = ALARMS_14_7_1 if check_all_day(event) >= FIXED_TODAY else []
+        # Only the alarms whose day has not passed (findings D6): 14, 7, 1 days before.
+        left = (check_all_day(event) - FIXED_TODAY).days
+        expected = [t for t in ALARMS_14_7_1 if -t.days <= left] if left >= 0 else []
         assert alarm_triggers(event) == expected
+    assert any(alarm_triggers(e) == ALARMS_14_7_1 for e in found.values())
+    assert any(0 < len(alarm_triggers(e)) < 3 for e in found.values())  # some have passed
     assert {int(e["SEQUENCE"]) for u, e in found.items() if not u.endswith("-target@riskreg")} \
         == {inc["revision"]}
 

@@ -27,10 +27,12 @@ def reference_render(events) -> bytes:
     cal.add("prodid", service.PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    # No METHOD (services/calendar.py `calendar_head`, findings D5); the feed's refresh hints.
     cal.add("name", service.CALENDAR_NAME)
     cal.add("x-wr-calname", service.CALENDAR_NAME)
     cal.add("x-wr-caldesc", "Deadlines and review dates exported by riskreg. Not legal advice.")
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
     for e in events:
         ev = Event()
         ev.add("uid", e.uid)

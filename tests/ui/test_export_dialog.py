@@ -106,7 +106,35 @@ async def test_bad_alarms_and_no_group_are_explained(make_app, small_register, t
     assert not (tmp_path / "x.ics").exists()
 
 
-async def test_the_alarms_start_from_the_practice_settings(make_app, db, small_register):
+async def test_the_whole_export_goes_to_the_feed_by_default(make_app, db, db_path,
+                                                             small_register):
+    """Issue 20: `x` shows the practice's feed and writes there unless told otherwise; a second
+    export of the same register writes the same bytes."""
+    from riskreg.services.calendar_targets import feed_path
+
+    feed = feed_path(db_path)
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        dialog = await open_dialog(pilot)
+        assert dialog.query_one("#path", Input).value == str(feed)
+        assert str(feed) in str(dialog.query_one("#feed").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportCalendarDialog)
+    first, before = exported(feed), feed.read_bytes()
+    assert first and stat.S_IMODE(feed.stat().st_mode) == 0o600
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in before
+    async with make_app().run_test(size=(100, 34)) as pilot:
+        await ready(pilot)
+        await open_dialog(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert feed.read_bytes() == before  # the same register: the same bytes
+
+
+async def test_the_alarms_start_from_the_practice_settings(make_app, db, db_path,
+                                                           small_register):
     from riskreg.storage.models import PracticeSettings
 
     with db.writing() as session:
@@ -116,7 +144,7 @@ async def test_the_alarms_start_from_the_practice_settings(make_app, db, small_r
         await ready(pilot)
         dialog = await open_dialog(pilot)
         assert dialog.query_one("#alarms", Input).value == "21,3"
-        assert dialog.query_one("#path", Input).value == "~/riskreg-deadlines.ics"
+        assert dialog.query_one("#path", Input).value == str(db_path.parent / "riskreg-feed.ics")
 
 
 async def test_one_incident_has_no_group_choice(make_app, small_register):

@@ -1,6 +1,6 @@
 """`riskreg export <what>`: the register and the incidents' deadlines as files for other tools.
 
-Each sub-action (`ics`, `json`, `csv`) adds its own parser in `_register_<name>` and runs in
+Each sub-action (`ics`, `vdir`, `json`, `csv`) adds its own parser in `_register_<name>` and runs in
 `_run_<name>`;
 add another by writing that pair and listing it in ACTIONS. Values are checked in `run_*`, so a
 bad flag is one line on stderr and exit status 2.
@@ -22,8 +22,14 @@ Calendar, Outlook and Thunderbird import: incident obligations with their intern
 law-enforcement hold ends, hazard reviews and risk-acceptance expiries, the yearly risk analysis,
 safeguard due and verification dates, and BAA expiry dates.
 
-All-day events with stable UIDs: importing a newer export updates the events instead of
-duplicating them. Done obligations, finished safeguards and archived records are exported as
+Without --out, the practice's feed is written: one fixed file beside the database (in the user
+data folder for the default database; `--where` prints its path). Subscribe your calendar to
+it: a subscribed calendar follows every later export (it asks to be refreshed hourly).
+
+All-day events with stable UIDs. Each file remembers (in the database) what it was given: a
+changed event gets a higher SEQUENCE, and one whose source is gone (a dropped obligation, a
+cleared date, reminder events no longer asked for) is sent as cancelled ("[REMOVED]", no
+alarms). Done obligations, finished safeguards and archived records are exported as
 cancelled ("[DONE]", no alarms), never left looking open. Exporting unchanged data gives a
 byte-identical file. Incident events carry only the reference and the obligation, never the
 incident's description or anyone's name (--details adds the incident's title, after a warning).
@@ -35,6 +41,7 @@ Environment: RISKREG_TODAY=YYYY-MM-DD fixes today's date (what counts as overdue
 
 ICS_EPILOG = """\
 examples:
+  riskreg export ics                 (the feed; riskreg export ics --where prints its path)
   riskreg export ics --out ~/riskreg-deadlines.ics
   riskreg export ics --out deadlines.ics --only reviews,safeguards --alarms 7
   riskreg export ics --out inc.ics --incident INC-2026-003 --reminder-events
@@ -70,12 +77,7 @@ def run(args: Namespace) -> int:
 # -- export ics --------------------------------------------------------------------------------
 
 
-def _register_ics(actions, common, name: str, help_text: str) -> None:
-    p = actions.add_parser(
-        name, parents=[common], help=help_text, description=ICS_DESCRIPTION, epilog=ICS_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("--out", metavar="PATH", help="the .ics file to write (required)")
+def _add_event_options(p) -> None:
     p.add_argument("--incident", metavar="REF",
                    help="only this incident's deadlines (e.g. INC-2026-003)")
     p.add_argument("--only", metavar="GROUPS",
@@ -89,6 +91,18 @@ def _register_ics(actions, common, name: str, help_text: str) -> None:
                    "alarms on import)")
     p.add_argument("--details", action="store_true",
                    help="add each incident's title to its events (warned: calendars are shared)")
+
+
+def _register_ics(actions, common, name: str, help_text: str) -> None:
+    p = actions.add_parser(
+        name, parents=[common], help=help_text, description=ICS_DESCRIPTION, epilog=ICS_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--out", metavar="PATH",
+                   help="the .ics file to write (default: the practice's feed, see --where)")
+    p.add_argument("--where", action="store_true",
+                   help="print the feed's path and exit (nothing is written)")
+    _add_event_options(p)
     p.set_defaults(run_action=_run_ics)
 
 
@@ -101,13 +115,16 @@ def _check_out(args: Namespace) -> None:
     check_output_path(args.out, database=resolve_db(args))
 
 
-def _ics_options(args: Namespace):
+def _ics_options(args: Namespace, what: str = "ics"):
     """ExportOptions from the flags; BadInput (exit 2, one line) for any bad value."""
     from riskreg.domain.calendar_event import GROUPS, parse_alarm_days, parse_groups
 
-    if not args.out or not args.out.strip():
-        raise BadInput("export ics: --out PATH is required (the .ics file to write)")
-    _check_out(args)
+    if what == "vdir" and (not args.out or not args.out.strip()):
+        raise BadInput("export vdir: --out DIR is required (the vdir folder to write)")
+    if args.out is not None and not args.out.strip():
+        raise BadInput("export ics: --out PATH is empty (leave it out to write the feed)")
+    if args.out is not None and what == "ics":
+        _check_out(args)
     try:
         groups = parse_groups(args.only) if args.only is not None else None
     except ValueError as error:
@@ -117,6 +134,11 @@ def _ics_options(args: Namespace):
     if incident is not None:
         if not incident:
             raise BadInput("--incident: give a reference such as INC-2026-003")
+        if what == "ics" and args.out is None:
+            # The feed holds the whole practice: one incident's export to it would send every
+            # other event cancelled to the calendars subscribed to it.
+            raise BadInput(f"--incident: give --out FILE for one incident's deadlines (e.g. "
+                           f"--out {incident}.ics); the feed holds the whole practice")
         if groups is None:
             groups = ("incidents",)
         elif "incidents" not in groups:
@@ -133,21 +155,77 @@ def _ics_options(args: Namespace):
     )
 
 
-def _run_ics(args: Namespace) -> int:
-    from pathlib import Path
+def _feed(args: Namespace) -> Path:
+    """The feed of the database the flags name (its folder's links resolved)."""
+    import os
 
+    from riskreg.commands._db import resolve_db
+    from riskreg.services.calendar_targets import feed_path
+
+    path = feed_path(Path(resolve_db(args)).expanduser())
+    return Path(os.path.realpath(path.parent)) / path.name
+
+
+def _run_ics(args: Namespace) -> int:
+    if args.where:
+        print(one_line(str(_feed(args))))
+        return 0
     options = _ics_options(args)
     if options.details:
         print(DETAILS_WARNING, file=sys.stderr)
     from riskreg.commands._db import open_services
+    from riskreg.services.calendar_targets import describe, export_file
 
     services = open_services(args)
     try:
-        count = services.calendar.export(args.out, options)
+        summary = export_file(services.calendar, args.out, options)
     finally:
         services.db.close()
-    noun = "event" if count == 1 else "events"
-    print(f"{count} {noun} written to {one_line(str(Path(args.out).expanduser()))}")
+    print(describe(summary))
+    return 0
+
+
+# -- export vdir ---------------------------------------------------------------------------------
+
+VDIR_DESCRIPTION = """Write every deadline and review date into a vdir: a folder holding one .ics file per event,
+named from its UID, the format khal reads and vdirsyncer syncs to a CalDAV server (Fastmail,
+iCloud, Nextcloud, Google's CalDAV). The same events as `riskreg export ics`, with the same
+options.
+
+Each item is written atomically, readable by you only (mode 600); the folder is created
+private (700) if it does not exist. An unchanged event's file is left as it is. One whose
+source is gone is rewritten as cancelled ("[REMOVED]"), and removed on a later export. A folder
+that holds anything but .ics files is refused: it is not a calendar.
+
+Environment: RISKREG_TODAY=YYYY-MM-DD fixes today's date (what counts as overdue).
+"""
+
+
+def _register_vdir(actions, common, name: str, help_text: str) -> None:
+    p = actions.add_parser(
+        name, parents=[common], help=help_text, description=VDIR_DESCRIPTION,
+        epilog="example:\n  riskreg export vdir --out ~/.calendars/riskreg",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--out", metavar="DIR", help="the vdir folder to write (required)")
+    _add_event_options(p)
+    p.set_defaults(run_action=_run_vdir)
+
+
+def _run_vdir(args: Namespace) -> int:
+    options = _ics_options(args, "vdir")
+    from riskreg.commands._db import open_services, resolve_db
+    from riskreg.services.calendar_targets import check_vdir, describe
+
+    check_vdir(args.out, Path(resolve_db(args)).expanduser())  # before the database is opened
+    if options.details:
+        print(DETAILS_WARNING, file=sys.stderr)
+    services = open_services(args)
+    try:
+        summary = services.calendar.export_vdir(args.out, options)
+    finally:
+        services.db.close()
+    print(describe(summary, vdir=True))
     return 0
 
 
@@ -235,7 +313,9 @@ def _run_csv(args: Namespace) -> int:
 
 # name -> (add its parser, one-line help). Keep `ics` first.
 ACTIONS = {
-    "ics": (_register_ics, "deadlines and review dates as an iCalendar file"),
+    "ics": (_register_ics, "deadlines and review dates as an iCalendar file (the feed)"),
+    "vdir": (_register_vdir, "the same as a vdir folder, one .ics file per event (khal, "
+             "vdirsyncer)"),
     "json": (_register_json, "the whole database as one JSON file (for riskreg import json)"),
     "csv": (_register_csv, "hazards, tools, safeguards or incidents for a spreadsheet"),
 }

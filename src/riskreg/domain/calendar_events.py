@@ -77,13 +77,20 @@ from riskreg.domain.calendar_register import (
 def with_alarms(
     events: Iterable[CalendarEvent], days: Sequence[int], today: date
 ) -> list[CalendarEvent]:
-    """Alarms on every open event still to come (none on cancelled or passed ones: a client
-    would otherwise ring "missed" alarms on import)."""
+    """Alarms on every open event still to come (none on cancelled or passed ones), each only
+    while its day has not passed: a client rings an alarm whose trigger is already past as
+    "missed" the moment it imports the file (Thunderbird did, findings D6), and "14 days left"
+    would be false three days before. An alarm on today's day is kept (it rings at 09:00)."""
     days = tuple(days)
-    return [
-        with_changes(e, alarm_days=days) if days and not e.cancelled and e.day >= today else e
-        for e in events
-    ]
+    out: list[CalendarEvent] = []
+    for e in events:
+        if not days or e.cancelled or e.day < today:
+            out.append(e)
+            continue
+        left = (e.day - today).days
+        kept = days if all(n <= left for n in days) else tuple(n for n in days if n <= left)
+        out.append(with_changes(e, alarm_days=kept) if kept else e)
+    return out
 
 
 def reminder_events(

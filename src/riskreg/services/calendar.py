@@ -10,8 +10,12 @@ The output depends only on the data and the given "today": no wall clock, events
 order, DTSTAMP and LAST-MODIFIED from each record's last change. Exporting unchanged data twice
 gives byte-identical files, so a re-import changes nothing.
 
-File shape (RFC 5545, as Google, Apple, Outlook and Thunderbird import it): METHOD:PUBLISH, PRODID,
-VERSION, NAME and X-WR-CALNAME; all-day VEVENTs (DTSTART;VALUE=DATE, DTEND the next day),
+Each export to a target (an .ics file, or a vdir folder: `calendar_targets`) goes through that
+target's ledger (`riskreg.domain.calendar_ledger`): a changed event gets a higher SEQUENCE and a
+newer DTSTAMP, a vanished one is written cancelled, an unchanged one keeps what it had.
+
+File shape (RFC 5545, as Google, Apple, Outlook and Thunderbird import it): PRODID, VERSION,
+NAME and X-WR-CALNAME, REFRESH-INTERVAL and X-PUBLISHED-TTL (no METHOD: `calendar_head`); all-day VEVENTs (DTSTART;VALUE=DATE, DTEND the next day),
 TRANSP:TRANSPARENT (a deadline does not make the practitioner busy), CLASS:PRIVATE; VALARMs ring
 at 09:00 N days before, most important first; CRLF line ends and lines folded at 75 octets
 (as icalendar does both; tests/test_calendar_render.py holds the bytes to icalendar's own).
@@ -19,17 +23,14 @@ at 09:00 N days before, most important first; CRLF line ends and lines folded at
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from riskreg.domain.calendar_event import (
+from riskreg.domain.calendar_event import (  # noqa: F401 (ALARM_HOUR: re-exported)
     ALARM_HOUR,
-    CANCELLED,
-    CONFIRMED,
     DEFAULT_ALARM_DAYS,
     GROUPS,
     CalendarEvent,
@@ -39,12 +40,20 @@ from riskreg.domain.calendar_event import (
 from riskreg.domain.calendar_events import EventInputs, build_events
 from riskreg.domain.text import escaped
 from riskreg.errors import BadInput, UserError
+from riskreg.services.calendar_render import (  # noqa: F401 (re-exported)
+    CALENDAR_END,
+    CALENDAR_NAME,
+    DEFAULT_FILE_NAME,
+    PRODID,
+    _alarm,
+    _EventWriter,
+    _fold,
+    _releasing,
+    calendar_chunks,
+    calendar_head,
+    render_calendar,
+)
 from riskreg.storage.database import Database
-
-CALENDAR_NAME = "riskreg deadlines"
-PRODID = "-//riskreg//riskreg calendar export//EN"
-DEFAULT_FILE_NAME = "riskreg-deadlines.ics"
-
 
 _TRACKED = ("public_id", "revision", "updated_at", "archived_at")
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
@@ -85,6 +94,8 @@ class ExportOptions:
 class CalendarService:
     db: Database
     today: Callable[[], date] = field(default=date.today)
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    """The moment a changed event is stamped with (DTSTAMP); tests fix it."""
 
     # -- gathering -----------------------------------------------------------------------------
 
@@ -181,192 +192,24 @@ class CalendarService:
         """Write the .ics file atomically (mode 0600); return how many events it holds.
 
         An unwritable path raises UserError with one clear line and leaves nothing behind; so
-        do the register's own files and odd targets (`check_output_path`).
+        do the register's own files and odd targets (`check_output_path`). The file's ledger is
+        recorded once the file is written (`calendar_targets.export_file`).
         """
-        from riskreg.storage.files import check_output_path, write_atomic_chunks
+        from riskreg.services.calendar_targets import export_file
 
-        target = Path(path).expanduser()
-        if target.is_dir():
-            raise UserError(f"cannot write {target}: it is a folder; give a file name, e.g. "
-                            f"{target / DEFAULT_FILE_NAME}")
-        checked = check_output_path(target, database=self.db.path, label=None)
-        events = self.events(options)
-        count = len(events)
-        # Streamed into the file, each event let go once written: at 10,000 hazards with
-        # reminder events the file alone is some 60 MB, and it is never held whole in memory.
-        write_atomic_chunks(checked, calendar_chunks(_releasing(events)))
-        return count
+        return export_file(self, path, options).count
 
+    def export_vdir(self, folder: str | Path, options: ExportOptions = ExportOptions()) -> Any:
+        """Write the events into a vdir folder, one .ics file each (`calendar_targets`)."""
+        from riskreg.services.calendar_targets import export_vdir
 
-def _releasing(events: list[CalendarEvent]) -> Iterator[CalendarEvent]:
-    """The events in order, each dropped from `events` (which ends empty) as it is handed on."""
-    events.reverse()
-    while events:
-        yield events.pop()
+        return export_vdir(self, folder, options)
 
+    def feed_path(self) -> Path:
+        """The practice's feed: the one .ics file a calendar subscribes to."""
+        from riskreg.services.calendar_targets import feed_path
 
-def render_calendar(events: Sequence[CalendarEvent]) -> bytes:
-    """One VCALENDAR holding the events, in their given order."""
-    return b"".join(calendar_chunks(events))
-
-
-def calendar_chunks(events: Iterable[CalendarEvent]) -> Iterator[bytes]:
-    """The VCALENDAR as byte chunks: the calendar's head, one chunk per event, the end.
-
-    The same bytes as building an icalendar `Calendar` of `Event`s and calling `to_ical()` (the
-    tests check this against that object tree, tests/test_calendar_render.py), 30 to 45 times
-    faster (some 20-30 us an event instead of about 1 ms, at 1,000 hazards): icalendar serialises every property of every component through several objects
-    (the value type, its Parameters, a Contentline, a per-character fold), some 20 content
-    lines per event, the shared VALARMs again for every event that holds them. Here icalendar
-    still writes the calendar's head and end and each distinct VALARM (once each), and encodes
-    every event value with its own value type (vText escaping, vDate, vDatetime, vInt); the
-    event's lines are put in icalendar's order (`Event.canonical_order`, then the other names
-    alphabetically) and folded as icalendar folds them (`_fold`).
-    """
-    from icalendar import Calendar
-
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("name", CALENDAR_NAME)
-    cal.add("x-wr-calname", CALENDAR_NAME)
-    cal.add("x-wr-caldesc", "Deadlines and review dates exported by riskreg. Not legal advice.")
-    whole = cal.to_ical()
-    end = b"END:VCALENDAR\r\n"
-    if not whole.endswith(end):  # pragma: no cover - every component ends with its END line
-        raise RuntimeError("unexpected VCALENDAR shape from icalendar")
-    yield whole[: -len(end)]
-    writer = _EventWriter()
-    for event in events:
-        yield writer.event(event)
-    yield end
-
-
-class _EventWriter:
-    """Writes one VEVENT as icalendar would, remembering the values that repeat (dates,
-    timestamps, the alarm blocks) so each is encoded once per export."""
-
-    def __init__(self) -> None:
-        from icalendar import vDate, vDatetime, vInt, vText
-
-        self._vdate, self._vdatetime, self._vint, self._vtext = vDate, vDatetime, vInt, vText
-        self._dates: dict[date, str] = {}
-        self._stamps: dict[datetime, str] = {}
-        self._alarms: dict[tuple[int, ...], bytes] = {}
-        self._ints: dict[int, str] = {}
-        self._fixed = {s: self._text(s) for s in (CONFIRMED, CANCELLED)}
-
-    def _text(self, value: str) -> str:
-        if _TEXT_ESCAPED.search(value) is None:
-            return value  # nothing for vText to escape: it would give the text back as it is
-        return self._vtext(value).to_ical().decode("utf-8")
-
-    def _int(self, value: int) -> str:
-        text = self._ints.get(value)
-        if text is None:
-            text = self._ints[value] = self._vint(value).to_ical().decode("ascii")
-        return text
-
-    def _date(self, day: date) -> str:
-        text = self._dates.get(day)
-        if text is None:
-            text = self._dates[day] = self._vdate(day).to_ical().decode("ascii")
-        return text
-
-    def _stamp(self, moment: datetime) -> str:
-        text = self._stamps.get(moment)
-        if text is None:
-            if moment.utcoffset() is None:
-                # DTSTAMP and LAST-MODIFIED are UTC (RFC 5545 3.8.7.2); the domain gives UTC.
-                raise ValueError(f"calendar timestamps must be timezone-aware, got {moment!r}")
-            # As icalendar's Event.add does for these two properties: converted to UTC.
-            utc = moment.astimezone(UTC)
-            text = self._stamps[moment] = self._vdatetime(utc).to_ical().decode("ascii")
-        return text
-
-    def _alarm_block(self, days: tuple[int, ...]) -> bytes:
-        block = self._alarms.get(days)
-        if block is None:
-            block = self._alarms[days] = b"".join(_alarm(n).to_ical() for n in days)
-        return block
-
-    def event(self, e: CalendarEvent) -> bytes:
-        status = self._fixed.get(e.status)
-        if status is None:
-            status = self._text(e.status)
-        stamp = self._stamp(e.last_modified)
-        lines = (
-            "BEGIN:VEVENT",
-            "SUMMARY:" + self._text(e.summary),
-            "DTSTART;VALUE=DATE:" + self._date(e.day),
-            "DTEND;VALUE=DATE:" + self._date(e.day + timedelta(days=1)),
-            "DTSTAMP:" + stamp,
-            "UID:" + self._text(e.uid),
-            "SEQUENCE:" + self._int(e.sequence),
-            "CLASS:PRIVATE",
-            "DESCRIPTION:" + self._text(e.description),
-            "LAST-MODIFIED:" + stamp,
-            "STATUS:" + status,
-            "TRANSP:TRANSPARENT",
-            "",
-        )
-        head = "\r\n".join([_fold(line) for line in lines]).encode("utf-8")
-        if e.alarm_days:
-            return head + self._alarm_block(tuple(e.alarm_days)) + b"END:VEVENT\r\n"
-        return head + b"END:VEVENT\r\n"
-
-
-_TEXT_ESCAPED = re.compile(r"[\\;,\r\n]")
-"""The characters icalendar's TEXT escaping changes (backslash, which also covers its "\\N",
-semicolon, comma, CR, LF); a value without any is written as it is."""
-
-FOLD_AT = 74
-"""icalendar folds before a character that would make a line 75 octets long: every folded
-piece has at most 74 octets, plus the leading space on the continuation lines."""
-
-
-def _fold(line: str) -> str:
-    """`line` folded exactly as icalendar's `Contentline(line).to_ical()` folds it (RFC 5545
-    3.1, 75 octets), CRLF and a space between the pieces.
-
-    ASCII lines (nearly all) are cut by slicing: 74 characters a piece, one fewer when the
-    piece would end in a backslash or a caret, which then starts the next piece (icalendar
-    never separates an escape from the character it escapes, issue #1501 there). Any other
-    line is folded by icalendar itself, which counts UTF-8 octets and never splits a character.
-    """
-    if len(line) <= FOLD_AT and line.isascii():
-        return line
-    if not line.isascii():
-        from icalendar.parser import Contentline
-
-        return Contentline(line).to_ical().decode("utf-8")
-    pieces = []
-    start = 0
-    size = len(line)
-    while size - start > FOLD_AT:
-        stop = start + FOLD_AT
-        if line[stop - 1] in "\\^":
-            stop -= 1
-        pieces.append(line[start:stop])
-        start = stop
-    pieces.append(line[start:])
-    return "\r\n ".join(pieces)
-
-
-def _alarm(days_before: int) -> Any:
-    """A display alarm at 09:00, `days_before` days before the (all-day) event. The same few
-    alarms serve every event: clients show the event's own title beside the alarm's text."""
-    from icalendar import Alarm
-
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    left = "today" if days_before == 0 else (
-        f"{days_before} day left" if days_before == 1 else f"{days_before} days left")
-    alarm.add("description", f"riskreg: {left}")
-    alarm.add("trigger", timedelta(days=-days_before, hours=ALARM_HOUR))
-    return alarm
+        return feed_path(self.db.path)
 
 
 # -- incidents ---------------------------------------------------------------------------------

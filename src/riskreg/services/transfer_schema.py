@@ -86,13 +86,24 @@ def _spec(table: Table) -> TableSpec:
     return TableSpec(table.name, table, tuple(fields), unique)
 
 
+NOT_EXPORTED = {
+    "alembic_version": "the schema revision, written as the document's own `schema`",
+    "audit_event": "written apart, as stored, so that its chain still verifies",
+    "calendar_ledger": (
+        "what each calendar target (a file or folder path of this computer) was last given: "
+        "machine state, not register data; an imported register starts with an empty ledger "
+        "and its first export to a target writes what it has (services/calendar_targets.py)"),
+}
+"""The tables that are not in the document's `tables`, and why."""
+
+
 @cache
 def table_specs() -> tuple[TableSpec, ...]:
     """Every exported table, referenced tables before the tables that reference them."""
     return tuple(
         _spec(table)
         for table in SQLModel.metadata.sorted_tables
-        if TRACKED_COLUMNS <= set(table.c.keys())
+        if TRACKED_COLUMNS <= set(table.c.keys()) and table.name not in NOT_EXPORTED
     )
 
 

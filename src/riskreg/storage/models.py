@@ -206,3 +206,26 @@ class AuditEvent(SQLModel, table=True):
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
 
+
+
+class CalendarLedgerEntry(SQLModel, table=True):
+    """What one calendar target (an .ics file or a vdir folder, by its resolved path) was last
+    given for one UID: its content hash, SEQUENCE and DTSTAMP, and whether it was written
+    cancelled (services/calendar_targets.py). Not register data: no public id, no revision,
+    not in `export json` (a ledger names paths of this machine) and not audited; a database
+    copy (backup, restore) keeps it, matching the register it came with."""
+
+    __tablename__ = "calendar_ledger"
+    __table_args__ = (UniqueConstraint("target", "uid"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    target: str = Field(index=True)
+    kind: str = Field(max_length=10)
+    uid: str = Field(max_length=300)
+    content_hash: str = Field(max_length=64)
+    sequence: int = Field(default=0)
+    dtstamp: datetime = Field(sa_type=UTCDateTime)
+    cancelled: bool = Field(default=False)
+    day: date
+    title: str = Field(default="")
+    cancelled_on: Optional[date] = None

@@ -5,7 +5,9 @@ problem shown beside the buttons if the path cannot be written (nothing is writt
 closes with a notification naming the file and the number of events when it worked.
 
 `open_export_dialog(app)` is the one entry point for the dashboard, an incident's plan step and
-the command palette; with `incident=` it exports that incident's deadlines only.
+the command palette; with `incident=` it exports that incident's deadlines only. The whole
+export goes to the practice's feed by default (`CalendarService.feed_path`, the file a
+calendar subscribes to); the dialog shows that path, and any other file can be typed instead.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
         #alarms { width: 16; }
         #path { width: 1fr; }
         .hint { color: $text-muted; width: 1fr; padding-left: 1; }
+        #feed { margin-left: 10; height: auto; }
         #export-problem { color: $text-error; height: auto; display: none; margin-top: 1; }
         #export-problem.-on { display: block; }
         #buttons { height: auto; align-horizontal: right; margin-top: 1; }
@@ -70,12 +73,14 @@ class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
     ]
 
     def __init__(self, export: Export, *, incident: str | None = None, alarms: str = "14,7,1",
-                 path: str | None = None) -> None:
+                 path: str | None = None, feed: str | None = None) -> None:
         super().__init__()
         self.export = export
         self.incident = incident
         self.alarms = alarms
-        self.path = path or default_path(incident)
+        self.feed = None if incident else feed
+        """The practice's feed: the default file of a whole export."""
+        self.path = path or self.feed or default_path(incident)
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -107,6 +112,11 @@ class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
             with Horizontal(classes="row"):
                 yield Static("File", classes="label")
                 yield FieldInput(self.path, id="path", compact=True)
+            if self.feed:
+                yield Static(
+                    f"The feed: {self.feed}. Subscribe your calendar to this file (Thunderbird: "
+                    "New Calendar, On the Network); it follows every export. What is no longer "
+                    "exported is sent as [REMOVED].", id="feed", classes="hint", markup=False)
             yield Static("", id="export-problem", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
@@ -164,7 +174,7 @@ class ExportCalendarDialog(ModalScreen["tuple[Path, int] | None"]):
             return
         text = self.query_one("#path", Input).value.strip()
         if not text:
-            self.problem("Give the file to write, e.g. " + DEFAULT_PATH)
+            self.problem("Give the file to write, e.g. " + (self.feed or DEFAULT_PATH))
             self.query_one("#path", Input).focus()
             return
         self.problem("")
@@ -253,7 +263,8 @@ def open_export_dialog(app: App, incident: str | None = None) -> None:
 
     def opened(days: Any) -> None:
         alarms = ",".join(str(n) for n in days)
-        app.push_screen(ExportCalendarDialog(export, incident=incident, alarms=alarms))
+        app.push_screen(ExportCalendarDialog(export, incident=incident, alarms=alarms,
+                                             feed=str(service.feed_path())))
 
     open_after_read(app, lambda: service.alarm_days(ExportOptions(), service.settings()),
                     opened, what="Calendar export")
