@@ -93,7 +93,7 @@ def _event_doc(event: AuditEvent) -> dict[str, Any]:
     # `changes` stays the exact text that was hashed.
     return {"seq": event.id, "at": encode(event.at), "entity": event.entity,
             "public_id": event.public_id, "action": event.action, "changes": event.changes,
-            "prev_hash": event.prev_hash, "hash": event.hash}
+            "prev_hash": event.prev_hash, "hash": event.hash, "actor": event.actor}
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -244,7 +244,7 @@ def _import_into_empty(session: Session, checked: Checked) -> ImportResult:
         session.execute(AuditEvent.__table__.insert(), [
             {"id": e["seq"], "at": e["at"], "entity": e["entity"], "public_id": e["public_id"],
              "action": e["action"], "changes": e["changes"], "prev_hash": e["prev_hash"],
-             "hash": e["hash"]}
+             "hash": e["hash"], "actor": e["actor"]}
             for e in checked.audit_log
         ])
     result.events_copied = len(checked.audit_log)
