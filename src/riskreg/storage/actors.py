@@ -28,9 +28,12 @@ def current_actor(session: Session) -> str:
     if session.get_bind().dialect.name == "postgresql":
         name = session.execute(text("SELECT session_user")).scalar_one()
         return _fit(str(name))
-    practitioner = session.execute(
-        select(PracticeSettings.practitioner).order_by(PracticeSettings.id).limit(1)
-    ).scalar()
+    # The name as it stood before this transaction's own changes: whoever sets the
+    # practitioner's name (or clears it) is the one who was named until then.
+    with session.no_autoflush:
+        practitioner = session.execute(
+            select(PracticeSettings.practitioner).order_by(PracticeSettings.id).limit(1)
+        ).scalar()
     if isinstance(practitioner, str) and practitioner.strip():
         return _fit(practitioner.strip())
     return os_user()

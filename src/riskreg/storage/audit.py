@@ -83,6 +83,17 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+def actor_of(session: Session) -> str:
+    """Who makes this transaction's changes, asked once per transaction (storage/actors.py).
+
+    A change to who is named (the settings' practitioner) calls it before the change: the one
+    named until then made it."""
+    actor = session.info.get(_ACTOR)
+    if actor is None:
+        actor = session.info[_ACTOR] = current_actor(session)
+    return actor
+
+
 def record(
     session: Session, entity: str, public_id: str, action: str, changes: dict[str, Any]
 ) -> AuditEvent:
@@ -96,9 +107,7 @@ def record(
         ).first()
         head = (last.id or 0, last.hash) if last else (0, GENESIS)
     seq, prev_hash = head[0] + 1, head[1]
-    actor = session.info.get(_ACTOR)
-    if actor is None:
-        actor = session.info[_ACTOR] = current_actor(session)
+    actor = actor_of(session)
     at = utcnow()
     # Timestamps are stored to the microsecond in UTC; hash exactly what is stored.
     changes_json = json.dumps(
