@@ -283,3 +283,13 @@ def history(session: Session, public_id: str) -> list[AuditEvent]:
     """Every event about one record, oldest first."""
     query = select(AuditEvent).where(AuditEvent.public_id == public_id)
     return list(session.exec(query.order_by(col(AuditEvent.id))))
+
+
+def head(session: Session) -> tuple[int, str]:
+    """The chain's last event (its sequence number and hash; (0, GENESIS) for an empty log): it
+    moves with every change to the register, since every change appends an event."""
+    last = session.execute(
+        sqlalchemy.select(AuditEvent.id, AuditEvent.hash).order_by(col(AuditEvent.id).desc())
+        .limit(1)
+    ).first()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
