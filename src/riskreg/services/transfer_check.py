@@ -378,13 +378,16 @@ def _text_problems(values: Any, place: str = "") -> list[tuple[str, str]]:
     from riskreg.services.messages import text_problem
 
     if isinstance(values, str):
+        if values.isascii() and values.isprintable():  # no control or reordering character
+            return []
         problem = text_problem(values, place)
         return [(place, problem.removesuffix("."))] if problem else []
     items = values.items() if isinstance(values, dict) else enumerate(values) \
         if isinstance(values, list) else ()
     found = []
     for key, value in items:
-        found += _text_problems(value, f"{place}.{key}" if place else str(key))
+        if isinstance(value, str | dict | list):  # (numbers, booleans and null hold no text)
+            found += _text_problems(value, f"{place}.{key}" if place else str(key))
     return found
 
 

@@ -53,23 +53,23 @@ def header(now: datetime, format_: str, version: int) -> dict[str, Any]:
 
 
 def table_chunks(
-    session: Session,
+    session: Session, *, derived: bool = True,
 ) -> Iterator[tuple[str, bool, Iterator[list[dict[str, Any]]]]]:
     """Each exported table's name, whether its rows are flat (no JSON column), and its rows in
-    document form, oldest first, a chunk at a time (references as public ids; a hazard's current
-    risk added)."""
+    document form, oldest first, a chunk at a time (references as public ids; with `derived`, a
+    hazard's current risk added). Without `derived`, what `transfer_schema.export_rows` gives."""
     public_ids: dict[str, dict[int, str]] = {}
     for spec in table_specs():
         ids = public_ids.setdefault(spec.name, {})
         flat = not any(isinstance(f.column.type, sqlalchemy.JSON) for f in spec.fields)
-        yield spec.name, flat, _rows(session, spec, public_ids, ids)
+        yield spec.name, flat, _rows(session, spec, public_ids, ids, derived)
 
 
 def _rows(session: Session, spec: Any, public_ids: dict[str, dict[int, str]],
-          ids: dict[int, str]) -> Iterator[list[dict[str, Any]]]:
+          ids: dict[int, str], with_derived: bool) -> Iterator[list[dict[str, Any]]]:
     table = spec.table
     fields = [(f.key, f.column.name, f.target) for f in spec.fields]
-    derived = DERIVED.get(spec.name)
+    derived = DERIVED.get(spec.name) if with_derived else None
     kinds = [_kind_of(table.c[column]) for _, column, _ in fields]
     raw = session.get_bind().dialect.name == "sqlite" and not derived and "other" not in kinds
     if raw:  # the values as SQLite stores them, turned into the document's forms directly
@@ -115,9 +115,8 @@ def _stamp(stored: Any) -> Any:
     if isinstance(stored, str) and _SQLITE_STAMP.fullmatch(stored):
         time = stored[11:-7] if stored.endswith(".000000") else stored[11:]
         return f"{stored[:10]}T{time}+00:00"
-    processed = UTCDateTime().process_result_value(
-        sqlalchemy.DateTime().result_processor(_SQLITE, None)(stored), _SQLITE)
-    return encode(processed)
+    read = UTCDateTime().dialect_impl(_SQLITE).result_processor(_SQLITE, None)
+    return encode(read(stored) if read else stored)
 
 
 def _kind_of(column: Any) -> str:

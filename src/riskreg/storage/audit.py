@@ -17,9 +17,10 @@ one), and a newer event's covers its own.
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy
@@ -178,8 +179,36 @@ def read_events(session: Session) -> Iterator[StoredEvent]:
     if not _has_actor_column(session):  # a copy from before migration 0008 (a backup, say)
         columns[-1] = sqlalchemy.literal(LEGACY_ACTOR)
     query = sqlalchemy.select(*columns).order_by(_RAW.c.id)
+    if dialect.name == "sqlite":
+        yield from _sqlite_events(session, query, read_at)
+        return
     for row in session.execute(query):
         yield _checked_event(row, read_at)
+
+
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}")
+"""A timestamp as riskreg's column stores it in SQLite (UTC, to the microsecond)."""
+
+
+def _sqlite_events(session: Session, query: Any, read_at: Any) -> Iterator[StoredEvent]:
+    """The events read with the plain driver, a chunk at a time (the statement's own rows
+    through SQLAlchemy cost more than reading and hashing them); a timestamp in the column's
+    own form is read directly, any other as the model reads it."""
+    compiled = query.compile(dialect=session.get_bind().dialect,
+                             compile_kwargs={"literal_binds": True})
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled))
+        while rows := cursor.fetchmany(2000):
+            for row in rows:
+                at = row[1]
+                if isinstance(at, str) and _STAMP.fullmatch(at):
+                    row = (row[0], datetime.fromisoformat(at).replace(tzinfo=UTC), *row[2:])
+                    yield _checked_event(row, None)
+                else:
+                    yield _checked_event(row, read_at)
+    finally:
+        cursor.close()
 
 
 def _has_actor_column(session: Session) -> bool:
