@@ -110,12 +110,15 @@ class Checked:
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
+    found = dict(pairs)  # (in C: called for each of the file's 200,000 objects)
+    if len(found) == len(pairs):
+        return found
+    seen: set[str] = set()
+    for key, _ in pairs:
         if key in seen:
             raise ValueError(f"the key {key!r} appears twice in one object")
-        seen[key] = value
-    return seen
+        seen.add(key)
+    return found
 
 
 def _no_constants(name: str) -> Any:
