@@ -48,7 +48,7 @@ def _rechain(db):
     with sqlite3.connect(db.path) as conn:
         for e in events:
             digest = audit.chain_hash(prev, audit.canonical(e.seq, e.at, e.entity, e.public_id,
-                                                            e.action, e.changes))
+                                                            e.action, e.changes, e.actor))
             conn.execute("update audit_event set prev_hash = ?, hash = ? where id = ?",
                          (prev, digest, e.seq))
             prev = digest

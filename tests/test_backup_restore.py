@@ -229,17 +229,23 @@ def test_an_older_backup_is_migrated_when_next_opened(demo, tmp_path):
 
 
 def _rechain(path):
-    """Recompute the hash chain of a hand-trimmed copy (test helper only)."""
+    """Recompute the hash chain of a hand-trimmed copy (test helper only; the copy may be of a
+    schema from before audit events named their actor)."""
     conn = sqlite3.connect(path)
-    rows = conn.execute("SELECT id, at, entity, public_id, action, changes FROM audit_event "
+    columns = ["id", "at", "entity", "public_id", "action", "changes"]
+    has_actor = "actor" in {r[1] for r in conn.execute("PRAGMA table_info(audit_event)")}
+    rows = conn.execute(f"SELECT {', '.join(columns + ['actor'] * has_actor)} FROM audit_event "
                         "ORDER BY id").fetchall()
     conn.execute("DELETE FROM audit_event")
     prev = audit.GENESIS
-    for seq, (_, at, entity, public_id, action, changes) in enumerate(rows, 1):
+    for seq, (_, at, entity, public_id, action, changes, *actor) in enumerate(rows, 1):
         when = datetime.fromisoformat(at).replace(tzinfo=UTC)
-        digest = audit.chain_hash(prev, audit.canonical(seq, when, entity, public_id, action, changes))
-        conn.execute("INSERT INTO audit_event VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                     (seq, at, entity, public_id, action, changes, prev, digest))
+        digest = audit.chain_hash(prev, audit.canonical(seq, when, entity, public_id, action,
+                                                        changes, *actor))
+        names = ", ".join(columns[1:] + ["prev_hash", "hash"] + ["actor"] * has_actor)
+        conn.execute(f"INSERT INTO audit_event (id, {names}) VALUES "
+                     f"({', '.join('?' * (8 + has_actor))})",
+                     (seq, at, entity, public_id, action, changes, prev, digest, *actor))
         prev = digest
     conn.commit()
     conn.close()

@@ -6,29 +6,12 @@ next export to that target goes through the ledger. Down again, only the ledger 
 import sqlite3
 
 from agenda_helpers import TODAY, build_agenda_register
-from alembic import command
 from calendar_helpers import events
-from sqlalchemy import create_engine
+from migration_helpers import downgrade, revision_before, table_counts
 
 from riskreg.services.calendar import CalendarService, ExportOptions
 from riskreg.storage.database import open_database
-from riskreg.storage.migrate import alembic_config
-
-
-def _counts(db_path) -> dict[str, int]:
-    with sqlite3.connect(db_path) as conn:
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'")]
-        counts = {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
-    conn.close()
-    return counts
-
-
-def _downgrade(db_path, revision: str) -> None:
-    engine = create_engine(f"sqlite:///{db_path}")
-    with engine.begin() as conn:
-        command.downgrade(alembic_config(conn), revision)
-    engine.dispose()
+from riskreg.storage.schema import HEAD
 
 
 def test_an_older_register_keeps_every_row_and_starts_with_an_empty_ledger(db_path, tmp_path):
@@ -37,8 +20,8 @@ def test_an_older_register_keeps_every_row_and_starts_with_an_empty_ledger(db_pa
     calendar = CalendarService(db, today=lambda: TODAY)
     calendar.export(tmp_path / "now.ics", ExportOptions())  # what this release writes first
     db.close()
-    _downgrade(db_path, "0005_workflow")
-    before = _counts(db_path)
+    downgrade(db_path, revision_before("0006_ledger"))
+    before = table_counts(db_path)
     assert "calendar_ledger" not in before and before["hazard"] > 0
     db = open_database(db_path)  # migrates, after a backup copy
     try:
@@ -46,7 +29,7 @@ def test_an_older_register_keeps_every_row_and_starts_with_an_empty_ledger(db_pa
         with sqlite3.connect(db_path) as conn:
             assert conn.execute("SELECT count(*) FROM calendar_ledger").fetchone() == (0,)
             assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
-                ("0006_ledger",)]
+                (HEAD,)]
         conn.close()
         out = tmp_path / "cal.ics"
         calendar.export(out, ExportOptions())
@@ -58,11 +41,11 @@ def test_an_older_register_keeps_every_row_and_starts_with_an_empty_ledger(db_pa
         assert any(str(e["SUMMARY"]).startswith("[REMOVED]") for e in narrower.values())
     finally:
         db.close()
-    after = _counts(db_path)
+    after = table_counts(db_path)
     assert after.pop("calendar_ledger") == len(narrower)  # the ledger holds what the file holds
-    assert after == before
-    _downgrade(db_path, "0005_workflow")
-    assert _counts(db_path) == before
+    assert {k: after[k] for k in before} == before
+    downgrade(db_path, revision_before("0006_ledger"))
+    assert table_counts(db_path) == before
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()

@@ -16,13 +16,16 @@ SIZES = [(80, 24), (120, 40)]
 
 @pytest.fixture
 def demo_app(monkeypatch, register, make_app):
-    """The demo practice (seed 7), its audit events stamped at a fixed time, shown in UTC."""
+    """The demo practice (seed 7), its audit events stamped at a fixed time, shown in UTC, made by
+    a fixed account."""
     from riskreg.services.demo import build_demo
 
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
     monkeypatch.setattr("riskreg.storage.audit.utcnow",
                         lambda: datetime(2026, 11, 20, 9, 30, tzinfo=UTC))
+    # Who made the demo's changes (the history names them): the same account on every machine.
+    monkeypatch.setattr("getpass.getuser", lambda: "therapist")
     build_demo(register, today=FIXED_TODAY, seed=7)
     yield make_app
     monkeypatch.delenv("TZ")

@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 
 from riskreg.domain.text import plural
 from riskreg.errors import one_line
-from riskreg.services.transfer_schema import FieldSpec, TableSpec, encode, export_rows, spec_by_name
+from riskreg.services.transfer_schema import FieldSpec, TableSpec, encode, spec_by_name
+from riskreg.services.transfer_stream import table_chunks
 from riskreg.storage import audit
 from riskreg.storage.database import Database
 from riskreg.storage.verify import integrity_problem
@@ -105,7 +106,8 @@ def _verify(db: Database) -> Report:
             return report  # nothing read from a damaged file can be trusted
         stored = list(audit.read_events(session))
         report.chain = audit.verify_events(stored)
-        tables = export_rows(session)
+        tables = {name: [row for chunk in chunks for row in chunk]
+                  for name, _, chunks in table_chunks(session, derived=False)}
         report.records = sum(len(rows) for rows in tables.values())
         sound = (Event(e.seq, e.entity, e.public_id, e.action, e.fields)
                  for e in stored if not e.damage)

@@ -18,6 +18,7 @@ from riskreg.storage.database import Database
 
 if TYPE_CHECKING:
     from riskreg.services.calendar import CalendarService
+    from riskreg.services.changes import ChangeFeed
     from riskreg.services.incidents import IncidentService
     from riskreg.services.register import RegisterService
     from riskreg.services.settings import SettingsService
@@ -52,3 +53,9 @@ class Services:
         from riskreg.services.calendar import CalendarService
 
         return CalendarService(self.db, today=self.today)
+
+    @cached_property
+    def changes(self) -> ChangeFeed:
+        from riskreg.services.changes import change_feed
+
+        return change_feed(self.db)

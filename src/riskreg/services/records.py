@@ -170,6 +170,8 @@ class HistoryEvent(TypedDict):
     action: str
     changes: str
     """The audit log's JSON of {field: [before, after]}."""
+    actor: str
+    """Who made the change (storage/actors.py)."""
     linked: tuple[str, str] | None
     """For a link or unlink: (the other record's kind, its name)."""
 

@@ -153,7 +153,8 @@ class RegisterService:
                                if e.action in ("link", "unlink")]
             events.sort(key=lambda pair: pair[0].id)
             return [
-                HistoryEvent(at=e.at, action=e.action, changes=e.changes, linked=linked)
+                HistoryEvent(at=e.at, action=e.action, changes=e.changes, actor=e.actor,
+                             linked=linked)
                 for e, linked in events
             ]
 

@@ -66,6 +66,7 @@ class SettingsService:
         from riskreg.storage.models import PracticeSettings, utcnow
 
         with self.db.writing() as session:
+            audit.actor_of(session)  # who is named now makes the change, a change of name too
             row = _current(session)
             revision = row.revision if row is not None else 0
             if expected_revision is not None and expected_revision != revision:

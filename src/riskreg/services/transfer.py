@@ -38,11 +38,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlmodel
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from riskreg import __version__
 from riskreg.errors import UserError
 from riskreg.services.transfer_check import (
     FORMAT,
@@ -54,11 +52,11 @@ from riskreg.services.transfer_check import (
     check_document,
     read_document,
 )
-from riskreg.services.transfer_levels import add_current_levels, read_levels
-from riskreg.services.transfer_schema import TableSpec, encode, export_rows, table_specs
+from riskreg.services.transfer_levels import read_levels
+from riskreg.services.transfer_schema import TableSpec, export_rows, table_specs
 from riskreg.storage import audit
 from riskreg.storage.database import Database
-from riskreg.storage.files import check_output_path, write_text_atomic
+from riskreg.storage.files import check_output_path, write_atomic_chunks
 from riskreg.storage.models import AuditEvent
 
 SINGLE_ROW_TABLES = frozenset({"practice_settings"})
@@ -69,31 +67,16 @@ SINGLE_ROW_TABLES = frozenset({"practice_settings"})
 
 
 def export_document(db: Database, now: datetime | None = None) -> dict[str, Any]:
-    """The whole database as a JSON-ready document (one read transaction: a consistent view)."""
-    from riskreg.storage.migrate import head_revision
+    """The whole database as a JSON-ready document (one read transaction: a consistent view).
+    `export_json` writes the same document without holding it (transfer_stream.py)."""
+    from riskreg.services.transfer_stream import event_chunks, header, table_chunks
 
     now = now or datetime.now(UTC)
     with db.reading() as session:
-        tables = export_rows(session)
-        add_current_levels(session, tables)
-        events = [_event_doc(e) for e in session.exec(
-            sqlmodel.select(AuditEvent).order_by(sqlmodel.col(AuditEvent.id)))]
-    return {
-        "format": FORMAT,
-        "version": FORMAT_VERSION,
-        "riskreg_version": __version__,
-        "schema": head_revision(),
-        "exported_at": now.astimezone(UTC).isoformat(),
-        "tables": tables,
-        "audit_log": events,
-    }
-
-
-def _event_doc(event: AuditEvent) -> dict[str, Any]:
-    # `changes` stays the exact text that was hashed.
-    return {"seq": event.id, "at": encode(event.at), "entity": event.entity,
-            "public_id": event.public_id, "action": event.action, "changes": event.changes,
-            "prev_hash": event.prev_hash, "hash": event.hash}
+        tables = {name: [row for chunk in chunks for row in chunk]
+                  for name, _, chunks in table_chunks(session)}
+        events = [event for chunk in event_chunks(session) for event in chunk]
+    return {**header(now, FORMAT, FORMAT_VERSION), "tables": tables, "audit_log": events}
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -108,15 +91,17 @@ class ExportSummary:
 
 
 def export_json(db: Database, out: str | Path, now: datetime | None = None) -> ExportSummary:
-    """Write the export to `out` (atomically, mode 0600)."""
+    """Write the export to `out` (atomically, mode 0600), encoded as it is read."""
+    from riskreg.services.transfer_stream import document_chunks, header
+
     out = Path(out).expanduser()
     if out.is_dir():
         raise UserError(f"{out} is a folder; give a file name such as riskreg-export.json", 2)
     target = check_output_path(out, database=db.path, label=None)
-    document = export_document(db, now)
-    write_text_atomic(target, dumps(document))
-    return ExportSummary(out, sum(len(rows) for rows in document["tables"].values()),
-                         len(document["audit_log"]))
+    counts: dict[str, int] = {}
+    head = header(now or datetime.now(UTC), FORMAT, FORMAT_VERSION)
+    write_atomic_chunks(target, document_chunks(db, head, counts))
+    return ExportSummary(out, counts["records"], counts["events"])
 
 
 # -- import --------------------------------------------------------------------------------------
@@ -176,7 +161,12 @@ def import_json(db: Database, path: str | Path, *, merge: bool = False) -> Impor
         else:
             result = _merge(session, checked, export_rows(session), path)
         session.flush()
-        result.audit = audit.verify(session)
+        if now_empty:
+            # The events written are the file's, whose chain the check verified in its one
+            # pass (transfer_check._check_chain): the database's chain is that chain.
+            result.audit = audit.Verification(True, len(checked.audit_log), checked.audit_head)
+        else:
+            result.audit = audit.verify(session)
     return result
 
 
@@ -244,7 +234,7 @@ def _import_into_empty(session: Session, checked: Checked) -> ImportResult:
         session.execute(AuditEvent.__table__.insert(), [
             {"id": e["seq"], "at": e["at"], "entity": e["entity"], "public_id": e["public_id"],
              "action": e["action"], "changes": e["changes"], "prev_hash": e["prev_hash"],
-             "hash": e["hash"]}
+             "hash": e["hash"], "actor": e["actor"]}
             for e in checked.audit_log
         ])
     result.events_copied = len(checked.audit_log)

@@ -1,24 +1,32 @@
 """The append-only, hash-chained audit log.
 
 Each event's hash is SHA-256 over the previous event's hash and a canonical JSON of the event
-itself (its sequence number included), so editing an event breaks its own hash, and removing or
+itself (its sequence number and who made it included), so editing an event breaks its own hash, and removing or
 inserting one breaks the chain at the next event. Events are appended in the same transaction as
 the change they describe, so a change and its audit entry are written together or not at all.
 
 Limit (documented in README): an event cut off the very end of the log leaves a shorter, still
 valid chain; `verify` reports the count and the last hash so it can be compared with a copy.
+
+Who made an event (`actor`, storage/actors.py) is hashed with it. Events written before riskreg
+recorded actors were hashed without one; migration 0008 gave them the actor LEGACY_ACTOR, and an
+event with that actor is hashed as it was written, without it. Changing either kind of event's
+actor still breaks its hash: the hash of an older event covers no actor (so any other name adds
+one), and a newer event's covers its own.
 """
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy
 from sqlmodel import Session, col, select
 
+from riskreg.storage.actors import LEGACY_ACTOR, current_actor
 from riskreg.storage.models import AuditEvent, utcnow
 
 GENESIS = "0" * 64
@@ -31,6 +39,7 @@ LETTERS_ENTITY = "notice_letters"
 """A letters run (services/letters): that letters were printed for an incident (the event's
 public id is the incident's), their count, count per state, file name and SHA-256. It is no
 record of its own: the names and addresses are never stored (issue 21)."""
+_ACTOR = "riskreg_audit_actor"
 
 
 def _plain(value: Any) -> Any:
@@ -40,14 +49,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def canonical(seq: int, at: datetime, entity: str, public_id: str, action: str, changes: str) -> str:
-    return canonical_parsed(seq, at, entity, public_id, action, json.loads(changes))
+def canonical(seq: int, at: datetime, entity: str, public_id: str, action: str, changes: str,
+              actor: str = LEGACY_ACTOR) -> str:
+    return canonical_parsed(seq, at, entity, public_id, action, json.loads(changes), actor)
 
 
 def canonical_parsed(
-    seq: int, at: datetime, entity: str, public_id: str, action: str, changes: Any
+    seq: int, at: datetime, entity: str, public_id: str, action: str, changes: Any,
+    actor: str = LEGACY_ACTOR,
 ) -> str:
-    """`canonical` with `changes` already parsed (verify reads each event's changes once)."""
+    """`canonical` with `changes` already parsed (verify reads each event's changes once).
+
+    The actor is part of the body unless it is LEGACY_ACTOR: an event written before actors
+    were recorded keeps the hash it was written with."""
     body = {
         "seq": seq,
         "at": at.isoformat(),
@@ -56,6 +70,8 @@ def canonical_parsed(
         "action": action,
         "changes": changes,
     }
+    if actor != LEGACY_ACTOR:
+        body["actor"] = actor
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -72,6 +88,17 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+def actor_of(session: Session) -> str:
+    """Who makes this transaction's changes, asked once per transaction (storage/actors.py).
+
+    A change to who is named (the settings' practitioner) calls it before the change: the one
+    named until then made it."""
+    actor = session.info.get(_ACTOR)
+    if actor is None:
+        actor = session.info[_ACTOR] = current_actor(session)
+    return actor
+
+
 def record(
     session: Session, entity: str, public_id: str, action: str, changes: dict[str, Any]
 ) -> AuditEvent:
@@ -85,6 +112,7 @@ def record(
         ).first()
         head = (last.id or 0, last.hash) if last else (0, GENESIS)
     seq, prev_hash = head[0] + 1, head[1]
+    actor = actor_of(session)
     at = utcnow()
     # Timestamps are stored to the microsecond in UTC; hash exactly what is stored.
     changes_json = json.dumps(
@@ -100,7 +128,9 @@ def record(
         action=action,
         changes=changes_json,
         prev_hash=prev_hash,
-        hash=chain_hash(prev_hash, canonical(seq, at, entity, public_id, action, changes_json)),
+        hash=chain_hash(prev_hash,
+                        canonical(seq, at, entity, public_id, action, changes_json, actor)),
+        actor=actor,
     )
     session.add(event)
     session.info[_HEAD] = (seq, event.hash)
@@ -133,13 +163,14 @@ class StoredEvent:
     changes: str
     prev_hash: str
     hash: str
+    actor: str = LEGACY_ACTOR
     damage: str = ""
     """What is unreadable in the event ("a damaged timestamp"), or "" when it is sound."""
     fields: dict[str, Any] | None = None
     """`changes` parsed: {field: [old, new]} (None when damaged)."""
 
 
-_COLUMNS = ("id", "at", "entity", "public_id", "action", "changes", "prev_hash", "hash")
+_COLUMNS = ("id", "at", "entity", "public_id", "action", "changes", "prev_hash", "hash", "actor")
 # The table with untyped columns: SQLAlchemy hands back each value as stored, unconverted.
 _RAW = sqlalchemy.table(AuditEvent.__tablename__, *(sqlalchemy.column(c) for c in _COLUMNS))
 
@@ -148,15 +179,51 @@ def read_events(session: Session) -> Iterator[StoredEvent]:
     """Every event in order of its sequence number, each checked (see StoredEvent.damage)."""
     dialect = session.get_bind().dialect
     read_at = AuditEvent.__table__.c.at.type.dialect_impl(dialect).result_processor(dialect, None)
-    query = sqlalchemy.select(*_RAW.c).order_by(_RAW.c.id)
+    columns = list(_RAW.c)
+    if not _has_actor_column(session):  # a copy from before migration 0008 (a backup, say)
+        columns[-1] = sqlalchemy.literal(LEGACY_ACTOR)
+    query = sqlalchemy.select(*columns).order_by(_RAW.c.id)
+    if dialect.name == "sqlite":
+        yield from _sqlite_events(session, query, read_at)
+        return
     for row in session.execute(query):
         yield _checked_event(row, read_at)
 
 
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}")
+"""A timestamp as riskreg's column stores it in SQLite (UTC, to the microsecond)."""
+
+
+def _sqlite_events(session: Session, query: Any, read_at: Any) -> Iterator[StoredEvent]:
+    """The events read with the plain driver, a chunk at a time (the statement's own rows
+    through SQLAlchemy cost more than reading and hashing them); a timestamp in the column's
+    own form is read directly, any other as the model reads it."""
+    compiled = query.compile(dialect=session.get_bind().dialect,
+                             compile_kwargs={"literal_binds": True})
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled))
+        while rows := cursor.fetchmany(2000):
+            for row in rows:
+                at = row[1]
+                if isinstance(at, str) and _STAMP.fullmatch(at):
+                    row = (row[0], datetime.fromisoformat(at).replace(tzinfo=UTC), *row[2:])
+                    yield _checked_event(row, None)
+                else:
+                    yield _checked_event(row, read_at)
+    finally:
+        cursor.close()
+
+
+def _has_actor_column(session: Session) -> bool:
+    found = sqlalchemy.inspect(session.connection()).get_columns(AuditEvent.__tablename__)
+    return any(column["name"] == "actor" for column in found)
+
+
 def _checked_event(row: Any, read_at: Any) -> StoredEvent:
-    seq, at, entity, public_id, action, changes, prev_hash, hash_ = row
+    seq, at, entity, public_id, action, changes, prev_hash, hash_, actor = row
     texts = {"entity": entity, "public_id": public_id, "action": action, "prev_hash": prev_hash,
-             "hash": hash_}
+             "hash": hash_, "actor": actor}
     damage = ""
     fields = None
     stamp = _timestamp(at, read_at)
@@ -169,7 +236,8 @@ def _checked_event(row: Any, read_at: Any) -> StoredEvent:
         if fields is None:
             damage = "damaged changes (not a JSON object of [old, new] pairs)"
     return StoredEvent(seq, stamp, _text(entity), _text(public_id), _text(action),
-                       _text(changes), _text(prev_hash), _text(hash_), damage, fields)
+                       _text(changes), _text(prev_hash), _text(hash_), _text(actor), damage,
+                       fields)
 
 
 def _text(value: Any) -> str:
@@ -230,7 +298,7 @@ def verify_events(events: Iterable[StoredEvent]) -> Verification:
                 event.seq,
             )
         payload = canonical_parsed(event.seq, event.at, event.entity, event.public_id,
-                                   event.action, event.fields)
+                                   event.action, event.fields, event.actor)
         if chain_hash(prev_hash, payload) != event.hash:
             return Verification(
                 False, checked, prev_hash,
@@ -248,3 +316,13 @@ def history(session: Session, public_id: str) -> list[AuditEvent]:
     """Every event about one record, oldest first."""
     query = select(AuditEvent).where(AuditEvent.public_id == public_id)
     return list(session.exec(query.order_by(col(AuditEvent.id))))
+
+
+def head(session: Session) -> tuple[int, str]:
+    """The chain's last event (its sequence number and hash; (0, GENESIS) for an empty log): it
+    moves with every change to the register, since every change appends an event."""
+    last = session.execute(
+        sqlalchemy.select(AuditEvent.id, AuditEvent.hash).order_by(col(AuditEvent.id).desc())
+        .limit(1)
+    ).first()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)

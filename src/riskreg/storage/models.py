@@ -205,6 +205,9 @@ class AuditEvent(SQLModel, table=True):
     changes: str = Field(default="{}")
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+    actor: str = Field(max_length=200)
+    """Who made the change (storage/actors.py); older events: "unknown (before actors were
+    recorded)", which their hash does not cover."""
 
 
 

@@ -109,6 +109,8 @@ class RiskRegApp(App[None]):
         """The open incidents (read in a thread when the register opens and after each change
         to an incident) for the command palette's "Resume" commands."""
         self._palette: Palette | None = None
+        self.change_poll_seconds = 3.0
+        """How often the register is asked whether another window changed it (ui/change_poll)."""
         self.main_screen = MainScreen(area)
         self._collector = StartUp()
         """The collector, paused while the register opens (see the module's docstring)."""
@@ -217,6 +219,7 @@ class RiskRegApp(App[None]):
                     DatabaseFailed(str(error), damaged=True))
                 services = Services(db, today=self.today)
                 empty = services.register.is_empty()
+                token = services.changes.token()  # others' changes are seen from here on
                 import riskreg.services.dashboard  # warm: the first view needs it
                 import riskreg.ui.loaders  # noqa: F401
             except WrongPassphrase as error:
@@ -230,7 +233,7 @@ class RiskRegApp(App[None]):
                 self.post_message(DatabaseFailed(f"cannot open {self.db_path}: "
                                                  f"{type(error).__name__}: {error}"))
                 return
-            self.call_from_thread(self._register_opened, services, db.notices)
+            self.call_from_thread(self._register_opened, services, db.notices, token)
             self.post_message(RegisterReady(empty))
             self._collector.resume()
             if db.existed:
@@ -263,8 +266,11 @@ class RiskRegApp(App[None]):
         """The register's service, once the database is open."""
         return self.services.register if self.services is not None else None
 
-    def _register_opened(self, services: Services, notices: list[str]) -> None:
+    def _register_opened(self, services: Services, notices: list[str], token: Any) -> None:
+        from riskreg.ui.change_poll import ChangePoll
+
         self.services = services
+        ChangePoll(self, services.changes, self.change_poll_seconds).start(token)
         self._read_open_incidents()
         self._close_passphrase_dialog()
         for notice in notices:

@@ -204,6 +204,8 @@ def _history(out: Text, history: list[dict[str, Any]], palette: Palette) -> None
             out.append(plain(link_words(event["action"], *event["linked"])))
         else:
             out.append(plain(action_words(event["action"]).capitalize()))  # an imported log's own
+        if event.get("actor"):
+            out.append(f"  by {plain(event['actor'])}", palette["muted"])
         out.append("\n")
         if event["action"] in ("update", "review"):
             for line in change_lines(event.get("changes") or "{}"):

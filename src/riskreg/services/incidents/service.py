@@ -159,7 +159,8 @@ class IncidentService:
             ]
             events.sort(key=lambda e: e.id)
             return [
-                {"at": e.at, "entity": e.entity, "action": e.action, "changes": e.changes}
+                {"at": e.at, "entity": e.entity, "action": e.action, "changes": e.changes,
+                 "actor": e.actor}
                 for e in events
             ]
 

@@ -314,13 +314,14 @@ def _trail(dossier: IncidentDossier) -> Section:
     names = {h["public_id"]: h["title"] for h in r["hazards"]}
     if r["ba_tool"]:
         names[r["ba_tool"]] = r["ba_tool_name"]
-    rows = [[f"{e['at']:%Y-%m-%d %H:%M:%S} UTC", entity_words(e["entity"]),
-             action_words(e["action"]), "\n".join(change_lines(e["changes"], names)) or "—"]
+    rows = [[f"{e['at']:%Y-%m-%d %H:%M:%S} UTC", e.get("actor") or "—",
+             entity_words(e["entity"]), action_words(e["action"]),
+             "\n".join(change_lines(e["changes"], names)) or "—"]
             for e in dossier.history]
     return Section("audit-trail", "8. Audit trail", [
         Para("Every recorded change to this incident and its notices, statements, residents and "
-             "links, oldest first, from the hash-chained audit log."),
-        Table(["When", "Record", "Action", "Changes"], rows, empty="No audit events."),
+             "links, oldest first, with who made it, from the hash-chained audit log."),
+        Table(["When", "By", "Record", "Action", "Changes"], rows, empty="No audit events."),
     ])
 
 
