@@ -1,0 +1,47 @@
+"""The demo's signed risk analysis of last year, and a few changes since (issue 23), so that
+"Changes since last sign-off" and the report's section show something."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from riskreg.services.register import ListQuery, RegisterService
+from riskreg.services.risk_analysis import RiskAnalysisService
+
+SIGNED_BY = "Dr. Sam Rivera (demo)"
+
+
+def sign_last_year(register: RegisterService, today: date) -> dict[str, int]:
+    """Sign the demo's analysis dated a year before `today`, then change the register: one
+    hazard re-scored, one tool retired, one safeguard put in place, one hazard added."""
+    signed_on = today - relativedelta(years=1)
+    RiskAnalysisService(register.db, today=lambda: today).sign(
+        SIGNED_BY, "Yearly review (demo)", on=signed_on)
+    everything = ListQuery(limit=None)
+    hazards = register.list("hazard", ListQuery(limit=None, sort="score", descending=True)).rows
+    if hazards:
+        top = hazards[0]
+        register.update("hazard", top["public_id"], {
+            "likelihood": max(1, top["likelihood"] - 1),
+            "target_likelihood": max(1, min(top["target_likelihood"], top["likelihood"] - 1)),
+        }, top["revision"])
+    tools = [t for t in register.list("tool", everything).rows if not t["handles_phi"]]
+    if tools:
+        register.archive("tool", tools[-1]["public_id"])
+    planned = [s for s in register.list("safeguard", everything).rows
+               if s["status"] in ("planned", "in_progress")]
+    if planned:
+        register.update("safeguard", planned[0]["public_id"], {
+            "status": "in_place", "evidence": "Set up and checked by the practitioner (demo)",
+            "last_verified_on": today - relativedelta(days=20),
+            "decision_note": planned[0]["decision_note"] or "Implemented as described (demo).",
+        }, planned[0]["revision"])
+    register.create("hazard", {
+        "title": "AI note summaries copied into the wrong client's chart",
+        "threat_source": "The practitioner, in a hurry", "vulnerability":
+        "No check that a summary matches the open chart", "likelihood": 2, "impact": 3,
+        "target_likelihood": 1, "target_impact": 3, "treatment": "mitigate",
+    })
+    return {"signed risk analysis": 1}
