@@ -60,8 +60,10 @@ class FieldChange:
 class RecordChange:
     table: str
     public_id: str
-    title: str
-    change: str
+    title: str = field(compare=False)
+    """The record's title in the later state that has it (shown, not compared: a diff and its
+    inverse name a renamed record by different titles)."""
+    change: str = field(default="changed")
     """"added", "removed" or "changed"."""
     fields: tuple[FieldChange, ...] = ()
 
@@ -131,8 +133,8 @@ def _normalised(tables: Tables) -> dict[str, dict[str, dict[str, Any]]]:
 
 
 def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[FieldChange, ...]:
-    names = [k for k in old if k not in NOT_COMPARED]
-    names += [k for k in new if k not in NOT_COMPARED and k not in old]
+    # In the order of the field names: a diff and its inverse list them alike.
+    names = sorted((set(old) | set(new)) - NOT_COMPARED)
     return tuple(FieldChange(k, old.get(k), new.get(k)) for k in names
                  if old.get(k) != new.get(k))
 

@@ -224,7 +224,7 @@ def _find(session: Session, ref: str) -> RiskAnalysisSnapshot:
         if found is None:
             raise NotFound(f"no risk analysis was signed on {ref} (riskreg risk-analysis list)")
         return found
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}", ref):
+    if re.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", ref):
         raise BadInput(f"{ref!r} is not a date in the form YYYY-MM-DD")
     if len(ref) < 8 or not re.fullmatch(r"[0-9a-fA-F-]+", ref):
         raise BadInput(f"{ref!r} is neither a snapshot's date (YYYY-MM-DD) nor its id "
