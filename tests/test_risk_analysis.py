@@ -201,7 +201,9 @@ def test_export_and_import_carry_the_snapshots(db, small, ra, tmp_path):
 # -- the year's review ------------------------------------------------------------------------
 
 
-def test_the_years_review_counts_what_is_left_and_signing_warns(db, small, register, ra):
+def test_the_years_review_counts_what_is_left_and_signing_warns(db, small, register, ra,
+                                                                monkeypatch):
+    monkeypatch.setenv("RISKREG_TODAY", FIXED_TODAY.isoformat())
     review = AnnualReviewService(db, today=lambda: FIXED_TODAY)
     assert review.progress() is None
     progress = review.start()
@@ -230,7 +232,8 @@ def test_the_years_review_counts_what_is_left_and_signing_warns(db, small, regis
 # -- the CLI's bad input ------------------------------------------------------------------------
 
 
-def test_the_cli_says_in_one_line_what_is_wrong(db, small):
+def test_the_cli_says_in_one_line_what_is_wrong(db, small, monkeypatch):
+    monkeypatch.setenv("RISKREG_TODAY", FIXED_TODAY.isoformat())
     db_arg = ["--db", str(db.path)]
     code, _, err = run_main(["risk-analysis", "diff", *db_arg])
     assert code == 1 and err.count("\n") == 1 and "no risk analysis has been signed yet" in err
