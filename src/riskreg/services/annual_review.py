@@ -28,6 +28,9 @@ from riskreg.storage.models import Hazard, Review, Safeguard, Tool, utcnow
 from riskreg.storage.signoff_models import AnnualReview, AnnualReviewCheck, RiskAnalysisSnapshot
 
 OUTCOMES = {"carried_forward": "carried forward", "confirmed": "confirmed"}
+SETTLES = {"carried_forward": ("hazard",), "confirmed": ("tool", "safeguard")}
+"""The kinds of record each outcome settles (a hazard is settled by a review, or carried
+forward; a tool's and a safeguard's item are confirmed)."""
 _OWN = ("id", "public_id", "created_at", "updated_at", "revision", "archived_at")
 
 
@@ -114,9 +117,9 @@ class AnnualReviewService:
                 raise NotFound("no review is under way: start one first "
                                "(riskreg risk-analysis review --start)")
             subject = _subject(session, kind, public_id)
-            if outcome == "carried_forward" and kind != "hazard":
-                raise BadInput("only a hazard is carried forward; a tool or safeguard is "
-                               "confirmed")
+            if kind not in SETTLES[outcome]:
+                raise BadInput("only a hazard is carried forward (or reviewed); a tool's or a "
+                               "safeguard's item is confirmed")
             check = AnnualReviewCheck(annual_review_id=review.id, subject_kind=kind,
                                       subject=subject.public_id, outcome=outcome, reason=reason,
                                       checked_on=self.today())
