@@ -252,3 +252,28 @@ def test_the_cli_says_in_one_line_what_is_wrong(db, small, monkeypatch):
     assert code == 0 and len(json.loads(out)) == 1
     code, out, _ = run_main(["risk-analysis", "diff", FIXED_TODAY.isoformat(), "--json", *db_arg])
     assert code == 0 and json.loads(out)["changes"] == []
+
+
+# -- the report, on the demo ------------------------------------------------------------------
+
+
+def test_the_report_on_the_demo_lists_the_changes_since_and_the_years_reviews(db, register,
+                                                                               tmp_path):
+    from riskreg.services.demo import build_demo
+    from riskreg.services.demo_signoff import SIGNED_BY, sign_last_year
+    from riskreg.services.reports import write_risk_analysis
+
+    build_demo(register, today=FIXED_TODAY)
+    sign_last_year(register, FIXED_TODAY)
+    md = write_risk_analysis(db, tmp_path / "ra.md", FIXED_TODAY).read_text("utf-8")
+    changes = md.split("## 11. Changes since the analysis signed on 2025-11-26")[1]
+    changes, history = changes.split("## 12. Review history, last 12 months")
+    assert "| Hazards | AI note summaries copied into the wrong client's chart | added |" in changes
+    assert "| Tools and BAAs | " in changes and "| retired |" in changes
+    assert "| put in place |" in changes and "re-scored: inherent" in changes
+    assert "| Incidents in the period | INC-2026-001 |" in changes
+    assert "element 9: periodic review and update" in changes
+    assert f"| 2025-11-26 | {SIGNED_BY} | the whole risk analysis, signed |" in history
+    review_row = next(line for line in history.splitlines() if line.startswith("| 2026-10-27 |"))
+    assert "| hazard: " in review_row and "inherent likelihood" in review_row
+    assert "element 9" in history

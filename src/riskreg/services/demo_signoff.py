@@ -15,7 +15,7 @@ SIGNED_BY = "Dr. Sam Rivera (demo)"
 
 def sign_last_year(register: RegisterService, today: date) -> dict[str, int]:
     """Sign the demo's analysis dated a year before `today`, then change the register: one
-    hazard re-scored, one tool retired, one safeguard put in place, one hazard added."""
+    hazard re-scored at a review, one tool retired, one safeguard put in place, one hazard added."""
     signed_on = today - relativedelta(years=1)
     RiskAnalysisService(register.db, today=lambda: today).sign(
         SIGNED_BY, "Yearly review (demo)", on=signed_on)
@@ -23,10 +23,11 @@ def sign_last_year(register: RegisterService, today: date) -> dict[str, int]:
     hazards = register.list("hazard", ListQuery(limit=None, sort="score", descending=True)).rows
     if hazards:
         top = hazards[0]
-        register.update("hazard", top["public_id"], {
-            "likelihood": max(1, top["likelihood"] - 1),
-            "target_likelihood": max(1, min(top["target_likelihood"], top["likelihood"] - 1)),
-        }, top["revision"])
+        # Re-scored at its review: the history shows who, when and what changed.
+        register.mark_reviewed(top["public_id"], today - relativedelta(days=30),
+                               "Vendor now deletes recordings after 30 days (demo)",
+                               top["revision"],
+                               scores={"likelihood": max(1, top["likelihood"] - 1)})
     tools = [t for t in register.list("tool", everything).rows if not t["handles_phi"]]
     if tools:
         register.archive("tool", tools[-1]["public_id"])
