@@ -10,9 +10,9 @@ from alembic import command
 from sqlalchemy import create_engine
 
 from riskreg.services.incidents import IncidentService
-from riskreg.storage.schema import HEAD
 from riskreg.storage.database import open_database
 from riskreg.storage.migrate import alembic_config
+from riskreg.storage.schema import HEAD
 
 LATER_TABLES = {"risk_analysis_snapshot", "annual_review", "annual_review_check"}
 NEW_COLUMNS = {"use_permitted", "permitted_basis", "encryption_in_force", "part2_affected"}
