@@ -272,6 +272,10 @@ class ReasonDialog(Dialog["str | None"]):
         self.action_save()
 
 
+CONFIRMED = {"tool": "its BAA and vendor checklist", "safeguard": "its addressable decision"}
+"""What confirming a record's checklist item confirms, by its kind."""
+
+
 class ReviewScreen(_ListScreen):
     """The year's review: each item due, done or not; keys settle the highlighted one."""
 
@@ -356,7 +360,7 @@ class ReviewScreen(_ListScreen):
         if item is None or item.kind not in SETTLES["confirmed"]:
             self.notify("A hazard is reviewed (enter) or carried forward (f).", markup=False)
             return
-        what = "its BAA and vendor checklist" if item.kind == "tool" else "its decision"
+        what = CONFIRMED.get(item.kind, "it")
 
         def answered(reason: str | None) -> None:
             if reason is not None:
