@@ -277,3 +277,21 @@ def test_the_report_on_the_demo_lists_the_changes_since_and_the_years_reviews(db
     review_row = next(line for line in history.splitlines() if line.startswith("| 2026-10-27 |"))
     assert "| hazard: " in review_row and "inherent likelihood" in review_row
     assert "element 9" in history
+
+
+def test_riskreg_demo_signs_last_years_analysis_and_changes_the_register_since(tmp_path,
+                                                                             monkeypatch):
+    monkeypatch.setenv("RISKREG_TODAY", FIXED_TODAY.isoformat())
+    db_arg = ["--db", str(tmp_path / "demo.db")]
+    code, out, err = run_main(["demo", *db_arg])
+    assert code == 0 and "1 signed risk analysis" in out, err
+    code, out, _ = run_main(["risk-analysis", "list", "--json", *db_arg])
+    [signed] = json.loads(out)
+    assert signed["signed_on"] == "2025-11-26"
+    code, out, _ = run_main(["risk-analysis", "diff", "--json", *db_arg])
+    whats = {(c["group"], c["what"]) for c in json.loads(out)["changes"]}
+    assert {("Hazards", "added"), ("Tools and BAAs", "retired"),
+            ("Safeguards", "put in place")} <= whats
+    assert any(w.startswith("re-scored: inherent") for _, w in whats)
+    code, out, _ = run_main(["audit", "verify", *db_arg])
+    assert code == 0, out

@@ -63,7 +63,8 @@ def run(args: Namespace) -> int:
             # Last year's analysis, signed, and a few changes since (issue 23).
             from riskreg.services.demo_signoff import sign_last_year
 
-            counts.update(sign_last_year(RegisterService(db, today=lambda: today), today))
+            counts.update(sign_last_year(RegisterService(db, today=lambda: today), today,
+                                        seed=args.seed))
     finally:
         db.close()
     print(f"Demo practice built in {one_line(str(db.path))}: " + ", ".join(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -13,12 +14,17 @@ from riskreg.services.risk_analysis import RiskAnalysisService
 SIGNED_BY = "Dr. Sam Rivera (demo)"
 
 
-def sign_last_year(register: RegisterService, today: date) -> dict[str, int]:
+def _id(seed: int, what: str) -> str:
+    """A public id the same for the same seed (the demo is reproducible)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"riskreg-demo:{seed}:{what}"))
+
+
+def sign_last_year(register: RegisterService, today: date, seed: int = 7) -> dict[str, int]:
     """Sign the demo's analysis dated a year before `today`, then change the register: one
     hazard re-scored at a review, one tool retired, one safeguard put in place, one hazard added."""
     signed_on = today - relativedelta(years=1)
     RiskAnalysisService(register.db, today=lambda: today).sign(
-        SIGNED_BY, "Yearly review (demo)", on=signed_on)
+        SIGNED_BY, "Yearly review (demo)", on=signed_on, public_id=_id(seed, "sign-off"))
     everything = ListQuery(limit=None)
     hazards = register.list("hazard", ListQuery(limit=None, sort="score", descending=True)).rows
     if hazards:
@@ -39,10 +45,11 @@ def sign_last_year(register: RegisterService, today: date) -> dict[str, int]:
             "last_verified_on": today - relativedelta(days=20),
             "decision_note": planned[0]["decision_note"] or "Implemented as described (demo).",
         }, planned[0]["revision"])
-    register.create("hazard", {
+    with register.db.writing() as session:
+        register.create_in(session, "hazard", {
         "title": "AI note summaries copied into the wrong client's chart",
-        "threat_source": "The practitioner, in a hurry", "vulnerability":
-        "No check that a summary matches the open chart", "likelihood": 2, "impact": 3,
-        "target_likelihood": 1, "target_impact": 3, "treatment": "mitigate",
-    })
+            "threat_source": "The practitioner, in a hurry", "vulnerability":
+            "No check that a summary matches the open chart", "likelihood": 2, "impact": 3,
+            "target_likelihood": 1, "target_impact": 3, "treatment": "mitigate",
+        }, public_id=_id(seed, "new-hazard"))
     return {"signed risk analysis": 1}

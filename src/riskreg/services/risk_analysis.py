@@ -109,8 +109,9 @@ class RiskAnalysisService:
     # -- signing ---------------------------------------------------------------------------
 
     def sign(self, by: str, note: str = "", *, on: date | None = None,
-             at: datetime | None = None) -> dict[str, Any]:
-        """Freeze the register as it stands and record who signed it (one transaction)."""
+             at: datetime | None = None, public_id: str | None = None) -> dict[str, Any]:
+        """Freeze the register as it stands and record who signed it (one transaction).
+        `on`, `at` and `public_id` are for the seeded demo (a sign-off of last year's)."""
         by = by.strip()
         if not by:
             raise ValidationError("by", "who signs must be given (a name)")
@@ -133,6 +134,7 @@ class RiskAnalysisService:
                 statement=statement_for(day), body=body, sha256=sha256_of(body),
                 audit_seq=(last.id or 0) if last else 0,
                 audit_hash=last.hash if last else audit.GENESIS,
+                **({"public_id": public_id} if public_id else {}),
             )
             session.add(snapshot)
             session.flush()
