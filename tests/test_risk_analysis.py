@@ -56,11 +56,17 @@ def test_a_sign_off_freezes_the_register_and_the_chain_head(db, small, ra):
     assert (sign.action, sign.entity, sign.public_id) == ("sign", "risk_analysis_snapshot",
                                                          signed["public_id"])
     assert json.loads(sign.changes)["sha256"] == [None, signed["sha256"]]
-    # The head recorded is the event before the sign-off's own.
+    # The head recorded is the event before the sign-off's own (the settings' new review day).
     assert (snap["audit_seq"], snap["audit_hash"]) == (events[-2].id, events[-2].hash)
     assert verify_database(db).ok
     # Nothing was copied back: the register is as it was, and a diff against it is empty.
     assert ra.changes().lines == []
+    # The sign-off is the documented review of the whole analysis: the settings say so, and
+    # the snapshot holds it.
+    from riskreg.services.settings import SettingsService
+    assert SettingsService(db).get()["risk_analysis_reviewed_on"] == FIXED_TODAY
+    [settings] = tables["practice_settings"]
+    assert settings["risk_analysis_reviewed_on"] == FIXED_TODAY.isoformat()
 
 
 def test_the_diff_shows_exactly_the_changes_made_since(db, small, register, ra):

@@ -12,6 +12,9 @@ carries, so `riskreg audit verify` names a snapshot changed afterwards
 (`snapshot_problems`). Nothing is copied back: the register stays the working copy. The app never
 edits or deletes a snapshot.
 
+Signing also records its day as the last review of the whole analysis (the practice settings'
+`risk_analysis_reviewed_on`, never moved back), in the same transaction, before the snapshot.
+
 Changes: `domain/register_diff.py` says how records are matched (public id) and when one changed.
 """
 
@@ -125,6 +128,7 @@ class RiskAnalysisService:
         if day > self.today():
             raise ValidationError("on", "a sign-off cannot be dated in the future")
         with self.db.writing() as session:
+            self._record_review_day(session, day)
             last = session.exec(
                 select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
             body = {"format": FORMAT, "signed_on": day.isoformat(),
@@ -144,6 +148,18 @@ class RiskAnalysisService:
 
             close_open_review(session, snapshot)
             return _summary(snapshot)
+
+    def _record_review_day(self, session: Session, day: date) -> None:
+        """A sign-off is the documented review of the whole analysis: the settings' last review
+        moves to its day (never back: a sign-off dated before the last review leaves it), before
+        the snapshot is taken, so the snapshot holds it."""
+        from riskreg.services.settings import SettingsService, _current
+
+        row = _current(session)
+        reviewed = row.risk_analysis_reviewed_on if row is not None else None
+        if reviewed is None or reviewed < day:
+            SettingsService(self.db, today=self.today).update_in(
+                session, {"risk_analysis_reviewed_on": day}, None)
 
     # -- reading ---------------------------------------------------------------------------
 
