@@ -202,6 +202,18 @@ def test_export_and_import_carry_the_snapshots(db, small, ra, tmp_path):
         assert verify_database(other).ok
     finally:
         other.close()
+    # A file whose snapshot was changed by hand is refused, naming it; nothing is imported.
+    doc = json.loads(path.read_text())
+    doc["tables"]["risk_analysis_snapshot"][0]["body"]["tables"]["tool"][0]["name"] = "Scrybe"
+    path.write_text(json.dumps(doc))
+    third = open_database(tmp_path / "third.db")
+    try:
+        with pytest.raises(Exception, match=f"risk_analysis_snapshot {signed['public_id']}: "
+                                            "its content does not match"):
+            transfer.import_json(third, path)
+        assert RiskAnalysisService(third).snapshots() == []
+    finally:
+        third.close()
 
 
 # -- the year's review ------------------------------------------------------------------------

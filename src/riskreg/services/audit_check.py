@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from riskreg.domain.text import plural
 from riskreg.errors import one_line
-from riskreg.services.risk_analysis import snapshot_problems
+from riskreg.services.risk_analysis import document_snapshot_problems, snapshot_problems
 from riskreg.services.transfer_schema import FieldSpec, TableSpec, encode, export_rows, spec_by_name
 from riskreg.storage import audit
 from riskreg.storage.database import Database
@@ -146,7 +146,8 @@ def document_problems(tables: dict[str, list[dict[str, Any]]], events: list[dict
     tables = {name: [{**_created(name), **row} for row in rows] for name, rows in tables.items()}
     replayed = (Event(e["seq"], e["entity"], e["public_id"], e["action"], fields)
                 for e in events if (fields := audit.parse_changes(e["changes"])) is not None)
-    return unexplained(tables, ids, replayed, "the file", empty_log=not events)
+    return unexplained(tables, ids, replayed, "the file", empty_log=not events) + \
+        document_snapshot_problems(tables)
 
 
 def unexplained(

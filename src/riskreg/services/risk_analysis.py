@@ -273,3 +273,17 @@ def snapshot_problems(session: Session) -> list[str]:
             found.append(f"{ENTITY} {public_id}: its content does not match the SHA-256 "
                          "recorded when it was signed (changed after signing)")
     return found
+
+
+def document_snapshot_problems(tables: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """`snapshot_problems` for an export file's rows (an import refuses a changed snapshot)."""
+    found = []
+    for row in tables.get(ENTITY, []):
+        try:
+            actual = sha256_of(row.get("body"))
+        except (TypeError, ValueError, RecursionError):
+            actual = ""
+        if actual != row.get("sha256"):
+            found.append(f"{ENTITY} {row.get('public_id')}: its content does not match the "
+                         "SHA-256 recorded when it was signed (changed after signing)")
+    return found
