@@ -41,7 +41,7 @@ side, the hazard's pseudo-field)."""
 NOT_DIFFED_PREFIXES = ("incident", "notice_", "annual_review", "risk_analysis_snapshot")
 """Tables not compared record by record (the incidents are listed by period instead; the
 year's review and the snapshots are the review's own bookkeeping)."""
-TITLE_FIELDS = ("title", "name", "client_code", "reference", "practice_name", "reviewed_on")
+TITLE_FIELDS = ("title", "name", "client_code", "reference", "practice_name")
 LEVELS = (("inherent", "likelihood", "impact"),
           ("current", "current_likelihood", "current_impact"),
           ("target", "target_likelihood", "target_impact"))
@@ -97,12 +97,13 @@ def diff(before: Tables, after: Tables) -> RegisterDiff:
     """Every record added, removed or changed from `before` to `after` (see the module)."""
     a, b = _normalised(before), _normalised(after)
     names = {**_names(before), **_names(after)}
+    names.update({**_names(before, names), **_names(after, names)})
     changes: list[RecordChange] = []
     for table in sorted(set(a) | set(b)):
         rows_a, rows_b = a.get(table, {}), b.get(table, {})
         for public_id in sorted(set(rows_a) | set(rows_b)):
             old, new = rows_a.get(public_id), rows_b.get(public_id)
-            title = _title(new or old or {})
+            title = _title(new or old or {}, names)
             if old is None and new is not None:
                 changes.append(RecordChange(table, public_id, title, "added"))
             elif new is None and old is not None:
@@ -139,16 +140,23 @@ def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[FieldChang
                  if old.get(k) != new.get(k))
 
 
-def _title(row: Mapping[str, Any]) -> str:
+def _title(row: Mapping[str, Any], names: Mapping[str, str] | None = None) -> str:
+    """What names a record: its title field, else the record it refers to (a review: its
+    hazard's title and its day), else its public id."""
     for name in TITLE_FIELDS:
         value = row.get(name)
         if value:
             return str(value)
-    return str(row.get("public_id", ""))
+    own = row.get("public_id")
+    for value in row.values():
+        if names and isinstance(value, str) and value != own and value in names:
+            day = row.get("reviewed_on")
+            return names[value] + (f" ({day})" if day else "")
+    return str(row.get("reviewed_on") or own or "")
 
 
-def _names(tables: Tables) -> dict[str, str]:
-    return {row["public_id"]: _title(row) for rows in tables.values() for row in rows
+def _names(tables: Tables, names: Mapping[str, str] | None = None) -> dict[str, str]:
+    return {row["public_id"]: _title(row, names) for rows in tables.values() for row in rows
             if "public_id" in row}
 
 
