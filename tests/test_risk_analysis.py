@@ -313,3 +313,35 @@ def test_riskreg_demo_signs_last_years_analysis_and_changes_the_register_since(t
     assert any(w.startswith("re-scored: inherent") for _, w in whats)
     code, out, _ = run_main(["audit", "verify", *db_arg])
     assert code == 0, out
+
+
+def test_the_cli_review_starts_carries_forward_and_confirms(db, small, monkeypatch):
+    monkeypatch.setenv("RISKREG_TODAY", FIXED_TODAY.isoformat())
+    db_arg = ["--db", str(db.path)]
+    code, out, _ = run_main(["risk-analysis", "review", *db_arg])
+    assert code == 0 and "No review is under way" in out
+    code, out, _ = run_main(["risk-analysis", "review", "--start", *db_arg])
+    assert code == 0 and f"0 of 1 hazards reviewed or carried forward since {FIXED_TODAY}" in out
+    code, _, err = run_main(["risk-analysis", "review", "--start", *db_arg])
+    assert code == 2 and "already under way" in err
+    hazard = small["hazard"]["public_id"][:8]
+    code, _, err = run_main(["risk-analysis", "review", "--carry-forward", hazard, *db_arg])
+    assert code == 2 and err.count("\n") == 1 and "needs a reason" in err
+    code, _, err = run_main(["risk-analysis", "review", "--confirm", "hazard", hazard, *db_arg])
+    assert code == 2 and "only a hazard is carried forward" in err
+    code, _, err = run_main(["risk-analysis", "review", "--confirm", "tool", "12345678", *db_arg])
+    assert code == 1 and "no tool has the id" in err
+    run_main(["risk-analysis", "review", "--carry-forward", hazard, "--reason", "unchanged",
+              *db_arg])
+    run_main(["risk-analysis", "review", "--confirm", "tool", small["tool"]["public_id"],
+              *db_arg])
+    run_main(["risk-analysis", "review", "--confirm", "safeguard",
+              small["safeguard"]["public_id"], "--reason", "still reasonable", *db_arg])
+    code, out, _ = run_main(["risk-analysis", "review", "--json", *db_arg])
+    progress = json.loads(out)
+    assert progress["left"] == 0 and [i["how"] for i in progress["items"]] == [
+        f"carried forward {FIXED_TODAY}: unchanged", f"confirmed {FIXED_TODAY}",
+        f"confirmed {FIXED_TODAY}: still reasonable"]
+    code, out, err = run_main(["risk-analysis", "sign", "--by", "Dr. Rivera", *db_arg])
+    assert code == 0 and err == ""
+    assert verify_database(db).ok
