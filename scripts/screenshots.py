@@ -29,13 +29,16 @@ STAMP = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
 def build_demo_database(folder: Path) -> Path:
     from riskreg.services.demo import build_demo
+    from riskreg.services.demo_signoff import sign_last_year
     from riskreg.services.register import RegisterService
     from riskreg.storage.database import open_database
 
     path = folder / "demo.db"
     db = open_database(path)
     try:
-        build_demo(RegisterService(db, today=lambda: TODAY), today=TODAY, seed=7)
+        register = RegisterService(db, today=lambda: TODAY)
+        build_demo(register, today=TODAY, seed=7)
+        sign_last_year(register, TODAY)  # as `riskreg demo` does
     finally:
         db.close()
     return path
@@ -124,12 +127,22 @@ async def export_dialog(pilot) -> None:
     await settle(pilot)
 
 
+async def changes(pilot) -> None:
+    from riskreg.ui.screens.risk_analysis import ChangesScreen
+
+    await ready(pilot)
+    await pilot.press("c")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChangesScreen), "the changes")
+    await settle(pilot)
+
+
 SHOTS: dict[str, Callable[[object], Awaitable[None]]] = {
     "dashboard": dashboard,
     "hazards": hazards,
     "hazard-form": hazard_form,
     "incident-plan": incident_plan,
     "export-dialog": export_dialog,
+    "changes": changes,
 }
 
 

@@ -5,7 +5,7 @@ were recorded)" and the whole chain still verifies; the migration goes down and 
 import sqlite3
 
 from agenda_helpers import build_agenda_register
-from migration_helpers import downgrade, revision_before, table_counts, upgrade
+from migration_helpers import downgrade, revision_before, same_rows, table_counts, upgrade
 
 from riskreg.storage import audit
 from riskreg.storage.actors import LEGACY_ACTOR
@@ -47,7 +47,7 @@ def test_an_older_register_keeps_every_row_and_its_chain_verifies(db_path):
         assert result.ok and result.checked == before["audit_event"] and result.last_hash == head
     finally:
         db.close()
-    assert table_counts(db_path) == before
+    assert same_rows(before, table_counts(db_path))
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT DISTINCT actor FROM audit_event").fetchall() == [
             (LEGACY_ACTOR,)]
@@ -65,9 +65,9 @@ def test_the_migration_goes_down_and_up_again(db_path):
     with sqlite3.connect(db_path) as conn:
         assert "actor" not in {r[1] for r in conn.execute("PRAGMA table_info(audit_event)")}
     conn.close()
-    assert table_counts(db_path) == before
+    assert same_rows(before, table_counts(db_path))
     upgrade(db_path)
     with sqlite3.connect(db_path) as conn:
         assert "actor" in {r[1] for r in conn.execute("PRAGMA table_info(audit_event)")}
     conn.close()
-    assert table_counts(db_path) == before
+    assert same_rows(before, table_counts(db_path))

@@ -19,7 +19,7 @@ atexit.register(collector.freeze_at_exit)
 # Subcommand modules, in the order `--help` lists them. Each defines `add_command(sub, common)`.
 # (`import_` registers the `import` command: `import` is a Python keyword.)
 COMMANDS: tuple[str, ...] = ("init", "demo", "list", "due", "audit", "deadlines", "encrypt", "incidents",
-                             "export", "import_", "report", "notices", "settings", "backup",
+                             "export", "import_", "report", "notices", "risk_analysis", "settings", "backup",
                              "restore")
 
 

@@ -60,6 +60,11 @@ def run(args: Namespace) -> int:
                 "home_state": "CA",
                 "risk_analysis_reviewed_on": today - timedelta(days=300),
             }, expected_revision=None)
+            # Last year's analysis, signed, and a few changes since (issue 23).
+            from riskreg.services.demo_signoff import sign_last_year
+
+            counts.update(sign_last_year(RegisterService(db, today=lambda: today), today,
+                                        seed=args.seed))
     finally:
         db.close()
     print(f"Demo practice built in {one_line(str(db.path))}: " + ", ".join(

@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING
 from riskreg.storage.database import Database
 
 if TYPE_CHECKING:
+    from riskreg.services.annual_review import AnnualReviewService
     from riskreg.services.calendar import CalendarService
     from riskreg.services.changes import ChangeFeed
     from riskreg.services.incidents import IncidentService
     from riskreg.services.register import RegisterService
+    from riskreg.services.risk_analysis import RiskAnalysisService
     from riskreg.services.settings import SettingsService
 
 
@@ -47,6 +49,18 @@ class Services:
         from riskreg.services.settings import SettingsService
 
         return SettingsService(self.db, today=self.today)
+
+    @cached_property
+    def risk_analysis(self) -> RiskAnalysisService:
+        from riskreg.services.risk_analysis import RiskAnalysisService
+
+        return RiskAnalysisService(self.db, today=self.today)
+
+    @cached_property
+    def annual_review(self) -> AnnualReviewService:
+        from riskreg.services.annual_review import AnnualReviewService
+
+        return AnnualReviewService(self.db, today=self.today)
 
     @cached_property
     def calendar(self) -> CalendarService:

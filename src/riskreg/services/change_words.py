@@ -189,7 +189,7 @@ ENTITIES = {
     "consent": "Consent", "review": "Review", "hazard_tool": "Linked tool",
     "hazard_safeguard": "Linked safeguard", "settings": "Practice settings",
 }
-ACTIONS = {"create": "added", "update": "changed", "archive": "archived", "link": "linked",
+ACTIONS = {"sign": "risk analysis signed", "create": "added", "update": "changed", "archive": "archived", "link": "linked",
            "unlink": "unlinked", "close": "closed", "reopen": "reopened", "review": "reviewed",
            "restore": "restored"}
 

@@ -62,37 +62,43 @@ class SettingsService:
         """Apply `changes` (any of FIELDS) to the settings read at `expected_revision` (0: read
         before any were saved); ConflictError if they changed since. `expected_revision=None`
         applies the changes to whatever is stored now (the CLI's single-field edits)."""
+        with self.db.writing() as session:
+            return self.update_in(session, changes, expected_revision)
+
+    def update_in(self, session: Any, changes: dict[str, Any],
+                  expected_revision: int | None) -> Saved:
+        """`update` inside the caller's write transaction (signing the risk analysis records
+        its day as the last review of the whole analysis, in the sign-off's transaction)."""
         from riskreg.storage import audit
         from riskreg.storage.models import PracticeSettings, utcnow
 
-        with self.db.writing() as session:
-            audit.actor_of(session)  # who is named now makes the change, a change of name too
-            row = _current(session)
-            revision = row.revision if row is not None else 0
-            if expected_revision is not None and expected_revision != revision:
-                raise ConflictError(
-                    "the practice settings were changed elsewhere since you opened them "
-                    f"(revision {expected_revision}, now {revision}); reload to see the changes"
-                )
-            before = _values(row)
-            values = self.clean({**before, **changes}, before)
-            changed = audit.diff(before, values)
-            if not changed:
-                return Saved(_as_dict(row), {})
-            if row is None:
-                row = PracticeSettings(**values)
-                session.add(row)
-                session.flush()
-                audit.record(session, ENTITY, row.public_id, "create", audit.diff({}, values))
-            else:
-                for key, value in values.items():
-                    setattr(row, key, value)
-                row.revision += 1
-                row.updated_at = utcnow()
-                session.add(row)
-                session.flush()
-                audit.record(session, ENTITY, row.public_id, "update", changed)
-            return Saved(_as_dict(row), changed)
+        audit.actor_of(session)  # who is named now makes the change, a change of name too
+        row = _current(session)
+        revision = row.revision if row is not None else 0
+        if expected_revision is not None and expected_revision != revision:
+            raise ConflictError(
+                "the practice settings were changed elsewhere since you opened them "
+                f"(revision {expected_revision}, now {revision}); reload to see the changes"
+            )
+        before = _values(row)
+        values = self.clean({**before, **changes}, before)
+        changed = audit.diff(before, values)
+        if not changed:
+            return Saved(_as_dict(row), {})
+        if row is None:
+            row = PracticeSettings(**values)
+            session.add(row)
+            session.flush()
+            audit.record(session, ENTITY, row.public_id, "create", audit.diff({}, values))
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.revision += 1
+            row.updated_at = utcnow()
+            session.add(row)
+            session.flush()
+            audit.record(session, ENTITY, row.public_id, "update", changed)
+        return Saved(_as_dict(row), changed)
 
     def clean(self, data: dict[str, Any], before: dict[str, Any] | None = None) -> dict[str, Any]:
         """Validate settings without writing them: the cleaned values, or ValidationError naming

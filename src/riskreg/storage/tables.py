@@ -3,4 +3,8 @@ the breach workflow's (incident_models.py, which builds on the register's). Impo
 not one of those, wherever the whole schema matters: the migrations, the schema check, the
 export format, the comparison of a copy."""
 
-from riskreg.storage import incident_models, models  # noqa: F401  (imported to register them)
+from riskreg.storage import (  # noqa: F401  (imported to register them)
+    incident_models,
+    models,
+    signoff_models,
+)

@@ -79,6 +79,18 @@ def action_commands(app: App[None]) -> Iterator[SystemCommand]:
     yield SystemCommand("Write the risk analysis report…",
                         "The documented risk analysis as of today, as HTML or Markdown",
                         partial(open_risk_analysis_dialog, app))
+    from riskreg.ui.screens.risk_analysis import open_changes, open_review, open_sign_dialog
+
+    yield SystemCommand("Sign the risk analysis…",
+                        "A read-only snapshot of the register as it stands, signed (key g on the "
+                        "dashboard)", partial(open_sign_dialog, app))
+    yield SystemCommand("Changes since last sign-off",
+                        "Hazards, tools, BAAs, safeguards and incidents since the last signed "
+                        "analysis (key c on the dashboard)", partial(open_changes, app))
+    yield SystemCommand(f"Start the {riskreg.today().year} review",
+                        "The year's checklist: each hazard reviewed or carried forward, each BAA "
+                        "and addressable decision confirmed (key v on the dashboard)",
+                        partial(open_review, app))
     from riskreg.ui.dialogs.settings import open_settings_dialog
 
     yield SystemCommand("Practice settings…",

@@ -58,6 +58,9 @@ class RiskAnalysis:
     dashboard: Dashboard
     open_items: list[OpenItem]
     archived: dict[str, int] = field(default_factory=dict)
+    review: Any = None
+    """The periodic review (reports/changes.py: changes since the last sign-off, the last 12
+    months' reviews)."""
 
     @property
     def phi_tools(self) -> int:
@@ -98,11 +101,14 @@ def gather(db: Database, today: date, now: datetime | None = None) -> RiskAnalys
         hazard["tools"] = [name for _, name in linked["tools"]]
         hazard["safeguards"] = [title for _, title in linked["safeguards"]]
     dashboard = build_dashboard(db, today, limit=1_000_000)
+    from riskreg.services.reports.changes import gather_review
+
+    practice = _practice(settings)
     return RiskAnalysis(
         today=today,
         generated_at=(now or datetime.now(UTC)).astimezone(UTC),
         version=__version__,
-        practice=_practice(settings),
+        practice=practice,
         tools=tools,
         hazards=hazards,
         safeguards=safeguards,
@@ -111,6 +117,7 @@ def gather(db: Database, today: date, now: datetime | None = None) -> RiskAnalys
         dashboard=dashboard,
         open_items=_open_items(dashboard, hazards, safeguards),
         archived=archived,
+        review=gather_review(db, today, practice["practitioner"]),
     )
 
 

@@ -2,7 +2,8 @@
 
 Sections: scope, method, summary with the heat maps, open items, reviews due, the tools and
 systems with their BAAs and vendor checklists, the hazards, the safeguards, the review history,
-the owners. Built from `facts.RiskAnalysis`; rendered by html.py / md.py.
+the owners, the changes since the last signed analysis and the last 12 months' reviews
+(changes.py). Built from `facts.RiskAnalysis`; rendered by html.py / md.py.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from riskreg.domain.current_risk import current_summary, review_scores, safeguar
 from riskreg.domain.register import HAZARD_STATUSES, SAFEGUARD_STATUSES, VENDOR_CHECKLIST
 from riskreg.domain.scoring import IMPACT_LABELS, LIKELIHOOD_LABELS
 from riskreg.services.records import ToolRecord
+from riskreg.services.reports.changes import sections as review_sections
 from riskreg.services.reports.doc import (
     Bullets,
     Cell,
@@ -63,6 +65,7 @@ def build(ra: RiskAnalysis) -> Document:
         sections=[
             _scope(ra), _method(ra), _summary(ra), _open(ra), _reviews_due(ra), _tools(ra),
             _hazards(ra), _safeguards(ra), _history(ra), _owners(ra),
+            *(review_sections(ra.review, 11) if ra.review is not None else []),
         ],
         footer="Kept as part of the practice's security documentation for at least six years "
         "from its date or last effective date (45 CFR 164.316(b)(2)(i), 164.530(j)).",

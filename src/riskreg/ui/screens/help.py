@@ -56,6 +56,7 @@ def _groups(app_bindings: list[BindingType]) -> list[tuple[str, list[Binding]]]:
     from riskreg.ui.incidents.screen import IncidentScreen
     from riskreg.ui.screens.main import MainScreen
     from riskreg.ui.screens.record import RecordScreen
+    from riskreg.ui.screens.risk_analysis import ChangesScreen, ReviewScreen, SignDialog
     from riskreg.ui.widgets.dashboard import DashboardArea
     from riskreg.ui.widgets.heatmap import HeatMap
     from riskreg.ui.widgets.register_area import RegisterArea
@@ -73,6 +74,9 @@ def _groups(app_bindings: list[BindingType]) -> list[tuple[str, list[Binding]]]:
         ("Forms", of(RecordForm)),
         ("Link picker", of(LinkPicker)),
         ("Mark reviewed", of(ReviewDialog)),
+        ("Changes since last sign-off", of(ChangesScreen)),
+        ("The year's review", of(ReviewScreen)),
+        ("Sign the risk analysis", of(SignDialog)),
         ("Practice settings", of(SettingsDialog)),
         ("Questions", of(ConfirmDialog)),
         ("Unsaved changes", of(UnsavedQuestion)),

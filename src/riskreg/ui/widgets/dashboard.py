@@ -106,6 +106,14 @@ class DashboardArea(AreaWidget):
                 tooltip="Deadlines and reviews as .ics calendar events"),
         Binding("w", "write_report", "Report", id="dashboard-risk-analysis",
                 tooltip="Write the risk analysis as HTML or Markdown"),
+        # The yearly risk analysis (issue 23); the footer at 80 columns is full, so these are
+        # in help and the command palette.
+        Binding("g", "sign", "Sign…", id="dashboard-sign", show=False,
+                tooltip="Sign the risk analysis as it stands (a read-only snapshot)"),
+        Binding("c", "changes", "Changes", id="dashboard-changes", show=False,
+                tooltip="Changes since last sign-off"),
+        Binding("v", "review", "Review", id="dashboard-review", show=False,
+                tooltip="Start the year's review (or go on with it): the checklist"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -139,6 +147,21 @@ class DashboardArea(AreaWidget):
         from riskreg.ui.dialogs.write_report import open_risk_analysis_dialog
 
         open_risk_analysis_dialog(self.app)
+
+    def action_sign(self) -> None:
+        from riskreg.ui.screens.risk_analysis import open_sign_dialog
+
+        open_sign_dialog(self.app)
+
+    def action_changes(self) -> None:
+        from riskreg.ui.screens.risk_analysis import open_changes
+
+        open_changes(self.app)
+
+    def action_review(self) -> None:
+        from riskreg.ui.screens.risk_analysis import open_review
+
+        open_review(self.app)
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def _fetch(self) -> None:
