@@ -12,8 +12,8 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from riskreg.domain import vocabulary as words
 from riskreg.domain import incident_steps as steps
+from riskreg.domain import vocabulary as words
 from riskreg.domain.ai_fields import AI_USES, CONSENT_METHODS
 from riskreg.domain.determination import EXCEPTIONS, FACTORS, factor_reading
 from riskreg.domain.obligation_names import obligation_name, state_name

@@ -66,6 +66,19 @@ class ToolFields(TrackedFields):
     """The vendor checklist (`domain.register.VENDOR_CHECKLIST`); None: not yet checked."""
     notes: str
     catalog_key: str | None
+    ai_use: str
+    records_sessions: bool | None
+    detects_emotions: bool | None
+    clinical_decisions: bool | None
+    clinician_reviews_output: bool | None
+    mfa_enabled: bool | None
+    encrypted_at_rest: bool | None
+    encrypted_in_transit: bool | None
+    restore_priority: int | None
+    restore_target_hours: int | None
+    ba_verification_received_on: date | None
+    ba_verification_due_on: date | None
+    """The AI and security fields (`domain.ai_fields`); None: not answered."""
     baa_gap: str
     """Derived: why its BAA falls short, or ""."""
 
@@ -150,6 +163,11 @@ class ConsentRecord(TrackedFields):
     written: bool
     alternative_offered: str
     notes: str
+    purpose_disclosed: str
+    consent_method: str
+    revoked_on: date | None
+    sessions_recorded: bool | None
+    client_state: str
     tool: str
     """The tool's name ("" for none); its public id is `tool_public_id`."""
     tool_public_id: str | None
