@@ -84,7 +84,8 @@ class ToolFields(TrackedFields):
 
 
 class ToolRecord(ToolFields, OwnerRef):
-    pass
+    ai_flags: list[str]
+    """Read with it: what the AI rules forbid or find missing (`services/ai_flags`)."""
 
 
 class HazardFields(TrackedFields):
@@ -168,6 +169,8 @@ class ConsentRecord(TrackedFields):
     revoked_on: date | None
     sessions_recorded: bool | None
     client_state: str
+    ai_flags: list[str]
+    """Read with it: what the AI rules find missing (`services/ai_flags`)."""
     tool: str
     """The tool's name ("" for none); its public id is `tool_public_id`."""
     tool_public_id: str | None
