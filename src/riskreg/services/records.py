@@ -151,6 +151,9 @@ class SafeguardFields(TrackedFields):
     catalog_key: str | None
     overdue: bool
     """Derived: planned or in progress past its due day, or past its next verification."""
+    proposed_rule: str
+    """Derived: what the Security Rule NPRM would change for its catalog entry ("": nothing);
+    a proposal, shown as such, never as required."""
 
 
 class SafeguardRecord(SafeguardFields, OwnerRef):
@@ -225,6 +228,8 @@ class SuggestedSafeguard(TypedDict):
     title: str
     citation: str
     category: str
+    proposed_rule: str
+    """What the Security Rule NPRM would change ("": nothing): shown as a proposed rule."""
     public_id: str | None
     """The register's safeguard made from it, if there is one."""
     archived: bool

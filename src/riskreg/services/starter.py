@@ -41,7 +41,7 @@ def _create_all(register: RegisterService, session: Any, catalog: Catalog, owner
             "verification_cadence_months": s.verification_cadence_months, "owner": owner,
             "catalog_key": s.key,
         })
-        for s in catalog.safeguards
+        for s in catalog.starter_safeguards  # the conditional ones are offered, not loaded
     }
     hazards = {}
     for h in catalog.hazards:
@@ -57,5 +57,6 @@ def _create_all(register: RegisterService, session: Any, catalog: Catalog, owner
         for key in h.tools:
             register.link_in(session, hazard, "tool", tools[key])
         for key in h.safeguards:
-            register.link_in(session, hazard, "safeguard", safeguards[key])
+            if key in safeguards:
+                register.link_in(session, hazard, "safeguard", safeguards[key])
     return {"tools": tools, "safeguards": safeguards, "hazards": hazards}

@@ -194,7 +194,7 @@ SAFEGUARD = Kind("safeguard", "safeguard", "safeguards", "title", (
     ("Decision", "decision_note"), ("Status", "status"), ("Owner", "owner"),
     ("Due", "due_on"), ("Evidence", "evidence"),
     ("Verify every", "verification_cadence_months"), ("Last verified", "last_verified_on"),
-    ("Next check", "next_verification_on"),
+    ("Next check", "next_verification_on"), ("Proposed rule", "proposed_rule"),
 ), long_text=("description",), flags=_safeguard_flags)
 
 OWNER = Kind("owner", "owner", "owners", "name", (
