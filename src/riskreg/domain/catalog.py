@@ -144,6 +144,11 @@ class Catalog:
         """The safeguards of the starter register and the demo (not the conditional ones)."""
         return tuple(s for s in self.safeguards if not s.applies_when)
 
+    def starter_links(self, hazard: "HazardTemplate") -> tuple[str, ...]:
+        """The keys of a hazard's safeguards that the starter register and the demo link."""
+        starter = {s.key for s in self.starter_safeguards}
+        return tuple(key for key in hazard.safeguards if key in starter)
+
     def safeguards_for(self, hazard_key: str) -> tuple[SafeguardTemplate, ...]:
         """The safeguards suggested for a hazard, in the order the hazard lists them."""
         return tuple(self.safeguard(key) for key in self.hazard(hazard_key).safeguards)

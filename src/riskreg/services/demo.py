@@ -67,9 +67,8 @@ def build_demo(
             hazard = make("hazard", _hazard(h, copy, rng, today, practitioner))
             for key in h.tools:
                 register.link_in(session, hazard, "tool", tools[key][copy % scale])
-            for key in h.safeguards:
-                if key in safeguards:
-                    register.link_in(session, hazard, "safeguard", safeguards[key][copy % scale])
+            for key in catalog.starter_links(h):
+                register.link_in(session, hazard, "safeguard", safeguards[key][copy % scale])
         ai_tools = [t[0] for key, t in tools.items() if catalog.tool(key).is_ai]
         for n in range(1, 9 * scale + 1):
             make("consent", {

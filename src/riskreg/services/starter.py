@@ -56,7 +56,6 @@ def _create_all(register: RegisterService, session: Any, catalog: Catalog, owner
         hazards[h.key] = hazard
         for key in h.tools:
             register.link_in(session, hazard, "tool", tools[key])
-        for key in h.safeguards:
-            if key in safeguards:
-                register.link_in(session, hazard, "safeguard", safeguards[key])
+        for key in catalog.starter_links(h):
+            register.link_in(session, hazard, "safeguard", safeguards[key])
     return {"tools": tools, "safeguards": safeguards, "hazards": hazards}
