@@ -105,7 +105,7 @@ def test_an_illinois_practice_sees_the_flags_on_the_tool_the_consent_and_the_das
     board = build_dashboard(db, FIXED_TODAY)
     assert board.ai_flags.total == 3
     assert [(i.kind, i.title, i.tag) for i in board.ai_flags.items] == [
-        ("tool", "Session Scribe", "IL forbidden"), ("consent", "C-0042", "IL missing"),
+        ("tool", "Session Scribe", "IL bars"), ("consent", "C-0042", "IL missing"),
         ("consent", "C-0042", "IL missing")]
     assert board.need_action == 3
     # Answered as the Act asks: the consent's flags go; the tool's stays until it changes.

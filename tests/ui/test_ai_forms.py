@@ -114,3 +114,29 @@ async def test_the_detail_pane_shows_a_tool_forbidden_in_the_practice_state(
         assert "AI rule: Illinois (225 ILCS 155/20(b)(4)) forbids: AI may not detect emotions" in \
             " ".join(text.split())
         assert "Emotions" in text
+
+
+async def test_the_dashboard_lists_what_an_ai_rule_bars_and_enter_opens_the_tool(
+        make_app, db, register):
+    from riskreg.ui.widgets.attention import AttentionList
+
+    tool = register.create("tool", {"name": "Mood Scribe", "category": "ai_scribe",
+                                    "detects_emotions": True})
+    SettingsService(db).update({"home_state": "IL"}, None)
+    app = make_app(area="dashboard")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await settle(pilot)
+        listing = app.screen.query_one("#baa-panel").query_one(AttentionList)
+        lines = [str(listing.get_option_at_index(i).prompt)
+                 for i in range(listing.option_count)]
+        assert "AI rules (verify with counsel) (1)" in lines
+        [row] = [n for n, line in enumerate(lines) if "Mood Scribe" in line and "IL bars" in line]
+        listing.focus()
+        listing.highlighted = row
+        await pilot.press("enter")
+        await settle(pilot)
+        from riskreg.ui.screens.record import RecordScreen
+
+        assert isinstance(app.screen, RecordScreen)
+        assert (app.screen.kind, app.screen.public_id) == ("tool", tool["public_id"])

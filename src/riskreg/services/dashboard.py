@@ -290,7 +290,7 @@ def _ai_flags(session: Session, today: date, limit: int) -> Section:
     from riskreg.services.ai_flags import all_flags
 
     found = all_flags(session, today)
-    tags = {"forbids": "forbidden", "requires": "missing", "verify": "check"}
+    tags = {"forbids": "bars", "requires": "missing", "verify": "check"}
     items = tuple(Item(f.kind, f.public_id, f.title, f.flag.words, None,
                        f"{f.flag.state} {tags[f.flag.effect]}") for f in found[:limit])
     return Section(items, len(found))
