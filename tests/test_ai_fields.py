@@ -198,3 +198,12 @@ def test_the_yearly_ba_verification_is_a_calendar_event(register, db, tmp_path):
     assert "BA verification due" in str(event["SUMMARY"])
     assert "proposed Security Rule" in str(event["DESCRIPTION"])
     assert "C-0042" not in path.read_text(encoding="utf-8")
+
+
+def test_riskreg_due_lists_the_ba_verification(db, db_path, register):
+    tool = register.create("tool", {**SCRIBE, "ba_verification_received_on": "2025-12-01"})
+    db.close()
+    code, out, err = run_main(["due", "--days", "30", "--json", "--db", str(db_path)])
+    assert (code, err) == (0, "")
+    items = [i for i in json.loads(out)["items"] if i["record"]["id"] == tool["public_id"]]
+    assert [(i["date"], i["what"]) for i in items] == [("2026-12-01", "BA verification due")]
