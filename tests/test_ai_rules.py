@@ -122,6 +122,9 @@ def test_illinois_purpose_in_writing_where_sessions_are_transcribed():
                         home_state="IL") == ["il-purpose-in-writing"]
     assert _consent_ids({"sessions_recorded": False, "purpose_disclosed": ""},
                         home_state="IL") == []
+    # A client who declined: no AI in their sessions, nothing to disclose the purpose of.
+    assert _consent_ids({"sessions_recorded": True, "purpose_disclosed": "",
+                         "decision": "declined"}, home_state="IL") == []
     assert _consent_ids({"sessions_recorded": True, "purpose_disclosed": ""},
                         today=date(2025, 8, 3), home_state="IL") == []
 

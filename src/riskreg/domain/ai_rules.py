@@ -170,7 +170,7 @@ def tool_flags(
     disclosures: int = 0, rules: AiRules | None = None,
 ) -> list[AiFlag]:
     """What the rules in force `today` say of one tool: `client_states` are the states of the
-    clients on its consent log, `disclosures` how many of its consents are logged (not revoked),
+    clients on its consent log, `disclosures` how many consents name it (each was a disclosure),
     `settings` the practice settings (federal_assistance...)."""
     table = rules or ai_rules()
     states = {s for s in (home_state, *client_states) if s}
