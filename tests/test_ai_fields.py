@@ -207,3 +207,20 @@ def test_riskreg_due_lists_the_ba_verification(db, db_path, register):
     assert (code, err) == (0, "")
     items = [i for i in json.loads(out)["items"] if i["record"]["id"] == tool["public_id"]]
     assert [(i["date"], i["what"]) for i in items] == [("2026-12-01", "BA verification due")]
+
+
+def test_the_app_first_page_reads_the_same_ai_flags_as_the_services(db, register):
+    from riskreg.services.register import ListQuery
+    from riskreg.storage.first_page import read_first_page
+
+    tool = register.create("tool", SCRIBE)
+    register.create("tool", {"name": "Plain EHR", "category": "ehr"})
+    _consent(register, tool, consent_method="verbal", client_state="TX")
+    register.create("consent", {"client_code": "C-9", "disclosed_on": "2026-03-02",
+                                "sessions_recorded": True, "decision": "consented"})
+    SettingsService(db, today=lambda: FIXED_TODAY).update(
+        {"home_state": "IL", "federal_assistance": True}, None)
+    for kind in ("tool", "consent"):
+        page = read_first_page(db.path, kind, FIXED_TODAY, 50)
+        assert page == register.list(kind, ListQuery(limit=50, count=False)).rows, kind
+        assert any(r["ai_flags"] for r in page), kind
