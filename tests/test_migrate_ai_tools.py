@@ -14,6 +14,7 @@ from riskreg.services.register import RegisterService
 from riskreg.services.settings import SettingsService
 from riskreg.storage.database import open_database
 from riskreg.storage.migrate import alembic_config
+from riskreg.storage.schema import HEAD
 
 TOOL_COLUMNS = {"ai_use", "records_sessions", "detects_emotions", "clinical_decisions",
                 "clinician_reviews_output", "mfa_enabled", "encrypted_at_rest",
@@ -37,6 +38,16 @@ def _counts(db_path):
     return counts
 
 
+def _before() -> str:
+    """The revision 0010_ai_tools follows (0005_workflow on this branch; the integrator may
+    re-chain the migrations of several branches)."""
+    from alembic.script import ScriptDirectory
+
+    down = ScriptDirectory.from_config(alembic_config()).get_revision("0010_ai_tools").down_revision
+    assert isinstance(down, str)
+    return down
+
+
 def _downgrade(db_path, to):
     engine = create_engine(f"sqlite:///{db_path}")
     with engine.begin() as conn:
@@ -53,7 +64,7 @@ def test_an_older_register_keeps_every_row_and_gains_unanswered_ai_fields(db_pat
                                 "disclosed_on": "2026-01-05", "decision": "consented"})
     SettingsService(db, today=lambda: TODAY).update({"home_state": "IL"}, None)
     db.close()
-    _downgrade(db_path, "0005_workflow")
+    _downgrade(db_path, _before())
     with sqlite3.connect(db_path) as conn:
         assert not TOOL_COLUMNS & _columns(conn, "tool")
         assert not CONSENT_COLUMNS & _columns(conn, "consent")
@@ -89,11 +100,10 @@ def test_an_older_register_keeps_every_row_and_gains_unanswered_ai_fields(db_pat
         k: v for k, v in before.items() if k != "audit_event"}
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
-            ("0010_ai_tools",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
     conn.close()
     # And down again: the columns go, the rows stay.
-    _downgrade(db_path, "0005_workflow")
+    _downgrade(db_path, _before())
     with sqlite3.connect(db_path) as conn:
         assert not TOOL_COLUMNS & _columns(conn, "tool")
     conn.close()
