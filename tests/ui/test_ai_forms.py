@@ -140,3 +140,26 @@ async def test_the_dashboard_lists_what_an_ai_rule_bars_and_enter_opens_the_tool
 
         assert isinstance(app.screen, RecordScreen)
         assert (app.screen.kind, app.screen.public_id) == ("tool", tool["public_id"])
+
+
+async def test_the_safeguard_picker_says_proposed_rule_not_law_never_required(
+        make_app, register):
+    from riskreg.domain.catalog import load_catalog
+
+    template = load_catalog().hazard("lost_stolen_laptop")
+    register.create("hazard", {
+        "title": template.title, "likelihood": template.likelihood, "impact": template.impact,
+        "target_likelihood": template.target_likelihood,
+        "target_impact": template.target_impact, "catalog_key": template.key,
+    })
+    app = make_app(area="hazards")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        picker = app.screen
+        prompts = {picker.choices.get_option_at_index(i).value:
+                   str(picker.choices.get_option_at_index(i).prompt)
+                   for i in range(picker.choices.option_count)}
+        disk = prompts["catalog:full_disk_encryption"]
+        assert "proposed rule, not law" in disk and "equired" not in disk
+        assert "proposed rule" not in prompts["catalog:data_backup"]  # required today
