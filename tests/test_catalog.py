@@ -66,6 +66,10 @@ SECURITY_RULE_TABLE = {
     "164.316(b)": "R",
     # Privacy Rule minimum necessary standard: a standard, not an addressable specification.
     "164.502(b)": "R",
+    # Privacy Rule standards (issue 23): the notice of privacy practices, and policies and
+    # procedures (the law-enforcement and subpoena procedure).
+    "164.520(a)": "R",
+    "164.530(i)(1)": "R",
 }
 EXPECTED_REQUIREMENT = {"R": "required", "A": "addressable"}
 

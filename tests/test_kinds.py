@@ -35,12 +35,19 @@ def test_derived_fields_come_from_the_kind():
     assert NAMES["tool"].derived_fields(tool, today) == {"baa_gap": "handles PHI without a BAA"}
     assert NAMES["owner"].derived_fields({"name": "x"}, today) == {}
     safeguard = {"status": "planned", "due_on": date(2026, 11, 1), "next_verification_on": None}
-    assert NAMES["safeguard"].derived_fields(safeguard, today) == {"overdue": True}
+    assert NAMES["safeguard"].derived_fields(safeguard, today) == {"overdue": True,
+                                                                   "proposed_rule": ""}
+    # A safeguard from the catalog that the Security Rule NPRM would make required says so.
+    disk = {**safeguard, "catalog_key": "full_disk_encryption"}
+    assert "90 FR 898" in NAMES["safeguard"].derived_fields(disk, today)["proposed_rule"]
 
 
 def test_only_reviewed_kinds_have_a_write_hook_for_scores_and_a_read_hook_for_flags():
-    assert [k for k, spec in KIND.items() if spec.annotate is not None] == \
-        [k for k, names in NAMES.items() if names.reviewed] == ["hazard"]
+    # A hazard's read hook adds its review-now flag; a tool's and a consent's, the AI rules'
+    # flags (issue 23), which depend on the settings and the consent log.
+    assert [k for k, names in NAMES.items() if names.reviewed] == ["hazard"]
+    assert [k for k, spec in KIND.items() if spec.annotate is not None] == [
+        "tool", "hazard", "consent"]
     hazard = KIND["hazard"].prepared(
         {"likelihood": 4, "impact": 5, "target_likelihood": 2, "target_impact": 2,
          "review_cadence_months": 12, "last_reviewed_on": date(2026, 1, 10),
@@ -54,7 +61,9 @@ def test_only_reviewed_kinds_have_a_write_hook_for_scores_and_a_read_hook_for_fl
 def test_the_record_in_full_shows_fields_each_kind_has():
     for kind, spec in UI_KINDS.items():
         shown = {field for _, field in spec.fields} | set(spec.long_text) | set(spec.dated_today)
-        assert shown <= set(KIND[kind].model.model_fields) | {NAMES[kind].reference}, kind
+        derived = {"safeguard": {"proposed_rule"}}.get(kind, set())
+        assert shown <= set(KIND[kind].model.model_fields) | {NAMES[kind].reference} | derived, \
+            kind
     assert UI_KINDS["tool"].vendor_checklist({"handles_phi": True})
     assert not UI_KINDS["tool"].vendor_checklist({"handles_phi": False, "category": "hardware"})
     assert UI_KINDS["safeguard"].flags({"overdue": True}) == ["Overdue"]

@@ -103,4 +103,18 @@ def run(args: Namespace) -> int:
         print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
     print(plural(page.total, args.what.removesuffix("s"), args.what)
           + (" (archived)" if args.archived else ""))
+    _print_ai_flags(page.rows)
     return 0
+
+
+def _print_ai_flags(rows) -> None:
+    """Under the table, what the AI rules (data/ai_rules.json) flag, one line each, as the app's
+    record screen shows it."""
+    flagged = [(row, flag) for row in rows for flag in row.get("ai_flags") or ()]
+    if not flagged:
+        return
+    print()
+    print("AI rules (verify with counsel):")
+    for row, flag in flagged:
+        name = row.get("name") or row.get("client_code") or ""
+        print(f"  {row['public_id'][:8]}  {one_line(name)}: {one_line(flag)}")

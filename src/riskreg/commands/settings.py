@@ -18,6 +18,7 @@ examples:
   riskreg settings
   riskreg settings --practice-name "Rivera Counseling" --practitioner "Dr. Sam Rivera"
   riskreg settings --home-state CA --alarms 14,7,1 --risk-analysis-reviewed 2026-11-01
+  riskreg settings --federal-assistance yes --part2-records no
 
 Environment: RISKREG_TODAY=YYYY-MM-DD fixes today's date (a review date may not be later).
 """
@@ -31,6 +32,8 @@ OPTIONS: dict[str, str] = {
     "--alarms": "alarm_days",
     "--risk-analysis-reviewed": "risk_analysis_reviewed_on",
     "--risk-analysis-cadence": "risk_analysis_cadence_months",
+    "--federal-assistance": "federal_assistance",
+    "--part2-records": "part2_records",
 }
 FLAG_OF = {field: option for option, field in OPTIONS.items()}
 
@@ -45,6 +48,9 @@ HELP = {
                                   "(YYYY-MM-DD, not in the future; none clears)"),
     "risk_analysis_cadence_months": ("MONTHS", "months between reviews of the whole risk "
                                      "analysis (1-36; default 12)"),
+    "federal_assistance": ("yes|no", "the practice receives federal financial assistance "
+                           "(e.g. Medicare Part B): Section 1557, 45 CFR 92.210, applies"),
+    "part2_records": ("yes|no", "the practice holds 42 CFR Part 2 (SUD treatment) records"),
 }
 
 
@@ -75,6 +81,8 @@ def _shown(field: str, value) -> str:
         return "(not set)"
     if field == "alarm_days" and value == "none":
         return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
 
     return one_line(str(_plain(value)))
 

@@ -65,6 +65,7 @@ from riskreg.domain.calendar_event import (
 )
 from riskreg.domain.calendar_incidents import incident_events
 from riskreg.domain.calendar_register import (
+    ba_verification_events,
     baa_events,
     hazard_events,
     risk_analysis_events,
@@ -175,6 +176,7 @@ def build_events(
     if "baa" in chosen:
         for tool in inputs.tools:
             events.extend(baa_events(tool, today))
+            events.extend(ba_verification_events(tool, today))
     if "incidents" in chosen:
         for incident in inputs.incidents:
             events.extend(incident_events(incident, today, details=details))

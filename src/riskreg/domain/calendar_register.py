@@ -150,6 +150,30 @@ def baa_events(tool: Mapping[str, Any], today: date) -> list[CalendarEvent]:
     )]
 
 
+def ba_verification_events(tool: Mapping[str, Any], today: date) -> list[CalendarEvent]:
+    """The business associate's next yearly written verification of its safeguards (proposed
+    Security Rule, 90 FR 898, 2025-01-06: not law; recorded as the practice's own diligence)."""
+    due_on = date_field(tool, "ba_verification_due_on")
+    if due_on is None:
+        return []
+    name = tool["name"]
+    received = date_field(tool, "ba_verification_received_on")
+    last = f" The last one was received {received.isoformat()}." if received else ""
+    description = (
+        f"Ask this tool's vendor (the business associate) for its yearly written verification "
+        f"that its technical safeguards are in place, due {due_on.isoformat()}.{last} The yearly "
+        f"verification is in the proposed Security Rule (90 FR 898, 2025-01-06), not yet law."
+    )
+    summary, description = named_summary("BA verification due", name, description)
+    return [make_event(
+        public_id=tool["public_id"], kind="ba-verification", day=due_on,
+        summary=summary, description=description, stamp=stamp_of(tool),
+        group="baa", today=today, ended="ARCHIVED" if is_archived(tool) else None,
+        past_label="OVERDUE",
+        what="BA verification due", record_kind="tool", record_name=name,
+    )]
+
+
 def risk_analysis_events(settings: Mapping[str, Any] | None, today: date) -> list[CalendarEvent]:
     """The yearly (or per cadence) review of the whole risk analysis (164.308(a)(1)(ii)(A)).
 

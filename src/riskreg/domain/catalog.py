@@ -9,6 +9,7 @@ label dictionaries) lives in `riskreg.domain.vocabulary`.
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -52,6 +53,21 @@ class ToolTemplate:
         return self.category in AI_TOOL_CATEGORIES
 
 
+PROPOSED_RULE_TAG = "proposed rule"
+"""The tag of a safeguard the January 2025 Security Rule NPRM (90 FR 898, RIN 0945-AA22) would
+make required. A proposal is not law: the safeguard stays addressable, and is shown as
+"proposed rule", never as required (findings/rules-2026.md section 1.1)."""
+
+APPLIES_WHEN = {
+    "": "always (in the starter register)",
+    "part2_records": "when the practice holds 42 CFR Part 2 records (a setting)",
+    "federal_assistance": "when the practice receives federal financial assistance (a setting)",
+    "optional": "offered among a hazard's suggestions, never added on its own",
+}
+"""When a catalog safeguard belongs in a practice's register. Any but "" is left out of the
+starter register and the demo and offered among its hazards' suggestions when it applies."""
+
+
 @dataclass(frozen=True)
 class SafeguardTemplate:
     """A measure that answers one or more hazards, with the Security Rule citation it serves."""
@@ -63,6 +79,20 @@ class SafeguardTemplate:
     citation: str
     requirement: str
     verification_cadence_months: int
+    proposed_rule: str = ""
+    """What the Security Rule NPRM would change ("" if nothing): tagged PROPOSED_RULE_TAG."""
+    applies_when: str = ""
+    """A key of APPLIES_WHEN."""
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return (PROPOSED_RULE_TAG,) if self.proposed_rule else ()
+
+    def applies(self, settings: dict[str, Any]) -> bool:
+        """Whether it is offered to a practice with these settings (optional ones always are)."""
+        if self.applies_when in ("", "optional"):
+            return True
+        return bool(settings.get(self.applies_when))
 
 
 @dataclass(frozen=True)
@@ -109,6 +139,16 @@ class Catalog:
     def safeguard(self, key: str) -> SafeguardTemplate:
         return _find(self.safeguards, key, SAFEGUARDS_FILE)
 
+    @property
+    def starter_safeguards(self) -> tuple[SafeguardTemplate, ...]:
+        """The safeguards of the starter register and the demo (not the conditional ones)."""
+        return tuple(s for s in self.safeguards if not s.applies_when)
+
+    def starter_links(self, hazard: "HazardTemplate") -> tuple[str, ...]:
+        """The keys of a hazard's safeguards that the starter register and the demo link."""
+        starter = {s.key for s in self.starter_safeguards}
+        return tuple(key for key in hazard.safeguards if key in starter)
+
     def safeguards_for(self, hazard_key: str) -> tuple[SafeguardTemplate, ...]:
         """The safeguards suggested for a hazard, in the order the hazard lists them."""
         return tuple(self.safeguard(key) for key in self.hazard(hazard_key).safeguards)
@@ -122,6 +162,20 @@ class Catalog:
         """The hazards that list this tool."""
         self.tool(tool_key)
         return tuple(h for h in self.hazards if tool_key in h.tools)
+
+
+@cache
+def _proposed_rules() -> dict[str, str]:
+    try:
+        return {s.key: s.proposed_rule for s in load_catalog().safeguards if s.proposed_rule}
+    except (ValueError, OSError):  # a broken catalog file: shown where the catalog is used
+        return {}
+
+
+def proposed_rule_of(catalog_key: str | None) -> str:
+    """What the Security Rule NPRM would change for the catalog safeguard `catalog_key` ("" for
+    none, or for a safeguard not from the catalog): a proposal, never shown as required."""
+    return _proposed_rules().get(catalog_key or "", "")
 
 
 def _find(items: tuple[Any, ...], key: str, filename: str) -> Any:
@@ -280,14 +334,24 @@ _SAFEGUARD_FIELDS = (
     "requirement",
     "verification_cadence_months",
 )
+_SAFEGUARD_OPTIONAL = ("proposed_rule", "applies_when")
 
 
 def _safeguard(entry: _Entry) -> SafeguardTemplate:
-    entry.expect_fields(_SAFEGUARD_FIELDS)
+    entry.expect_fields(_SAFEGUARD_FIELDS + tuple(f for f in _SAFEGUARD_OPTIONAL
+                                                  if f in entry.raw))
     citation = entry.text("citation", allow_empty=True)
     if citation and not CITATION_PATTERN.fullmatch(citation):
         entry.fail(f"citation {citation!r} is not like '45 CFR 164.308(a)(1)(ii)(A)'")
+    proposed = entry.text("proposed_rule") if "proposed_rule" in entry.raw else ""
+    if proposed and entry.raw["requirement"] != "addressable":
+        # A proposal is not law: only what is addressable today can carry the tag.
+        entry.fail("proposed_rule on a safeguard that is not addressable today")
+    applies = (entry.choice("applies_when", APPLIES_WHEN) if "applies_when" in entry.raw
+               else "")
     return SafeguardTemplate(
+        proposed_rule=proposed,
+        applies_when=applies,
         key=entry.key_field(),
         title=entry.text("title"),
         description=entry.text("description"),

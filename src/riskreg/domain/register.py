@@ -106,8 +106,10 @@ def tool_derived(record: dict[str, Any], today: date) -> dict[str, Any]:
 def safeguard_derived(record: dict[str, Any], today: date) -> dict[str, Any]:
     """Whether a safeguard is overdue: planned or in progress past its due day, or past its
     next verification."""
+    from riskreg.domain.catalog import proposed_rule_of
     from riskreg.domain.review import is_overdue
 
     return {"overdue": bool(
         record["status"] in ("planned", "in_progress") and is_overdue(record["due_on"], today)
-    ) or is_overdue(record["next_verification_on"], today)}
+    ) or is_overdue(record["next_verification_on"], today),
+        "proposed_rule": proposed_rule_of(record.get("catalog_key"))}

@@ -61,13 +61,14 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
                           "last_reviewed_on", "next_review_on", "acceptance_expires_on"),
     "safeguard": _TRACKED + ("title", "status", "citation", "verification_cadence_months",
                              "last_verified_on", "next_verification_on", "due_on"),
-    "tool": _TRACKED + ("name", "handles_phi", "baa_signed_on", "baa_expires_on"),
+    "tool": _TRACKED + ("name", "handles_phi", "baa_signed_on", "baa_expires_on",
+                        "ba_verification_received_on", "ba_verification_due_on"),
 }
 """The fields of each kind of record that `riskreg.domain.calendar_events` reads."""
 RECORD_DATES: dict[str, tuple[str, ...]] = {
     "hazard": ("next_review_on", "acceptance_expires_on"),
     "safeguard": ("due_on", "next_verification_on"),
-    "tool": ("baa_expires_on",),
+    "tool": ("baa_expires_on", "ba_verification_due_on"),
 }
 """A record with none of these dates gives no event."""
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from riskreg.domain import incident_steps as steps
 from riskreg.domain import vocabulary as words
+from riskreg.domain.ai_fields import AI_USES, CONSENT_METHODS
 from riskreg.domain.determination import EXCEPTIONS, FACTORS, factor_reading
 from riskreg.domain.obligation_names import obligation_name, state_name
 
@@ -68,6 +69,15 @@ LABELS = {
     "current_likelihood": "Current likelihood", "current_impact": "Current impact",
     "current_assessed_on": "Current risk assessed on", "target_likelihood": "Target likelihood",
     "target_impact": "Target impact", "target_score": "Target score", "lapsed_on": "Lapsed on",
+    "ai_use": "AI use", "records_sessions": "Records sessions",
+    "detects_emotions": "Detects emotions", "clinical_decisions": "Clinical decisions",
+    "clinician_reviews_output": "You review every output", "mfa_enabled": "MFA on",
+    "encrypted_at_rest": "Encrypted at rest", "encrypted_in_transit": "Encrypted in transit",
+    "restore_priority": "Restore priority", "restore_target_hours": "Restore target (hours)",
+    "ba_verification_received_on": "BA verification received",
+    "ba_verification_due_on": "BA verification due", "purpose_disclosed": "Purpose disclosed",
+    "consent_method": "Consent given", "revoked_on": "Revoked on",
+    "sessions_recorded": "Sessions recorded", "client_state": "Client's state",
 }
 
 CHOSEN = {
@@ -80,6 +90,8 @@ CHOSEN = {
     "category": words.TOOL_CATEGORIES | words.SAFEGUARD_CATEGORIES,
     "requirement": words.REQUIREMENTS,
     "treatment": words.TREATMENTS,
+    "ai_use": AI_USES,
+    "consent_method": CONSENT_METHODS,
 }
 """Values chosen from a list, by field: the label the app showed for each."""
 

@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from sqlmodel import col, select
 
+from riskreg.domain.ai_fields import TOOL_AI_FIELDS
 from riskreg.domain.register import VENDOR_CHECKLIST
 from riskreg.domain.text import escaped
 from riskreg.errors import BadInput
@@ -43,8 +44,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "tools": (
         "public_id", "name", "vendor", "category", "handles_phi", "baa_status", "baa_signed_on",
-        "baa_expires_on", "baa_location", "baa_gap", *VENDOR_CHECKLIST, "owner", "notes",
-        "updated_at", "archived_at",
+        "baa_expires_on", "baa_location", "baa_gap", *VENDOR_CHECKLIST, *TOOL_AI_FIELDS,
+        "owner", "notes", "updated_at", "archived_at",
     ),
     "safeguards": (
         "public_id", "title", "description", "category", "citation", "requirement",

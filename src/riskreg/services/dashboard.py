@@ -78,6 +78,8 @@ class Dashboard:
     safeguards_overdue: Section
     empty: bool
     """Nothing at all in the register yet (no owner, tool, hazard or safeguard)."""
+    ai_flags: Section = Section((), 0)
+    """What the AI rules (data/ai_rules.json) forbid or find missing, on tools and consents."""
     practice_name: str = ""
     """From the practice settings, so the dashboard says whose register it is."""
     agenda: Agenda | None = None
@@ -90,7 +92,7 @@ class Dashboard:
         """What the summary counts: the register's lists that need action now, and every
         incident that still owes a notice (a breach is the most urgent thing there is)."""
         return (self.review_now.total + self.reviews_overdue.total + self.baa_gaps.total
-                + self.safeguards_overdue.total + len(self.open_incidents))
+                + self.safeguards_overdue.total + self.ai_flags.total + len(self.open_incidents))
 
 
 def build_dashboard(
@@ -115,6 +117,7 @@ def build_dashboard(
             baas_expiring=_baas_expiring(session, today, limit),
             safeguards_overdue=_safeguards_overdue(session, today, limit),
             empty=hazards == 0 and _register_empty(session),
+            ai_flags=_ai_flags(session, today, limit),
             practice_name=_practice_name(session),
         )
 
@@ -281,6 +284,16 @@ def _safeguards_overdue(session: Session, today: date, limit: int) -> Section:
                     f"{what} {due.isoformat()}, {_days(late_by)} ago", due, f"{late_by}d late")
 
     return _section(session, stmt, limit, item)
+
+
+def _ai_flags(session: Session, today: date, limit: int) -> Section:
+    from riskreg.services.ai_flags import all_flags
+
+    found = all_flags(session, today)
+    tags = {"forbids": "bars", "requires": "missing", "verify": "check"}
+    items = tuple(Item(f.kind, f.public_id, f.title, f.flag.words, None,
+                       f"{f.flag.state} {tags[f.flag.effect]}") for f in found[:limit])
+    return Section(items, len(found))
 
 
 def _register_empty(session: Session) -> bool:

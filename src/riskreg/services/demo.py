@@ -58,7 +58,7 @@ def build_demo(
                 tools.setdefault(t.key, []).append(make("tool", _tool(t, copy, rng, today, practitioner)))
         safeguards = {}
         for copy in range(scale):
-            for s in catalog.safeguards:
+            for s in catalog.starter_safeguards:
                 owner = rng.choice(owners).public_id
                 safeguards.setdefault(s.key, []).append(make("safeguard", _safeguard(s, copy, rng, today, owner)))
         for i in range(n_hazards):
@@ -67,7 +67,7 @@ def build_demo(
             hazard = make("hazard", _hazard(h, copy, rng, today, practitioner))
             for key in h.tools:
                 register.link_in(session, hazard, "tool", tools[key][copy % scale])
-            for key in h.safeguards:
+            for key in catalog.starter_links(h):
                 register.link_in(session, hazard, "safeguard", safeguards[key][copy % scale])
         ai_tools = [t[0] for key, t in tools.items() if catalog.tool(key).is_ai]
         for n in range(1, 9 * scale + 1):

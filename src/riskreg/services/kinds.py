@@ -20,6 +20,7 @@ from riskreg.domain.kinds import KindNames
 from riskreg.domain.review import next_due
 from riskreg.domain.scoring import score
 from riskreg.errors import ValidationError
+from riskreg.services.ai_flags import add_consent_flags, add_tool_flags
 from riskreg.services.review_now import add_review_now, lapse
 from riskreg.storage.models import (
     Consent,
@@ -193,7 +194,7 @@ KIND: dict[str, RecordKind] = {k.kind: k for k in (
                ("name", "role", "contact", "updated_at")),
     RecordKind(NAMES["tool"], Tool, ("name", "vendor", "category", "baa_status", "notes"),
                ("name", "vendor", "category", "handles_phi", "baa_status", "baa_expires_on",
-                "owner"), _tool_overdue),
+                "owner"), _tool_overdue, annotate=add_tool_flags),
     RecordKind(NAMES["hazard"], Hazard,
                ("title", "description", "threat_source", "vulnerability", "status", "treatment"),
                ("title", "score", "current_score", "target_score", "treatment", "status",
@@ -205,7 +206,8 @@ KIND: dict[str, RecordKind] = {k.kind: k for k in (
                 "next_verification_on", "owner"), _safeguard_overdue,
                prepare=_prepare_safeguard, updated=_safeguard_updated),
     RecordKind(NAMES["consent"], Consent, ("client_code", "decision", "alternative_offered"),
-               ("client_code", "disclosed_on", "decision", "written", "tool")),
+               ("client_code", "disclosed_on", "decision", "written", "tool"),
+               annotate=add_consent_flags),
 )}
 
 KIND_OF_MODEL: dict[type[Tracked], str] = {k.model: name for name, k in KIND.items()}

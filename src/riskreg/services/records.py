@@ -66,12 +66,26 @@ class ToolFields(TrackedFields):
     """The vendor checklist (`domain.register.VENDOR_CHECKLIST`); None: not yet checked."""
     notes: str
     catalog_key: str | None
+    ai_use: str
+    records_sessions: bool | None
+    detects_emotions: bool | None
+    clinical_decisions: bool | None
+    clinician_reviews_output: bool | None
+    mfa_enabled: bool | None
+    encrypted_at_rest: bool | None
+    encrypted_in_transit: bool | None
+    restore_priority: int | None
+    restore_target_hours: int | None
+    ba_verification_received_on: date | None
+    ba_verification_due_on: date | None
+    """The AI and security fields (`domain.ai_fields`); None: not answered."""
     baa_gap: str
     """Derived: why its BAA falls short, or ""."""
 
 
 class ToolRecord(ToolFields, OwnerRef):
-    pass
+    ai_flags: list[str]
+    """Read with it: what the AI rules forbid or find missing (`services/ai_flags`)."""
 
 
 class HazardFields(TrackedFields):
@@ -137,6 +151,9 @@ class SafeguardFields(TrackedFields):
     catalog_key: str | None
     overdue: bool
     """Derived: planned or in progress past its due day, or past its next verification."""
+    proposed_rule: str
+    """Derived: what the Security Rule NPRM would change for its catalog entry ("": nothing);
+    a proposal, shown as such, never as required."""
 
 
 class SafeguardRecord(SafeguardFields, OwnerRef):
@@ -150,6 +167,13 @@ class ConsentRecord(TrackedFields):
     written: bool
     alternative_offered: str
     notes: str
+    purpose_disclosed: str
+    consent_method: str
+    revoked_on: date | None
+    sessions_recorded: bool | None
+    client_state: str
+    ai_flags: list[str]
+    """Read with it: what the AI rules find missing (`services/ai_flags`)."""
     tool: str
     """The tool's name ("" for none); its public id is `tool_public_id`."""
     tool_public_id: str | None
@@ -206,6 +230,8 @@ class SuggestedSafeguard(TypedDict):
     title: str
     citation: str
     category: str
+    proposed_rule: str
+    """What the Security Rule NPRM would change ("": nothing): shown as a proposed rule."""
     public_id: str | None
     """The register's safeguard made from it, if there is one."""
     archived: bool

@@ -393,7 +393,11 @@ class RegisterService:
         """
         with self.db.reading() as session:
             hazard = _find(session, "hazard", hazard_id)
-            templates = _catalog_safeguards_for(hazard.catalog_key)
+            from riskreg.services.ai_flags import practice_facts
+
+            settings = practice_facts(session).settings
+            templates = tuple(t for t in _catalog_safeguards_for(hazard.catalog_key)
+                              if t.applies(settings))
             if not templates:
                 return []
             keys = [t.key for t in templates]
@@ -418,6 +422,7 @@ class RegisterService:
                     title=template.title,
                     citation=template.citation,
                     category=template.category,
+                    proposed_rule=template.proposed_rule,
                     public_id=safeguard.public_id if safeguard else None,
                     archived=bool(safeguard and safeguard.archived_at is not None),
                     linked=bool(safeguard and safeguard.id in linked),

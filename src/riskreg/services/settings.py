@@ -32,6 +32,8 @@ LABELS: dict[str, str] = {
     "alarm_days": "Calendar alarms (days before)",
     "risk_analysis_reviewed_on": "Risk analysis last reviewed",
     "risk_analysis_cadence_months": "Risk analysis cadence (months)",
+    "federal_assistance": "Receives federal financial assistance",
+    "part2_records": "Holds Part 2 records",
 }
 
 def defaults() -> dict[str, Any]:

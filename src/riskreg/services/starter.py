@@ -41,7 +41,7 @@ def _create_all(register: RegisterService, session: Any, catalog: Catalog, owner
             "verification_cadence_months": s.verification_cadence_months, "owner": owner,
             "catalog_key": s.key,
         })
-        for s in catalog.safeguards
+        for s in catalog.starter_safeguards  # the conditional ones are offered, not loaded
     }
     hazards = {}
     for h in catalog.hazards:
@@ -56,6 +56,6 @@ def _create_all(register: RegisterService, session: Any, catalog: Catalog, owner
         hazards[h.key] = hazard
         for key in h.tools:
             register.link_in(session, hazard, "tool", tools[key])
-        for key in h.safeguards:
+        for key in catalog.starter_links(h):
             register.link_in(session, hazard, "safeguard", safeguards[key])
     return {"tools": tools, "safeguards": safeguards, "hazards": hazards}

@@ -13,6 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationIn
 from pydantic import ValidationError as PydanticError
 from pydantic_core import PydanticCustomError
 
+from riskreg.domain import ai_fields as ai
 from riskreg.domain import vocabulary as vocab
 from riskreg.domain.dates import parse_date
 from riskreg.domain.limits import LONG_TEXT
@@ -40,6 +41,28 @@ Score = Annotated[int, Field(ge=1, le=5)]
 Months = Annotated[int, Field(ge=1, le=120)]
 CatalogKey = Annotated[str, BeforeValidator(_text), Field(max_length=100)] | None
 """The starter catalog entry a record came from: stored and imported, so checked as text is."""
+
+
+def _priority(value: Any) -> Any:
+    return ai.restore_priority(value)
+
+
+def _hours(value: Any) -> Any:
+    return ai.restore_hours(value)
+
+
+def _client_state(value: Any) -> Any:
+    from riskreg.domain.state_rules import jurisdictions
+
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    code = value.strip().upper()
+    if code and code not in jurisdictions():
+        raise ValueError("The client's state must be the 2-letter USPS code of a state or "
+                         f"territory (e.g. IL, TX), or empty; {shown(value.strip())} is not one.")
+    return code
 
 
 class _Input(BaseModel):
@@ -72,6 +95,32 @@ class ToolInput(_Input):
     owner: str | None = None
     notes: Text = ""
     catalog_key: CatalogKey = None
+    ai_use: Annotated[str, one_of(ai.AI_USES)] = "not_recorded"
+    records_sessions: bool | None = None
+    detects_emotions: bool | None = None
+    clinical_decisions: bool | None = None
+    clinician_reviews_output: bool | None = None
+    mfa_enabled: bool | None = None
+    encrypted_at_rest: bool | None = None
+    encrypted_in_transit: bool | None = None
+    restore_priority: Annotated[int | None, BeforeValidator(_priority)] = None
+    restore_target_hours: Annotated[int | None, BeforeValidator(_hours)] = None
+    ba_verification_received_on: OptionalDate = None
+    ba_verification_due_on: OptionalDate = None
+
+    @model_validator(mode="after")
+    def _verification_due(self) -> "ToolInput":
+        # The BA's written verification is yearly (proposed rule): due 12 months after the last
+        # one unless the practitioner gives another date; never before it was received.
+        from dateutil.relativedelta import relativedelta
+
+        received, due = self.ba_verification_received_on, self.ba_verification_due_on
+        if received and due is None:
+            self.ba_verification_due_on = received + relativedelta(months=ai.BA_VERIFICATION_MONTHS)
+        elif received and due and due <= received:
+            raise FieldProblem("ba_verification_due_on", "The next verification must be due "
+                               "after the date the last one was received.")
+        return self
 
     @model_validator(mode="after")
     def _baa_dates(self) -> "ToolInput":
@@ -177,6 +226,18 @@ class ConsentInput(_Input):
     written: bool = False
     alternative_offered: Annotated[Text, Field(max_length=500)] = ""
     notes: Text = ""
+    purpose_disclosed: Annotated[Text, Field(max_length=500)] = ""
+    consent_method: Annotated[str, one_of(ai.CONSENT_METHODS)] = "not_recorded"
+    revoked_on: OptionalDate = None
+    sessions_recorded: bool | None = None
+    client_state: Annotated[str, BeforeValidator(_client_state)] = ""
+
+    @model_validator(mode="after")
+    def _revoked(self) -> "ConsentInput":
+        if self.revoked_on and self.revoked_on < self.disclosed_on:
+            raise FieldProblem("revoked_on", "Consent cannot be revoked before AI use was "
+                               "disclosed.")
+        return self
 
 
 INPUTS: dict[str, type[_Input]] = {
@@ -242,6 +303,8 @@ class SettingsInput(_Input):
     alarm_days: Annotated[str, BeforeValidator(_alarms)] = "14,7,1"
     risk_analysis_reviewed_on: OptionalDate = None
     risk_analysis_cadence_months: CadenceMonths = 12
+    federal_assistance: bool = False
+    part2_records: bool = False
 
 
 def validate(kind: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -119,7 +119,58 @@ def _read(connection: sqlite3.Connection, kind: str, today: date,
         for record, hazard_id in zip(records, ids, strict=True):
             record["review_now"] = review_now_text(record["review_now_reason"], tools.get(hazard_id))
             record.update(current_fields(record, linked[hazard_id]))
+    add_flags = _AI_FLAGS.get(kind)
+    if add_flags is not None and ids:
+        add_flags(connection, records, ids, today)
     return records
+
+
+def _practice(connection: sqlite3.Connection) -> tuple[str, dict[str, bool]]:
+    row = connection.execute(
+        "SELECT home_state, federal_assistance, part2_records FROM practice_settings "
+        "WHERE archived_at IS NULL ORDER BY id LIMIT 1").fetchone()
+    return ("", {}) if row is None else (
+        row[0] or "", {"federal_assistance": bool(row[1]), "part2_records": bool(row[2])})
+
+
+def _tool_ai_flags(connection: sqlite3.Connection, records: list[dict[str, Any]],
+                   ids: list[int], today: date) -> None:
+    """As `services.ai_flags.add_tool_flags`: each tool's `ai_flags`."""
+    from riskreg.domain.ai_rules import tool_flags
+
+    home, settings = _practice(connection)
+    marks = ", ".join("?" * len(ids))
+    states: dict[int, list[str]] = {i: [] for i in ids}
+    for tool_id, state in connection.execute(
+            f"SELECT tool_id, client_state FROM consent WHERE tool_id IN ({marks}) "
+            "AND archived_at IS NULL", ids):
+        states[tool_id].append(state)
+    for record, tool_id in zip(records, ids, strict=True):
+        record["ai_flags"] = [f.words for f in tool_flags(
+            record, today, home_state=home, client_states=[s for s in states[tool_id] if s],
+            settings=settings, disclosures=len(states[tool_id]))]
+
+
+def _consent_ai_flags(connection: sqlite3.Connection, records: list[dict[str, Any]],
+                      ids: list[int], today: date) -> None:
+    """As `services.ai_flags.add_consent_flags`: each consent's `ai_flags`."""
+    from riskreg.domain.ai_rules import consent_flags
+
+    home, _settings = _practice(connection)
+    marks = ", ".join("?" * len(ids))
+    tools: dict[int, dict[str, Any] | None] = {}
+    for consent_id, has_tool, recorded in connection.execute(
+            f"SELECT c.id, tool.id, tool.records_sessions FROM consent AS c LEFT OUTER JOIN tool "
+            f"ON tool.id = c.tool_id WHERE c.id IN ({marks})", ids):
+        tools[consent_id] = None if has_tool is None else {
+            "records_sessions": None if recorded is None else bool(recorded)}
+    for record, consent_id in zip(records, ids, strict=True):
+        record["ai_flags"] = [f.words for f in consent_flags(record, tools.get(consent_id), today,
+                                                             home_state=home)]
+
+
+_AI_FLAGS = {"tool": _tool_ai_flags, "consent": _consent_ai_flags}
+"""The kinds whose records carry the AI rules' flags (`services/kinds.py`: their annotation)."""
 
 
 def _utc(value: datetime) -> datetime:

@@ -72,6 +72,20 @@ class Tool(Tracked, table=True):
     owner_id: Optional[int] = Field(default=None, foreign_key="owner.id", index=True)
     notes: str = Field(default="")
     catalog_key: Optional[str] = Field(default=None, max_length=80)
+    # How it uses AI and what it does (the 2025-2026 state laws, domain/ai_rules.py), its
+    # security checklist and restore order, the BA's yearly written verification (migration 0010).
+    ai_use: str = Field(default="not_recorded", max_length=20)
+    records_sessions: Optional[bool] = None
+    detects_emotions: Optional[bool] = None
+    clinical_decisions: Optional[bool] = None
+    clinician_reviews_output: Optional[bool] = None
+    mfa_enabled: Optional[bool] = None
+    encrypted_at_rest: Optional[bool] = None
+    encrypted_in_transit: Optional[bool] = None
+    restore_priority: Optional[int] = None
+    restore_target_hours: Optional[int] = None
+    ba_verification_received_on: Optional[date] = None
+    ba_verification_due_on: Optional[date] = Field(default=None, index=True)
 
 
 class Hazard(Tracked, table=True):
@@ -176,6 +190,12 @@ class Consent(Tracked, table=True):
     written: bool = Field(default=False)
     alternative_offered: str = Field(default="", max_length=500)
     notes: str = Field(default="")
+    # What the state laws on AI in therapy ask of a consent (migration 0010): never a name.
+    purpose_disclosed: str = Field(default="", max_length=500)
+    consent_method: str = Field(default="not_recorded", max_length=20)
+    revoked_on: Optional[date] = None
+    sessions_recorded: Optional[bool] = None
+    client_state: str = Field(default="", max_length=2)
 
 
 class PracticeSettings(Tracked, table=True):
@@ -190,6 +210,10 @@ class PracticeSettings(Tracked, table=True):
     alarm_days: str = Field(default="14,7,1", max_length=100)
     risk_analysis_reviewed_on: Optional[date] = None
     risk_analysis_cadence_months: int = Field(default=12)
+    # Section 1557 (45 CFR 92.210) applies to recipients of federal financial assistance
+    # (Medicare Part B counts); Part 2 items apply to a practice that holds Part 2 records.
+    federal_assistance: bool = Field(default=False)
+    part2_records: bool = Field(default=False)
 
 
 class AuditEvent(SQLModel, table=True):

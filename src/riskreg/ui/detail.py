@@ -63,13 +63,14 @@ def _head_parts(kind: str, record: dict[str, Any], palette: Palette) -> tuple[li
         _hazard_scores(grid, record, palette)
     for name, field in spec.fields:
         value = record.get(field)
-        if value in (None, "") and field not in ("owner",):
+        if value in (None, "", "not_recorded") and field not in ("owner",):
             continue
         if field == "verification_cadence_months":
             shown = Text(plural(value, "month"))
         elif field in ("status", "decision"):
             shown = status_text(kind, value, palette, field)
-        elif field in ("category", "treatment", "requirement", "baa_status"):
+        elif field in ("category", "treatment", "requirement", "baa_status", "ai_use",
+                       "consent_method"):
             shown = literal(label(field, value, kind))
         else:
             shown = literal(value if value not in (None, "") else "—")

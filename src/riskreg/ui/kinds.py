@@ -132,7 +132,12 @@ def _hazard_flags(record: dict[str, Any]) -> list[str]:
 
 
 def _tool_flags(record: dict[str, Any]) -> list[str]:
-    return [f"BAA gap: {record['baa_gap']}"] if record.get("baa_gap") else []
+    flags = [f"BAA gap: {record['baa_gap']}"] if record.get("baa_gap") else []
+    return flags + [f"AI rule: {flag}" for flag in record.get("ai_flags") or ()]
+
+
+def _consent_flags(record: dict[str, Any]) -> list[str]:
+    return [f"AI rule: {flag}" for flag in record.get("ai_flags") or ()]
 
 
 def _safeguard_flags(record: dict[str, Any]) -> list[str]:
@@ -166,7 +171,13 @@ TOOL = Kind("tool", "tool", "tools", "name", (
 ), fields=(
     ("Vendor", "vendor"), ("Category", "category"), ("Vendor has PHI", "handles_phi"),
     ("BAA", "baa_status"), ("BAA signed", "baa_signed_on"), ("BAA expires", "baa_expires_on"),
-    ("Signed copy", "baa_location"), ("Owner", "owner"),
+    ("Signed copy", "baa_location"), ("Owner", "owner"), ("AI use", "ai_use"),
+    ("Records", "records_sessions"), ("Emotions", "detects_emotions"),
+    ("Clinical calls", "clinical_decisions"), ("You review", "clinician_reviews_output"),
+    ("MFA", "mfa_enabled"), ("Encrypted rest", "encrypted_at_rest"),
+    ("Encrypted wire", "encrypted_in_transit"), ("Restore order", "restore_priority"),
+    ("Restore (h)", "restore_target_hours"), ("BA verified", "ba_verification_received_on"),
+    ("Next BA check", "ba_verification_due_on"),
 ), long_text=("notes",), flags=_tool_flags, vendor_checklist=vendor_checklist_applies)
 
 SAFEGUARD = Kind("safeguard", "safeguard", "safeguards", "title", (
@@ -183,7 +194,7 @@ SAFEGUARD = Kind("safeguard", "safeguard", "safeguards", "title", (
     ("Decision", "decision_note"), ("Status", "status"), ("Owner", "owner"),
     ("Due", "due_on"), ("Evidence", "evidence"),
     ("Verify every", "verification_cadence_months"), ("Last verified", "last_verified_on"),
-    ("Next check", "next_verification_on"),
+    ("Next check", "next_verification_on"), ("Proposed rule", "proposed_rule"),
 ), long_text=("description",), flags=_safeguard_flags)
 
 OWNER = Kind("owner", "owner", "owners", "name", (
@@ -202,7 +213,10 @@ CONSENT = Kind("consent", "consent", "consents", "client_code", (
 ), fields=(
     ("Tool", "tool"), ("Disclosed", "disclosed_on"), ("Decision", "decision"),
     ("Written", "written"), ("Alternative", "alternative_offered"),
-), long_text=("notes",), dated_today=("disclosed_on",))
+    ("Purpose told", "purpose_disclosed"), ("Consent given", "consent_method"),
+    ("Recorded", "sessions_recorded"), ("Client state", "client_state"),
+    ("Revoked on", "revoked_on"),
+), long_text=("notes",), flags=_consent_flags, dated_today=("disclosed_on",))
 
 KINDS: dict[str, Kind] = {k.kind: k for k in (TOOL, HAZARD, SAFEGUARD, OWNER, CONSENT)}
 

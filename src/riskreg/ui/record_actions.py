@@ -294,6 +294,8 @@ class RecordActions:
                     value = s["public_id"] or f"catalog:{s['catalog_key']}"
                     why = ("not in the register yet: ticking adds it" if not s["public_id"]
                            else "archived" if s["archived"] else s["citation"])
+                    if s["proposed_rule"]:
+                        why += " · proposed rule, not law"
                     choices.append(Choice(value, s["title"], why, s["linked"], suggested=True))
                     seen.add(value)
             for row in linked:

@@ -17,6 +17,7 @@ from rich.style import Style
 from rich.text import Text
 
 from riskreg.domain import vocabulary as vocab
+from riskreg.domain.ai_fields import AI_USES, CONSENT_METHODS
 from riskreg.domain.register import CONSENT_DECISIONS, HAZARD_STATUSES, SAFEGUARD_STATUSES
 from riskreg.domain.text import escaped, plural  # noqa: F401  (plural: the UI imports it here)
 
@@ -26,6 +27,8 @@ LABELS: dict[str, dict[str, str]] = {
     "treatment": vocab.TREATMENTS,
     "requirement": vocab.REQUIREMENTS,
     "decision": CONSENT_DECISIONS,
+    "ai_use": AI_USES,
+    "consent_method": CONSENT_METHODS,
 }
 STATUS_LABELS = {"hazard": HAZARD_STATUSES, "safeguard": SAFEGUARD_STATUSES}
 

@@ -306,6 +306,10 @@ def _safeguards(ra: RiskAnalysis) -> Section:
         requirement = _label(vocab.REQUIREMENTS, s["requirement"])
         if s["decision_note"]:
             requirement += f"\ndecision: {s['decision_note']}"
+        if s.get("proposed_rule"):
+            # A proposal is not law: said as such, beside what the rule requires today.
+            requirement += "\nproposed rule (not law): the 2025 Security Rule NPRM would " \
+                           "make it required"
         dates = []
         if s["due_on"]:
             dates.append(f"due {_d(s['due_on'])}")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from riskreg.domain import ai_fields as ai
 from riskreg.domain import vocabulary as vocab
 from riskreg.domain.register import (
     CONSENT_DECISIONS,
@@ -116,6 +117,18 @@ FORMS: dict[str, tuple[Section, ...]] = {
         Section("Vendor checklist", tuple(
             Field(name, question, "check") for name, question in VENDOR_CHECKLIST.items()
         ), applies=vendor_checklist_applies),
+        Section("AI use and security", (
+            Field("ai_use", "How it uses AI", "choice", _choices(ai.AI_USES),
+                  help="the classes of the state laws on AI in therapy (e.g. Illinois 225 ILCS 155)"),
+            *(Field(name, question, "check") for name, question in ai.TOOL_QUESTIONS.items()),
+            Field("restore_priority", "Restore priority", "text",
+                  help="1, 2 or 3 (or high, medium, low)"),
+            Field("restore_target_hours", "Restore within (hours)", "text", help="e.g. 72"),
+            Field("ba_verification_received_on", "BA's yearly verification received", "date",
+                  help="YYYY-MM-DD"),
+            Field("ba_verification_due_on", "Next verification due", "date",
+                  help="YYYY-MM-DD; blank: 12 months after the last"),
+        )),
         Section("Notes", (Field("notes", "Notes", "long"),)),
     ),
     "safeguard": (
@@ -155,6 +168,12 @@ FORMS: dict[str, tuple[Section, ...]] = {
             Field("decision", "Decision", "choice", _choices(CONSENT_DECISIONS)),
             Field("written", "Consent in writing", "bool"),
             Field("alternative_offered", "Alternative offered", "text"),
+            Field("purpose_disclosed", "Purpose disclosed in writing", "text",
+                  help="the tool's specific purpose, as the client was told"),
+            Field("consent_method", "Consent given", "choice", _choices(ai.CONSENT_METHODS)),
+            Field("sessions_recorded", "Sessions recorded or transcribed", "check"),
+            Field("client_state", "Client's state", "text", help="2-letter code, e.g. IL"),
+            Field("revoked_on", "Revoked on", "date", help="YYYY-MM-DD; blank: not revoked"),
             Field("notes", "Notes", "long"),
         )),
     ),
@@ -163,11 +182,12 @@ FORMS: dict[str, tuple[Section, ...]] = {
 DEFAULTS: dict[str, dict[str, object]] = {
     "hazard": {"likelihood": 3, "impact": 3, "target_likelihood": 2, "target_impact": 2,
                "treatment": "mitigate", "status": "open", "review_cadence_months": 12},
-    "tool": {"category": "ai_scribe", "handles_phi": True, "baa_status": "missing"},
+    "tool": {"category": "ai_scribe", "handles_phi": True, "baa_status": "missing",
+             "ai_use": "not_recorded"},
     "safeguard": {"category": "administrative", "requirement": "required", "status": "planned",
                   "verification_cadence_months": 12},
     "owner": {},
-    "consent": {"decision": "pending"},
+    "consent": {"decision": "pending", "consent_method": "not_recorded"},
 }
 
 

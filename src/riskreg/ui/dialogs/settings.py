@@ -35,6 +35,9 @@ ROWS: tuple[tuple[str, str, int, int, str], ...] = (
     ("alarm_days", "Calendar alarms", 14, 40, "days before, e.g. 14,7,1, or none"),
     ("risk_analysis_reviewed_on", "Risk analysis reviewed", 12, 10, "YYYY-MM-DD"),
     ("risk_analysis_cadence_months", "Review it every", 6, 2, "months (1-36)"),
+    ("federal_assistance", "Federal assistance", 6, 3,
+     "yes if you bill Medicare or Medicaid (Section 1557)"),
+    ("part2_records", "Holds Part 2 records", 6, 3, "yes for 42 CFR Part 2 (SUD) records"),
 )
 FIELDS = tuple(row[0] for row in ROWS)
 LABEL = {row[0]: row[1] for row in ROWS}

@@ -65,10 +65,14 @@ def _reviews(board: Any) -> Sections:
 
 
 def _baas(board: Any) -> Sections:
-    return [
+    sections = [
         ("Handle PHI without a signed BAA", board.baa_gaps, "no gaps", "error"),
         ("Expiring within 60 days", board.baas_expiring, "none expiring", "warning"),
     ]
+    # Only when a rule flags something: a register with no AI answers shows what it did before.
+    if board.ai_flags.total:
+        sections.insert(1, ("AI rules (verify with counsel)", board.ai_flags, "none", "error"))
+    return sections
 
 
 def _safeguards(board: Any) -> Sections:
