@@ -7,20 +7,12 @@ from datetime import date
 
 from agenda_helpers import TODAY, build_agenda_register
 from alembic import command
+from migration_helpers import same_rows, table_counts
 from sqlalchemy import create_engine
 
 from riskreg.services.incidents import IncidentService
 from riskreg.storage.database import open_database
 from riskreg.storage.migrate import alembic_config
-
-
-def _counts(db_path) -> dict[str, int]:
-    with sqlite3.connect(db_path) as conn:
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'")]
-        counts = {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
-    conn.close()
-    return counts
 
 
 def _previous_release_register(db_path) -> dict[str, int]:
@@ -38,7 +30,7 @@ def _previous_release_register(db_path) -> dict[str, int]:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
             ("0003_levels",)]
     conn.close()
-    return _counts(db_path)
+    return table_counts(db_path)
 
 
 def test_an_older_register_keeps_every_row_and_its_incidents_have_no_type_yet(db_path):
@@ -56,10 +48,10 @@ def test_an_older_register_keeps_every_row_and_its_incidents_have_no_type_yet(db
         assert saved["breach_type"] == "theft"
     finally:
         db.close()
-    after = _counts(db_path)
+    after = table_counts(db_path)
     assert after["audit_event"] == before["audit_event"] + 1  # the intake saved just now
-    assert {k: v for k, v in after.items() if k != "audit_event"} == {
-        k: v for k, v in before.items() if k != "audit_event"}
+    assert same_rows({k: v for k, v in before.items() if k != "audit_event"},
+                     {k: v for k, v in after.items() if k != "audit_event"})
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert conn.execute("SELECT reference, breach_type FROM incident ORDER BY reference"
