@@ -7,6 +7,7 @@ import sqlite3
 
 from agenda_helpers import TODAY, build_agenda_register
 from alembic import command
+from migration_helpers import table_counts
 from sqlalchemy import create_engine
 
 from riskreg.services.dashboard import build_dashboard
@@ -28,14 +29,6 @@ SETTINGS_COLUMNS = {"federal_assistance", "part2_records"}
 def _columns(conn, table):
     return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
 
-
-def _counts(db_path):
-    with sqlite3.connect(db_path) as conn:
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'")]
-        counts = {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
-    conn.close()
-    return counts
 
 
 def _before() -> str:
@@ -70,7 +63,7 @@ def test_an_older_register_keeps_every_row_and_gains_unanswered_ai_fields(db_pat
         assert not CONSENT_COLUMNS & _columns(conn, "consent")
         assert not SETTINGS_COLUMNS & _columns(conn, "practice_settings")
     conn.close()
-    before = _counts(db_path)
+    before = table_counts(db_path)
 
     db = open_database(db_path)  # migrates, after a backup copy
     try:
@@ -94,7 +87,7 @@ def test_an_older_register_keeps_every_row_and_gains_unanswered_ai_fields(db_pat
         assert build_dashboard(db, TODAY).ai_flags.total == 1
     finally:
         db.close()
-    after = _counts(db_path)
+    after = table_counts(db_path)
     assert after["audit_event"] == before["audit_event"] + 1
     assert {k: v for k, v in after.items() if k != "audit_event"} == {
         k: v for k, v in before.items() if k != "audit_event"}
@@ -107,4 +100,4 @@ def test_an_older_register_keeps_every_row_and_gains_unanswered_ai_fields(db_pat
     with sqlite3.connect(db_path) as conn:
         assert not TOOL_COLUMNS & _columns(conn, "tool")
     conn.close()
-    assert _counts(db_path)["tool"] == before["tool"]
+    assert table_counts(db_path)["tool"] == before["tool"]

@@ -6,6 +6,7 @@ import sqlite3
 
 from agenda_helpers import TODAY, build_agenda_register
 from alembic import command
+from migration_helpers import table_counts
 from sqlalchemy import create_engine
 
 from riskreg.services.audit_check import verify_database
@@ -26,14 +27,6 @@ def _before_signoff() -> str:
 NEW_TABLES = {"risk_analysis_snapshot", "annual_review", "annual_review_check"}
 
 
-def _counts(db_path) -> dict[str, int]:
-    with sqlite3.connect(db_path) as conn:
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'")]
-        counts = {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
-    conn.close()
-    return counts
-
 
 def test_an_older_register_keeps_every_row_and_can_then_be_signed(db_path):
     db = open_database(db_path)
@@ -43,11 +36,11 @@ def test_an_older_register_keeps_every_row_and_can_then_be_signed(db_path):
     with engine.begin() as conn:
         command.downgrade(alembic_config(conn), _before_signoff())
     engine.dispose()
-    before = _counts(db_path)
+    before = table_counts(db_path)
     assert not NEW_TABLES & set(before) and before["hazard"] > 0
     db = open_database(db_path)  # migrates, after a backup copy
     try:
-        after = _counts(db_path)
+        after = table_counts(db_path)
         assert {k: after[k] for k in NEW_TABLES} == dict.fromkeys(NEW_TABLES, 0)
         assert {k: v for k, v in after.items() if k not in NEW_TABLES} == before
         ra = RiskAnalysisService(db, today=lambda: TODAY)

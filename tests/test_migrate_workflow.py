@@ -7,6 +7,7 @@ import sqlite3
 
 from agenda_helpers import TODAY, build_agenda_register
 from alembic import command
+from migration_helpers import table_counts
 from sqlalchemy import create_engine
 
 from riskreg.services.incidents import IncidentService
@@ -16,14 +17,6 @@ from riskreg.storage.migrate import alembic_config, head_revision
 LATER_TABLES = {"calendar_ledger", "risk_analysis_snapshot", "annual_review", "annual_review_check"}
 NEW_COLUMNS = {"use_permitted", "permitted_basis", "encryption_in_force", "part2_affected"}
 
-
-def _counts(db_path) -> dict[str, int]:
-    with sqlite3.connect(db_path) as conn:
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'")]
-        counts = {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
-    conn.close()
-    return counts
 
 
 def _previous_release_register(db_path):
@@ -41,7 +34,7 @@ def _previous_release_register(db_path):
         assert not NEW_COLUMNS & columns
         conn.execute("UPDATE incident SET part2 = 1 WHERE reference = 'INC-2026-002'")
     conn.close()
-    return _counts(db_path)
+    return table_counts(db_path)
 
 
 def test_an_older_register_keeps_every_row_its_determinations_and_its_plans(db_path):
@@ -71,7 +64,7 @@ def test_an_older_register_keeps_every_row_its_determinations_and_its_plans(db_p
         assert (saved["part2"], saved["part2_affected"]) == (True, 1)
     finally:
         db.close()
-    after = _counts(db_path)
+    after = table_counts(db_path)
     assert after["audit_event"] == before["audit_event"] + 1  # the scope saved just now
     # Tables of later migrations (the calendar ledger, the sign-off's) start empty.
     later = {"audit_event", *LATER_TABLES}

@@ -181,16 +181,22 @@ def _phi_types(record: dict[str, Any]) -> str:
     return "\n".join(f"- {PHI_TYPES.get(t, t)}" for t in types)
 
 
-def _contact(record: dict[str, Any]) -> str:
-    lines = []
+def contact_items(record: dict[str, Any]) -> list[str]:
+    """How people can reach the practice with questions (164.404(c)(1)(E)), one item a way."""
+    found = []
     if record["contact_toll_free"]:
-        lines.append(f"- By phone, free of charge: {record['contact_toll_free']}")
+        found.append(f"By phone, free of charge: {record['contact_toll_free']}")
     if record["contact_email"]:
-        lines.append(f"- By email: {record['contact_email']}")
+        found.append(f"By email: {record['contact_email']}")
     if record["contact_website"]:
-        lines.append(f"- On our website: {record['contact_website']}")
+        found.append(f"On our website: {record['contact_website']}")
     if record["contact_postal"]:
-        lines.append(f"- By post: {record['contact_postal']}")
+        found.append(f"By post: {record['contact_postal']}")
+    return found
+
+
+def _contact(record: dict[str, Any]) -> str:
+    lines = [f"- {item}" for item in contact_items(record)]
     if not lines:
         return (
             "[TO DO: how people can ask questions: a toll-free number, email address, website "

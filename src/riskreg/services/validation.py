@@ -6,6 +6,7 @@ worded for the user by `messages`; nothing is written.
 """
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -51,18 +52,26 @@ def _hours(value: Any) -> Any:
     return ai.restore_hours(value)
 
 
-def _client_state(value: Any) -> Any:
-    from riskreg.domain.state_rules import jurisdictions
+def _state_code(whose: str, examples: str) -> Callable[[Any], Any]:
+    """A validator for a two-letter state or territory code ("" when not given)."""
 
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        return value
-    code = value.strip().upper()
-    if code and code not in jurisdictions():
-        raise ValueError("The client's state must be the 2-letter USPS code of a state or "
-                         f"territory (e.g. IL, TX), or empty; {shown(value.strip())} is not one.")
-    return code
+    def check(value: Any) -> Any:
+        from riskreg.domain.state_rules import jurisdictions
+
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            return value
+        code = value.strip().upper()
+        if code and code not in jurisdictions():
+            raise ValueError(f"{whose} must be the 2-letter USPS code of a state or territory "
+                             f"(e.g. {examples}), or empty; {shown(value.strip())} is not one.")
+        return code
+
+    return check
+
+
+_client_state = _state_code("The client's state", "IL, TX")
 
 
 class _Input(BaseModel):
@@ -249,18 +258,7 @@ INPUTS: dict[str, type[_Input]] = {
 }
 
 
-def _state(value: Any) -> Any:
-    from riskreg.domain.state_rules import jurisdictions
-
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        return value
-    code = value.strip().upper()
-    if code and code not in jurisdictions():
-        raise ValueError("The home state must be the 2-letter USPS code of a state or territory "
-                         f"(e.g. CA, NY, DC, PR), or empty; {shown(value.strip())} is not one.")
-    return code
+_state = _state_code("The home state", "CA, NY, DC, PR")
 
 
 def _whole(value: Any) -> Any:

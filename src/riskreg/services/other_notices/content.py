@@ -14,7 +14,7 @@ from riskreg.domain.deadlines import Plan
 from riskreg.domain.incident_steps import PHI_TYPES
 from riskreg.domain.obligations import Obligation
 from riskreg.domain.workdays import WEEKDAY_NAMES
-from riskreg.services.incident_notices import checklist_items, plain_date
+from riskreg.services.incident_notices import checklist_items, contact_items, plain_date
 from riskreg.services.reports.doc import Block, Bullets, Cell, Para, Section
 
 TODO = "[TO DO]"
@@ -101,19 +101,6 @@ def what_to_do(record: dict[str, Any]) -> list[Block]:
 def what_we_do(record: dict[str, Any]) -> list[Block]:
     return [Para(todo(record["notice_actions"], "what the practice did to investigate, to "
                       "reduce harm to the people affected, and to prevent it happening again"))]
-
-
-def contact_items(record: dict[str, Any]) -> list[str]:
-    found = []
-    if record["contact_toll_free"]:
-        found.append(f"By phone, free of charge: {record['contact_toll_free']}")
-    if record["contact_email"]:
-        found.append(f"By email: {record['contact_email']}")
-    if record["contact_website"]:
-        found.append(f"On our website: {record['contact_website']}")
-    if record["contact_postal"]:
-        found.append(f"By post: {record['contact_postal']}")
-    return found
 
 
 def contact(record: dict[str, Any]) -> list[Block]:
