@@ -7,7 +7,7 @@ from pilot_helpers import ready, settle
 from textual import events
 from textual.widgets import Input, TextArea
 
-from riskreg.ui.dialogs.form import RecordForm
+from riskreg.ui.dialogs.form import CHECK_AFTER, RecordForm
 
 
 async def _paste(pilot, text: str) -> None:
@@ -29,6 +29,7 @@ async def test_a_pasted_c1_control_is_refused_beside_the_title_until_it_is_delet
         # CSI (U+009B), not NEL (U+0085): an Input keeps only the first line of a paste and
         # NEL counts as a line break, so it never arrives.
         await _paste(pilot, "\x9b")
+        await pilot.pause(CHECK_AFTER + 0.2)  # a new problem shows once typing has stopped
         await settle(pilot)
         refused = ("A title contains a control character (U+009B), an invisible character "
                    "that could change what a terminal shows; remove it.")
@@ -38,7 +39,7 @@ async def test_a_pasted_c1_control_is_refused_beside_the_title_until_it_is_delet
         assert app.screen is form and form.problem_text("title") == refused
         assert register.count("hazard") == 0
 
-        await pilot.press("backspace")  # the pasted character goes
+        await pilot.press("backspace")  # the pasted character goes (its problem at once)
         await settle(pilot)
         assert form.problem_text("title") == ""
         await pilot.press("ctrl+s")
