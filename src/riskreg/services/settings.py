@@ -62,13 +62,14 @@ class SettingsService:
         """Apply `changes` (any of FIELDS) to the settings read at `expected_revision` (0: read
         before any were saved); ConflictError if they changed since. `expected_revision=None`
         applies the changes to whatever is stored now (the CLI's single-field edits)."""
-        from riskreg.storage import audit
+        from riskreg.storage import audit, revisions
         from riskreg.storage.models import PracticeSettings, utcnow
 
         with self.db.writing() as session:
             row = _current(session)
             revision = row.revision if row is not None else 0
-            if expected_revision is not None and expected_revision != revision:
+            if expected_revision is not None and (expected_revision != revision or (
+                    row is not None and not revisions.claim(session, row, revision))):
                 raise ConflictError(
                     "the practice settings were changed elsewhere since you opened them "
                     f"(revision {expected_revision}, now {revision}); reload to see the changes"
