@@ -16,6 +16,8 @@ from riskreg.services.audit_check import verify_database
 from riskreg.services.transfer_check import FileProblems
 from riskreg.storage import audit
 
+BOTH_BACKENDS = True  # tests/conftest.py: each test on SQLite and on PostgreSQL
+
 
 @pytest.fixture
 def small(db, register):

@@ -13,6 +13,8 @@ from riskreg.storage import audit
 from riskreg.storage.database import open_database
 from riskreg.storage.migrate import alembic_config, head_revision
 
+BOTH_BACKENDS = True  # tests/conftest.py: each test on SQLite and on PostgreSQL
+
 
 def _mode(path) -> int:
     return stat.S_IMODE(path.stat().st_mode)

@@ -28,6 +28,8 @@ from riskreg.storage import audit
 from riskreg.storage.database import open_database
 from riskreg.storage.models import AuditEvent
 
+BOTH_BACKENDS = True  # tests/conftest.py: each test on SQLite and on PostgreSQL
+
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
