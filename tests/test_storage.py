@@ -83,6 +83,7 @@ def test_opening_a_database_tightens_its_wal_and_shm_too(db_path):
         os.umask(old)
 
 
+@pytest.mark.sqlite_only
 def test_connections_use_wal_foreign_keys_and_a_busy_timeout(db):
     with db.reading() as session:
         conn = session.connection()
