@@ -240,7 +240,7 @@ def test_a_revision_claim_waits_for_the_other_writer_and_then_refuses(pg_url):
     new revision and matches no row."""
     import threading
 
-    from sqlmodel import Session
+    from sqlmodel import Session, select
 
     from riskreg.services.register import RegisterService
     from riskreg.storage import revisions
@@ -251,7 +251,7 @@ def test_a_revision_claim_waits_for_the_other_writer_and_then_refuses(pg_url):
         owner = RegisterService(db, today=lambda: None).create("owner", {"name": "Dr. Rivera"})
         plain = db.engine  # no advisory lock: only the row lock orders these two
         with Session(plain) as holder, holder.begin():
-            row = holder.query(Owner).filter_by(public_id=owner["public_id"]).one()
+            row = holder.exec(select(Owner).where(Owner.public_id == owner["public_id"])).one()
             assert revisions.claim(holder, row, 1)
             row.revision = 2
             holder.flush()
@@ -259,7 +259,8 @@ def test_a_revision_claim_waits_for_the_other_writer_and_then_refuses(pg_url):
 
             def other():
                 with Session(plain) as late, late.begin():
-                    mine = late.query(Owner).filter_by(public_id=owner["public_id"]).one()
+                    mine = late.exec(
+                        select(Owner).where(Owner.public_id == owner["public_id"])).one()
                     answers.append(revisions.claim(late, mine, 1))
 
             thread = threading.Thread(target=other)
