@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import pytest
-from sqlalchemy import text
 from clock import FIXED_TODAY
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from riskreg.services import transfer
 from riskreg.services.audit_check import verify_database
