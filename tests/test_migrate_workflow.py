@@ -12,6 +12,7 @@ from sqlalchemy import create_engine
 from riskreg.services.incidents import IncidentService
 from riskreg.storage.database import open_database
 from riskreg.storage.migrate import alembic_config
+from riskreg.storage.schema import HEAD
 
 NEW_COLUMNS = {"use_permitted", "permitted_basis", "encryption_in_force", "part2_affected"}
 
@@ -76,8 +77,7 @@ def test_an_older_register_keeps_every_row_its_determinations_and_its_plans(db_p
         k: v for k, v in before.items() if k != "audit_event"}
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
-            ("0005_workflow",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
         assert conn.execute("SELECT reference, part2, part2_affected FROM incident "
                             "ORDER BY reference").fetchall() == [
             ("INC-2026-001", 0, 0), ("INC-2026-002", 1, 1)]
