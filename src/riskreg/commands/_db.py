@@ -38,10 +38,9 @@ def resolve_db(args: Namespace) -> str:
 
 def server_backend(args: Namespace):
     """The backend when the register is on a server (PostgreSQL), else None (an SQLite file)."""
-    from riskreg.storage.backend import backend_for
+    from riskreg.storage.backend import server_backend_for
 
-    backend = backend_for(resolve_db(args))
-    return backend if backend.is_server else None
+    return server_backend_for(resolve_db(args))
 
 
 def passphrase_wanted(args: Namespace) -> bool:
@@ -149,10 +148,7 @@ def open_db(args: Namespace, *, create: bool = False):
     if server is not None:
         if passphrase_wanted(args):
             raise UserError(server.encryption_words())
-        db = server.open(create=create)
-        for notice in db.notices:
-            print(f"riskreg: {one_line(notice)}", file=sys.stderr)
-        return db
+        return _opened(server.open(create=create))
     if not create:
         refuse_missing(path, named=bool(getattr(args, "db", None) or os.environ.get("RISKREG_DB")))
     passphrase = None
@@ -161,7 +157,11 @@ def open_db(args: Namespace, *, create: bool = False):
         new = not os.path.lexists(Path(path).expanduser())
         passphrase = ask_passphrase("New passphrase: " if new else "Passphrase: ", confirm=new)
     # daily_backup: the first command of the day also takes the day's rolling copy (backups/).
-    db = open_database(path, passphrase=passphrase, daily_backup=True)
+    return _opened(open_database(path, passphrase=passphrase, daily_backup=True))
+
+
+def _opened(db):
+    """The open database, its notices printed, the command's own work begun."""
     for notice in db.notices:
         print(f"riskreg: {one_line(notice)}", file=sys.stderr)  # notices may name a path
     from riskreg import collector

@@ -11,16 +11,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from riskreg.errors import DatabaseError
-from riskreg.storage.target import Target, parse_target
+from riskreg.storage.target import parse_target
 
 
 class Backend(Protocol):
     name: str
     is_server: bool
     """A database server (no file: no backup copies, no SQLCipher, no file modes)."""
-    reads_first_page: bool
-    json_comparable: bool
-    """Whether SQL may compare or group JSON columns (never on PostgreSQL's `json`)."""
 
     @property
     def shown(self) -> str:
@@ -36,22 +33,23 @@ class Backend(Protocol):
     def reset_sequences(self, session: Any) -> None: ...
 
 
-def target_of(text: str, label: str = "--db") -> Target:
-    return parse_target(text, label)
+def server_backend_for(text: str) -> "Backend | None":
+    """The backend when `text` names a database server, else None (a file: nothing heavy is
+    imported, so the app's first frame still comes before SQLAlchemy). BadInput for a URL
+    riskreg cannot use."""
+    target = parse_target(text)
+    if not target.is_server:
+        return None
+    from riskreg.storage.postgres import PostgresBackend
 
-
-def is_server(text: str) -> bool:
-    """`text` names a database server (a URL), not a file: BadInput for an unsupported URL."""
-    return parse_target(text).kind != "sqlite"
+    return PostgresBackend(target)
 
 
 def backend_for(text: str, *, encrypted: bool = False) -> Backend:
     """The backend for what --db / $RISKREG_DB names."""
-    target = parse_target(text)
-    if target.kind == "postgresql":
-        from riskreg.storage.postgres import PostgresBackend
-
-        return PostgresBackend(target)
+    server = server_backend_for(text)
+    if server is not None:
+        return server
     from riskreg.storage.sqlite import SQLiteBackend
 
     return SQLiteBackend(Path(text).expanduser().absolute(), encrypted)

@@ -39,9 +39,6 @@ def driver() -> Any:
 class PostgresBackend:
     name = "postgresql"
     is_server = True
-    reads_first_page = False
-    json_comparable = False
-    """PostgreSQL's `json` has no equality operator: never DISTINCT, GROUP BY or = on it."""
 
     def __init__(self, target: Target) -> None:
         self.target = target
@@ -104,8 +101,14 @@ class PostgresBackend:
     # -- what the server refused, in one line ---------------------------------------------------
 
     def is_refusal(self, error: Exception) -> bool:
-        return isinstance(error, exc.OperationalError | exc.InterfaceError) or bool(
-            getattr(error, "connection_invalidated", False))
+        """What the server refused for a reason the user can act on (a lost connection, a
+        missing privilege), as opposed to a constraint the services expect to meet."""
+        if isinstance(error, exc.OperationalError | exc.InterfaceError):
+            return True
+        if isinstance(error, exc.ProgrammingError | exc.InternalError) and \
+                "permission denied" in str(error).lower():
+            return True
+        return bool(getattr(error, "connection_invalidated", False))
 
     def explain(self, error: Exception) -> DatabaseError:
         orig = getattr(error, "orig", None) or error

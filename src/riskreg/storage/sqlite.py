@@ -58,9 +58,6 @@ class SQLiteBackend:
 
     name = "sqlite"
     is_server = False
-    reads_first_page = True
-    """The app's first rows come from a plain sqlite3 reader before SQLAlchemy loads."""
-    json_comparable = True
 
     def __init__(self, path: Path, encrypted: bool = False) -> None:
         self.path = path

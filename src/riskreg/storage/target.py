@@ -24,6 +24,10 @@ class Target:
     """As given: a path, or the URL (with its password, if one was written into it)."""
 
     @property
+    def is_server(self) -> bool:
+        return self.kind != "sqlite"
+
+    @property
     def shown(self) -> str:
         """For messages: the path, or the URL without its password."""
         return redact(self.text) if self.kind == "postgresql" else self.text
