@@ -55,6 +55,20 @@ def test_riskreg_db_with_an_unsupported_url_is_refused_naming_the_variable(tmp_p
     assert one_line_error(done, 2).startswith("riskreg: RISKREG_DB: ")
 
 
+@pytest.mark.parametrize("url, words", [
+    ("postgresql://me@host:abc/db", "is not a valid URL (Port could not be cast"),
+    ("postgresql://me:pw-in-it@[::1/db", "is not a valid URL (Invalid IPv6 URL)"),
+])
+def test_a_malformed_postgresql_url_is_one_line_without_its_password(url, words):
+    done = riskreg("list", "tools", "--db", url)
+    assert words in one_line_error(done, 2) and "pw-in-it" not in done.stderr
+
+
+def test_a_server_name_that_does_not_resolve_is_one_line():
+    done = riskreg("list", "tools", "--db", "postgresql://me@no-such-host.invalid/db")
+    assert "cannot reach the PostgreSQL server at no-such-host.invalid:5432" in one_line_error(done)
+
+
 def test_a_url_without_a_database_name_is_refused():
     line = one_line_error(riskreg("init", "--db", "postgresql://me@127.0.0.1:5432"), 2)
     assert "names no database" in line

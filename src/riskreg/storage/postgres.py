@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, text
 from sqlalchemy.engine import make_url
 
-from riskreg.errors import DatabaseBusy, DatabaseError, UserError, one_line
+from riskreg.errors import BadInput, DatabaseBusy, DatabaseError, UserError, one_line
 from riskreg.storage.database import Database
 from riskreg.storage.target import Target, strip_secret
 
@@ -42,7 +42,11 @@ class PostgresBackend:
 
     def __init__(self, target: Target) -> None:
         self.target = target
-        url = make_url(target.text)
+        try:
+            url = make_url(target.text)
+        except (ValueError, exc.ArgumentError) as error:
+            raise BadInput(f"--db: {target.shown} is not a valid URL ({one_line(str(error))})"
+                           ) from None
         self.url = url.set(drivername="postgresql+psycopg")
         self.where = f"{url.host or 'localhost'}:{url.port or 5432}"
         self.database = url.database or ""
@@ -128,8 +132,9 @@ class PostgresBackend:
                                  "administrator to create it (createdb). Nothing was changed.")
         if "role" in low and "does not exist" in low:
             return DatabaseError(f"{where} has no login role {user}. Nothing was changed.")
-        if "connection refused" in low or "could not connect" in low or "timeout" in low \
-                or "no such file" in low:
+        if "connection refused" in low or "could not connect" in low \
+                or "timeout expired" in low or "no such file" in low \
+                or "could not translate host name" in low or "failed to resolve host" in low:
             return DatabaseError(f"cannot reach {where} (is it running?). Nothing was changed.")
         if ("terminating connection" in low or "server closed the connection" in low
                 or "connection is closed" in low or "consuming input failed" in low

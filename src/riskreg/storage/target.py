@@ -46,7 +46,12 @@ def parse_target(text: str, label: str = "--db") -> Target:
         raise BadInput(
             f"{label}: {one_line(redact(text))} is a {one_line(scheme)}:// URL, which riskreg "
             "cannot use; give a file path (SQLite) or a postgresql://user@host:port/dbname URL")
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018  (a port that is not a number raises here)
+    except ValueError as error:
+        raise BadInput(f"{label}: {one_line(redact(text))} is not a valid URL ({error}); "
+                       "give postgresql://user@host:port/dbname") from None
     if not parts.path.strip("/"):
         raise BadInput(f"{label}: {one_line(redact(text))} names no database; add /dbname to "
                        "the URL (postgresql://user@host:port/dbname)")
