@@ -154,3 +154,25 @@ def test_the_server_stopped_mid_command_is_one_line_and_nothing_is_half_written(
                     f"-p {port} -k {folder} -c listen_addresses=127.0.0.1", "start"],
                    check=True, capture_output=True)
     assert _state(server) == before
+
+
+def test_at_a_terminal_the_password_the_server_asks_for_is_prompted_never_echoed(
+        pg_server, monkeypatch):
+    from terminal import in_terminal
+
+    url = make_url(pg_server)
+    bare = f"postgresql://riskreg_pw@{url.host}:{url.port}/{url.database}"
+    monkeypatch.setenv("PGPASSFILE", "/nonexistent")
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PYTHONPATH", str(SRC))
+    code, shown = in_terminal(["list", "tools", "--db", bare], [b"the-right-one\n"])
+    if "refused the password" in shown or "Password for" not in shown:
+        if os.environ.get("CI"):
+            pytest.fail(f"the test server did not ask riskreg_pw for its password: {shown}")
+        pytest.skip("the test server does not ask riskreg_pw for a password")
+    assert f"Password for riskreg_pw on {url.host}:{url.port}: " in shown
+    assert "the-right-one" not in shown  # never echoed
+    assert code == 1 and "there is no register yet" in shown  # in: the server took it
+    code, shown = in_terminal(["list", "tools", "--db", bare], [b"a-wrong-one\n"])
+    assert code == 1 and "refused the password for riskreg_pw" in shown
+    assert "a-wrong-one" not in shown and "Traceback" not in shown
