@@ -121,3 +121,31 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if item.get_closest_marker("timeout") and "fuzz" in item.nodeid:
                 item.add_marker(pytest.mark.timeout(0), append=False)
+    _leave_out_postgresql(config, items)
+
+
+def _needs_postgresql(item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return "pg_server" in getattr(item, "fixturenames", ()) or (
+        callspec is not None and callspec.params.get("db_backend") == "postgresql")
+
+
+def _leave_out_postgresql(config, items):
+    """Without a PostgreSQL server (and outside CI, where they must run), the tests that need
+    one are left out, said once in the header (pytest_report_header), not once per test."""
+    from pg_server import server_url
+
+    if server_url() or os.environ.get("CI"):
+        return
+    left_out = [item for item in items if _needs_postgresql(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not _needs_postgresql(item)]
+
+
+def pytest_report_header(config):
+    from pg_server import SKIP, server_url
+
+    if server_url() or os.environ.get("CI"):
+        return None
+    return f"PostgreSQL tests left out: {SKIP}"
