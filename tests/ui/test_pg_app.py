@@ -8,6 +8,7 @@ from pilot_helpers import area, edit_record_form, ready, settle, table_titles
 
 
 async def test_the_app_opens_a_server_register_filters_it_and_saves_an_edit(pg_url):
+    from riskreg.paths import default_db_path
     from riskreg.services.register import RegisterService
     from riskreg.storage.backend import backend_for
     from riskreg.ui.app import make_app
@@ -19,6 +20,10 @@ async def test_the_app_opens_a_server_register_filters_it_and_saves_an_edit(pg_u
                                    "target_likelihood": 2, "target_impact": 2})
     app = make_app(pg_url, today=FIXED_TODAY, area="hazards")
     assert app.first_page("hazard", 10) is None  # the sqlite3 reader is for a file
+    from riskreg.ui.incidents.notice_panels import drafts_folder
+
+    # Notice drafts go to riskreg's own data folder, never a folder named after the URL.
+    assert drafts_folder(app) == default_db_path().parent / "notices"
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
         assert app.problem is None
