@@ -159,3 +159,46 @@ def test_the_app_has_everything_its_children_may_ask_of_it():
         missing = sorted(name for name in members
                          if not hasattr(type(app), name) and name not in vars(app))
     assert missing == []
+
+
+# -- the storage seam (issue 22) ----------------------------------------------------------------
+SEAM = {"riskreg.storage.target", "riskreg.storage.backend", "riskreg.storage.postgres"}
+"""Where a database URL's spelling may be read; everyone else asks the backend."""
+
+
+def url_branches_in(source: str) -> list[int]:
+    """Lines that test a string for a database URL scheme: `x.startswith("postgres...")`,
+    `"sqlite" in x`, `x == "postgresql"` and the like (a scheme named in a comparison or a
+    startswith, not in a message)."""
+    schemes = ("postgres", "sqlite:", "sqlite+", "mysql")
+
+    def scheme(node: ast.AST) -> bool:
+        return (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and node.value.lower().startswith(schemes))
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("startswith", "endswith")
+                and any(scheme(a) or (isinstance(a, ast.Tuple) and any(map(scheme, a.elts)))
+                        for a in node.args)):
+            found.append(node.lineno)
+        elif isinstance(node, ast.Compare) and any(map(scheme, [node.left, *node.comparators])):
+            found.append(node.lineno)
+    return found
+
+
+def test_the_url_branch_finder_sees_each_form_and_nothing_else():
+    source = ('a = url.startswith("postgresql://")\n'
+              'b = url.startswith(("sqlite:", "x"))\n'
+              'c = scheme == "postgresql+psycopg"\n'
+              'd = "postgres" in text\n'
+              'e = f"on postgresql://{x}"\n'
+              'f = "refused: postgresql:// needed"\n')
+    assert url_branches_in(source) == [1, 2, 3, 4]
+
+
+def test_only_the_storage_seam_reads_a_database_url_s_scheme():
+    found = [f"{name}:{line}" for name, path in modules().items() if name not in SEAM
+             for line in url_branches_in(path.read_text())]
+    assert found == []

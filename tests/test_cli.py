@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+BOTH_BACKENDS = True  # tests/conftest.py: the tests that take `db_url` run on both backends
+
 
 def riskreg(*args, env_extra=None, cwd=None):
     import os
@@ -86,8 +88,8 @@ def test_domain_and_storage_never_import_the_tui():
     assert out.stdout.strip() == "clean", out.stderr
 
 
-def test_db_may_be_given_before_or_after_the_subcommand(tmp_path):
-    db = tmp_path / "p.db"
+def test_db_may_be_given_before_or_after_the_subcommand(db_url):
+    db = db_url
     assert riskreg("init", "--starter", "--db", str(db)).returncode == 0
     before = riskreg("--db", str(db), "list", "hazards", "--json")
     after = riskreg("list", "hazards", "--json", "--db", str(db))
@@ -102,8 +104,8 @@ def test_riskreg_db_environment_variable_names_the_database(tmp_path):
     assert db.exists()
 
 
-def test_list_json_is_one_array_of_records_with_public_ids(tmp_path):
-    db = tmp_path / "demo.db"
+def test_list_json_is_one_array_of_records_with_public_ids(db_url):
+    db = db_url
     assert riskreg("demo", "--db", str(db)).returncode == 0
     records = json.loads(riskreg("list", "tools", "--json", "--db", str(db)).stdout)
     assert isinstance(records, list) and records
@@ -111,8 +113,8 @@ def test_list_json_is_one_array_of_records_with_public_ids(tmp_path):
     assert "id" not in records[0]
 
 
-def test_list_overdue_shows_only_hazards_past_their_review(tmp_path):
-    db = tmp_path / "demo.db"
+def test_list_overdue_shows_only_hazards_past_their_review(db_url):
+    db = db_url
     riskreg("demo", "--db", str(db))
     overdue = json.loads(riskreg("list", "hazards", "--overdue", "--json", "--db", str(db)).stdout)
     everything = json.loads(riskreg("list", "hazards", "--json", "--db", str(db)).stdout)
@@ -130,8 +132,8 @@ def test_the_demo_is_the_same_for_the_same_seed(tmp_path):
     assert outputs[0] == outputs[1]
 
 
-def test_starter_refuses_a_register_that_is_not_empty(tmp_path):
-    db = tmp_path / "p.db"
+def test_starter_refuses_a_register_that_is_not_empty(db_url):
+    db = db_url
     riskreg("init", "--starter", "--db", str(db))
     again = riskreg("init", "--starter", "--db", str(db))
     assert again.returncode == 1

@@ -13,6 +13,8 @@ from riskreg.services.incidents import IncidentService
 from riskreg.storage import audit
 from riskreg.storage.database import open_database
 
+BOTH_BACKENDS = True  # tests/conftest.py: each test on SQLite and on PostgreSQL
+
 NO_EXCEPTION = {"workforce_good_faith": False, "inadvertent_internal": False, "could_not_retain": False}
 FACTOR_IDS = ("nature_extent", "recipient", "acquired_viewed", "mitigation")
 

@@ -12,6 +12,8 @@ from riskreg.services import records
 from riskreg.services.demo import build_demo
 from riskreg.services.register import ListQuery
 
+BOTH_BACKENDS = True  # tests/conftest.py: each test on SQLite and on PostgreSQL
+
 SHAPES = {"owner": records.OwnerRecord, "tool": records.ToolRecord,
           "hazard": records.HazardRecord, "safeguard": records.SafeguardRecord,
           "consent": records.ConsentRecord}

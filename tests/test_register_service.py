@@ -8,6 +8,8 @@ from riskreg.errors import ConflictError, NotFound, ValidationError
 from riskreg.services.register import ListQuery
 from riskreg.storage import audit
 
+BOTH_BACKENDS = True  # tests/conftest.py: each test on SQLite and on PostgreSQL
+
 HAZARD = {
     "title": "Laptop stolen from the car",
     "likelihood": 3,

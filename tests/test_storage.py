@@ -13,6 +13,8 @@ from riskreg.storage import audit
 from riskreg.storage.database import open_database
 from riskreg.storage.migrate import alembic_config, head_revision
 
+BOTH_BACKENDS = True  # tests/conftest.py: each test on SQLite and on PostgreSQL
+
 
 def _mode(path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
@@ -81,6 +83,7 @@ def test_opening_a_database_tightens_its_wal_and_shm_too(db_path):
         os.umask(old)
 
 
+@pytest.mark.sqlite_only
 def test_connections_use_wal_foreign_keys_and_a_busy_timeout(db):
     with db.reading() as session:
         conn = session.connection()

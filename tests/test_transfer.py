@@ -28,6 +28,8 @@ from riskreg.storage import audit
 from riskreg.storage.database import open_database
 from riskreg.storage.models import AuditEvent
 
+BOTH_BACKENDS = True  # tests/conftest.py: each test on SQLite and on PostgreSQL
+
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
@@ -577,6 +579,7 @@ def test_cli_import_of_a_missing_or_hostile_file_is_one_line(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["junk.json"]
 
 
+@pytest.mark.sqlite_only  # the file's bytes; on a server test_pg_moving.py counts the rows
 def test_a_refused_import_into_an_existing_database_leaves_it_as_it_was(db, tmp_path):
     db.close()
     before = Path(db.path).read_bytes()
@@ -594,19 +597,19 @@ def test_cli_import_check_of_a_good_file(demo, tmp_path):
     assert not (tmp_path / "xdg-data").exists()  # the check needs no database and makes none
 
 
-def test_cli_export_csv_and_its_bad_input(demo, tmp_path):
+def test_cli_export_csv_and_its_bad_input(demo, tmp_path, db_url):
     out = tmp_path / "tools.csv"
-    done = riskreg("export", "csv", "--what", "tools", "--out", str(out), "--db", str(demo.path))
+    done = riskreg("export", "csv", "--what", "tools", "--out", str(out), "--db", db_url)
     assert done.returncode == 0 and done.stdout.startswith("21 tools written to")
     assert len(_read_csv(out)) == 21
     assert "--what must be one of: hazards, tools, safeguards, incidents" in _one_line_error(
-        riskreg("export", "csv", "--what", "patients", "--out", str(out), "--db", str(demo.path)))
+        riskreg("export", "csv", "--what", "patients", "--out", str(out), "--db", db_url))
     assert "--out PATH is required" in _one_line_error(
-        riskreg("export", "csv", "--what", "tools", "--db", str(demo.path)))
+        riskreg("export", "csv", "--what", "tools", "--db", db_url))
     assert "--out PATH is required" in _one_line_error(riskreg("export", "json", "--db",
-                                                               str(demo.path)))
+                                                               db_url))
     assert "is a folder" in _one_line_error(
-        riskreg("export", "json", "--out", str(tmp_path), "--db", str(demo.path)))
+        riskreg("export", "json", "--out", str(tmp_path), "--db", db_url))
 
 
 # -- the incidents ---------------------------------------------------------------------------

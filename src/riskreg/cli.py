@@ -47,7 +47,8 @@ def _common_options(suppress_defaults: bool) -> argparse.ArgumentParser:
         "--db",
         metavar="PATH",
         default=default,
-        help="database file (default: $RISKREG_DB, else riskreg.db in your user data folder)",
+        help="database file, or a postgresql://user@host:port/dbname URL (default: $RISKREG_DB, "
+        "else riskreg.db in your user data folder)",
     )
     parent.add_argument(
         "--encrypted",

@@ -23,14 +23,24 @@ def today_from_env() -> date:
         raise BadInput(str(exc)) from None
 
 def resolve_db(args: Namespace) -> str:
-    """The database path: --db, else $RISKREG_DB, else the platform's user data folder."""
+    """The database: --db, else $RISKREG_DB, else the platform's user data folder. A path is an
+    SQLite file, a postgresql:// URL a server; any other URL is refused (BadInput, one line)."""
+    from riskreg.storage.target import parse_target
+
     if getattr(args, "db", None):
-        return args.db
+        return parse_target(args.db).text
     if os.environ.get("RISKREG_DB"):
-        return os.environ["RISKREG_DB"]
+        return parse_target(os.environ["RISKREG_DB"], "RISKREG_DB").text
     from riskreg.paths import default_db_path
 
     return str(default_db_path())
+
+
+def server_backend(args: Namespace):
+    """The backend when the register is on a server (PostgreSQL), else None (an SQLite file)."""
+    from riskreg.storage.backend import server_backend_for
+
+    return server_backend_for(resolve_db(args))
 
 
 def passphrase_wanted(args: Namespace) -> bool:
@@ -134,6 +144,11 @@ def open_db(args: Namespace, *, create: bool = False):
     from riskreg.storage.database import open_database
 
     path = resolve_db(args)
+    server = server_backend(args)
+    if server is not None:
+        if passphrase_wanted(args):
+            raise UserError(server.encryption_words())
+        return _opened(server.open(create=create))
     if not create:
         refuse_missing(path, named=bool(getattr(args, "db", None) or os.environ.get("RISKREG_DB")))
     passphrase = None
@@ -142,7 +157,11 @@ def open_db(args: Namespace, *, create: bool = False):
         new = not os.path.lexists(Path(path).expanduser())
         passphrase = ask_passphrase("New passphrase: " if new else "Passphrase: ", confirm=new)
     # daily_backup: the first command of the day also takes the day's rolling copy (backups/).
-    db = open_database(path, passphrase=passphrase, daily_backup=True)
+    return _opened(open_database(path, passphrase=passphrase, daily_backup=True))
+
+
+def _opened(db):
+    """The open database, its notices printed, the command's own work begun."""
     for notice in db.notices:
         print(f"riskreg: {one_line(notice)}", file=sys.stderr)  # notices may name a path
     from riskreg import collector

@@ -67,6 +67,6 @@ def run(args: Namespace) -> int:
                                         seed=args.seed))
     finally:
         db.close()
-    print(f"Demo practice built in {one_line(str(db.path))}: " + ", ".join(
+    print(f"Demo practice built in {one_line(db.where)}: " + ", ".join(
         f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items()) + ".")
     return 0

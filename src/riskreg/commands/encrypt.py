@@ -24,11 +24,14 @@ def add_command(sub, common) -> None:
 def run(args: Namespace) -> int:
     import sys
 
-    from riskreg.commands._db import ask_passphrase, resolve_db
+    from riskreg.commands._db import ask_passphrase, resolve_db, server_backend
     from riskreg.storage import cipher
     from riskreg.storage.files import check_output_path
     from riskreg.storage.verify import compare_databases
 
+    server = server_backend(args)
+    if server is not None:
+        raise UserError(server.encryption_words())
     source = Path(resolve_db(args)).expanduser().absolute()
     if not source.is_file():
         raise UserError(f"no database at {source}")

@@ -76,12 +76,12 @@ def _run_json(args: Namespace) -> int:
         result = import_json(db, args.file, merge=args.merge)
     except (UserError, OSError):
         db.close()
-        if not db.existed:
+        if not db.existed and db.path is not None:  # a file this command made
             _remove_new_database(db.path)
         raise
     finally:
         db.close()
-    print(describe(result, one_line(args.file), one_line(str(db.path))))
+    print(describe(result, one_line(args.file), one_line(db.where)))
     return 0 if result.audit is None or result.audit.ok else 1
 
 

@@ -25,14 +25,14 @@ def run(args: Namespace) -> int:
     db = open_db(args, create=True)
     try:
         if not args.starter:
-            print(f"Database ready: {one_line(str(db.path))}")
+            print(f"Database ready: {one_line(db.where)}")
             return 0
         from riskreg.services.starter import load_starter
 
         counts = load_starter(RegisterService(db))
     finally:
         db.close()
-    print(f"Starter register loaded into {one_line(str(db.path))}: " + ", ".join(
+    print(f"Starter register loaded into {one_line(db.where)}: " + ", ".join(
         f"{n} {kind if n != 1 else kind.removesuffix('s')}" for kind, n in counts.items()) + ".")
     print("Archive what your practice does not use, and fill in your BAAs and owners.")
     return 0

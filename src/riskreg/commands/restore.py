@@ -37,7 +37,17 @@ def confirm(question: str) -> bool:
 def run(args: Namespace) -> int:
     from datetime import UTC, datetime
 
-    from riskreg.commands._db import ask_passphrase, passphrase_wanted, refuse_plain, resolve_db
+    from riskreg.commands._db import (
+        ask_passphrase,
+        passphrase_wanted,
+        refuse_plain,
+        resolve_db,
+        server_backend,
+    )
+
+    server = server_backend(args)
+    if server is not None:
+        raise UserError(server.restore_words())
     from riskreg.storage.backup import backups_dir
     from riskreg.storage.files import check_database_path, check_source_path
     from riskreg.storage.restore import check_backup, restore_backup

@@ -8,7 +8,7 @@ from argparse import Namespace
 from datetime import date
 from pathlib import Path
 
-from riskreg.errors import BadInput, one_line
+from riskreg.errors import BadInput, UserError, one_line
 
 
 def _today() -> date | None:
@@ -43,13 +43,21 @@ def run_tui(args: Namespace) -> int:
 
         core_dumps.hold_passphrase()  # from $RISKREG_PASSPHRASE or the app's dialog
     passphrase = (os.environ.get("RISKREG_PASSPHRASE") or None) if encrypted else None
+    from riskreg.commands._db import server_backend
     from riskreg.paths import default_db_path
 
-    path = Path(resolve_db(args)).expanduser().absolute()
-    # Anywhere but the default location, a missing file is more likely a mistyped path than a
-    # wish for a new register: the app asks first.
-    ask = not os.path.lexists(path) and path != default_db_path().expanduser().absolute()
-    app = make_app(str(path), today=_today(), area=getattr(args, "area", None),
+    server = server_backend(args)
+    if server is not None:
+        if encrypted:
+            raise UserError(server.encryption_words())
+        where, ask = resolve_db(args), False
+    else:
+        path = Path(resolve_db(args)).expanduser().absolute()
+        # Anywhere but the default location, a missing file is more likely a mistyped path
+        # than a wish for a new register: the app asks first.
+        ask = not os.path.lexists(path) and path != default_db_path().expanduser().absolute()
+        where = str(path)
+    app = make_app(where, today=_today(), area=getattr(args, "area", None),
                    encrypted=encrypted, passphrase=passphrase, ask_before_creating=ask)
     del passphrase
     app.run()

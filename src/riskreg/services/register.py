@@ -39,7 +39,7 @@ from riskreg.services.register_query import (
     overdue_clause,
 )
 from riskreg.services.validation import dated_problem, validate
-from riskreg.storage import audit
+from riskreg.storage import audit, revisions
 from riskreg.storage.database import Database
 from riskreg.storage.models import (
     Hazard,
@@ -186,7 +186,7 @@ class RegisterService:
         """Apply `changes` to a record read at `expected_revision`; ConflictError if it moved."""
         with self.db.writing() as session:
             obj = _find(session, kind, public_id)
-            _check_revision(kind, obj, expected_revision)
+            _check_revision(session, kind, obj, expected_revision)
             self._update_in(session, kind, obj, changes)
             return cast("RegisterRecord", self._record(session, kind, obj))
 
@@ -347,7 +347,7 @@ class RegisterService:
             raise ValidationError("notes", problem)
         with self.db.writing() as session:
             hazard = _find(session, "hazard", hazard_id)
-            _check_revision("hazard", hazard, expected_revision)
+            _check_revision(session, "hazard", hazard, expected_revision)
             following = next_due(reviewed_on, hazard.review_cadence_months)
             then = self._record(session, "hazard", hazard)
             before = {k: then[k] for k in REVIEW_SCORES}
@@ -521,12 +521,16 @@ def _find(session: Session, kind: str, public_id: str) -> Any:
     return obj
 
 
-def _check_revision(kind: str, obj: Tracked, expected: int) -> None:
-    if obj.revision != expected:
-        raise ConflictError(
-            f"this {kind} was changed elsewhere since you opened it "
-            f"(revision {expected}, now {obj.revision}); reload to see the changes"
-        )
+def _check_revision(session: Session, kind: str, obj: Tracked, expected: int) -> None:
+    """ConflictError if the record moved since it was read at `expected`: checked by one atomic
+    UPDATE ... WHERE revision = :expected (storage/revisions.py), which also holds its row."""
+    if obj.revision == expected and revisions.claim(session, obj, expected):
+        return
+    now = revisions.current(session, obj) if obj.revision == expected else obj.revision
+    raise ConflictError(
+        f"this {kind} was changed elsewhere since you opened it "
+        f"(revision {expected}, now {now}); reload to see the changes"
+    )
 
 
 def _refs_of(session: Session, kind: str, obj: Any) -> dict[str, Any]:

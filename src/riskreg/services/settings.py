@@ -71,13 +71,14 @@ class SettingsService:
                   expected_revision: int | None) -> Saved:
         """`update` inside the caller's write transaction (signing the risk analysis records
         its day as the last review of the whole analysis, in the sign-off's transaction)."""
-        from riskreg.storage import audit
+        from riskreg.storage import audit, revisions
         from riskreg.storage.models import PracticeSettings, utcnow
 
         audit.actor_of(session)  # who is named now makes the change, a change of name too
         row = _current(session)
         revision = row.revision if row is not None else 0
-        if expected_revision is not None and expected_revision != revision:
+        if expected_revision is not None and (expected_revision != revision or (
+                row is not None and not revisions.claim(session, row, revision))):
             raise ConflictError(
                 "the practice settings were changed elsewhere since you opened them "
                 f"(revision {expected_revision}, now {revision}); reload to see the changes"

@@ -152,7 +152,7 @@ def import_json(db: Database, path: str | Path, *, merge: bool = False) -> Impor
         # restore may have replaced the database: then the check no longer holds.
         now_empty = _is_empty(session)
         if now_empty and not empty:
-            raise UserError(f"{db.path} changed while the file was being checked; import it "
+            raise UserError(f"{db.where} changed while the file was being checked; import it "
                             "again. Nothing was changed.")
         if not now_empty and not merge:
             raise _holds_records(db)
@@ -161,6 +161,7 @@ def import_json(db: Database, path: str | Path, *, merge: bool = False) -> Impor
         else:
             result = _merge(session, checked, export_rows(session), path)
         session.flush()
+        db.backend.reset_sequences(session)  # rows came with their ids (PostgreSQL's sequences)
         if now_empty:
             # The events written are the file's, whose chain the check verified in its one
             # pass (transfer_check._check_chain): the database's chain is that chain.
@@ -172,7 +173,7 @@ def import_json(db: Database, path: str | Path, *, merge: bool = False) -> Impor
 
 def _holds_records(db: Database) -> UserError:
     return UserError(
-        f"{db.path} already holds records; importing would mix two registers. Import into "
+        f"{db.where} already holds records; importing would mix two registers. Import into "
         "a new database (--db NEW.db), or add --merge to merge the file into this one. "
         "Nothing was changed.", 2)
 

@@ -40,6 +40,7 @@ LETTERS_ENTITY = "notice_letters"
 public id is the incident's), their count, count per state, file name and SHA-256. It is no
 record of its own: the names and addresses are never stored (issue 21)."""
 _ACTOR = "riskreg_audit_actor"
+_CHAIN_LOCK = "riskreg_chain_lock"  # set by storage/database.py on each session
 
 
 def _plain(value: Any) -> Any:
@@ -103,10 +104,15 @@ def record(
     session: Session, entity: str, public_id: str, action: str, changes: dict[str, Any]
 ) -> AuditEvent:
     """Append one event in the caller's transaction (which must be a write transaction)."""
-    # The chain's head is read once per transaction and then carried along: BEGIN IMMEDIATE
-    # holds the write lock, so no other window can append in between.
+    # The chain's head is read once per transaction and then carried along, under the
+    # backend's chain lock (storage/backend.py): on SQLite BEGIN IMMEDIATE already holds the
+    # file's write lock; on PostgreSQL a transaction-scoped advisory lock serializes writers
+    # until commit, so two clinicians saving at once never both read the same head.
     head = session.info.get(_HEAD)
     if head is None:
+        lock = session.info.get(_CHAIN_LOCK)
+        if lock is not None:
+            lock(session)
         last = session.exec(
             select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)
         ).first()

@@ -1,10 +1,11 @@
 """Opening the database: checks, file modes, connection settings, migrations, sessions.
 
-This module is the only place that opens sessions. Write transactions start with BEGIN
-IMMEDIATE, so two windows never both read the audit chain's head and then both append to it,
-and a busy database waits (busy timeout) instead of failing at commit. (One reader works without
-it: `storage.first_page`, a query-only sqlite3 connection for the app's first rows, before
-SQLAlchemy has loaded.)
+This module is the only place that opens sessions. How write transactions start, what is
+checked before the first write and the words for a refusal are the backend's (storage/sqlite.py,
+storage/postgres.py; the seam is storage/backend.py). On SQLite write transactions start with
+BEGIN IMMEDIATE, so two windows never both read the audit chain's head and then both append to
+it. (One reader works without it: `storage.first_page`, a query-only sqlite3 connection for the
+app's first rows, before SQLAlchemy has loaded.)
 """
 
 import os
@@ -16,10 +17,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import URL, Connection, Engine, create_engine, event, exc
+from sqlalchemy import URL, Connection, Engine, create_engine, exc
 from sqlmodel import Session
 
-from riskreg.errors import DatabaseBusy, DatabaseDamaged, DatabaseError, UserError, one_line
+from riskreg.errors import DatabaseDamaged, DatabaseError, UserError, one_line
 from riskreg.storage.files import (
     FILE_MODE,
     FREE_SOME_SPACE,
@@ -29,74 +30,22 @@ from riskreg.storage.files import (
     ensure_private_dir,
     tighten_database,
 )
+from riskreg.storage.sqlite import BUSY_TIMEOUT_MS, SQLiteBackend, _explain
 
+CHAIN_LOCK = "riskreg_chain_lock"
+"""session.info key: the backend's lock that serializes appends to the audit chain."""
 BACKUPS_FOLDER = "backups"  # storage/backup.py: the rolling copies beside the database
-BUSY_TIMEOUT_MS = 10_000
-
-
-def _configure(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
-        # Let SQLAlchemy's "begin" event below decide how transactions start (pysqlite recipe).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:
-        if connection.get_execution_options().get("riskreg_write"):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.exec_driver_sql("BEGIN")
-
-
-_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
-
-
-def _is_damage(error: Exception) -> bool:
-    """SQLite found the file damaged: SQLITE_CORRUPT ("database disk image is malformed") or
-    SQLITE_NOTADB ("file is not a database", after a valid header). By code where the driver
-    gives it (sqlite3), else by SQLite's words (SQLCipher)."""
-    error = getattr(error, "orig", None) or error
-    code = getattr(error, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
-    text = str(error).lower()
-    return "malformed" in text or "not a database" in text
-
-
-def _explain(path: Path, error: Exception, encrypted: bool = False) -> DatabaseError:
-    """Turn a driver error into one line the user can act on: the one place where the CLI's
-    commands and the app's workers get their words for what SQLite refused."""
-    from riskreg.storage import backup
-
-    orig = getattr(error, "orig", None) or error
-    text = str(orig).lower()
-    if disk_is_full(error, path.parent):
-        return DatabaseError(f"cannot use {path}: {disk_full_problem(path.parent)}; nothing was "
-                             f"changed. {FREE_SOME_SPACE}")
-    if _is_damage(error):
-        return backup.damaged(path, str(orig), encrypted)
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return DatabaseError(f"cannot write to {path}: the file or its folder is read-only")
-    if "locked" in text or "busy" in text:
-        return DatabaseBusy(f"{path} is busy in another window; try again in a moment")
-    if "disk i/o error" in text:
-        # Not a full disk (files.disk_is_full): the disk or the file system failed a read or
-        # write; the file may be damaged as well, and the newest good copy is worth knowing.
-        return backup.damaged(path, str(orig), encrypted)
-    return DatabaseError(f"cannot use {path}: {orig}")
 
 
 class Database:
     """An open riskreg database. Hand it to the services; screens never hold a session."""
 
-    def __init__(self, path: Path, engine: Engine, notices: list[str], *,
-                 existed: bool = True, encrypted: bool = False) -> None:
+    def __init__(self, path: Path | None, engine: Engine, notices: list[str], *,
+                 existed: bool = True, encrypted: bool = False, backend=None) -> None:
         self.path = path
+        """The SQLite file (None on a server: `where` names it for messages)."""
+        self.backend = backend or SQLiteBackend(path, encrypted)  # type: ignore[arg-type]
+        self.where = self.backend.shown
         self.existed = existed
         """The file held a database before this open (False: created now, nothing to back up)."""
         self.engine = engine
@@ -113,10 +62,13 @@ class Database:
 
     def _session(self, engine: Engine) -> Session:
         if self._held is None:
-            return Session(engine, expire_on_commit=False)
-        # Each service's own transaction becomes a savepoint of the one held open.
-        return Session(bind=self._held, expire_on_commit=False,
-                       join_transaction_mode="create_savepoint")
+            session = Session(engine, expire_on_commit=False)
+        else:
+            # Each service's own transaction becomes a savepoint of the one held open.
+            session = Session(bind=self._held, expire_on_commit=False,
+                              join_transaction_mode="create_savepoint")
+        session.info[CHAIN_LOCK] = self.backend.lock_chain
+        return session
 
     def _refusal(self, refusal: DatabaseError) -> DatabaseError:
         if isinstance(refusal, DatabaseDamaged) and self.on_damaged is not None:
@@ -130,8 +82,8 @@ class Database:
         try:
             yield
         except exc.DBAPIError as error:
-            if isinstance(error, exc.OperationalError) or _is_damage(error):
-                raise self._refusal(_explain(self.path, error, self.encrypted)) from None
+            if self.backend.is_refusal(error):
+                raise self._refusal(self.backend.explain(error)) from None
             raise
 
     def _check_before_first_write(self) -> None:
@@ -140,13 +92,10 @@ class Database:
         storage/backup.py for its cost), before this open's first write transaction."""
         if self._checked:
             return
-        from riskreg.storage import backup
-
         with self._said_plainly(), self.engine.connect() as connection:
-            problem = backup.first_problem(
-                connection.exec_driver_sql("PRAGMA quick_check").fetchall())
+            problem = self.backend.first_write_problem(connection)
         if problem:
-            raise self._refusal(backup.damaged(self.path, problem, self.encrypted))
+            raise self._refusal(self.backend.damaged(problem))
         self._checked = True
 
     @contextmanager
@@ -178,7 +127,7 @@ class Database:
                     yield session
             finally:
                 # The audit chain's head is cached per transaction (storage/audit.py).
-                session.info.clear()
+                session.info.pop("riskreg_audit_head", None)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -507,7 +456,8 @@ def open_database(
         except exc.DBAPIError as error:
             raise _explain(path, error, passphrase is not None) from None
     engine = make_engine(path, passphrase)
-    _configure(engine)
+    backend = SQLiteBackend(path, passphrase is not None)
+    backend.configure(engine)
     try:
         with engine.connect():  # the connection settings (WAL) apply now: a problem says so here
             pass
@@ -517,7 +467,8 @@ def open_database(
         raise refusal from None
     if daily_backup and existed:
         notices.extend(take_daily_backup(path, now or datetime.now(UTC), passphrase))
-    return Database(path, engine, notices, existed=existed, encrypted=passphrase is not None)
+    return Database(path, engine, notices, existed=existed, encrypted=passphrase is not None,
+                    backend=backend)
 
 
 def take_daily_backup(path: Path, now: datetime, passphrase: str | None = None) -> list[str]:

@@ -306,7 +306,7 @@ def _kind(mode: int) -> str:
     return next((name for test, name in _ODD_KINDS if test(mode)), "not a file riskreg knows")
 
 
-def check_output_path(path: str | Path, *, database: str | Path,
+def check_output_path(path: str | Path, *, database: str | Path | None,
                       label: str | None = "--out") -> Path:
     """The path to write for `path` (its folder resolved, its name as given), or BadInput (one
     line, exit 2) when it names what the register at `database` owns or an existing file that is
@@ -317,7 +317,8 @@ def check_output_path(path: str | Path, *, database: str | Path,
     or socket; a symbolic link, existing or dangling. `label` starts the message ("--out")."""
     shown = one_line(str(path))
     final = _in_real_folder(Path(path).expanduser())
-    files, folders = _register_files(Path(database))
+    # No file of the register's own to protect when it is on a server (database None).
+    files, folders = _register_files(Path(database)) if database is not None else ({}, [])
     own = files.get(final)
     if own == "":
         raise _refused(label, shown, "is the database itself; choose another file name")

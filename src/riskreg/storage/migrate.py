@@ -155,6 +155,18 @@ class Plan:
         return bool(self.drop_tables or self.drop_indexes)
 
 
+def known_revision(versions: list[str]) -> bool:
+    """`versions` (alembic_version's rows) is one revision of the shipped migrations."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return len(versions) == 1 and versions[0] in {r.revision for r in script.walk_revisions()}
+
+
+def our_tables() -> set[str]:
+    return _our_tables()
+
+
 def _our_tables() -> set[str]:
     from sqlmodel import SQLModel
 

@@ -19,6 +19,7 @@ from typing import Optional
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from riskreg.storage import naming  # noqa: F401  (the constraint names, before any table)
 from riskreg.storage.types import UTCDateTime
 
 

@@ -74,6 +74,10 @@ def check_backup(path: Path, passphrase: str | None = None) -> BackupInfo:
         raise DatabaseError(f"cannot open {path}: {error}") from None
     try:
         return _inspect(path, conn, passphrase)
+    except UnicodeDecodeError:
+        # A damaged page can make SQLite's own report (integrity_check) undecodable text.
+        raise DatabaseError(f"{path} is damaged (its integrity check reports unreadable "
+                            "pages); nothing was changed") from None
     except (sqlite3.Error, *_driver_errors(passphrase)) as error:
         raise DatabaseError(f"{path} is damaged or not a riskreg backup ({error}); "
                             "nothing was changed") from None

@@ -84,6 +84,10 @@ class RiskRegApp(App[None]):
                  encrypted: bool = False, passphrase: str | None = None,
                  ask_before_creating: bool = False) -> None:
         super().__init__()
+        from riskreg.storage.target import looks_like_url
+
+        self.server_url = str(db_path) if looks_like_url(str(db_path)) else None
+        """The register is on a database server (PostgreSQL): no file, no first-page reader."""
         self.db_path = Path(db_path)
         self.ask_before_creating = ask_before_creating
         """Nothing is at `db_path` and it is not the default location: ask before making a
@@ -213,7 +217,13 @@ class RiskRegApp(App[None]):
                 from riskreg.services.bundle import Services
                 from riskreg.storage.database import open_database
 
-                db = open_database(self.db_path, passphrase=secret.reveal() if secret else None)
+                if self.server_url is not None:
+                    from riskreg.storage.backend import backend_for
+
+                    db = backend_for(self.server_url).open(create=True)
+                else:
+                    db = open_database(self.db_path,
+                                       passphrase=secret.reveal() if secret else None)
                 # Damage a later read or save finds, in whichever worker: the error screen.
                 db.on_damaged = lambda error: self.post_message(
                     DatabaseFailed(str(error), damaged=True))
@@ -350,7 +360,7 @@ class RiskRegApp(App[None]):
         10,000 hazards), so that a table shown in the app's first second has rows in it: the
         services need most of a second more to load. Never for an encrypted database (the
         passphrase is for the services alone)."""
-        if self.register is not None or self.encrypted:
+        if self.register is not None or self.encrypted or self.server_url is not None:
             return None
         from riskreg.storage.first_page import read_first_page
 

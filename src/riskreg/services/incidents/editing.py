@@ -17,7 +17,7 @@ from riskreg.domain.determination import (
 )
 from riskreg.errors import ConflictError, NotFound, ValidationError
 from riskreg.services.incidents.facts import next_after
-from riskreg.storage import audit
+from riskreg.storage import audit, revisions
 from riskreg.storage.database import Database
 from riskreg.storage.incident_models import (
     Incident,
@@ -35,7 +35,7 @@ def editing(
     (ConflictError), if it is closed, or if `step_id` has not been reached yet."""
     with db.writing() as session:
         inc = find_incident(session, ref)
-        check_revision(inc, expected_revision)
+        check_revision(inc, expected_revision, session)
         if inc.status == "closed" and not allow_closed:
             raise ValidationError("status", f"{inc.reference} is closed; reopen it to change it")
         if step_id is not None and steps.index(step_id) > steps.index(inc.step):
@@ -156,12 +156,17 @@ def find_incident(session: Session, ref: str) -> Incident:
     return inc
 
 
-def check_revision(inc: Incident, expected: int) -> None:
-    if inc.revision != expected:
-        raise ConflictError(
-            f"{inc.reference} was changed elsewhere since you opened it "
-            f"(revision {expected}, now {inc.revision}); reload to see the changes"
-        )
+def check_revision(inc: Incident, expected: int, session: Session | None = None) -> None:
+    """ConflictError if the incident moved since it was read at `expected`; in a write
+    transaction (`session`) by one atomic UPDATE ... WHERE revision = :expected."""
+    if inc.revision == expected and (session is None or revisions.claim(session, inc, expected)):
+        return
+    now = inc.revision if inc.revision != expected or session is None else \
+        revisions.current(session, inc)
+    raise ConflictError(
+        f"{inc.reference} was changed elsewhere since you opened it "
+        f"(revision {expected}, now {now}); reload to see the changes"
+    )
 
 
 def state_of(inc: Incident) -> dict[str, Any]:

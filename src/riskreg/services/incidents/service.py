@@ -530,7 +530,7 @@ class IncidentService:
         """Reopen a closed incident at its close-out step."""
         with self.db.writing() as session:
             inc = find_incident(session, ref)
-            check_revision(inc, expected_revision)
+            check_revision(inc, expected_revision, session)
             if inc.status != "closed":
                 return full_record(session, inc, self.today())
             before = state_of(inc)

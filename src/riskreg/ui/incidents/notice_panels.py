@@ -27,7 +27,13 @@ from riskreg.ui.widgets.field_input import FieldInput
 
 
 def drafts_folder(app: Any) -> Path:
-    """Drafts go beside the database by default: the same private folder."""
+    """Drafts go beside the database by default: the same private folder. A register on a
+    server has no folder of its own here: riskreg's user data folder (a URL once made a folder
+    named `postgresql:` in the current one)."""
+    if getattr(app, "server_url", None):
+        from riskreg.paths import default_db_path
+
+        return default_db_path().parent / "notices"
     return Path(app.db_path).expanduser().absolute().parent / "notices"
 
 

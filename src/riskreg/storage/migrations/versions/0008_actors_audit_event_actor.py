@@ -6,7 +6,7 @@ their hash does not cover (storage/audit.py hashes an event with that actor as i
 so `riskreg audit verify` still verifies the whole chain. Written by hand, as 0003-0005 were.
 
 Revision ID: 0008_actors
-Revises: 0006_ledger
+Revises: 0007_naming
 Create Date: 2026-12-07 23:30:00
 """
 from typing import Sequence, Union
@@ -17,7 +17,7 @@ import sqlmodel  # noqa: F401
 
 
 revision: str = '0008_actors'
-down_revision: Union[str, None] = '0006_ledger'
+down_revision: Union[str, None] = '0007_naming'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
