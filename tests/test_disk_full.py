@@ -104,6 +104,8 @@ def test_every_command_on_a_full_disk_says_the_disk_is_full(tmpfs, good_db, left
     args = [arg.format(mnt=tmpfs) for arg in command]
     env = {"MNT": str(tmpfs), "GOOD": str(good_db), "LEFT_KB": str(left_kb),
            "PYTHON": sys.executable, "RISKREG_TODAY": "2026-11-26", "PATH": os.environ["PATH"]}
+    if "PYTHONPATH" in os.environ:  # a second worktree's run tests its own riskreg
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     out = subprocess.run(["unshare", "-m", "bash", "-c", FILL, "fill", *args, "--db",
                           f"{tmpfs}/p/d.db"], capture_output=True, text=True, env=env, timeout=120)
     said = out.stderr.strip()

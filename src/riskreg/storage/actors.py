@@ -12,7 +12,7 @@ from __future__ import annotations
 import getpass
 import os
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from riskreg.storage.models import PracticeSettings
@@ -21,12 +21,17 @@ LEGACY_ACTOR = "unknown (before actors were recorded)"
 """The actor of an event written before riskreg recorded one (migration 0008 gives it to every
 older event; such an event's hash covers no actor, see audit.canonical_parsed)."""
 MAX_ACTOR = 200
+SERVER_USER = "riskreg_server_user"
+"""session.info key, set by storage/database.py: the backend's `server_user` (on PostgreSQL the
+role the clinician connected as; SQLite has no users of its own)."""
 
 
 def current_actor(session: Session) -> str:
-    """Who is making the change in this session's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        name = session.execute(text("SELECT session_user")).scalar_one()
+    """Who is making the change in this session's transaction: on a server, the role connected
+    (each clinician connects as their own); on a file, the practitioner named, else the OS user."""
+    ask = session.info.get(SERVER_USER)
+    name = ask(session) if ask is not None else None
+    if name:
         return _fit(str(name))
     # The name as it stood before this transaction's own changes: whoever sets the
     # practitioner's name (or clears it) is the one who was named until then.

@@ -21,6 +21,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, exc
 from sqlmodel import Session
 
 from riskreg.errors import DatabaseDamaged, DatabaseError, UserError, one_line
+from riskreg.storage.actors import SERVER_USER
 from riskreg.storage.files import (
     FILE_MODE,
     FREE_SOME_SPACE,
@@ -68,6 +69,7 @@ class Database:
             session = Session(bind=self._held, expire_on_commit=False,
                               join_transaction_mode="create_savepoint")
         session.info[CHAIN_LOCK] = self.backend.lock_chain
+        session.info[SERVER_USER] = self.backend.server_user
         return session
 
     def _refusal(self, refusal: DatabaseError) -> DatabaseError:

@@ -164,6 +164,11 @@ class PostgresBackend:
         transaction took it at its start already)."""
         session.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
 
+    def server_user(self, session: Any) -> str | None:
+        """The role this connection logged in as (each clinician connects as their own;
+        45 CFR 164.312(a)(2)(i), unique user identification)."""
+        return str(session.execute(text("SELECT session_user")).scalar_one())
+
     def reset_sequences(self, session: Any) -> None:
         """After rows were written with their ids (an import): each table's sequence continues
         after its largest id, so the next ordinary insert does not collide."""

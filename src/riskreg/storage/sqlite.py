@@ -110,5 +110,8 @@ class SQLiteBackend:
     def lock_chain(self, session: Any) -> None:
         """Nothing to do: BEGIN IMMEDIATE already holds the file's one write lock."""
 
+    def server_user(self, session: Any) -> str | None:
+        """None (no body): a file has no users of its own; storage/actors.py names who instead."""
+
     def reset_sequences(self, session: Any) -> None:
         """Nothing to do: SQLite's next id is the largest one plus one."""
