@@ -320,3 +320,23 @@ def test_json_columns_are_never_grouped_or_compared_on_postgresql(pg_url, tmp_pa
         done = riskreg(*args, "--db", pg_url)
         assert done.returncode == 0 and "Traceback" not in done.stderr, (args, done.stderr)
         assert "equality operator" not in done.stderr
+
+
+def test_each_change_on_a_server_names_the_role_that_made_it_not_the_practitioner(pg_url):
+    """On PostgreSQL each clinician connects as their own role: the audit event names the
+    server's session_user (45 CFR 164.312(a)(2)(i)), even where the settings name a
+    practitioner (who names the file's user on SQLite)."""
+    from riskreg.services.register import RegisterService
+    from riskreg.services.settings import SettingsService
+    from riskreg.storage import audit
+
+    db = backend_for(pg_url).open()
+    try:
+        SettingsService(db).update({"practitioner": "Dr. Rivera"}, None)
+        RegisterService(db, today=lambda: None).create("owner", {"name": "Front desk"})
+        with db.reading() as session:
+            actors = [e.actor for e in audit.read_events(session)]
+            role = session.execute(text("SELECT session_user")).scalar_one()
+    finally:
+        db.close()
+    assert role == "riskreg" and actors == ["riskreg", "riskreg"]
