@@ -63,8 +63,10 @@ def run(args: Namespace) -> int:
             # Last year's analysis, signed, and a few changes since (issue 23).
             from riskreg.services.demo_signoff import sign_last_year
 
-            counts.update(sign_last_year(RegisterService(db, today=lambda: today), today,
-                                        seed=args.seed))
+            moved = sign_last_year(RegisterService(db, today=lambda: today), today,
+                                   seed=args.seed)
+            for kind, n in moved.items():
+                counts[kind] = counts.get(kind, 0) + n
     finally:
         db.close()
     print(f"Demo practice built in {one_line(db.where)}: " + ", ".join(

@@ -21,7 +21,9 @@ def _id(seed: int, what: str) -> str:
 
 def sign_last_year(register: RegisterService, today: date, seed: int = 7) -> dict[str, int]:
     """Sign the demo's analysis dated a year before `today`, then change the register: one
-    hazard re-scored at a review, one tool retired, one safeguard put in place, one hazard added."""
+    hazard re-scored at a review, one tool retired, one safeguard put in place, one hazard added.
+    Returns how each count of the demo moved (a tool retired: -1)."""
+    moved = {"signed risk analysis": 1, "hazard": 1}
     signed_on = today - relativedelta(years=1)
     RiskAnalysisService(register.db, today=lambda: today).sign(
         SIGNED_BY, "Yearly review (demo)", on=signed_on, public_id=_id(seed, "sign-off"))
@@ -37,6 +39,7 @@ def sign_last_year(register: RegisterService, today: date, seed: int = 7) -> dic
     tools = [t for t in register.list("tool", everything).rows if not t["handles_phi"]]
     if tools:
         register.archive("tool", tools[-1]["public_id"])
+        moved["tool"] = -1
     planned = [s for s in register.list("safeguard", everything).rows
                if s["status"] in ("planned", "in_progress")]
     if planned:
@@ -47,9 +50,9 @@ def sign_last_year(register: RegisterService, today: date, seed: int = 7) -> dic
         }, planned[0]["revision"])
     with register.db.writing() as session:
         register.create_in(session, "hazard", {
-        "title": "AI note summaries copied into the wrong client's chart",
+            "title": "AI note summaries copied into the wrong client's chart",
             "threat_source": "The practitioner, in a hurry", "vulnerability":
             "No check that a summary matches the open chart", "likelihood": 2, "impact": 3,
             "target_likelihood": 1, "target_impact": 3, "treatment": "mitigate",
         }, public_id=_id(seed, "new-hazard"))
-    return {"signed risk analysis": 1}
+    return moved
