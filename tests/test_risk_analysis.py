@@ -87,10 +87,10 @@ def test_the_diff_shows_exactly_the_changes_made_since(db, small, register, ra):
          "current 3×4 = 12 High -> 2×4 = 8 Moderate"),
         ("Hazards", "Client named in a transcript", "treatment changed: mitigate -> transfer"),
         ("Tools and BAAs", "Scribe", "BAA signed"),
-        ("Tools and BAAs", "Scribe", "baa_signed_on: — -> 2026-11-01"),
+        ("Tools and BAAs", "Scribe", "BAA signing date: — -> 2026-11-01"),
         ("Tools and BAAs", "Email", "added"),
         ("Safeguards", "Encrypted laptop", "put in place"),
-        ("Safeguards", "Encrypted laptop", "decision_note: — -> Implemented"),
+        ("Safeguards", "Encrypted laptop", "documented decision: — -> Implemented"),
     }
     assert {c.public_id for c in changes.diff.changes} == {
         h["public_id"], t["public_id"], s["public_id"], added["public_id"]}

@@ -24,7 +24,7 @@ How a record is matched and when it "changed":
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,12 +173,13 @@ class Line:
     public_id: str = ""
 
 
-def described(changes: RegisterDiff, before: Tables, after: Tables, since: str, until: str
-              ) -> list[Line]:
+def described(changes: RegisterDiff, before: Tables, after: Tables, since: str, until: str,
+              words: Callable[[str, str], str] = lambda _table, name: name) -> list[Line]:
     """The diff as lines, grouped: the named categories first (hazards added, removed,
     re-scored, treatment changed; tools added or retired, BAAs signed, expired or lapsed;
     safeguards put in place, verified, lapsed or overdue; incidents in the period), then every
-    other field change of every record ("field: old -> new"). `since` and `until` are the two
+    other field change of every record ("field: old -> new", the field named by `words(table,
+    field)`: the services give the words a form uses). `since` and `until` are the two
     states' days (YYYY-MM-DD): a BAA or safeguard date that falls between them is named."""
     lines: list[Line] = []
     named: dict[str, set[str]] = {}
@@ -194,7 +195,8 @@ def described(changes: RegisterDiff, before: Tables, after: Tables, since: str, 
         for f in change.fields:
             if f.field not in named.get(change.public_id, set()):
                 lines.append(Line(_group(change.table), change.title,
-                                  f"{f.field}: {_shown(f.old, changes.names)} -> "
+                                  f"{words(change.table, f.field)}: "
+                                  f"{_shown(f.old, changes.names)} -> "
                                   f"{_shown(f.new, changes.names)}", change.public_id))
     order = list(GROUPS.values())
     return sorted(lines, key=lambda ln: order.index(ln.group) if ln.group in order else len(order))

@@ -202,9 +202,18 @@ class RiskAnalysisService:
                 until_day = second.signed_on.isoformat()
             before = first.body["tables"]
             changes = diff(before, after)
-            lines = described(changes, before, after, first.signed_on.isoformat(), until_day)
+            lines = described(changes, before, after, first.signed_on.isoformat(), until_day,
+                              _field_words)
             return Changes(_label(first), until_label, first.signed_on.isoformat(), until_day,
                            changes, lines, _summary(first))
+
+
+def _field_words(table: str, name: str) -> str:
+    """A field as the forms and messages name it ("last review date"), not its column name."""
+    from riskreg.services.messages import label
+
+    words = label(name, table)
+    return name.replace("_", " ") if words.startswith("the field ") else words.removeprefix("the ")
 
 
 def _label(snapshot: RiskAnalysisSnapshot) -> str:

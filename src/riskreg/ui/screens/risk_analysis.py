@@ -15,11 +15,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Static
 
+from riskreg.domain.calendar_event import cut_at_word
 from riskreg.services.annual_review import SETTLES
 from riskreg.ui.context import AppContext, riskreg_of
 from riskreg.ui.dialogs.base import Dialog, open_after_read
 from riskreg.ui.messages import LoadFailed
 from riskreg.ui.widgets.key_footer import KeyFooter
+
+RECORD_WIDTH = 28
+"""The record column of the changes view (a title cut at a word), so the change fits at 80."""
 
 
 class SignDialog(Dialog["dict[str, Any] | None"]):
@@ -198,7 +202,7 @@ class ChangesScreen(_ListScreen):
     def show(self, changes: Any) -> None:
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        table.add_columns("Change", "Record")
+        table.add_columns("Record", "Change")
         heading = self.query_one("#heading", Static)
         about = self.query_one("#about", Static)
         if changes is None:
@@ -210,13 +214,15 @@ class ChangesScreen(_ListScreen):
         about.update(f"From {changes.since_label} to {changes.until_label}: "
                      f"{len(changes.lines)} changes. Records are matched by their permanent id.")
         if not changes.lines:
-            table.add_row(Text("Nothing changed since."), Text(""))
+            table.add_row(Text(""), Text("Nothing changed since."))
         group = None
         for n, line in enumerate(changes.lines):
             if line.group != group:
                 group = line.group
                 table.add_row(Text(group, style="bold"), Text(""), key=f"group-{n}")
-            table.add_row(Text(f"  {line.what}"), Text(line.title), key=f"line-{n}")
+            # The record first, cut at a word, so the change fits beside it at 80 columns.
+            table.add_row(Text(f"  {cut_at_word(line.title, RECORD_WIDTH)}"), Text(line.what),
+                          key=f"line-{n}")
 
     def action_sign(self) -> None:
         open_sign_dialog(self.app)
