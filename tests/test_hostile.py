@@ -9,6 +9,7 @@ import pytest
 from riskreg.errors import DatabaseError, UserError
 from riskreg.services.register import RegisterService
 from riskreg.storage import database, files
+from riskreg.storage import sqlite as sqlite_backend
 from riskreg.storage.database import open_database
 
 
@@ -17,6 +18,8 @@ def test_a_database_locked_by_another_program_gets_a_busy_message_and_no_change(
 ):
     open_database(db_path).close()
     monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
+    # The SQLite backend sets busy_timeout (storage/sqlite.py); the engine reads database's.
+    monkeypatch.setattr(sqlite_backend, "BUSY_TIMEOUT_MS", 300)
     db = open_database(db_path)
     register = RegisterService(db)
     other = sqlite3.connect(db_path, timeout=0)

@@ -400,8 +400,11 @@ async def test_a_save_under_a_held_write_lock_keeps_the_screen_answering_and_lan
 async def test_a_save_that_times_out_on_a_busy_register_says_so_and_keeps_every_value(
         make_app, small_register, register, db_path, monkeypatch):
     import riskreg.storage.database as database
+    import riskreg.storage.sqlite as sqlite_backend
 
     monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 700)
+    # The SQLite backend sets busy_timeout (storage/sqlite.py); the engine reads database's.
+    monkeypatch.setattr(sqlite_backend, "BUSY_TIMEOUT_MS", 700)
     laptop = small_register["laptop"]
     app = make_app(area="hazards")
     async with app.run_test(size=(80, 24)) as pilot:

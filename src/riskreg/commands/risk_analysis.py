@@ -7,6 +7,7 @@ from argparse import Namespace
 from datetime import date, datetime
 from typing import Any
 
+from riskreg.domain.text import plural
 from riskreg.errors import UserError, one_line
 
 DESCRIPTION = """\
@@ -89,7 +90,8 @@ def run_sign(args: Namespace) -> int:
         db.close()
     counts = signed["counts"]
     print(f"Signed the risk analysis of {signed['signed_on']} by {one_line(signed['signed_by'])}: "
-          f"{counts['tool']} tools, {counts['hazard']} hazards, {counts['safeguard']} safeguards.")
+          f"{plural(counts['tool'], 'tool')}, {plural(counts['hazard'], 'hazard')}, "
+          f"{plural(counts['safeguard'], 'safeguard')}.")
     print(f"Snapshot {signed['public_id']}, SHA-256 {signed['sha256']}")
     print(f"Audit chain head then: event {signed['audit_seq']}, {signed['audit_hash'][:16]}")
     return 0

@@ -13,6 +13,7 @@ from typing import Any
 from riskreg.domain.deadlines import Plan
 from riskreg.domain.incident_steps import PHI_TYPES
 from riskreg.domain.obligations import Obligation
+from riskreg.domain.text import plural
 from riskreg.domain.workdays import WEEKDAY_NAMES
 from riskreg.services.incident_notices import checklist_items, contact_items, plain_date
 from riskreg.services.reports.doc import Block, Bullets, Cell, Para, Section
@@ -61,7 +62,8 @@ def due_words(obligation: Obligation | None, today: date) -> str:
         return "as soon as possible (no fixed day)"
     due = obligation.due
     days = (due - today).days
-    left = f"{days} days from {today}" if days >= 0 else f"{-days} days ago: late"
+    left = (f"{plural(days, 'day')} from {today}" if days >= 0
+            else f"{plural(-days, 'day')} ago: late")
     return f"{due.isoformat()} ({WEEKDAY_NAMES[due.weekday()]}), {left}; {obligation.citation}"
 
 
